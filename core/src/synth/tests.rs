@@ -1,0 +1,1 @@
+//! Tests of synthesis through the public API.

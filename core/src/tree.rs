@@ -1,0 +1,654 @@
+//! The construct tree: an [`App`] of [`Stack`]s, each a tree of named nodes
+//! that hold resources, plus the stack's parameters, conditions, mappings
+//! and outputs.
+//!
+//! Construct ids are checked as they are added; problems are recorded and
+//! reported together at synthesis, so building a stack never panics.
+
+use indexmap::IndexMap;
+
+use crate::conventions::{Conventions, Suffix};
+use crate::diag::Diagnostic;
+use crate::fns::Cond;
+use crate::resource::{Handle, RemovalPolicy, Resource};
+use crate::template::{Output, Parameter};
+use crate::token::{Expr, Intrinsic, RefTarget, Token};
+
+/// Identifies a stack within its app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StackId(pub(crate) u32);
+
+/// Identifies a resource: its stack and its position there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ResourceId {
+    pub(crate) stack: u32,
+    pub(crate) index: u32,
+}
+
+impl ResourceId {
+    /// The stack the resource belongs to.
+    pub fn stack(self) -> StackId {
+        StackId(self.stack)
+    }
+}
+
+/// Identifies a node of a stack's construct tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct NodeId {
+    pub(crate) stack: u32,
+    pub(crate) index: u32,
+}
+
+/// A typed handle to a stack parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ParamRef {
+    pub(crate) stack: u32,
+    pub(crate) index: u32,
+}
+
+impl ParamRef {
+    /// `{"Ref": <parameter>}`.
+    pub fn value(self) -> Expr<String> {
+        Expr::from_intrinsic(Intrinsic::Ref(RefTarget::Parameter(self)))
+    }
+}
+
+/// A typed handle to a stack condition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ConditionRef {
+    pub(crate) stack: u32,
+    pub(crate) index: u32,
+}
+
+/// A typed handle to a stack mapping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MappingRef {
+    pub(crate) stack: u32,
+    pub(crate) index: u32,
+}
+
+/// A mapping's two levels of keys.
+pub type MappingTable = IndexMap<String, IndexMap<String, Token>>;
+
+/// A node of the construct tree.
+#[derive(Debug)]
+pub(crate) struct Node {
+    pub(crate) id: String,
+    pub(crate) parent: Option<u32>,
+    pub(crate) children: Vec<u32>,
+    pub(crate) tags: IndexMap<String, Token>,
+    pub(crate) resource: Option<u32>,
+}
+
+/// A resource in a stack, with its template attributes.
+#[derive(Debug)]
+pub(crate) struct ResourceEntry {
+    pub(crate) node: u32,
+    pub(crate) resource: Box<dyn Resource>,
+    pub(crate) depends_on: Vec<ResourceId>,
+    pub(crate) condition: Option<ConditionRef>,
+    pub(crate) removal: Option<RemovalPolicy>,
+    pub(crate) metadata: IndexMap<String, serde_json::Value>,
+    pub(crate) overrides: Vec<(String, Option<Token>)>,
+    pub(crate) logical_id: Option<String>,
+}
+
+/// An acknowledgement of a validator finding that cannot apply, written into
+/// the resource's `Metadata` with its reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ack {
+    /// Skip a checkov check: `{"checkov": {"skip": [{"id", "comment"}]}}`.
+    Checkov {
+        /// The check id, `CKV_AWS_117`.
+        id: String,
+        /// Why it cannot apply.
+        reason: String,
+    },
+    /// Ignore a cfn-lint rule: `{"cfn-lint": {"config": {"ignore_checks": [id]}}}`,
+    /// with the reason under `cfnkit:acknowledgements`.
+    CfnLint {
+        /// The rule id, `W2531`.
+        id: String,
+        /// Why it is accepted.
+        reason: String,
+    },
+}
+
+/// The root of a cfnkit program: an ordered set of stacks.
+///
+/// ```
+/// use cfnkit_core::prelude::*;
+/// let mut app = App::new();
+/// app.stack("first").region("eu-west-1");
+/// let out = app.synth().unwrap();
+/// assert_eq!(out.stacks[0].name, "first");
+/// ```
+#[derive(Debug, Default)]
+pub struct App {
+    pub(crate) stacks: Vec<Stack>,
+}
+
+impl App {
+    /// An empty app.
+    pub fn new() -> Self {
+        App::default()
+    }
+
+    /// Adds a stack named `name` (a CloudFormation stack name) and returns it.
+    /// A name used twice is reported at synthesis.
+    pub fn stack(&mut self, name: &str) -> &mut Stack {
+        let id = self.stacks.len() as u32;
+        let mut stack = Stack::new(id, name);
+        if !valid_stack_name(name) {
+            stack.diagnostics.push(
+                Diagnostic::error(name, "invalid stack name")
+                    .value(format!("{name:?}"))
+                    .allowed("1 to 128 characters: a letter, then letters, digits and hyphens"),
+            );
+        }
+        if self.stacks.iter().any(|s| s.name == name) {
+            stack.diagnostics.push(
+                Diagnostic::error(name, "a stack with this name already exists in the app")
+                    .allowed("unique stack names"),
+            );
+        }
+        self.stacks.push(stack);
+        let last = self.stacks.len() - 1;
+        &mut self.stacks[last]
+    }
+
+    /// The stacks, in the order they were added.
+    pub fn stacks(&self) -> &[Stack] {
+        &self.stacks
+    }
+
+    /// The stack named `name`.
+    pub fn get_stack(&self, name: &str) -> Option<&Stack> {
+        self.stacks.iter().find(|s| s.name == name)
+    }
+
+    /// The stack named `name`, mutably.
+    pub fn get_stack_mut(&mut self, name: &str) -> Option<&mut Stack> {
+        self.stacks.iter_mut().find(|s| s.name == name)
+    }
+
+    /// The stack with this id, mutably.
+    pub fn stack_mut(&mut self, id: StackId) -> Option<&mut Stack> {
+        self.stacks.get_mut(id.0 as usize)
+    }
+
+    /// Sets the default of parameter `key` in every stack that declares it;
+    /// returns how many stacks did.
+    pub fn set_parameter_default(&mut self, key: &str, value: &str) -> usize {
+        let mut n = 0;
+        for s in &mut self.stacks {
+            for p in &mut s.parameters {
+                if p.name == key {
+                    p.default = Some(value.to_string());
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+}
+
+fn valid_stack_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    name.len() <= 128
+        && chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+/// Checks a construct id: 1 to 255 characters of letters, digits, `-`, `_`
+/// and `.`, with at least one letter or digit.
+pub fn check_construct_id(id: &str) -> Result<(), String> {
+    if id.is_empty() || id.len() > 255 {
+        return Err("1 to 255 characters".into());
+    }
+    if let Some(c) = id.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))) {
+        return Err(format!("letters, digits, '-', '_' and '.' only (found {c:?})"));
+    }
+    if !id.chars().any(|c| c.is_ascii_alphanumeric()) {
+        return Err("at least one letter or digit".into());
+    }
+    Ok(())
+}
+
+/// One CloudFormation stack: a tree of constructs and the template sections.
+#[derive(Debug)]
+pub struct Stack {
+    pub(crate) id: u32,
+    pub(crate) name: String,
+    pub(crate) region: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) cursor: u32,
+    pub(crate) resources: Vec<ResourceEntry>,
+    pub(crate) parameters: Vec<Parameter>,
+    pub(crate) conditions: Vec<(String, Cond)>,
+    pub(crate) mappings: Vec<(String, MappingTable)>,
+    pub(crate) outputs: Vec<Output>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) default_removal: Option<RemovalPolicy>,
+    pub(crate) suffix: Option<Suffix>,
+}
+
+impl Stack {
+    fn new(id: u32, name: &str) -> Self {
+        Stack {
+            id,
+            name: name.to_string(),
+            region: None,
+            description: None,
+            nodes: vec![Node {
+                id: name.to_string(),
+                parent: None,
+                children: Vec::new(),
+                tags: IndexMap::new(),
+                resource: None,
+            }],
+            cursor: 0,
+            resources: Vec::new(),
+            parameters: Vec::new(),
+            conditions: Vec::new(),
+            mappings: Vec::new(),
+            outputs: Vec::new(),
+            diagnostics: Vec::new(),
+            default_removal: None,
+            suffix: None,
+        }
+    }
+
+    /// The stack's id in the app.
+    pub fn id(&self) -> StackId {
+        StackId(self.id)
+    }
+
+    /// The stack name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Sets the region the stack deploys to (written into the cloud assembly).
+    pub fn region(&mut self, region: &str) -> &mut Self {
+        self.region = Some(region.to_string());
+        self
+    }
+
+    /// The region, when one was set.
+    pub fn get_region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// Sets the template's `Description`.
+    pub fn description(&mut self, d: &str) -> &mut Self {
+        self.description = Some(d.to_string());
+        self
+    }
+
+    /// Applies naming, tagging and removal conventions (see [`Conventions`]).
+    pub fn conventions(&mut self, c: Conventions) -> &mut Self {
+        c.apply(self);
+        self
+    }
+
+    /// The environment-suffix helper; adds the `EnvironmentSuffix` parameter
+    /// with the TAP defaults when no convention did.
+    pub fn suffix(&mut self) -> Suffix {
+        if let Some(s) = self.suffix {
+            return s;
+        }
+        let p = self.parameter(Conventions::suffix_parameter("EnvironmentSuffix", "dev"));
+        let s = Suffix::new(p);
+        self.suffix = Some(s);
+        s
+    }
+
+    /// The removal policy conventions give stateful resources, if any.
+    pub fn default_removal_policy(&self) -> Option<RemovalPolicy> {
+        self.default_removal
+    }
+
+    /// Sets the removal policy stateful constructs get when they set none.
+    pub fn set_default_removal_policy(&mut self, p: RemovalPolicy) -> &mut Self {
+        self.default_removal = Some(p);
+        self
+    }
+
+    fn push_node(&mut self, id: &str) -> u32 {
+        let parent = self.cursor;
+        let path = self.node_path(parent);
+        if let Err(allowed) = check_construct_id(id) {
+            self.diagnostics.push(
+                Diagnostic::error(format!("{path}/{id}"), "invalid construct id")
+                    .value(format!("{id:?}"))
+                    .allowed(allowed),
+            );
+        }
+        let dup = self.nodes[parent as usize].children.iter().any(|&c| self.nodes[c as usize].id == id);
+        if dup {
+            self.diagnostics.push(
+                Diagnostic::error(format!("{path}/{id}"), "construct id already used under this parent")
+                    .value(format!("{id:?}"))
+                    .allowed("ids unique among siblings"),
+            );
+        }
+        let index = self.nodes.len() as u32;
+        self.nodes.push(Node {
+            id: id.to_string(),
+            parent: Some(parent),
+            children: Vec::new(),
+            tags: IndexMap::new(),
+            resource: None,
+        });
+        self.nodes[parent as usize].children.push(index);
+        index
+    }
+
+    /// Adds a plain construct node (a scope for other constructs) under the
+    /// current scope.
+    pub fn construct(&mut self, id: &str) -> NodeId {
+        let index = self.push_node(id);
+        NodeId { stack: self.id, index }
+    }
+
+    /// The current scope: where `add` and `construct` put new nodes.
+    pub fn scope(&self) -> NodeId {
+        NodeId { stack: self.id, index: self.cursor }
+    }
+
+    /// Runs `f` with `node` as the current scope, then restores the previous one.
+    /// A node of another stack is reported at synthesis and ignored.
+    pub fn within<R>(&mut self, node: NodeId, f: impl FnOnce(&mut Stack) -> R) -> R {
+        let saved = self.cursor;
+        if node.stack == self.id && (node.index as usize) < self.nodes.len() {
+            self.cursor = node.index;
+        } else {
+            self.diagnostics.push(Diagnostic::error(self.name.clone(), "scope belongs to another stack"));
+        }
+        let r = f(self);
+        self.cursor = saved;
+        r
+    }
+
+    /// Adds a resource as a new node `id` under the current scope.
+    pub fn add<T: Resource>(&mut self, id: &str, resource: T) -> Handle<T> {
+        let node = self.push_node(id);
+        let index = self.resources.len() as u32;
+        self.resources.push(ResourceEntry {
+            node,
+            resource: Box::new(resource),
+            depends_on: Vec::new(),
+            condition: None,
+            removal: None,
+            metadata: IndexMap::new(),
+            overrides: Vec::new(),
+            logical_id: None,
+        });
+        self.nodes[node as usize].resource = Some(index);
+        Handle::new(ResourceId { stack: self.id, index })
+    }
+
+    fn entry(&self, r: ResourceId) -> Option<&ResourceEntry> {
+        if r.stack == self.id {
+            self.resources.get(r.index as usize)
+        } else {
+            None
+        }
+    }
+
+    fn entry_mut(&mut self, r: ResourceId) -> Option<&mut ResourceEntry> {
+        if r.stack == self.id {
+            self.resources.get_mut(r.index as usize)
+        } else {
+            None
+        }
+    }
+
+    fn entry_or_report(&mut self, r: ResourceId, what: &str) -> Option<&mut ResourceEntry> {
+        if self.entry(r).is_none() {
+            self.diagnostics.push(
+                Diagnostic::error(self.name.clone(), format!("{what}: the resource belongs to another stack or app"))
+                    .allowed("a resource of this stack"),
+            );
+        }
+        self.entry_mut(r)
+    }
+
+    /// The resource behind a handle, when it belongs to this stack.
+    pub fn get<T: Resource>(&self, h: Handle<T>) -> Option<&T> {
+        self.entry(h.id()).and_then(|e| e.resource.as_any().downcast_ref())
+    }
+
+    /// The resource behind a handle, mutably, when it belongs to this stack.
+    pub fn get_mut<T: Resource>(&mut self, h: Handle<T>) -> Option<&mut T> {
+        self.entry_mut(h.id()).and_then(|e| e.resource.as_any_mut().downcast_mut())
+    }
+
+    /// The resource type of a resource of this stack.
+    pub fn resource_type(&self, r: ResourceId) -> Option<&str> {
+        self.entry(r).map(|e| e.resource.cfn_type())
+    }
+
+    /// Adds `DependsOn: on` to `from` (both in this stack).
+    pub fn add_dependency(&mut self, from: ResourceId, on: ResourceId) -> &mut Self {
+        if self.entry(on).is_none() {
+            self.diagnostics.push(
+                Diagnostic::error(self.name.clone(), "DependsOn: target belongs to another stack or app")
+                    .property("DependsOn")
+                    .allowed("resources of the same stack"),
+            );
+        } else if let Some(e) = self.entry_or_report(from, "DependsOn") {
+            if !e.depends_on.contains(&on) {
+                e.depends_on.push(on);
+            }
+        }
+        self
+    }
+
+    /// Sets `DeletionPolicy` and `UpdateReplacePolicy`.
+    pub fn set_removal_policy(&mut self, r: ResourceId, p: RemovalPolicy) -> &mut Self {
+        if let Some(e) = self.entry_or_report(r, "removal policy") {
+            e.removal = Some(p);
+        }
+        self
+    }
+
+    /// The removal policy set on a resource, if any.
+    pub fn removal_policy(&self, r: ResourceId) -> Option<RemovalPolicy> {
+        self.entry(r).and_then(|e| e.removal)
+    }
+
+    /// Creates the resource only when the condition holds.
+    pub fn set_condition(&mut self, r: ResourceId, c: ConditionRef) -> &mut Self {
+        if let Some(e) = self.entry_or_report(r, "Condition") {
+            e.condition = Some(c);
+        }
+        self
+    }
+
+    /// Sets a `Metadata` key on a resource.
+    pub fn add_metadata(&mut self, r: ResourceId, key: &str, value: serde_json::Value) -> &mut Self {
+        if let Some(e) = self.entry_or_report(r, "Metadata") {
+            e.metadata.insert(key.to_string(), value);
+        }
+        self
+    }
+
+    /// Records that a validator finding cannot apply to this resource, with
+    /// the reason (written into its `Metadata`).
+    pub fn acknowledge(&mut self, r: ResourceId, ack: Ack) -> &mut Self {
+        let Some(e) = self.entry_or_report(r, "acknowledgement") else { return self };
+        match ack {
+            Ack::Checkov { id, reason } => {
+                let skip = e
+                    .metadata
+                    .entry("checkov".into())
+                    .or_insert_with(|| serde_json::json!({"skip": []}));
+                if let Some(list) = skip.get_mut("skip").and_then(|s| s.as_array_mut()) {
+                    list.push(serde_json::json!({"id": id, "comment": reason}));
+                }
+            }
+            Ack::CfnLint { id, reason } => {
+                let lint = e
+                    .metadata
+                    .entry("cfn-lint".into())
+                    .or_insert_with(|| serde_json::json!({"config": {"ignore_checks": []}}));
+                if let Some(list) = lint.pointer_mut("/config/ignore_checks").and_then(|s| s.as_array_mut()) {
+                    list.push(serde_json::Value::String(id.clone()));
+                }
+                let why = e
+                    .metadata
+                    .entry("cfnkit:acknowledgements".into())
+                    .or_insert_with(|| serde_json::json!({}));
+                if let Some(m) = why.as_object_mut() {
+                    m.insert(id, serde_json::Value::String(reason));
+                }
+            }
+        }
+        self
+    }
+
+    /// Overrides a property by dotted path (`A.B.0.C`), deep-merged at synthesis.
+    pub fn override_property(&mut self, r: ResourceId, path: &str, value: impl Into<Token>) -> &mut Self {
+        let v = value.into();
+        if let Some(e) = self.entry_or_report(r, "property override") {
+            e.overrides.push((path.to_string(), Some(v)));
+        }
+        self
+    }
+
+    /// Deletes a property by dotted path at synthesis.
+    pub fn delete_property(&mut self, r: ResourceId, path: &str) -> &mut Self {
+        if let Some(e) = self.entry_or_report(r, "property deletion") {
+            e.overrides.push((path.to_string(), None));
+        }
+        self
+    }
+
+    /// Pins a resource's logical id instead of deriving it from the path.
+    pub fn pin_logical_id(&mut self, r: ResourceId, logical_id: &str) -> &mut Self {
+        if let Some(e) = self.entry_or_report(r, "logical id") {
+            e.logical_id = Some(logical_id.to_string());
+        }
+        self
+    }
+
+    /// Tags every taggable resource in the stack.
+    pub fn tag(&mut self, key: &str, value: impl Into<Token>) -> &mut Self {
+        self.nodes[0].tags.insert(key.to_string(), value.into());
+        self
+    }
+
+    /// Tags every taggable resource under `node`; nearer scopes win.
+    pub fn tag_scope(&mut self, node: NodeId, key: &str, value: impl Into<Token>) -> &mut Self {
+        if node.stack == self.id {
+            if let Some(n) = self.nodes.get_mut(node.index as usize) {
+                n.tags.insert(key.to_string(), value.into());
+            }
+        }
+        self
+    }
+
+    /// The tags that apply to resource `r` from its scopes (outermost first,
+    /// nearer scopes overriding), not counting the resource's own `Tags`.
+    pub fn inherited_tags(&self, r: ResourceId) -> IndexMap<String, Token> {
+        let mut chain = Vec::new();
+        let mut n = self.entry(r).map(|e| e.node);
+        while let Some(i) = n {
+            chain.push(i);
+            n = self.nodes[i as usize].parent;
+        }
+        let mut tags = IndexMap::new();
+        for i in chain.into_iter().rev() {
+            for (k, v) in &self.nodes[i as usize].tags {
+                tags.insert(k.clone(), v.clone());
+            }
+        }
+        tags
+    }
+
+    /// Declares a parameter and returns its handle.
+    pub fn parameter(&mut self, p: Parameter) -> ParamRef {
+        let index = self.parameters.len() as u32;
+        self.parameters.push(p);
+        ParamRef { stack: self.id, index }
+    }
+
+    /// The parameter named `name`, if declared.
+    pub fn find_parameter(&self, name: &str) -> Option<ParamRef> {
+        self.parameters
+            .iter()
+            .position(|p| p.name == name)
+            .map(|i| ParamRef { stack: self.id, index: i as u32 })
+    }
+
+    /// Declares a named condition.
+    pub fn condition(&mut self, name: &str, c: Cond) -> ConditionRef {
+        let index = self.conditions.len() as u32;
+        self.conditions.push((name.to_string(), c));
+        ConditionRef { stack: self.id, index }
+    }
+
+    /// Declares a two-level mapping for `Fn::FindInMap`.
+    pub fn mapping(&mut self, name: &str, map: MappingTable) -> MappingRef {
+        let index = self.mappings.len() as u32;
+        self.mappings.push((name.to_string(), map));
+        MappingRef { stack: self.id, index }
+    }
+
+    /// Adds an output and returns it for further settings.
+    pub fn output(&mut self, id: &str, value: impl Into<Token>) -> &mut Output {
+        self.outputs.push(Output::new(id, value.into()));
+        let last = self.outputs.len() - 1;
+        &mut self.outputs[last]
+    }
+
+    /// Adds an output exported as `${AWS::StackName}-<id>`.
+    pub fn export(&mut self, id: &str, value: impl Into<Token>) -> &mut Output {
+        let o = self.output(id, value);
+        o.export_name = Some(crate::fns::sub(format!("${{AWS::StackName}}-{id}")).into());
+        o
+    }
+
+    /// The outputs declared so far.
+    pub fn outputs(&self) -> &[Output] {
+        &self.outputs
+    }
+
+    /// The construct path of a node (`stack/A/B`).
+    pub(crate) fn node_path(&self, mut i: u32) -> String {
+        let mut parts = Vec::new();
+        loop {
+            let n = &self.nodes[i as usize];
+            parts.push(n.id.as_str());
+            match n.parent {
+                Some(p) => i = p,
+                None => break,
+            }
+        }
+        parts.reverse();
+        parts.join("/")
+    }
+
+    /// The construct path of a resource of this stack.
+    pub fn path_of(&self, r: ResourceId) -> Option<String> {
+        self.entry(r).map(|e| self.node_path(e.node))
+    }
+
+    /// The construct path of a node of this stack.
+    pub fn path_of_node(&self, n: NodeId) -> Option<String> {
+        (n.stack == self.id && (n.index as usize) < self.nodes.len()).then(|| self.node_path(n.index))
+    }
+
+    /// How many resources the stack holds.
+    pub fn resource_count(&self) -> usize {
+        self.resources.len()
+    }
+
+    /// Records a problem found while building a construct; reported at synthesis.
+    pub fn report(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+}

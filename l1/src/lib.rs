@@ -1,0 +1,1 @@
+//! Generated L1 (placeholder until codegen runs).
