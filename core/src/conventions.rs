@@ -63,7 +63,10 @@ impl Conventions {
     pub(crate) fn apply(self, stack: &mut Stack) {
         let p = match stack.find_parameter(&self.parameter) {
             Some(p) => p,
-            None => stack.parameter(Self::suffix_parameter(&self.parameter, &self.default_suffix)),
+            None => stack.parameter(Self::suffix_parameter(
+                &self.parameter,
+                &self.default_suffix,
+            )),
         };
         let suffix = Suffix::new(p);
         stack.suffix = Some(suffix);
@@ -94,7 +97,12 @@ impl Suffix {
     pub fn format(self, template: &str) -> Expr<String> {
         let escaped = template.replace("${", "${!");
         let t = escaped.replacen("{}", "${Suffix}", 1);
-        Expr::from_intrinsic(Intrinsic::Sub(t, [("Suffix".to_string(), self.value().into())].into_iter().collect()))
+        Expr::from_intrinsic(Intrinsic::Sub(
+            t,
+            [("Suffix".to_string(), self.value().into())]
+                .into_iter()
+                .collect(),
+        ))
     }
 
     /// `{"Ref": "EnvironmentSuffix"}`.

@@ -50,7 +50,11 @@ impl Resolver<'_, '_> {
     }
 
     fn logical_id(&mut self, r: ResourceId) -> Option<String> {
-        self.ctx.ids.get(r.stack as usize).and_then(|s| s.get(r.index as usize)).cloned()
+        self.ctx
+            .ids
+            .get(r.stack as usize)
+            .and_then(|s| s.get(r.index as usize))
+            .cloned()
     }
 
     fn resource_ref(&mut self, r: ResourceId, attr: Option<&str>) -> Json {
@@ -67,7 +71,9 @@ impl Resolver<'_, '_> {
         }
         // Across stacks: the producer exports, the consumer imports.
         let producer = &self.ctx.app.stacks[r.stack as usize];
-        let suffix: String = attr.map(|a| a.chars().filter(char::is_ascii_alphanumeric).collect()).unwrap_or_default();
+        let suffix: String = attr
+            .map(|a| a.chars().filter(char::is_ascii_alphanumeric).collect())
+            .unwrap_or_default();
         let output_id = format!("Export{id}{suffix}");
         let export_name = format!("{}:{output_id}", producer.name);
         let value = match attr {
@@ -76,14 +82,26 @@ impl Resolver<'_, '_> {
         };
         self.ctx.exports[r.stack as usize]
             .entry((r, attr.map(str::to_string)))
-            .or_insert_with(|| ExportRequest { output_id, export_name: export_name.clone(), value });
+            .or_insert_with(|| ExportRequest {
+                output_id,
+                export_name: export_name.clone(),
+                value,
+            });
         self.ctx.stack_deps[self.stack as usize].insert(r.stack);
         json!({"Fn::ImportValue": export_name})
     }
 
-    fn stack_item_name<'s>(&mut self, stack: u32, names: impl Fn(u32) -> Option<&'s str>, index: u32, kind: &str) -> String {
+    fn stack_item_name<'s>(
+        &mut self,
+        stack: u32,
+        names: impl Fn(u32) -> Option<&'s str>,
+        index: u32,
+        kind: &str,
+    ) -> String {
         if stack != self.stack {
-            self.dangling(&format!("a {kind} of another stack (use an output and an import instead)"));
+            self.dangling(&format!(
+                "a {kind} of another stack (use an output and an import instead)"
+            ));
             return format!("Dangling{kind}");
         }
         if let Some(n) = names(index) {
@@ -154,14 +172,19 @@ impl Resolver<'_, '_> {
             }
             Intrinsic::Base64(x) => json!({"Fn::Base64": self.resolve(x)}),
             Intrinsic::GetAzs(x) => json!({"Fn::GetAZs": self.resolve(x)}),
-            Intrinsic::Cidr(a, b, c) => json!({"Fn::Cidr": [self.resolve(a), self.resolve(b), self.resolve(c)]}),
+            Intrinsic::Cidr(a, b, c) => {
+                json!({"Fn::Cidr": [self.resolve(a), self.resolve(b), self.resolve(c)]})
+            }
             Intrinsic::Equals(a, b) => json!({"Fn::Equals": [self.resolve(a), self.resolve(b)]}),
             Intrinsic::And(v) | Intrinsic::Or(v) => {
                 if !(2..=10).contains(&v.len()) {
                     self.ctx.diags.push(
-                        Diagnostic::error(self.path.clone(), format!("{} takes 2 to 10 conditions", f.name()))
-                            .value(v.len().to_string())
-                            .allowed("2 to 10 conditions"),
+                        Diagnostic::error(
+                            self.path.clone(),
+                            format!("{} takes 2 to 10 conditions", f.name()),
+                        )
+                        .value(v.len().to_string())
+                        .allowed("2 to 10 conditions"),
                     );
                 }
                 let items: Vec<Json> = v.iter().map(|x| self.resolve(x)).collect();
@@ -174,7 +197,12 @@ impl Resolver<'_, '_> {
 
     pub(crate) fn condition_name(&mut self, c: crate::tree::ConditionRef) -> String {
         let this = &self.ctx.app.stacks[self.stack as usize];
-        self.stack_item_name(c.stack, |i| this.conditions.get(i as usize).map(|c| c.0.as_str()), c.index, "Condition")
+        self.stack_item_name(
+            c.stack,
+            |i| this.conditions.get(i as usize).map(|c| c.0.as_str()),
+            c.index,
+            "Condition",
+        )
     }
 
     /// `Fn::Sub`: variables that are plain references are inlined as
@@ -188,7 +216,9 @@ impl Resolver<'_, '_> {
                     Intrinsic::Ref(RefTarget::Pseudo(p)) => Some(p.name().to_string()),
                     Intrinsic::Ref(RefTarget::Parameter(p)) if p.stack == self.stack => {
                         let this = &self.ctx.app.stacks[self.stack as usize];
-                        this.parameters.get(p.index as usize).map(|p| p.name.clone())
+                        this.parameters
+                            .get(p.index as usize)
+                            .map(|p| p.name.clone())
                     }
                     Intrinsic::Ref(RefTarget::Resource(r)) if r.stack == self.stack => {
                         let id = self.logical_id(*r);
@@ -209,7 +239,9 @@ impl Resolver<'_, '_> {
                 _ => None,
             };
             match inline {
-                Some(target) => text = text.replace(&format!("${{{name}}}"), &format!("${{{target}}}")),
+                Some(target) => {
+                    text = text.replace(&format!("${{{name}}}"), &format!("${{{target}}}"))
+                }
                 None => {
                     rest.insert(name.clone(), value);
                 }

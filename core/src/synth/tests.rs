@@ -1,1 +1,514 @@
 //! Tests of synthesis through the public API.
+
+use indexmap::IndexMap;
+use serde_json::{json, Value as Json};
+
+use crate::fns;
+use crate::prelude::*;
+
+fn topic(stack: &mut Stack, id: &str) -> Handle<CfnResource> {
+    stack.add(
+        id,
+        CfnResource::new("AWS::SNS::Topic").taggable(TagFormat::List),
+    )
+}
+
+fn synth_one(app: &App) -> Json {
+    app.synth().expect("synth").stacks[0].template.clone()
+}
+
+fn errors(app: &App) -> Vec<String> {
+    app.synth()
+        .expect_err("expected errors")
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+fn prop(t: &Json, res: &str, p: &str) -> Json {
+    t["Resources"][res]["Properties"][p].clone()
+}
+
+#[test]
+fn every_intrinsic_writes_its_cloudformation_form() {
+    let mut app = App::new();
+    let s = app.stack("s");
+    let t = topic(s, "Topic");
+    let cond = s.condition("IsProd", fns::equals(Pseudo::Region.expr(), "us-east-1"));
+    let either = s.condition(
+        "Either",
+        fns::or([fns::condition(cond), fns::not(fns::condition(cond))]),
+    );
+    let both = s.condition(
+        "Both",
+        fns::and([fns::condition(cond), fns::condition(either)]),
+    );
+    let mut inner = IndexMap::new();
+    inner.insert("Ami".to_string(), Token::from("ami-1"));
+    let mut table = IndexMap::new();
+    table.insert("us-east-1".to_string(), inner);
+    let m = s.mapping("Images", table);
+    let r = CfnResource::new("AWS::Test::Thing")
+        .property("Ref", t.reference())
+        .property("GetAtt", t.get_att("TopicName"))
+        .property(
+            "Join",
+            fns::join(",", [Token::from("a"), t.reference().into()]),
+        )
+        .property("Select", fns::select(1, fns::get_azs("")))
+        .property("Split", fns::split(",", "a,b"))
+        .property("If", fns::if_::<String>(cond, "x", Pseudo::NoValue.expr()))
+        .property("Import", fns::import_value("other:Name"))
+        .property("Map", fns::find_in_map(m, Pseudo::Region.expr(), "Ami"))
+        .property("B64", fns::base64("hi"))
+        .property("Cidr", fns::cidr("10.0.0.0/16", 4, 8))
+        .property("Pseudo", Token::list(Pseudo::ALL.iter().map(|p| p.expr())));
+    s.add("Thing", r);
+    let _ = both;
+    let t = synth_one(&app);
+    let p = |k: &str| prop(&t, "Thing", k);
+    assert_eq!(p("Ref"), json!({"Ref": "Topic"}));
+    assert_eq!(p("GetAtt"), json!({"Fn::GetAtt": ["Topic", "TopicName"]}));
+    assert_eq!(
+        p("Join"),
+        json!({"Fn::Join": [",", ["a", {"Ref": "Topic"}]]})
+    );
+    assert_eq!(p("Select"), json!({"Fn::Select": [1, {"Fn::GetAZs": ""}]}));
+    assert_eq!(p("Split"), json!({"Fn::Split": [",", "a,b"]}));
+    assert_eq!(
+        p("If"),
+        json!({"Fn::If": ["IsProd", "x", {"Ref": "AWS::NoValue"}]})
+    );
+    assert_eq!(p("Import"), json!({"Fn::ImportValue": "other:Name"}));
+    assert_eq!(
+        p("Map"),
+        json!({"Fn::FindInMap": ["Images", {"Ref": "AWS::Region"}, "Ami"]})
+    );
+    assert_eq!(p("B64"), json!({"Fn::Base64": "hi"}));
+    assert_eq!(p("Cidr"), json!({"Fn::Cidr": ["10.0.0.0/16", 4, 8]}));
+    assert_eq!(p("Pseudo")[0], json!({"Ref": "AWS::AccountId"}));
+    assert_eq!(p("Pseudo")[5], json!({"Ref": "AWS::URLSuffix"}));
+    assert_eq!(
+        t["Conditions"]["IsProd"],
+        json!({"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]})
+    );
+    assert_eq!(
+        t["Conditions"]["Either"],
+        json!({"Fn::Or": [{"Condition": "IsProd"}, {"Fn::Not": [{"Condition": "IsProd"}]}]})
+    );
+    assert_eq!(
+        t["Conditions"]["Both"],
+        json!({"Fn::And": [{"Condition": "IsProd"}, {"Condition": "Either"}]})
+    );
+    assert_eq!(t["Mappings"]["Images"]["us-east-1"]["Ami"], json!("ami-1"));
+}
+
+#[test]
+fn sub_inlines_plain_references_and_keeps_other_variables() {
+    let mut app = App::new();
+    let s = app.stack("s").conventions(Conventions::tap("test"));
+    let t = topic(s, "Topic");
+    let name = s.suffix().name("orders");
+    let sub = fns::sub("${T}/${A}/${X}")
+        .var("T", t.get_att("TopicName"))
+        .var("A", Pseudo::AccountId.expr())
+        .var("X", fns::join("-", ["a", "b"]));
+    s.add(
+        "Thing",
+        CfnResource::new("AWS::Test::Thing")
+            .property("Name", name)
+            .property("Sub", sub),
+    );
+    let t = synth_one(&app);
+    assert_eq!(
+        prop(&t, "Thing", "Name"),
+        json!({"Fn::Sub": "orders-${EnvironmentSuffix}"})
+    );
+    assert_eq!(
+        prop(&t, "Thing", "Sub"),
+        json!({"Fn::Sub": ["${Topic.TopicName}/${AWS::AccountId}/${X}", {"X": {"Fn::Join": ["-", ["a", "b"]]}}]})
+    );
+}
+
+#[test]
+fn sub_placeholders_that_name_nothing_are_dangling_references() {
+    let mut app = App::new();
+    let s = app.stack("s");
+    s.add(
+        "Thing",
+        CfnResource::new("AWS::Test::Thing").property("P", fns::sub("${Nope}-${!Literal}")),
+    );
+    let errs = errors(&app);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].contains("s/Thing: P: dangling reference: Fn::Sub placeholder ${Nope}"),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn handles_from_another_app_are_dangling_references() {
+    let mut other = App::new();
+    let o = other.stack("o");
+    topic(o, "A");
+    let foreign = topic(o, "B");
+    let mut app = App::new();
+    let s = app.stack("s");
+    s.add(
+        "Thing",
+        CfnResource::new("AWS::Test::Thing").property("P", foreign.reference()),
+    );
+    let errs = errors(&app);
+    assert!(
+        errs.iter().any(|e| e.contains("dangling reference")),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn logical_ids_come_from_paths_and_collisions_are_errors() {
+    let mut app = App::new();
+    let s = app.stack("s");
+    let scope = s.construct("audit-function");
+    s.within(scope, |s| {
+        topic(s, "Resource");
+        topic(s, "service_role");
+    });
+    topic(s, "AuditFunctionServiceRole");
+    let errs = errors(&app);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(errs[0].contains(
+        "logical id AuditFunctionServiceRole is already used by s/audit-function/service_role"
+    ));
+}
+
+#[test]
+fn pinned_logical_ids_win_and_are_checked() {
+    let mut app = App::new();
+    let s = app.stack("s");
+    let t = topic(s, "Topic");
+    s.pin_logical_id(t.id(), "MyTopic");
+    assert!(synth_one(&app)["Resources"].get("MyTopic").is_some());
+    let mut app = App::new();
+    let s = app.stack("s");
+    let t = topic(s, "Topic");
+    s.pin_logical_id(t.id(), "my-topic");
+    assert!(errors(&app)[0].contains("invalid logical id (got \"my-topic\")"));
+}
+
+#[test]
+fn construct_ids_are_validated_and_unique_among_siblings() {
+    let mut app = App::new();
+    let s = app.stack("s");
+    topic(s, "a/b");
+    topic(s, "T");
+    topic(s, "T");
+    topic(s, "");
+    let errs = errors(&app);
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("s/a/b: invalid construct id")),
+        "{errs:?}"
+    );
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("s/T: construct id already used")),
+        "{errs:?}"
+    );
+    assert!(
+        errs.iter().any(|e| e.contains("s/: invalid construct id")),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn stack_names_are_validated_and_unique() {
+    let mut app = App::new();
+    app.stack("1bad");
+    app.stack("ok");
+    app.stack("ok");
+    let errs = errors(&app);
+    assert_eq!(errs.len(), 2, "{errs:?}");
+}
+
+#[test]
+fn depends_on_cycles_are_reported_with_their_path() {
+    let mut app = App::new();
+    let s = app.stack("s");
+    let a = topic(s, "A");
+    let b = s.add(
+        "B",
+        CfnResource::new("AWS::Test::Thing").property("P", a.reference()),
+    );
+    s.add_dependency(a.id(), b.id());
+    let errs = errors(&app);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].contains("dependency cycle (got A -> B -> A)"),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn quotas_are_enforced() {
+    let mut app = App::new();
+    let s = app.stack("s");
+    for i in 0..501 {
+        topic(s, &format!("T{i}"));
+    }
+    for i in 0..201 {
+        s.output(&format!("O{i}"), "x");
+    }
+    let errs = errors(&app);
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("Resources: too many resources (got 501)")),
+        "{errs:?}"
+    );
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("Outputs: too many outputs (got 201)")),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn too_many_parameters_and_oversized_templates_fail() {
+    let mut app = App::new();
+    let s = app.stack("s");
+    for i in 0..201 {
+        s.parameter(Parameter::string(&format!("P{i}")));
+    }
+    s.add(
+        "Big",
+        CfnResource::new("AWS::Test::Thing").property("Blob", "x".repeat(1_100_000)),
+    );
+    let errs = errors(&app);
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("too many parameters (got 201)")),
+        "{errs:?}"
+    );
+    assert!(
+        errs.iter().any(|e| e.contains("template body too large")),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn references_across_stacks_become_exports_and_imports() {
+    let mut app = App::new();
+    let p = app.stack("producer");
+    let t = topic(p, "Topic");
+    let c = app.stack("consumer");
+    c.add(
+        "Sub",
+        CfnResource::new("AWS::Test::Thing")
+            .property("TopicArn", t.reference())
+            .property("N", t.get_att("TopicName")),
+    );
+    let out = app.synth().unwrap();
+    let prod = &out.stacks[0].template;
+    let cons = &out.stacks[1].template;
+    assert_eq!(
+        prod["Outputs"]["ExportTopic"]["Export"]["Name"],
+        json!("producer:ExportTopic")
+    );
+    assert_eq!(
+        prod["Outputs"]["ExportTopicTopicName"]["Value"],
+        json!({"Fn::GetAtt": ["Topic", "TopicName"]})
+    );
+    assert_eq!(
+        prop(cons, "Sub", "TopicArn"),
+        json!({"Fn::ImportValue": "producer:ExportTopic"})
+    );
+    assert_eq!(out.stacks[1].dependencies, vec!["producer".to_string()]);
+}
+
+#[test]
+fn stacks_that_import_from_each_other_are_an_error() {
+    let mut app = App::new();
+    let a = app.stack("a");
+    let ta = topic(a, "T");
+    let b = app.stack("b");
+    let tb = b.add(
+        "T",
+        CfnResource::new("AWS::Test::Thing").property("P", ta.reference()),
+    );
+    app.get_stack_mut("a").unwrap().add(
+        "U",
+        CfnResource::new("AWS::Test::Thing").property("P", tb.reference()),
+    );
+    assert!(errors(&app)
+        .iter()
+        .any(|e| e.contains("stacks import from each other")));
+}
+
+#[test]
+fn parameters_of_another_stack_cannot_be_referenced() {
+    let mut app = App::new();
+    let a = app.stack("a");
+    let p = a.parameter(Parameter::string("Name"));
+    let b = app.stack("b");
+    b.add(
+        "T",
+        CfnResource::new("AWS::Test::Thing").property("P", p.value()),
+    );
+    assert!(errors(&app)[0].contains("dangling reference: a Parameter of another stack"));
+}
+
+#[test]
+fn tags_flow_from_stack_and_scopes_with_nearest_winning() {
+    let mut app = App::new();
+    let s = app.stack("s").conventions(Conventions::tap("orders"));
+    let scope = s.construct("Team");
+    s.tag_scope(scope, "Purpose", "team purpose");
+    s.within(scope, |s| topic(s, "Topic"));
+    s.add("Untaggable", CfnResource::new("AWS::Test::Thing"));
+    let t = synth_one(&app);
+    assert_eq!(
+        prop(&t, "TeamTopic", "Tags"),
+        json!([{"Key": "Environment", "Value": {"Ref": "EnvironmentSuffix"}}, {"Key": "Purpose", "Value": "team purpose"}])
+    );
+    assert!(t["Resources"]["Untaggable"].get("Properties").is_none());
+}
+
+#[test]
+fn removal_policy_metadata_condition_and_overrides_are_written() {
+    let mut app = App::new();
+    let s = app.stack("s");
+    let c = s.condition("C", fns::equals("a", "a"));
+    let t = s.add(
+        "T",
+        CfnResource::new("AWS::Test::Thing").property("A", Token::object([("B", 1)])),
+    );
+    s.set_removal_policy(t.id(), RemovalPolicy::RetainExceptOnCreate)
+        .set_condition(t.id(), c)
+        .acknowledge(
+            t.id(),
+            Ack::Checkov {
+                id: "CKV_1".into(),
+                reason: "why".into(),
+            },
+        )
+        .acknowledge(
+            t.id(),
+            Ack::CfnLint {
+                id: "W1".into(),
+                reason: "because".into(),
+            },
+        )
+        .override_property(t.id(), "A.C", "x")
+        .delete_property(t.id(), "A.B");
+    let t = synth_one(&app);
+    let r = &t["Resources"]["T"];
+    assert_eq!(r["Condition"], json!("C"));
+    assert_eq!(r["DeletionPolicy"], json!("RetainExceptOnCreate"));
+    assert_eq!(r["UpdateReplacePolicy"], json!("Retain"));
+    assert_eq!(r["Properties"]["A"], json!({"C": "x"}));
+    assert_eq!(
+        r["Metadata"]["checkov"],
+        json!({"skip": [{"id": "CKV_1", "comment": "why"}]})
+    );
+    assert_eq!(
+        r["Metadata"]["cfn-lint"],
+        json!({"config": {"ignore_checks": ["W1"]}})
+    );
+    assert_eq!(
+        r["Metadata"]["cfnkit:acknowledgements"],
+        json!({"W1": "because"})
+    );
+    let keys: Vec<&String> = r.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "Type",
+            "Condition",
+            "Properties",
+            "DeletionPolicy",
+            "UpdateReplacePolicy",
+            "Metadata"
+        ]
+    );
+}
+
+#[test]
+fn parameter_defaults_are_checked_against_their_constraints() {
+    let mut app = App::new();
+    let s = app.stack("s");
+    s.parameter(
+        Parameter::string("A")
+            .default("UPPER")
+            .allowed_pattern("^[a-z]+$"),
+    );
+    s.parameter(
+        Parameter::string("B")
+            .default("x")
+            .allowed_values(["y", "z"]),
+    );
+    s.parameter(Parameter::string("C").allowed_pattern("(unclosed"));
+    let errs = errors(&app);
+    assert_eq!(errs.len(), 3, "{errs:?}");
+    assert!(errs[0].contains(
+        "Parameters.A.Default: parameter default does not match its AllowedPattern (got \"UPPER\")"
+    ));
+}
+
+#[test]
+fn conventions_declare_the_suffix_parameter_and_exports_use_the_stack_name() {
+    let mut app = App::new();
+    let s = app.stack("s").conventions(Conventions::tap("p"));
+    let t = topic(s, "Topic");
+    s.export("TopicArn", t.reference()).description("The topic");
+    let t = synth_one(&app);
+    assert_eq!(
+        t["Parameters"]["EnvironmentSuffix"]["AllowedPattern"],
+        json!("^[a-z0-9-]+$")
+    );
+    assert_eq!(
+        t["Parameters"]["EnvironmentSuffix"]["Default"],
+        json!("dev")
+    );
+    assert_eq!(
+        t["Outputs"]["TopicArn"],
+        json!({"Description": "The topic", "Value": {"Ref": "Topic"}, "Export": {"Name": {"Fn::Sub": "${AWS::StackName}-TopicArn"}}})
+    );
+    let keys: Vec<&String> = t.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "AWSTemplateFormatVersion",
+            "Parameters",
+            "Resources",
+            "Outputs"
+        ]
+    );
+}
+
+#[test]
+fn errors_are_collected_not_first_only() {
+    let mut app = App::new();
+    let s = app.stack("s");
+    s.add("Bad", CfnResource::new("not a type"));
+    s.add(
+        "Bad2",
+        CfnResource::new("AWS::X::Y").property("P", fns::sub("${Missing}")),
+    );
+    s.output("bad-id", "x");
+    assert_eq!(errors(&app).len(), 3);
+}
+
+#[test]
+fn synthesis_is_deterministic() {
+    let build = || {
+        let mut app = App::new();
+        let s = app.stack("s").conventions(Conventions::tap("p"));
+        for i in 0..50 {
+            let t = topic(s, &format!("T{i}"));
+            s.export(&format!("O{i}"), t.reference()).description("d");
+        }
+        app.synth().unwrap().stacks[0].json.clone()
+    };
+    assert_eq!(build(), build());
+}
