@@ -53,7 +53,9 @@ impl Conventions {
     /// The suffix parameter the conventions declare.
     pub fn suffix_parameter(name: &str, default: &str) -> Parameter {
         Parameter::string(name)
-            .description("Environment suffix appended to every physical resource name (lowercase letters, digits and hyphens)")
+            .description(
+                "Environment suffix appended to every physical resource name (lowercase letters, digits and hyphens)",
+            )
             .default(default)
             .allowed_pattern("^[a-z0-9-]+$")
             .constraint_description("lowercase letters, digits and hyphens only")
@@ -63,10 +65,7 @@ impl Conventions {
     pub(crate) fn apply(self, stack: &mut Stack) {
         let p = match stack.find_parameter(&self.parameter) {
             Some(p) => p,
-            None => stack.parameter(Self::suffix_parameter(
-                &self.parameter,
-                &self.default_suffix,
-            )),
+            None => stack.parameter(Self::suffix_parameter(&self.parameter, &self.default_suffix)),
         };
         let suffix = Suffix::new(p);
         stack.suffix = Some(suffix);
@@ -97,12 +96,7 @@ impl Suffix {
     pub fn format(self, template: &str) -> Expr<String> {
         let escaped = template.replace("${", "${!");
         let t = escaped.replacen("{}", "${Suffix}", 1);
-        Expr::from_intrinsic(Intrinsic::Sub(
-            t,
-            [("Suffix".to_string(), self.value().into())]
-                .into_iter()
-                .collect(),
-        ))
+        Expr::from_intrinsic(Intrinsic::Sub(t, [("Suffix".to_string(), self.value().into())].into_iter().collect()))
     }
 
     /// `{"Ref": "EnvironmentSuffix"}`.

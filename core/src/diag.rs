@@ -53,10 +53,7 @@ impl Diagnostic {
 
     /// A new warning at `path`.
     pub fn warning(path: impl Into<String>, problem: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(path, problem)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, problem) }
     }
 
     /// Names the property.
@@ -109,11 +106,7 @@ pub struct SynthError {
 impl fmt::Display for SynthError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.diagnostics.len();
-        write!(
-            f,
-            "synthesis found {n} problem{}",
-            if n == 1 { "" } else { "s" }
-        )?;
+        write!(f, "synthesis found {n} problem{}", if n == 1 { "" } else { "s" })?;
         for d in &self.diagnostics {
             write!(f, "\n  {d}")?;
         }
@@ -167,23 +160,14 @@ no_validate!(String, bool, i64, f64, Token, serde_json::Value);
 fn regex_cache(pattern: &str) -> Option<Regex> {
     static CACHE: OnceLock<Mutex<HashMap<String, Option<Regex>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    let mut guard = cache
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    guard
-        .entry(pattern.to_string())
-        .or_insert_with(|| Regex::new(pattern).ok())
-        .clone()
+    let mut guard = cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    guard.entry(pattern.to_string()).or_insert_with(|| Regex::new(pattern).ok()).clone()
 }
 
 impl<'a> Validator<'a> {
     /// A validator writing into `out` for the construct at `path`.
     pub fn new(out: &'a mut Vec<Diagnostic>, path: impl Into<String>) -> Self {
-        Validator {
-            out,
-            path: path.into(),
-            props: Vec::new(),
-        }
+        Validator { out, path: path.into(), props: Vec::new() }
     }
 
     /// The construct path being validated.
@@ -217,13 +201,7 @@ impl<'a> Validator<'a> {
     }
 
     /// Reports an error on property `name` (relative to the current path).
-    pub fn error(
-        &mut self,
-        name: &str,
-        value: Option<String>,
-        problem: impl Into<String>,
-        allowed: impl Into<String>,
-    ) {
+    pub fn error(&mut self, name: &str, value: Option<String>, problem: impl Into<String>, allowed: impl Into<String>) {
         let prop = self.prop(name);
         let mut d = Diagnostic::error(self.path.clone(), problem).allowed(allowed);
         if !prop.is_empty() {
@@ -249,24 +227,13 @@ impl<'a> Validator<'a> {
     pub fn check_enum(&mut self, name: &str, value: &Value<String>, allowed: &[&str]) {
         if let Value::Lit(s) = value {
             if !allowed.contains(&s.as_str()) {
-                self.error(
-                    name,
-                    Some(format!("{s:?}")),
-                    "not an allowed value",
-                    allowed.join(", "),
-                );
+                self.error(name, Some(format!("{s:?}")), "not an allowed value", allowed.join(", "));
             }
         }
     }
 
     /// A literal string's length must be within bounds.
-    pub fn check_length(
-        &mut self,
-        name: &str,
-        value: &Value<String>,
-        min: Option<usize>,
-        max: Option<usize>,
-    ) {
+    pub fn check_length(&mut self, name: &str, value: &Value<String>, min: Option<usize>, max: Option<usize>) {
         if let Value::Lit(s) = value {
             let n = s.chars().count();
             if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
@@ -285,12 +252,7 @@ impl<'a> Validator<'a> {
         if let Value::Lit(s) = value {
             if let Some(re) = regex_cache(pattern) {
                 if !re.is_match(s) {
-                    self.error(
-                        name,
-                        Some(format!("{s:?}")),
-                        "does not match the pattern",
-                        format!("/{pattern}/"),
-                    );
+                    self.error(name, Some(format!("{s:?}")), "does not match the pattern", format!("/{pattern}/"));
                 }
             }
         }
@@ -313,34 +275,17 @@ impl<'a> Validator<'a> {
     }
 
     /// An integer must be within bounds (inclusive).
-    pub fn check_int_range(
-        &mut self,
-        name: &str,
-        value: &Value<i64>,
-        min: Option<f64>,
-        max: Option<f64>,
-    ) {
+    pub fn check_int_range(&mut self, name: &str, value: &Value<i64>, min: Option<f64>, max: Option<f64>) {
         if let Value::Lit(x) = value {
             let xf = *x as f64;
             if min.is_some_and(|m| xf < m) || max.is_some_and(|m| xf > m) {
-                self.error(
-                    name,
-                    Some(x.to_string()),
-                    "out of range",
-                    bounds(min, max, ""),
-                );
+                self.error(name, Some(x.to_string()), "out of range", bounds(min, max, ""));
             }
         }
     }
 
     /// A literal list's length must be within bounds.
-    pub fn check_items<T>(
-        &mut self,
-        name: &str,
-        value: &Value<Vec<T>>,
-        min: Option<usize>,
-        max: Option<usize>,
-    ) {
+    pub fn check_items<T>(&mut self, name: &str, value: &Value<Vec<T>>, min: Option<usize>, max: Option<usize>) {
         if let Value::Lit(items) = value {
             let n = items.len();
             if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
@@ -361,11 +306,7 @@ impl<'a> Validator<'a> {
             let all: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
             self.error(
                 "",
-                Some(if set.is_empty() {
-                    "none".into()
-                } else {
-                    set.join(" and ")
-                }),
+                Some(if set.is_empty() { "none".into() } else { set.join(" and ") }),
                 "exactly one of these properties must be set",
                 all.join(" or "),
             );
@@ -379,12 +320,7 @@ impl<'a> Validator<'a> {
         }
         for (o, p) in others {
             if *p {
-                self.error(
-                    name,
-                    None,
-                    format!("cannot be set together with {o}"),
-                    format!("{name} or {o}, not both"),
-                );
+                self.error(name, None, format!("cannot be set together with {o}"), format!("{name} or {o}, not both"));
             }
         }
     }
@@ -404,11 +340,7 @@ fn fmt_num(x: f64) -> String {
 }
 
 fn bounds(min: Option<f64>, max: Option<f64>, unit: &str) -> String {
-    let u = if unit.is_empty() {
-        String::new()
-    } else {
-        format!(" {unit}")
-    };
+    let u = if unit.is_empty() { String::new() } else { format!(" {unit}") };
     match (min, max) {
         (Some(a), Some(b)) => format!("{} to {}{u}", fmt_num(a), fmt_num(b)),
         (Some(a), None) => format!("at least {}{u}", fmt_num(a)),
@@ -426,13 +358,10 @@ mod tests {
         let mut out = Vec::new();
         let mut v = Validator::new(&mut out, "s/T/Resource");
         v.nested("Spec", |v| {
-            v.check_enum("Mode", &Value::Lit("X".to_string()), &["A", "B"])
+            v.check_enum("Mode", &Value::Lit("X".to_string()), &["A", "B"]);
         });
         assert_eq!(out.len(), 1);
-        assert_eq!(
-            out[0].to_string(),
-            "s/T/Resource: Spec.Mode: not an allowed value (got \"X\"); allowed: A, B"
-        );
+        assert_eq!(out[0].to_string(), "s/T/Resource: Spec.Mode: not an allowed value (got \"X\"); allowed: A, B");
     }
 
     #[test]
@@ -444,9 +373,7 @@ mod tests {
         v.check_pattern("Id", &Value::Lit("x y".to_string()), "^[a-z]+$");
         v.check_items("L", &Value::Lit(vec![1_i64, 2, 3]), None, Some(2));
         assert_eq!(out.len(), 4);
-        assert!(out[0]
-            .to_string()
-            .contains("Timeout: out of range (got 0); allowed: 1 to 900"));
+        assert!(out[0].to_string().contains("Timeout: out of range (got 0); allowed: 1 to 900"));
         assert!(out[1].to_string().contains("allowed: 1 to 3 characters"));
         assert!(out[2].to_string().contains("does not match the pattern"));
         assert!(out[3].to_string().contains("at most 2 items"));

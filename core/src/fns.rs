@@ -30,10 +30,7 @@ pub struct Sub {
 
 /// Starts an `Fn::Sub` expression.
 pub fn sub(template: impl Into<String>) -> Sub {
-    Sub {
-        template: template.into(),
-        vars: IndexMap::new(),
-    }
+    Sub { template: template.into(), vars: IndexMap::new() }
 }
 
 impl Sub {
@@ -68,22 +65,13 @@ impl From<Sub> for crate::token::Value<String> {
 }
 
 /// `Fn::Join`: concatenates the parts with a delimiter.
-pub fn join<P: Into<Token>>(
-    delimiter: impl Into<String>,
-    parts: impl IntoIterator<Item = P>,
-) -> Expr<String> {
-    Expr::from_intrinsic(Intrinsic::Join(
-        delimiter.into(),
-        parts.into_iter().map(Into::into).collect(),
-    ))
+pub fn join<P: Into<Token>>(delimiter: impl Into<String>, parts: impl IntoIterator<Item = P>) -> Expr<String> {
+    Expr::from_intrinsic(Intrinsic::Join(delimiter.into(), parts.into_iter().map(Into::into).collect()))
 }
 
 /// `Fn::Select`: the item at `index` of a list expression.
 pub fn select<T>(index: u32, list: impl Into<Expr<Vec<T>>>) -> Expr<T> {
-    Expr::from_intrinsic(Intrinsic::Select(
-        Token::Int(i64::from(index)),
-        list.into().into_token(),
-    ))
+    Expr::from_intrinsic(Intrinsic::Select(Token::Int(i64::from(index)), list.into().into_token()))
 }
 
 /// `Fn::Split`: splits a string expression on a delimiter.
@@ -92,11 +80,7 @@ pub fn split(delimiter: impl Into<String>, source: impl Into<Token>) -> Expr<Vec
 }
 
 /// `Fn::If`: `then` when the condition holds, else `otherwise`.
-pub fn if_<T>(
-    condition: ConditionRef,
-    then: impl Into<Token>,
-    otherwise: impl Into<Token>,
-) -> Expr<T> {
+pub fn if_<T>(condition: ConditionRef, then: impl Into<Token>, otherwise: impl Into<Token>) -> Expr<T> {
     Expr::from_intrinsic(Intrinsic::If(condition, then.into(), otherwise.into()))
 }
 
@@ -106,16 +90,8 @@ pub fn import_value(export_name: impl Into<Token>) -> Expr<String> {
 }
 
 /// `Fn::FindInMap`.
-pub fn find_in_map(
-    mapping: MappingRef,
-    top_key: impl Into<Token>,
-    second_key: impl Into<Token>,
-) -> Expr<String> {
-    Expr::from_intrinsic(Intrinsic::FindInMap(
-        mapping,
-        top_key.into(),
-        second_key.into(),
-    ))
+pub fn find_in_map(mapping: MappingRef, top_key: impl Into<Token>, second_key: impl Into<Token>) -> Expr<String> {
+    Expr::from_intrinsic(Intrinsic::FindInMap(mapping, top_key.into(), second_key.into()))
 }
 
 /// `Fn::Base64`.

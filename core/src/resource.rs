@@ -70,11 +70,7 @@ pub struct CfnResource {
 impl CfnResource {
     /// A resource of `cfn_type` with no properties.
     pub fn new(cfn_type: impl Into<String>) -> Self {
-        CfnResource {
-            cfn_type: cfn_type.into(),
-            properties: IndexMap::new(),
-            tag_format: TagFormat::None,
-        }
+        CfnResource { cfn_type: cfn_type.into(), properties: IndexMap::new(), tag_format: TagFormat::None }
     }
 
     /// Sets a property.
@@ -100,10 +96,8 @@ impl Resource for CfnResource {
     fn validate(&self, v: &mut Validator<'_>) {
         let t = &self.cfn_type;
         let parts: Vec<&str> = t.split("::").collect();
-        let ok = parts.len() == 3
-            && parts
-                .iter()
-                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()));
+        let ok =
+            parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()));
         let custom = t.starts_with("Custom::") && t.len() > 8 && t.len() <= 68;
         if !ok && !custom {
             v.error(
@@ -154,10 +148,7 @@ impl<T> Debug for Handle<T> {
 impl<T> Handle<T> {
     /// Wraps a resource id. Only the stack hands these out.
     pub(crate) fn new(id: ResourceId) -> Self {
-        Handle {
-            id,
-            _kind: PhantomData,
-        }
+        Handle { id, _kind: PhantomData }
     }
 
     /// The untyped resource id.

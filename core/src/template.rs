@@ -158,13 +158,7 @@ pub struct Output {
 impl Output {
     /// An output with a value and nothing else.
     pub fn new(id: &str, value: Token) -> Self {
-        Output {
-            id: id.to_string(),
-            value,
-            description: None,
-            export_name: None,
-            condition: None,
-        }
+        Output { id: id.to_string(), value, description: None, export_name: None, condition: None }
     }
     /// Sets `Description`.
     pub fn description(&mut self, d: &str) -> &mut Self {

@@ -42,15 +42,8 @@ impl Token {
     }
 
     /// Builds an object from `(key, value)` pairs, keeping their order.
-    pub fn object<K: Into<String>, V: Into<Token>>(
-        pairs: impl IntoIterator<Item = (K, V)>,
-    ) -> Self {
-        Token::Map(
-            pairs
-                .into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
-        )
+    pub fn object<K: Into<String>, V: Into<Token>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+        Token::Map(pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect())
     }
 
     /// Builds a list.
@@ -97,16 +90,14 @@ impl Token {
         match v {
             serde_json::Value::Null => Token::Null,
             serde_json::Value::Bool(b) => Token::Bool(*b),
-            serde_json::Value::Number(n) => n
-                .as_i64()
-                .map_or_else(|| Token::Float(n.as_f64().unwrap_or(0.0)), Token::Int),
+            serde_json::Value::Number(n) => {
+                n.as_i64().map_or_else(|| Token::Float(n.as_f64().unwrap_or(0.0)), Token::Int)
+            }
             serde_json::Value::String(s) => Token::Str(s.clone()),
             serde_json::Value::Array(a) => Token::List(a.iter().map(Token::from_json).collect()),
-            serde_json::Value::Object(o) => Token::Map(
-                o.iter()
-                    .map(|(k, v)| (k.clone(), Token::from_json(v)))
-                    .collect(),
-            ),
+            serde_json::Value::Object(o) => {
+                Token::Map(o.iter().map(|(k, v)| (k.clone(), Token::from_json(v))).collect())
+            }
         }
     }
 
@@ -306,28 +297,19 @@ pub struct Expr<T> {
 
 impl<T> Clone for Expr<T> {
     fn clone(&self) -> Self {
-        Expr {
-            token: self.token.clone(),
-            _kind: PhantomData,
-        }
+        Expr { token: self.token.clone(), _kind: PhantomData }
     }
 }
 
 impl<T> Expr<T> {
     /// Wraps an intrinsic as a typed expression. The caller vouches for the type.
     pub fn from_intrinsic(f: Intrinsic) -> Self {
-        Expr {
-            token: Token::Fn(Box::new(f)),
-            _kind: PhantomData,
-        }
+        Expr { token: Token::Fn(Box::new(f)), _kind: PhantomData }
     }
 
     /// Wraps any token as a typed expression. The caller vouches for the type.
     pub fn from_token(token: Token) -> Self {
-        Expr {
-            token,
-            _kind: PhantomData,
-        }
+        Expr { token, _kind: PhantomData }
     }
 
     /// The underlying token.
@@ -465,11 +447,7 @@ impl<T: ToToken> ToToken for Vec<T> {
 }
 impl<T: ToToken> ToToken for IndexMap<String, T> {
     fn to_token(&self) -> Token {
-        Token::Map(
-            self.iter()
-                .map(|(k, v)| (k.clone(), v.to_token()))
-                .collect(),
-        )
+        Token::Map(self.iter().map(|(k, v)| (k.clone(), v.to_token())).collect())
     }
 }
 impl<T> ToToken for Expr<T> {

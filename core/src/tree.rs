@@ -206,13 +206,8 @@ pub fn check_construct_id(id: &str) -> Result<(), String> {
     if id.is_empty() || id.len() > 255 {
         return Err("1 to 255 characters".into());
     }
-    if let Some(c) = id
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-    {
-        return Err(format!(
-            "letters, digits, '-', '_' and '.' only (found {c:?})"
-        ));
+    if let Some(c) = id.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))) {
+        return Err(format!("letters, digits, '-', '_' and '.' only (found {c:?})"));
     }
     if !id.chars().any(|c| c.is_ascii_alphanumeric()) {
         return Err("at least one letter or digit".into());
@@ -331,18 +326,12 @@ impl Stack {
                     .allowed(allowed),
             );
         }
-        let dup = self.nodes[parent as usize]
-            .children
-            .iter()
-            .any(|&c| self.nodes[c as usize].id == id);
+        let dup = self.nodes[parent as usize].children.iter().any(|&c| self.nodes[c as usize].id == id);
         if dup {
             self.diagnostics.push(
-                Diagnostic::error(
-                    format!("{path}/{id}"),
-                    "construct id already used under this parent",
-                )
-                .value(format!("{id:?}"))
-                .allowed("ids unique among siblings"),
+                Diagnostic::error(format!("{path}/{id}"), "construct id already used under this parent")
+                    .value(format!("{id:?}"))
+                    .allowed("ids unique among siblings"),
             );
         }
         let index = self.nodes.len() as u32;
@@ -361,18 +350,12 @@ impl Stack {
     /// current scope.
     pub fn construct(&mut self, id: &str) -> NodeId {
         let index = self.push_node(id);
-        NodeId {
-            stack: self.id,
-            index,
-        }
+        NodeId { stack: self.id, index }
     }
 
     /// The current scope: where `add` and `construct` put new nodes.
     pub fn scope(&self) -> NodeId {
-        NodeId {
-            stack: self.id,
-            index: self.cursor,
-        }
+        NodeId { stack: self.id, index: self.cursor }
     }
 
     /// Runs `f` with `node` as the current scope, then restores the previous one.
@@ -382,10 +365,7 @@ impl Stack {
         if node.stack == self.id && (node.index as usize) < self.nodes.len() {
             self.cursor = node.index;
         } else {
-            self.diagnostics.push(Diagnostic::error(
-                self.name.clone(),
-                "scope belongs to another stack",
-            ));
+            self.diagnostics.push(Diagnostic::error(self.name.clone(), "scope belongs to another stack"));
         }
         let r = f(self);
         self.cursor = saved;
@@ -407,10 +387,7 @@ impl Stack {
             logical_id: None,
         });
         self.nodes[node as usize].resource = Some(index);
-        Handle::new(ResourceId {
-            stack: self.id,
-            index,
-        })
+        Handle::new(ResourceId { stack: self.id, index })
     }
 
     fn entry(&self, r: ResourceId) -> Option<&ResourceEntry> {
@@ -432,11 +409,8 @@ impl Stack {
     fn entry_or_report(&mut self, r: ResourceId, what: &str) -> Option<&mut ResourceEntry> {
         if self.entry(r).is_none() {
             self.diagnostics.push(
-                Diagnostic::error(
-                    self.name.clone(),
-                    format!("{what}: the resource belongs to another stack or app"),
-                )
-                .allowed("a resource of this stack"),
+                Diagnostic::error(self.name.clone(), format!("{what}: the resource belongs to another stack or app"))
+                    .allowed("a resource of this stack"),
             );
         }
         self.entry_mut(r)
@@ -444,14 +418,12 @@ impl Stack {
 
     /// The resource behind a handle, when it belongs to this stack.
     pub fn get<T: Resource>(&self, h: Handle<T>) -> Option<&T> {
-        self.entry(h.id())
-            .and_then(|e| e.resource.as_any().downcast_ref())
+        self.entry(h.id()).and_then(|e| e.resource.as_any().downcast_ref())
     }
 
     /// The resource behind a handle, mutably, when it belongs to this stack.
     pub fn get_mut<T: Resource>(&mut self, h: Handle<T>) -> Option<&mut T> {
-        self.entry_mut(h.id())
-            .and_then(|e| e.resource.as_any_mut().downcast_mut())
+        self.entry_mut(h.id()).and_then(|e| e.resource.as_any_mut().downcast_mut())
     }
 
     /// The resource type of a resource of this stack.
@@ -463,12 +435,9 @@ impl Stack {
     pub fn add_dependency(&mut self, from: ResourceId, on: ResourceId) -> &mut Self {
         if self.entry(on).is_none() {
             self.diagnostics.push(
-                Diagnostic::error(
-                    self.name.clone(),
-                    "DependsOn: target belongs to another stack or app",
-                )
-                .property("DependsOn")
-                .allowed("resources of the same stack"),
+                Diagnostic::error(self.name.clone(), "DependsOn: target belongs to another stack or app")
+                    .property("DependsOn")
+                    .allowed("resources of the same stack"),
             );
         } else if let Some(e) = self.entry_or_report(from, "DependsOn") {
             if !e.depends_on.contains(&on) {
@@ -500,12 +469,7 @@ impl Stack {
     }
 
     /// Sets a `Metadata` key on a resource.
-    pub fn add_metadata(
-        &mut self,
-        r: ResourceId,
-        key: &str,
-        value: serde_json::Value,
-    ) -> &mut Self {
+    pub fn add_metadata(&mut self, r: ResourceId, key: &str, value: serde_json::Value) -> &mut Self {
         if let Some(e) = self.entry_or_report(r, "Metadata") {
             e.metadata.insert(key.to_string(), value);
         }
@@ -520,10 +484,7 @@ impl Stack {
         };
         match ack {
             Ack::Checkov { id, reason } => {
-                let skip = e
-                    .metadata
-                    .entry("checkov".into())
-                    .or_insert_with(|| serde_json::json!({"skip": []}));
+                let skip = e.metadata.entry("checkov".into()).or_insert_with(|| serde_json::json!({"skip": []}));
                 if let Some(list) = skip.get_mut("skip").and_then(|s| s.as_array_mut()) {
                     list.push(serde_json::json!({"id": id, "comment": reason}));
                 }
@@ -533,16 +494,10 @@ impl Stack {
                     .metadata
                     .entry("cfn-lint".into())
                     .or_insert_with(|| serde_json::json!({"config": {"ignore_checks": []}}));
-                if let Some(list) = lint
-                    .pointer_mut("/config/ignore_checks")
-                    .and_then(|s| s.as_array_mut())
-                {
+                if let Some(list) = lint.pointer_mut("/config/ignore_checks").and_then(|s| s.as_array_mut()) {
                     list.push(serde_json::Value::String(id.clone()));
                 }
-                let why = e
-                    .metadata
-                    .entry("cfnkit:acknowledgements".into())
-                    .or_insert_with(|| serde_json::json!({}));
+                let why = e.metadata.entry("cfnkit:acknowledgements".into()).or_insert_with(|| serde_json::json!({}));
                 if let Some(m) = why.as_object_mut() {
                     m.insert(id, serde_json::Value::String(reason));
                 }
@@ -552,12 +507,7 @@ impl Stack {
     }
 
     /// Overrides a property by dotted path (`A.B.0.C`), deep-merged at synthesis.
-    pub fn override_property(
-        &mut self,
-        r: ResourceId,
-        path: &str,
-        value: impl Into<Token>,
-    ) -> &mut Self {
+    pub fn override_property(&mut self, r: ResourceId, path: &str, value: impl Into<Token>) -> &mut Self {
         let v = value.into();
         if let Some(e) = self.entry_or_report(r, "property override") {
             e.overrides.push((path.to_string(), Some(v)));
@@ -619,41 +569,26 @@ impl Stack {
     pub fn parameter(&mut self, p: Parameter) -> ParamRef {
         let index = self.parameters.len() as u32;
         self.parameters.push(p);
-        ParamRef {
-            stack: self.id,
-            index,
-        }
+        ParamRef { stack: self.id, index }
     }
 
     /// The parameter named `name`, if declared.
     pub fn find_parameter(&self, name: &str) -> Option<ParamRef> {
-        self.parameters
-            .iter()
-            .position(|p| p.name == name)
-            .map(|i| ParamRef {
-                stack: self.id,
-                index: i as u32,
-            })
+        self.parameters.iter().position(|p| p.name == name).map(|i| ParamRef { stack: self.id, index: i as u32 })
     }
 
     /// Declares a named condition.
     pub fn condition(&mut self, name: &str, c: Cond) -> ConditionRef {
         let index = self.conditions.len() as u32;
         self.conditions.push((name.to_string(), c));
-        ConditionRef {
-            stack: self.id,
-            index,
-        }
+        ConditionRef { stack: self.id, index }
     }
 
     /// Declares a two-level mapping for `Fn::FindInMap`.
     pub fn mapping(&mut self, name: &str, map: MappingTable) -> MappingRef {
         let index = self.mappings.len() as u32;
         self.mappings.push((name.to_string(), map));
-        MappingRef {
-            stack: self.id,
-            index,
-        }
+        MappingRef { stack: self.id, index }
     }
 
     /// Adds an output and returns it for further settings.
@@ -697,8 +632,7 @@ impl Stack {
 
     /// The construct path of a node of this stack.
     pub fn path_of_node(&self, n: NodeId) -> Option<String> {
-        (n.stack == self.id && (n.index as usize) < self.nodes.len())
-            .then(|| self.node_path(n.index))
+        (n.stack == self.id && (n.index as usize) < self.nodes.len()).then(|| self.node_path(n.index))
     }
 
     /// How many resources the stack holds.

@@ -72,22 +72,13 @@ impl Synthesized {
     /// The `manifest.json` of the cloud assembly.
     pub fn manifest(&self) -> Json {
         let mut artifacts = Map::new();
-        artifacts.insert(
-            "Tree".into(),
-            json!({"type": "cdk:tree", "properties": {"file": "tree.json"}}),
-        );
+        artifacts.insert("Tree".into(), json!({"type": "cdk:tree", "properties": {"file": "tree.json"}}));
         for s in &self.stacks {
             let region = s.region.as_deref().unwrap_or("unknown-region");
             let mut a = Map::new();
             a.insert("type".into(), json!("aws:cloudformation:stack"));
-            a.insert(
-                "environment".into(),
-                json!(format!("aws://unknown-account/{region}")),
-            );
-            a.insert(
-                "properties".into(),
-                json!({"templateFile": s.template_file()}),
-            );
+            a.insert("environment".into(), json!(format!("aws://unknown-account/{region}")));
+            a.insert("properties".into(), json!({"templateFile": s.template_file()}));
             if !s.dependencies.is_empty() {
                 a.insert("dependencies".into(), json!(s.dependencies));
             }
@@ -112,12 +103,8 @@ impl Synthesized {
         for s in &self.stacks {
             write_atomic(&dir.join(s.template_file()), s.json.as_bytes())?;
         }
-        let pretty =
-            |v: &Json| format!("{}\n", serde_json::to_string_pretty(v).unwrap_or_default());
+        let pretty = |v: &Json| format!("{}\n", serde_json::to_string_pretty(v).unwrap_or_default());
         write_atomic(&dir.join("tree.json"), pretty(&self.tree()).as_bytes())?;
-        write_atomic(
-            &dir.join("manifest.json"),
-            pretty(&self.manifest()).as_bytes(),
-        )
+        write_atomic(&dir.join("manifest.json"), pretty(&self.manifest()).as_bytes())
     }
 }

@@ -46,20 +46,14 @@ mod tests {
     #[test]
     fn primary_resources_take_their_construct_name() {
         assert_eq!(from_path(["OrdersTable", "Resource"]), "OrdersTable");
-        assert_eq!(
-            from_path(["AuditFunction", "ServiceRole", "Resource"]),
-            "AuditFunctionServiceRole"
-        );
+        assert_eq!(from_path(["AuditFunction", "ServiceRole", "Resource"]), "AuditFunctionServiceRole");
         assert_eq!(from_path(["A", "Default", "B"]), "AB");
     }
 
     #[test]
     fn separators_start_new_words_and_are_removed() {
         assert_eq!(from_path(["orders-table"]), "OrdersTable");
-        assert_eq!(
-            from_path(["status_timestamp.index"]),
-            "StatusTimestampIndex"
-        );
+        assert_eq!(from_path(["status_timestamp.index"]), "StatusTimestampIndex");
         assert_eq!(from_path(["ABCService"]), "ABCService");
     }
 

@@ -104,10 +104,7 @@ impl App {
             }
             let template = parts.into_template(s);
             check_quotas(s, &template, &mut ctx.diags);
-            let json = format!(
-                "{}\n",
-                serde_json::to_string_pretty(&template).unwrap_or_default()
-            );
+            let json = format!("{}\n", serde_json::to_string_pretty(&template).unwrap_or_default());
             if json.len() > quotas::BODY_BYTES {
                 ctx.diags.push(
                     Diagnostic::error(s.name.clone(), "template body too large")
@@ -124,10 +121,7 @@ impl App {
                     ),
                 ));
             }
-            let dependencies = ctx.stack_deps[i]
-                .iter()
-                .map(|&d| self.stacks[d as usize].name.clone())
-                .collect();
+            let dependencies = ctx.stack_deps[i].iter().map(|&d| self.stacks[d as usize].name.clone()).collect();
             stacks.push(SynthesizedStack {
                 name: s.name.clone(),
                 region: s.region.clone(),
@@ -138,16 +132,11 @@ impl App {
             });
         }
         check_stack_cycles(self, &ctx.stack_deps, &mut ctx.diags);
-        let (errors, warnings): (Vec<_>, Vec<_>) = ctx
-            .diags
-            .into_iter()
-            .partition(|d| d.severity == Severity::Error);
+        let (errors, warnings): (Vec<_>, Vec<_>) = ctx.diags.into_iter().partition(|d| d.severity == Severity::Error);
         if errors.is_empty() {
             Ok(Synthesized { stacks, warnings })
         } else {
-            Err(SynthError {
-                diagnostics: errors,
-            })
+            Err(SynthError { diagnostics: errors })
         }
     }
 }
@@ -164,10 +153,7 @@ fn assign_ids(s: &Stack, diags: &mut Vec<Diagnostic>) -> Vec<String> {
                     .allowed("1 to 255 ASCII letters and digits"),
             );
         }
-        if seen
-            .insert(p.name.clone(), format!("parameter {}", p.name))
-            .is_some()
-        {
+        if seen.insert(p.name.clone(), format!("parameter {}", p.name)).is_some() {
             diags.push(
                 Diagnostic::error(s.name.clone(), "parameter declared twice")
                     .property(format!("Parameters.{}", p.name))
@@ -190,12 +176,9 @@ fn assign_ids(s: &Stack, diags: &mut Vec<Diagnostic>) -> Vec<String> {
         }
         if let Some(other) = seen.insert(id.clone(), path.clone()) {
             diags.push(
-                Diagnostic::error(
-                    path.clone(),
-                    format!("logical id {id} is already used by {other}"),
-                )
-                .value(id.clone())
-                .allowed("unique logical ids: rename a construct or pin an id"),
+                Diagnostic::error(path.clone(), format!("logical id {id} is already used by {other}"))
+                    .value(id.clone())
+                    .allowed("unique logical ids: rename a construct or pin an id"),
             );
         }
         ids.push(id);
@@ -238,9 +221,7 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
     let mut parts = Parts::default();
     let sid = s.id;
     for p in &s.parameters {
-        parts
-            .parameters
-            .insert(p.name.clone(), parameter_json(s, p, &mut ctx.diags));
+        parts.parameters.insert(p.name.clone(), parameter_json(s, p, &mut ctx.diags));
     }
     for (name, map) in &s.mappings {
         let mut r = Resolver {
@@ -274,36 +255,23 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
     let mut edges: Vec<IndexSet<u32>> = Vec::with_capacity(s.resources.len());
     for (i, e) in s.resources.iter().enumerate() {
         let path = s.node_path(e.node);
-        e.resource
-            .validate(&mut Validator::new(&mut ctx.diags, path.clone()));
+        e.resource.validate(&mut Validator::new(&mut ctx.diags, path.clone()));
         let mut props = e.resource.properties();
         props::merge_tags(
             &mut props,
             e.resource.tag_format(),
-            &s.inherited_tags(crate::tree::ResourceId {
-                stack: sid,
-                index: i as u32,
-            }),
+            &s.inherited_tags(crate::tree::ResourceId { stack: sid, index: i as u32 }),
         );
         for (p, v) in &e.overrides {
             if let Err(msg) = props::apply_override(&mut props, p, v.as_ref()) {
                 ctx.diags.push(
-                    Diagnostic::error(
-                        path.clone(),
-                        format!("property override cannot be applied: {msg}"),
-                    )
-                    .property(p.clone())
-                    .allowed("a dotted path through objects and existing list items"),
+                    Diagnostic::error(path.clone(), format!("property override cannot be applied: {msg}"))
+                        .property(p.clone())
+                        .allowed("a dotted path through objects and existing list items"),
                 );
             }
         }
-        let mut r = Resolver {
-            ctx,
-            stack: sid,
-            path: path.clone(),
-            property: String::new(),
-            refs: IndexSet::new(),
-        };
+        let mut r = Resolver { ctx, stack: sid, path: path.clone(), property: String::new(), refs: IndexSet::new() };
         let mut resolved = Map::new();
         for (k, v) in &props {
             r.property.clone_from(k);
@@ -333,21 +301,13 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         }
         if let Some(p) = e.removal {
             res.insert("DeletionPolicy".into(), json!(p.deletion_policy()));
-            res.insert(
-                "UpdateReplacePolicy".into(),
-                json!(p.update_replace_policy()),
-            );
+            res.insert("UpdateReplacePolicy".into(), json!(p.update_replace_policy()));
         }
         if !e.metadata.is_empty() {
-            res.insert(
-                "Metadata".into(),
-                Json::Object(e.metadata.clone().into_iter().collect()),
-            );
+            res.insert("Metadata".into(), Json::Object(e.metadata.clone().into_iter().collect()));
         }
         edges.push(refs);
-        parts
-            .resources
-            .insert(ctx.ids[sid as usize][i].clone(), Json::Object(res));
+        parts.resources.insert(ctx.ids[sid as usize][i].clone(), Json::Object(res));
     }
     check_cycles(s, &ctx.ids[sid as usize], &edges, &mut ctx.diags);
     for o in &s.outputs {
@@ -405,25 +365,19 @@ fn parameter_json(s: &Stack, p: &crate::template::Parameter, diags: &mut Vec<Dia
                 if let Some(d) = &p.default {
                     if !re.is_match(d) {
                         diags.push(
-                            Diagnostic::error(
-                                s.name.clone(),
-                                "parameter default does not match its AllowedPattern",
-                            )
-                            .property(format!("Parameters.{}.Default", p.name))
-                            .value(format!("{d:?}"))
-                            .allowed(format!("/{pat}/")),
+                            Diagnostic::error(s.name.clone(), "parameter default does not match its AllowedPattern")
+                                .property(format!("Parameters.{}.Default", p.name))
+                                .value(format!("{d:?}"))
+                                .allowed(format!("/{pat}/")),
                         );
                     }
                 }
             }
             Err(_) => diags.push(
-                Diagnostic::error(
-                    s.name.clone(),
-                    "AllowedPattern is not a valid regular expression",
-                )
-                .property(format!("Parameters.{}.AllowedPattern", p.name))
-                .value(format!("{pat:?}"))
-                .allowed("a regular expression"),
+                Diagnostic::error(s.name.clone(), "AllowedPattern is not a valid regular expression")
+                    .property(format!("Parameters.{}.AllowedPattern", p.name))
+                    .value(format!("{pat:?}"))
+                    .allowed("a regular expression"),
             ),
         }
     }
@@ -432,13 +386,10 @@ fn parameter_json(s: &Stack, p: &crate::template::Parameter, diags: &mut Vec<Dia
         if let Some(d) = &p.default {
             if !p.allowed_values.contains(d) {
                 diags.push(
-                    Diagnostic::error(
-                        s.name.clone(),
-                        "parameter default is not one of its AllowedValues",
-                    )
-                    .property(format!("Parameters.{}.Default", p.name))
-                    .value(format!("{d:?}"))
-                    .allowed(p.allowed_values.join(", ")),
+                    Diagnostic::error(s.name.clone(), "parameter default is not one of its AllowedValues")
+                        .property(format!("Parameters.{}.Default", p.name))
+                        .value(format!("{d:?}"))
+                        .allowed(p.allowed_values.join(", ")),
                 );
             }
         }
@@ -463,10 +414,7 @@ fn parameter_json(s: &Stack, p: &crate::template::Parameter, diags: &mut Vec<Dia
     }
     for (k, v) in [("MinValue", p.min_value), ("MaxValue", p.max_value)] {
         if let Some(v) = v {
-            m.insert(
-                k.into(),
-                crate::token::ToToken::to_token(&v).into_json_literal(),
-            );
+            m.insert(k.into(), crate::token::ToToken::to_token(&v).into_json_literal());
         }
     }
     if p.no_echo {
@@ -509,15 +457,10 @@ fn check_cycles(s: &Stack, ids: &[String], edges: &[IndexSet<u32>], diags: &mut 
                     Some(1) => {
                         let pos = stack.iter().position(|(n, _)| *n == t).unwrap_or(0);
                         let mut cycle: Vec<u32> = stack[pos..].iter().map(|(n, _)| *n).collect();
-                        let min = cycle
-                            .iter()
-                            .enumerate()
-                            .min_by_key(|(_, n)| **n)
-                            .map_or(0, |(i, _)| i);
+                        let min = cycle.iter().enumerate().min_by_key(|(_, n)| **n).map_or(0, |(i, _)| i);
                         cycle.rotate_left(min);
                         if reported.insert(cycle.clone()) {
-                            let mut names: Vec<&str> =
-                                cycle.iter().map(|&n| ids[n as usize].as_str()).collect();
+                            let mut names: Vec<&str> = cycle.iter().map(|&n| ids[n as usize].as_str()).collect();
                             names.push(names[0]);
                             let first = &s.resources[cycle[0] as usize];
                             diags.push(
@@ -539,12 +482,7 @@ fn check_cycles(s: &Stack, ids: &[String], edges: &[IndexSet<u32>], diags: &mut 
 }
 
 fn check_quotas(s: &Stack, template: &Json, diags: &mut Vec<Diagnostic>) {
-    let count = |k: &str| {
-        template
-            .get(k)
-            .and_then(Json::as_object)
-            .map_or(0, Map::len)
-    };
+    let count = |k: &str| template.get(k).and_then(Json::as_object).map_or(0, Map::len);
     for (section, limit) in [
         ("Resources", quotas::RESOURCES),
         ("Parameters", quotas::PARAMETERS),
@@ -554,13 +492,10 @@ fn check_quotas(s: &Stack, template: &Json, diags: &mut Vec<Diagnostic>) {
         let n = count(section);
         if n > limit {
             diags.push(
-                Diagnostic::error(
-                    s.name.clone(),
-                    format!("too many {}", section.to_lowercase()),
-                )
-                .property(section)
-                .value(n.to_string())
-                .allowed(format!("at most {limit} per template; split the stack")),
+                Diagnostic::error(s.name.clone(), format!("too many {}", section.to_lowercase()))
+                    .property(section)
+                    .value(n.to_string())
+                    .allowed(format!("at most {limit} per template; split the stack")),
             );
         }
     }
@@ -572,10 +507,7 @@ fn check_stack_cycles(app: &App, deps: &[IndexSet<u32>], diags: &mut Vec<Diagnos
             if deps[j as usize].contains(&(i as u32)) && (i as u32) < j {
                 diags.push(
                     Diagnostic::error(app.stacks[i].name.clone(), "stacks import from each other")
-                        .value(format!(
-                            "{} <-> {}",
-                            app.stacks[i].name, app.stacks[j as usize].name
-                        ))
+                        .value(format!("{} <-> {}", app.stacks[i].name, app.stacks[j as usize].name))
                         .allowed("references in one direction between two stacks"),
                 );
             }

@@ -9,36 +9,22 @@ use crate::token::Token;
 /// Merges inherited tags into the resource's own. The resource's own tags
 /// win; inherited ones are appended in scope order (outermost first, nearer
 /// scopes overriding values of outer ones).
-pub(crate) fn merge_tags(
-    props: &mut IndexMap<String, Token>,
-    format: TagFormat,
-    inherited: &IndexMap<String, Token>,
-) {
+pub(crate) fn merge_tags(props: &mut IndexMap<String, Token>, format: TagFormat, inherited: &IndexMap<String, Token>) {
     if inherited.is_empty() {
         return;
     }
     match format {
         TagFormat::None => {}
         TagFormat::List => {
-            let entry = props
-                .entry("Tags".to_string())
-                .or_insert_with(|| Token::List(Vec::new()));
+            let entry = props.entry("Tags".to_string()).or_insert_with(|| Token::List(Vec::new()));
             if let Token::List(items) = entry {
                 let own: Vec<String> = items
                     .iter()
-                    .filter_map(|t| {
-                        t.as_map()
-                            .and_then(|m| m.get("Key"))
-                            .and_then(Token::as_str)
-                            .map(str::to_string)
-                    })
+                    .filter_map(|t| t.as_map().and_then(|m| m.get("Key")).and_then(Token::as_str).map(str::to_string))
                     .collect();
                 for (k, v) in inherited {
                     if !own.contains(k) {
-                        items.push(Token::object([
-                            ("Key", Token::Str(k.clone())),
-                            ("Value", v.clone()),
-                        ]));
+                        items.push(Token::object([("Key", Token::Str(k.clone())), ("Value", v.clone())]));
                     }
                 }
             }
@@ -97,14 +83,9 @@ pub(crate) fn apply_override(
                 m.entry((*part).to_string()).or_insert_with(Token::map)
             }
             Token::List(items) => {
-                let idx: usize = part
-                    .parse()
-                    .map_err(|_| format!("{part:?} is not a list index"))?;
+                let idx: usize = part.parse().map_err(|_| format!("{part:?} is not a list index"))?;
                 if idx >= items.len() {
-                    return Err(format!(
-                        "index {idx} is past the end of a list of {}",
-                        items.len()
-                    ));
+                    return Err(format!("index {idx} is past the end of a list of {}", items.len()));
                 }
                 if last {
                     match value {
@@ -129,10 +110,7 @@ mod tests {
 
     fn props() -> IndexMap<String, Token> {
         let mut p = IndexMap::new();
-        p.insert(
-            "A".into(),
-            Token::object([("B", Token::list([Token::Int(1), Token::Int(2)]))]),
-        );
+        p.insert("A".into(), Token::object([("B", Token::list([Token::Int(1), Token::Int(2)]))]));
         p
     }
 
@@ -142,13 +120,7 @@ mod tests {
         apply_override(&mut p, "A.C.D", Some(&Token::Str("x".into()))).unwrap();
         apply_override(&mut p, "A.B.1", Some(&Token::Int(9))).unwrap();
         apply_override(&mut p, "A.B.0", None).unwrap();
-        assert_eq!(
-            p["A"],
-            Token::object([
-                ("B", Token::list([Token::Int(9)])),
-                ("C", Token::object([("D", "x")]))
-            ])
-        );
+        assert_eq!(p["A"], Token::object([("B", Token::list([Token::Int(9)])), ("C", Token::object([("D", "x")]))]));
     }
 
     #[test]
@@ -162,21 +134,13 @@ mod tests {
     #[test]
     fn own_tags_win_over_inherited_ones() {
         let mut p = IndexMap::new();
-        p.insert(
-            "Tags".into(),
-            Token::list([Token::object([("Key", "Purpose"), ("Value", "own")])]),
-        );
+        p.insert("Tags".into(), Token::list([Token::object([("Key", "Purpose"), ("Value", "own")])]));
         let mut inh = IndexMap::new();
         inh.insert("Environment".to_string(), Token::Str("dev".into()));
         inh.insert("Purpose".to_string(), Token::Str("stack".into()));
         merge_tags(&mut p, TagFormat::List, &inh);
-        let Token::List(items) = &p["Tags"] else {
-            panic!()
-        };
+        let Token::List(items) = &p["Tags"] else { panic!() };
         assert_eq!(items.len(), 2);
-        assert_eq!(
-            items[0].as_map().unwrap()["Value"],
-            Token::Str("own".into())
-        );
+        assert_eq!(items[0].as_map().unwrap()["Value"], Token::Str("own".into()));
     }
 }

@@ -50,11 +50,7 @@ impl Resolver<'_, '_> {
     }
 
     fn logical_id(&mut self, r: ResourceId) -> Option<String> {
-        self.ctx
-            .ids
-            .get(r.stack as usize)
-            .and_then(|s| s.get(r.index as usize))
-            .cloned()
+        self.ctx.ids.get(r.stack as usize).and_then(|s| s.get(r.index as usize)).cloned()
     }
 
     fn resource_ref(&mut self, r: ResourceId, attr: Option<&str>) -> Json {
@@ -71,22 +67,18 @@ impl Resolver<'_, '_> {
         }
         // Across stacks: the producer exports, the consumer imports.
         let producer = &self.ctx.app.stacks[r.stack as usize];
-        let suffix: String = attr
-            .map(|a| a.chars().filter(char::is_ascii_alphanumeric).collect())
-            .unwrap_or_default();
+        let suffix: String = attr.map(|a| a.chars().filter(char::is_ascii_alphanumeric).collect()).unwrap_or_default();
         let output_id = format!("Export{id}{suffix}");
         let export_name = format!("{}:{output_id}", producer.name);
         let value = match attr {
             None => json!({"Ref": id}),
             Some(a) => json!({"Fn::GetAtt": [id, a]}),
         };
-        self.ctx.exports[r.stack as usize]
-            .entry((r, attr.map(str::to_string)))
-            .or_insert_with(|| ExportRequest {
-                output_id,
-                export_name: export_name.clone(),
-                value,
-            });
+        self.ctx.exports[r.stack as usize].entry((r, attr.map(str::to_string))).or_insert_with(|| ExportRequest {
+            output_id,
+            export_name: export_name.clone(),
+            value,
+        });
         self.ctx.stack_deps[self.stack as usize].insert(r.stack);
         json!({"Fn::ImportValue": export_name})
     }
@@ -99,9 +91,7 @@ impl Resolver<'_, '_> {
         kind: &str,
     ) -> String {
         if stack != self.stack {
-            self.dangling(&format!(
-                "a {kind} of another stack (use an output and an import instead)"
-            ));
+            self.dangling(&format!("a {kind} of another stack (use an output and an import instead)"));
             return format!("Dangling{kind}");
         }
         if let Some(n) = names(index) {
@@ -179,12 +169,9 @@ impl Resolver<'_, '_> {
             Intrinsic::And(v) | Intrinsic::Or(v) => {
                 if !(2..=10).contains(&v.len()) {
                     self.ctx.diags.push(
-                        Diagnostic::error(
-                            self.path.clone(),
-                            format!("{} takes 2 to 10 conditions", f.name()),
-                        )
-                        .value(v.len().to_string())
-                        .allowed("2 to 10 conditions"),
+                        Diagnostic::error(self.path.clone(), format!("{} takes 2 to 10 conditions", f.name()))
+                            .value(v.len().to_string())
+                            .allowed("2 to 10 conditions"),
                     );
                 }
                 let items: Vec<Json> = v.iter().map(|x| self.resolve(x)).collect();
@@ -197,12 +184,7 @@ impl Resolver<'_, '_> {
 
     pub(crate) fn condition_name(&mut self, c: crate::tree::ConditionRef) -> String {
         let this = &self.ctx.app.stacks[self.stack as usize];
-        self.stack_item_name(
-            c.stack,
-            |i| this.conditions.get(i as usize).map(|c| c.0.as_str()),
-            c.index,
-            "Condition",
-        )
+        self.stack_item_name(c.stack, |i| this.conditions.get(i as usize).map(|c| c.0.as_str()), c.index, "Condition")
     }
 
     /// `Fn::Sub`: variables that are plain references are inlined as
@@ -216,9 +198,7 @@ impl Resolver<'_, '_> {
                     Intrinsic::Ref(RefTarget::Pseudo(p)) => Some(p.name().to_string()),
                     Intrinsic::Ref(RefTarget::Parameter(p)) if p.stack == self.stack => {
                         let this = &self.ctx.app.stacks[self.stack as usize];
-                        this.parameters
-                            .get(p.index as usize)
-                            .map(|p| p.name.clone())
+                        this.parameters.get(p.index as usize).map(|p| p.name.clone())
                     }
                     Intrinsic::Ref(RefTarget::Resource(r)) if r.stack == self.stack => {
                         let id = self.logical_id(*r);
@@ -240,7 +220,7 @@ impl Resolver<'_, '_> {
             };
             match inline {
                 Some(target) => {
-                    text = text.replace(&format!("${{{name}}}"), &format!("${{{target}}}"))
+                    text = text.replace(&format!("${{{name}}}"), &format!("${{{target}}}"));
                 }
                 None => {
                     rest.insert(name.clone(), value);

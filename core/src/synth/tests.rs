@@ -7,10 +7,7 @@ use crate::fns;
 use crate::prelude::*;
 
 fn topic(stack: &mut Stack, id: &str) -> Handle<CfnResource> {
-    stack.add(
-        id,
-        CfnResource::new("AWS::SNS::Topic").taggable(TagFormat::List),
-    )
+    stack.add(id, CfnResource::new("AWS::SNS::Topic").taggable(TagFormat::List))
 }
 
 fn synth_one(app: &App) -> Json {
@@ -18,12 +15,7 @@ fn synth_one(app: &App) -> Json {
 }
 
 fn errors(app: &App) -> Vec<String> {
-    app.synth()
-        .expect_err("expected errors")
-        .diagnostics
-        .iter()
-        .map(ToString::to_string)
-        .collect()
+    app.synth().expect_err("expected errors").diagnostics.iter().map(ToString::to_string).collect()
 }
 
 fn prop(t: &Json, res: &str, p: &str) -> Json {
@@ -36,14 +28,8 @@ fn every_intrinsic_writes_its_cloudformation_form() {
     let s = app.stack("s");
     let t = topic(s, "Topic");
     let cond = s.condition("IsProd", fns::equals(Pseudo::Region.expr(), "us-east-1"));
-    let either = s.condition(
-        "Either",
-        fns::or([fns::condition(cond), fns::not(fns::condition(cond))]),
-    );
-    let both = s.condition(
-        "Both",
-        fns::and([fns::condition(cond), fns::condition(either)]),
-    );
+    let either = s.condition("Either", fns::or([fns::condition(cond), fns::not(fns::condition(cond))]));
+    let both = s.condition("Both", fns::and([fns::condition(cond), fns::condition(either)]));
     let mut inner = IndexMap::new();
     inner.insert("Ami".to_string(), Token::from("ami-1"));
     let mut table = IndexMap::new();
@@ -52,10 +38,7 @@ fn every_intrinsic_writes_its_cloudformation_form() {
     let r = CfnResource::new("AWS::Test::Thing")
         .property("Ref", t.reference())
         .property("GetAtt", t.get_att("TopicName"))
-        .property(
-            "Join",
-            fns::join(",", [Token::from("a"), t.reference().into()]),
-        )
+        .property("Join", fns::join(",", [Token::from("a"), t.reference().into()]))
         .property("Select", fns::select(1, fns::get_azs("")))
         .property("Split", fns::split(",", "a,b"))
         .property("If", fns::if_::<String>(cond, "x", Pseudo::NoValue.expr()))
@@ -70,37 +53,22 @@ fn every_intrinsic_writes_its_cloudformation_form() {
     let p = |k: &str| prop(&t, "Thing", k);
     assert_eq!(p("Ref"), json!({"Ref": "Topic"}));
     assert_eq!(p("GetAtt"), json!({"Fn::GetAtt": ["Topic", "TopicName"]}));
-    assert_eq!(
-        p("Join"),
-        json!({"Fn::Join": [",", ["a", {"Ref": "Topic"}]]})
-    );
+    assert_eq!(p("Join"), json!({"Fn::Join": [",", ["a", {"Ref": "Topic"}]]}));
     assert_eq!(p("Select"), json!({"Fn::Select": [1, {"Fn::GetAZs": ""}]}));
     assert_eq!(p("Split"), json!({"Fn::Split": [",", "a,b"]}));
-    assert_eq!(
-        p("If"),
-        json!({"Fn::If": ["IsProd", "x", {"Ref": "AWS::NoValue"}]})
-    );
+    assert_eq!(p("If"), json!({"Fn::If": ["IsProd", "x", {"Ref": "AWS::NoValue"}]}));
     assert_eq!(p("Import"), json!({"Fn::ImportValue": "other:Name"}));
-    assert_eq!(
-        p("Map"),
-        json!({"Fn::FindInMap": ["Images", {"Ref": "AWS::Region"}, "Ami"]})
-    );
+    assert_eq!(p("Map"), json!({"Fn::FindInMap": ["Images", {"Ref": "AWS::Region"}, "Ami"]}));
     assert_eq!(p("B64"), json!({"Fn::Base64": "hi"}));
     assert_eq!(p("Cidr"), json!({"Fn::Cidr": ["10.0.0.0/16", 4, 8]}));
     assert_eq!(p("Pseudo")[0], json!({"Ref": "AWS::AccountId"}));
     assert_eq!(p("Pseudo")[5], json!({"Ref": "AWS::URLSuffix"}));
-    assert_eq!(
-        t["Conditions"]["IsProd"],
-        json!({"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]})
-    );
+    assert_eq!(t["Conditions"]["IsProd"], json!({"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]}));
     assert_eq!(
         t["Conditions"]["Either"],
         json!({"Fn::Or": [{"Condition": "IsProd"}, {"Fn::Not": [{"Condition": "IsProd"}]}]})
     );
-    assert_eq!(
-        t["Conditions"]["Both"],
-        json!({"Fn::And": [{"Condition": "IsProd"}, {"Condition": "Either"}]})
-    );
+    assert_eq!(t["Conditions"]["Both"], json!({"Fn::And": [{"Condition": "IsProd"}, {"Condition": "Either"}]}));
     assert_eq!(t["Mappings"]["Images"]["us-east-1"]["Ami"], json!("ami-1"));
 }
 
@@ -114,17 +82,9 @@ fn sub_inlines_plain_references_and_keeps_other_variables() {
         .var("T", t.get_att("TopicName"))
         .var("A", Pseudo::AccountId.expr())
         .var("X", fns::join("-", ["a", "b"]));
-    s.add(
-        "Thing",
-        CfnResource::new("AWS::Test::Thing")
-            .property("Name", name)
-            .property("Sub", sub),
-    );
+    s.add("Thing", CfnResource::new("AWS::Test::Thing").property("Name", name).property("Sub", sub));
     let t = synth_one(&app);
-    assert_eq!(
-        prop(&t, "Thing", "Name"),
-        json!({"Fn::Sub": "orders-${EnvironmentSuffix}"})
-    );
+    assert_eq!(prop(&t, "Thing", "Name"), json!({"Fn::Sub": "orders-${EnvironmentSuffix}"}));
     assert_eq!(
         prop(&t, "Thing", "Sub"),
         json!({"Fn::Sub": ["${Topic.TopicName}/${AWS::AccountId}/${X}", {"X": {"Fn::Join": ["-", ["a", "b"]]}}]})
@@ -135,16 +95,10 @@ fn sub_inlines_plain_references_and_keeps_other_variables() {
 fn sub_placeholders_that_name_nothing_are_dangling_references() {
     let mut app = App::new();
     let s = app.stack("s");
-    s.add(
-        "Thing",
-        CfnResource::new("AWS::Test::Thing").property("P", fns::sub("${Nope}-${!Literal}")),
-    );
+    s.add("Thing", CfnResource::new("AWS::Test::Thing").property("P", fns::sub("${Nope}-${!Literal}")));
     let errs = errors(&app);
     assert_eq!(errs.len(), 1, "{errs:?}");
-    assert!(
-        errs[0].contains("s/Thing: P: dangling reference: Fn::Sub placeholder ${Nope}"),
-        "{errs:?}"
-    );
+    assert!(errs[0].contains("s/Thing: P: dangling reference: Fn::Sub placeholder ${Nope}"), "{errs:?}");
 }
 
 #[test]
@@ -155,15 +109,9 @@ fn handles_from_another_app_are_dangling_references() {
     let foreign = topic(o, "B");
     let mut app = App::new();
     let s = app.stack("s");
-    s.add(
-        "Thing",
-        CfnResource::new("AWS::Test::Thing").property("P", foreign.reference()),
-    );
+    s.add("Thing", CfnResource::new("AWS::Test::Thing").property("P", foreign.reference()));
     let errs = errors(&app);
-    assert!(
-        errs.iter().any(|e| e.contains("dangling reference")),
-        "{errs:?}"
-    );
+    assert!(errs.iter().any(|e| e.contains("dangling reference")), "{errs:?}");
 }
 
 #[test]
@@ -178,9 +126,7 @@ fn logical_ids_come_from_paths_and_collisions_are_errors() {
     topic(s, "AuditFunctionServiceRole");
     let errs = errors(&app);
     assert_eq!(errs.len(), 1, "{errs:?}");
-    assert!(errs[0].contains(
-        "logical id AuditFunctionServiceRole is already used by s/audit-function/service_role"
-    ));
+    assert!(errs[0].contains("logical id AuditFunctionServiceRole is already used by s/audit-function/service_role"));
 }
 
 #[test]
@@ -206,20 +152,9 @@ fn construct_ids_are_validated_and_unique_among_siblings() {
     topic(s, "T");
     topic(s, "");
     let errs = errors(&app);
-    assert!(
-        errs.iter()
-            .any(|e| e.contains("s/a/b: invalid construct id")),
-        "{errs:?}"
-    );
-    assert!(
-        errs.iter()
-            .any(|e| e.contains("s/T: construct id already used")),
-        "{errs:?}"
-    );
-    assert!(
-        errs.iter().any(|e| e.contains("s/: invalid construct id")),
-        "{errs:?}"
-    );
+    assert!(errs.iter().any(|e| e.contains("s/a/b: invalid construct id")), "{errs:?}");
+    assert!(errs.iter().any(|e| e.contains("s/T: construct id already used")), "{errs:?}");
+    assert!(errs.iter().any(|e| e.contains("s/: invalid construct id")), "{errs:?}");
 }
 
 #[test]
@@ -237,17 +172,11 @@ fn depends_on_cycles_are_reported_with_their_path() {
     let mut app = App::new();
     let s = app.stack("s");
     let a = topic(s, "A");
-    let b = s.add(
-        "B",
-        CfnResource::new("AWS::Test::Thing").property("P", a.reference()),
-    );
+    let b = s.add("B", CfnResource::new("AWS::Test::Thing").property("P", a.reference()));
     s.add_dependency(a.id(), b.id());
     let errs = errors(&app);
     assert_eq!(errs.len(), 1, "{errs:?}");
-    assert!(
-        errs[0].contains("dependency cycle (got A -> B -> A)"),
-        "{errs:?}"
-    );
+    assert!(errs[0].contains("dependency cycle (got A -> B -> A)"), "{errs:?}");
 }
 
 #[test]
@@ -261,16 +190,8 @@ fn quotas_are_enforced() {
         s.output(&format!("O{i}"), "x");
     }
     let errs = errors(&app);
-    assert!(
-        errs.iter()
-            .any(|e| e.contains("Resources: too many resources (got 501)")),
-        "{errs:?}"
-    );
-    assert!(
-        errs.iter()
-            .any(|e| e.contains("Outputs: too many outputs (got 201)")),
-        "{errs:?}"
-    );
+    assert!(errs.iter().any(|e| e.contains("Resources: too many resources (got 501)")), "{errs:?}");
+    assert!(errs.iter().any(|e| e.contains("Outputs: too many outputs (got 201)")), "{errs:?}");
 }
 
 #[test]
@@ -280,20 +201,10 @@ fn too_many_parameters_and_oversized_templates_fail() {
     for i in 0..201 {
         s.parameter(Parameter::string(&format!("P{i}")));
     }
-    s.add(
-        "Big",
-        CfnResource::new("AWS::Test::Thing").property("Blob", "x".repeat(1_100_000)),
-    );
+    s.add("Big", CfnResource::new("AWS::Test::Thing").property("Blob", "x".repeat(1_100_000)));
     let errs = errors(&app);
-    assert!(
-        errs.iter()
-            .any(|e| e.contains("too many parameters (got 201)")),
-        "{errs:?}"
-    );
-    assert!(
-        errs.iter().any(|e| e.contains("template body too large")),
-        "{errs:?}"
-    );
+    assert!(errs.iter().any(|e| e.contains("too many parameters (got 201)")), "{errs:?}");
+    assert!(errs.iter().any(|e| e.contains("template body too large")), "{errs:?}");
 }
 
 #[test]
@@ -304,25 +215,14 @@ fn references_across_stacks_become_exports_and_imports() {
     let c = app.stack("consumer");
     c.add(
         "Sub",
-        CfnResource::new("AWS::Test::Thing")
-            .property("TopicArn", t.reference())
-            .property("N", t.get_att("TopicName")),
+        CfnResource::new("AWS::Test::Thing").property("TopicArn", t.reference()).property("N", t.get_att("TopicName")),
     );
     let out = app.synth().unwrap();
     let prod = &out.stacks[0].template;
     let cons = &out.stacks[1].template;
-    assert_eq!(
-        prod["Outputs"]["ExportTopic"]["Export"]["Name"],
-        json!("producer:ExportTopic")
-    );
-    assert_eq!(
-        prod["Outputs"]["ExportTopicTopicName"]["Value"],
-        json!({"Fn::GetAtt": ["Topic", "TopicName"]})
-    );
-    assert_eq!(
-        prop(cons, "Sub", "TopicArn"),
-        json!({"Fn::ImportValue": "producer:ExportTopic"})
-    );
+    assert_eq!(prod["Outputs"]["ExportTopic"]["Export"]["Name"], json!("producer:ExportTopic"));
+    assert_eq!(prod["Outputs"]["ExportTopicTopicName"]["Value"], json!({"Fn::GetAtt": ["Topic", "TopicName"]}));
+    assert_eq!(prop(cons, "Sub", "TopicArn"), json!({"Fn::ImportValue": "producer:ExportTopic"}));
     assert_eq!(out.stacks[1].dependencies, vec!["producer".to_string()]);
 }
 
@@ -332,17 +232,9 @@ fn stacks_that_import_from_each_other_are_an_error() {
     let a = app.stack("a");
     let ta = topic(a, "T");
     let b = app.stack("b");
-    let tb = b.add(
-        "T",
-        CfnResource::new("AWS::Test::Thing").property("P", ta.reference()),
-    );
-    app.get_stack_mut("a").unwrap().add(
-        "U",
-        CfnResource::new("AWS::Test::Thing").property("P", tb.reference()),
-    );
-    assert!(errors(&app)
-        .iter()
-        .any(|e| e.contains("stacks import from each other")));
+    let tb = b.add("T", CfnResource::new("AWS::Test::Thing").property("P", ta.reference()));
+    app.get_stack_mut("a").unwrap().add("U", CfnResource::new("AWS::Test::Thing").property("P", tb.reference()));
+    assert!(errors(&app).iter().any(|e| e.contains("stacks import from each other")));
 }
 
 #[test]
@@ -351,10 +243,7 @@ fn parameters_of_another_stack_cannot_be_referenced() {
     let a = app.stack("a");
     let p = a.parameter(Parameter::string("Name"));
     let b = app.stack("b");
-    b.add(
-        "T",
-        CfnResource::new("AWS::Test::Thing").property("P", p.value()),
-    );
+    b.add("T", CfnResource::new("AWS::Test::Thing").property("P", p.value()));
     assert!(errors(&app)[0].contains("dangling reference: a Parameter of another stack"));
 }
 
@@ -379,26 +268,11 @@ fn removal_policy_metadata_condition_and_overrides_are_written() {
     let mut app = App::new();
     let s = app.stack("s");
     let c = s.condition("C", fns::equals("a", "a"));
-    let t = s.add(
-        "T",
-        CfnResource::new("AWS::Test::Thing").property("A", Token::object([("B", 1)])),
-    );
+    let t = s.add("T", CfnResource::new("AWS::Test::Thing").property("A", Token::object([("B", 1)])));
     s.set_removal_policy(t.id(), RemovalPolicy::RetainExceptOnCreate)
         .set_condition(t.id(), c)
-        .acknowledge(
-            t.id(),
-            Ack::Checkov {
-                id: "CKV_1".into(),
-                reason: "why".into(),
-            },
-        )
-        .acknowledge(
-            t.id(),
-            Ack::CfnLint {
-                id: "W1".into(),
-                reason: "because".into(),
-            },
-        )
+        .acknowledge(t.id(), Ack::Checkov { id: "CKV_1".into(), reason: "why".into() })
+        .acknowledge(t.id(), Ack::CfnLint { id: "W1".into(), reason: "because".into() })
         .override_property(t.id(), "A.C", "x")
         .delete_property(t.id(), "A.B");
     let t = synth_one(&app);
@@ -407,52 +281,25 @@ fn removal_policy_metadata_condition_and_overrides_are_written() {
     assert_eq!(r["DeletionPolicy"], json!("RetainExceptOnCreate"));
     assert_eq!(r["UpdateReplacePolicy"], json!("Retain"));
     assert_eq!(r["Properties"]["A"], json!({"C": "x"}));
-    assert_eq!(
-        r["Metadata"]["checkov"],
-        json!({"skip": [{"id": "CKV_1", "comment": "why"}]})
-    );
-    assert_eq!(
-        r["Metadata"]["cfn-lint"],
-        json!({"config": {"ignore_checks": ["W1"]}})
-    );
-    assert_eq!(
-        r["Metadata"]["cfnkit:acknowledgements"],
-        json!({"W1": "because"})
-    );
+    assert_eq!(r["Metadata"]["checkov"], json!({"skip": [{"id": "CKV_1", "comment": "why"}]}));
+    assert_eq!(r["Metadata"]["cfn-lint"], json!({"config": {"ignore_checks": ["W1"]}}));
+    assert_eq!(r["Metadata"]["cfnkit:acknowledgements"], json!({"W1": "because"}));
     let keys: Vec<&String> = r.as_object().unwrap().keys().collect();
-    assert_eq!(
-        keys,
-        [
-            "Type",
-            "Condition",
-            "Properties",
-            "DeletionPolicy",
-            "UpdateReplacePolicy",
-            "Metadata"
-        ]
-    );
+    assert_eq!(keys, ["Type", "Condition", "Properties", "DeletionPolicy", "UpdateReplacePolicy", "Metadata"]);
 }
 
 #[test]
 fn parameter_defaults_are_checked_against_their_constraints() {
     let mut app = App::new();
     let s = app.stack("s");
-    s.parameter(
-        Parameter::string("A")
-            .default("UPPER")
-            .allowed_pattern("^[a-z]+$"),
-    );
-    s.parameter(
-        Parameter::string("B")
-            .default("x")
-            .allowed_values(["y", "z"]),
-    );
+    s.parameter(Parameter::string("A").default("UPPER").allowed_pattern("^[a-z]+$"));
+    s.parameter(Parameter::string("B").default("x").allowed_values(["y", "z"]));
     s.parameter(Parameter::string("C").allowed_pattern("(unclosed"));
     let errs = errors(&app);
     assert_eq!(errs.len(), 3, "{errs:?}");
-    assert!(errs[0].contains(
-        "Parameters.A.Default: parameter default does not match its AllowedPattern (got \"UPPER\")"
-    ));
+    assert!(
+        errs[0].contains("Parameters.A.Default: parameter default does not match its AllowedPattern (got \"UPPER\")")
+    );
 }
 
 #[test]
@@ -462,28 +309,14 @@ fn conventions_declare_the_suffix_parameter_and_exports_use_the_stack_name() {
     let t = topic(s, "Topic");
     s.export("TopicArn", t.reference()).description("The topic");
     let t = synth_one(&app);
-    assert_eq!(
-        t["Parameters"]["EnvironmentSuffix"]["AllowedPattern"],
-        json!("^[a-z0-9-]+$")
-    );
-    assert_eq!(
-        t["Parameters"]["EnvironmentSuffix"]["Default"],
-        json!("dev")
-    );
+    assert_eq!(t["Parameters"]["EnvironmentSuffix"]["AllowedPattern"], json!("^[a-z0-9-]+$"));
+    assert_eq!(t["Parameters"]["EnvironmentSuffix"]["Default"], json!("dev"));
     assert_eq!(
         t["Outputs"]["TopicArn"],
         json!({"Description": "The topic", "Value": {"Ref": "Topic"}, "Export": {"Name": {"Fn::Sub": "${AWS::StackName}-TopicArn"}}})
     );
     let keys: Vec<&String> = t.as_object().unwrap().keys().collect();
-    assert_eq!(
-        keys,
-        [
-            "AWSTemplateFormatVersion",
-            "Parameters",
-            "Resources",
-            "Outputs"
-        ]
-    );
+    assert_eq!(keys, ["AWSTemplateFormatVersion", "Parameters", "Resources", "Outputs"]);
 }
 
 #[test]
@@ -491,10 +324,7 @@ fn errors_are_collected_not_first_only() {
     let mut app = App::new();
     let s = app.stack("s");
     s.add("Bad", CfnResource::new("not a type"));
-    s.add(
-        "Bad2",
-        CfnResource::new("AWS::X::Y").property("P", fns::sub("${Missing}")),
-    );
+    s.add("Bad2", CfnResource::new("AWS::X::Y").property("P", fns::sub("${Missing}")));
     s.output("bad-id", "x");
     assert_eq!(errors(&app).len(), 3);
 }
