@@ -53,12 +53,12 @@ step "scripts/setup-validators.sh"
 scripts/setup-validators.sh
 
 step "cargo-insta $CARGO_INSTA_VERSION"
-have_insta="$(cargo insta --version 2>/dev/null || true)"
-if [ "$have_insta" != "cargo-insta $CARGO_INSTA_VERSION" ]; then
+have_insta="$( (cargo insta --version 2>/dev/null || true) | sed -n 's/^cargo-insta \([0-9][^ ]*\).*/\1/p' | head -n 1)"
+if [ "$have_insta" != "$CARGO_INSTA_VERSION" ]; then
     printf 'installing cargo-insta %s (have: %s)\n' "$CARGO_INSTA_VERSION" "${have_insta:-none}" >&2
     cargo install cargo-insta --locked --version "$CARGO_INSTA_VERSION"
 else
-    printf '%s already installed\n' "$have_insta" >&2
+    printf 'cargo-insta %s already installed\n' "$have_insta" >&2
 fi
 
 export CFNKIT_CFN_LINT="$ROOT/.tools/venv/bin/cfn-lint"

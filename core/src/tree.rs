@@ -635,6 +635,55 @@ impl Stack {
         (n.stack == self.id && (n.index as usize) < self.nodes.len()).then(|| self.node_path(n.index))
     }
 
+    /// The node a resource of this stack sits at.
+    pub fn node_of(&self, r: ResourceId) -> Option<NodeId> {
+        self.entry(r).map(|e| NodeId { stack: self.id, index: e.node })
+    }
+
+    /// The parent of a node (`None` for the stack's root or a foreign node).
+    pub fn parent_of(&self, n: NodeId) -> Option<NodeId> {
+        if n.stack != self.id {
+            return None;
+        }
+        let p = self.nodes.get(n.index as usize)?.parent?;
+        Some(NodeId { stack: self.id, index: p })
+    }
+
+    /// The child of `n` with construct id `id`.
+    pub fn child(&self, n: NodeId, id: &str) -> Option<NodeId> {
+        if n.stack != self.id {
+            return None;
+        }
+        let node = self.nodes.get(n.index as usize)?;
+        node.children
+            .iter()
+            .find(|&&c| self.nodes[c as usize].id == id)
+            .map(|&c| NodeId { stack: self.id, index: c })
+    }
+
+    /// The construct id of a node (its last path component).
+    pub fn node_name(&self, n: NodeId) -> Option<&str> {
+        if n.stack != self.id {
+            return None;
+        }
+        self.nodes.get(n.index as usize).map(|x| x.id.as_str())
+    }
+
+    /// The resource at a node, if one sits there.
+    pub fn resource_at(&self, n: NodeId) -> Option<ResourceId> {
+        if n.stack != self.id {
+            return None;
+        }
+        self.nodes.get(n.index as usize)?.resource.map(|index| ResourceId { stack: self.id, index })
+    }
+
+    /// A typed handle to the resource at a node, when it has type `T`.
+    pub fn handle_at<T: Resource>(&self, n: NodeId) -> Option<Handle<T>> {
+        let r = self.resource_at(n)?;
+        self.entry(r)?.resource.as_any().downcast_ref::<T>()?;
+        Some(Handle::new(r))
+    }
+
     /// How many resources the stack holds.
     pub fn resource_count(&self) -> usize {
         self.resources.len()

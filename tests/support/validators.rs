@@ -506,6 +506,10 @@ pub fn assert_all_clean(templates: &[(&str, &str)], regions: &[&str]) {
     if lint.is_empty() && ck.is_clean() {
         for (_, path) in &files {
             let _ = std::fs::remove_file(path);
+            // Removes the per-process directory once it is empty.
+            if let Some(dir) = path.parent() {
+                let _ = std::fs::remove_dir(dir);
+            }
         }
         return;
     }
