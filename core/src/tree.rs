@@ -655,10 +655,7 @@ impl Stack {
             return None;
         }
         let node = self.nodes.get(n.index as usize)?;
-        node.children
-            .iter()
-            .find(|&&c| self.nodes[c as usize].id == id)
-            .map(|&c| NodeId { stack: self.id, index: c })
+        node.children.iter().find(|&&c| self.nodes[c as usize].id == id).map(|&c| NodeId { stack: self.id, index: c })
     }
 
     /// The construct id of a node (its last path component).

@@ -188,45 +188,10 @@ impl Resolver<'_, '_> {
     }
 
     /// `Fn::Sub`: variables that are plain references are inlined as
-    /// `${LogicalId}` / `${LogicalId.Attr}`; every placeholder is checked.
+    /// `${LogicalId}` / `${LogicalId.Attr}`, literal strings and nested
+    /// `Fn::Sub`s are spliced in; every placeholder is checked.
     fn sub(&mut self, template: &str, vars: &IndexMap<String, Token>) -> Json {
-        let mut text = template.to_string();
-        let mut rest: IndexMap<String, &Token> = IndexMap::new();
-        for (name, value) in vars {
-            let inline = match value {
-                Token::Fn(f) => match f.as_ref() {
-                    Intrinsic::Ref(RefTarget::Pseudo(p)) => Some(p.name().to_string()),
-                    Intrinsic::Ref(RefTarget::Parameter(p)) if p.stack == self.stack => {
-                        let this = &self.ctx.app.stacks[self.stack as usize];
-                        this.parameters.get(p.index as usize).map(|p| p.name.clone())
-                    }
-                    Intrinsic::Ref(RefTarget::Resource(r)) if r.stack == self.stack => {
-                        let id = self.logical_id(*r);
-                        if id.is_some() {
-                            self.refs.insert(r.index);
-                        }
-                        id
-                    }
-                    Intrinsic::GetAtt(r, a) if r.stack == self.stack => {
-                        let id = self.logical_id(*r);
-                        if id.is_some() {
-                            self.refs.insert(r.index);
-                        }
-                        id.map(|id| format!("{id}.{a}"))
-                    }
-                    _ => None,
-                },
-                _ => None,
-            };
-            match inline {
-                Some(target) => {
-                    text = text.replace(&format!("${{{name}}}"), &format!("${{{target}}}"));
-                }
-                None => {
-                    rest.insert(name.clone(), value);
-                }
-            }
-        }
+        let (text, rest) = self.inline_vars(template, vars);
         self.check_placeholders(&text, &rest);
         if rest.is_empty() {
             json!({ "Fn::Sub": text })
@@ -237,6 +202,55 @@ impl Resolver<'_, '_> {
             }
             json!({"Fn::Sub": [text, m]})
         }
+    }
+
+    fn inline_vars<'t>(
+        &mut self,
+        template: &str,
+        vars: &'t IndexMap<String, Token>,
+    ) -> (String, IndexMap<String, &'t Token>) {
+        let mut text = template.to_string();
+        let mut rest: IndexMap<String, &Token> = IndexMap::new();
+        for (name, value) in vars {
+            let placeholder = format!("${{{name}}}");
+            let inline = match value {
+                Token::Str(s) => Some(s.replace("${", "${!")),
+                Token::Fn(f) => match f.as_ref() {
+                    Intrinsic::Ref(RefTarget::Pseudo(p)) => Some(format!("${{{}}}", p.name())),
+                    Intrinsic::Ref(RefTarget::Parameter(p)) if p.stack == self.stack => {
+                        let this = &self.ctx.app.stacks[self.stack as usize];
+                        this.parameters.get(p.index as usize).map(|p| format!("${{{}}}", p.name))
+                    }
+                    Intrinsic::Ref(RefTarget::Resource(r)) if r.stack == self.stack => {
+                        let id = self.logical_id(*r);
+                        if id.is_some() {
+                            self.refs.insert(r.index);
+                        }
+                        id.map(|id| format!("${{{id}}}"))
+                    }
+                    Intrinsic::GetAtt(r, a) if r.stack == self.stack => {
+                        let id = self.logical_id(*r);
+                        if id.is_some() {
+                            self.refs.insert(r.index);
+                        }
+                        id.map(|id| format!("${{{id}.{a}}}"))
+                    }
+                    Intrinsic::Sub(inner, inner_vars) => {
+                        let (inner_text, inner_rest) = self.inline_vars(inner, inner_vars);
+                        inner_rest.is_empty().then_some(inner_text)
+                    }
+                    _ => None,
+                },
+                _ => None,
+            };
+            match inline {
+                Some(t) => text = text.replace(&placeholder, &t),
+                None => {
+                    rest.insert(name.clone(), value);
+                }
+            }
+        }
+        (text, rest)
     }
 
     fn check_placeholders(&mut self, text: &str, vars: &IndexMap<String, &Token>) {

@@ -342,3 +342,16 @@ fn synthesis_is_deterministic() {
     };
     assert_eq!(build(), build());
 }
+
+#[test]
+fn sub_splices_literal_strings_and_nested_subs() {
+    let mut app = App::new();
+    let s = app.stack("s").conventions(Conventions::tap("t"));
+    let name = s.suffix().name("audit");
+    let v = fns::sub("/aws/lambda/${Name}/${Lit}").var("Name", name).var("Lit", "a${b}");
+    let alias = s.suffix().format("alias/logs-{}");
+    s.add("Thing", CfnResource::new("AWS::Test::Thing").property("P", v).property("A", alias));
+    let t = synth_one(&app);
+    assert_eq!(prop(&t, "Thing", "P"), json!({"Fn::Sub": "/aws/lambda/audit-${EnvironmentSuffix}/a${!b}"}));
+    assert_eq!(prop(&t, "Thing", "A"), json!({"Fn::Sub": "alias/logs-${EnvironmentSuffix}"}));
+}
