@@ -21,6 +21,7 @@
 //! assert!(out.stacks[0].json.contains("\"Topic\""));
 //! ```
 
+pub mod assertions;
 pub mod conventions;
 pub mod diag;
 pub mod fns;
