@@ -1,0 +1,281 @@
+//! CloudWatch: [`Metric`]s, [`MathExpression`]s and [`Alarm`]s.
+
+mod metric;
+
+pub use metric::{AlarmSource, MathExpression, Metric, Statistic};
+
+use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::resource::Handle;
+use cfnkit_core::token::{Expr, Token, Value};
+use cfnkit_core::tree::Stack;
+use cfnkit_l1::cloudwatch as l1;
+
+/// Something an alarm can notify: a topic.
+pub trait AlarmAction {
+    /// The ARN written into `AlarmActions`.
+    fn action_arn(&self) -> Token;
+}
+
+/// How the alarm compares the value with the threshold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Comparison {
+    /// `GreaterThanThreshold`
+    GreaterThan,
+    /// `GreaterThanOrEqualToThreshold`
+    GreaterThanOrEqual,
+    /// `LessThanThreshold`
+    LessThan,
+    /// `LessThanOrEqualToThreshold`
+    LessThanOrEqual,
+}
+
+impl Comparison {
+    fn name(self) -> &'static str {
+        match self {
+            Comparison::GreaterThan => "GreaterThanThreshold",
+            Comparison::GreaterThanOrEqual => "GreaterThanOrEqualToThreshold",
+            Comparison::LessThan => "LessThanThreshold",
+            Comparison::LessThanOrEqual => "LessThanOrEqualToThreshold",
+        }
+    }
+}
+
+/// What the alarm does with missing data points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum TreatMissingData {
+    /// `missing` (the CloudWatch default).
+    #[default]
+    Missing,
+    /// `notBreaching`
+    NotBreaching,
+    /// `breaching`
+    Breaching,
+    /// `ignore`
+    Ignore,
+}
+
+impl TreatMissingData {
+    fn name(self) -> &'static str {
+        match self {
+            TreatMissingData::Missing => "missing",
+            TreatMissingData::NotBreaching => "notBreaching",
+            TreatMissingData::Breaching => "breaching",
+            TreatMissingData::Ignore => "ignore",
+        }
+    }
+}
+
+/// A CloudWatch alarm on a metric or on metric math.
+///
+/// ```
+/// use cfnkit_constructs::cloudwatch::{Alarm, Metric, Statistic, TreatMissingData};
+/// use cfnkit_core::tree::App;
+/// let mut app = App::new();
+/// let stack = app.stack("demo");
+/// let errors = Metric::new("AWS/Lambda", "Errors").statistic(Statistic::Sum);
+/// Alarm::new("Errors", errors).greater_or_equal(5.0).treat_missing_data(TreatMissingData::NotBreaching).add_to(stack);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Alarm {
+    id: String,
+    source: AlarmSource,
+    comparison: Comparison,
+    threshold: f64,
+    evaluation_periods: u32,
+    datapoints: Option<u32>,
+    missing: TreatMissingData,
+    actions: Vec<Token>,
+    ok_actions: bool,
+    name: Option<Value<String>>,
+    description: Option<String>,
+}
+
+impl Alarm {
+    /// An alarm on `source` (a [`Metric`] or a [`MathExpression`]); by
+    /// default `>= 0` over one period; set the threshold with a comparison call.
+    pub fn new(id: &str, source: impl Into<AlarmSource>) -> Self {
+        Alarm {
+            id: id.to_string(),
+            source: source.into(),
+            comparison: Comparison::GreaterThanOrEqual,
+            threshold: 0.0,
+            evaluation_periods: 1,
+            datapoints: None,
+            missing: TreatMissingData::Missing,
+            actions: Vec::new(),
+            ok_actions: false,
+            name: None,
+            description: None,
+        }
+    }
+    /// Alarms when the value is greater than `t`.
+    pub fn greater_than(mut self, t: f64) -> Self {
+        (self.comparison, self.threshold) = (Comparison::GreaterThan, t);
+        self
+    }
+    /// Alarms when the value is at least `t`.
+    pub fn greater_or_equal(mut self, t: f64) -> Self {
+        (self.comparison, self.threshold) = (Comparison::GreaterThanOrEqual, t);
+        self
+    }
+    /// Alarms when the value is less than `t`.
+    pub fn less_than(mut self, t: f64) -> Self {
+        (self.comparison, self.threshold) = (Comparison::LessThan, t);
+        self
+    }
+    /// Alarms when the value is at most `t`.
+    pub fn less_or_equal(mut self, t: f64) -> Self {
+        (self.comparison, self.threshold) = (Comparison::LessThanOrEqual, t);
+        self
+    }
+    /// Sets `EvaluationPeriods` (at least 1).
+    pub fn evaluation_periods(mut self, n: u32) -> Self {
+        self.evaluation_periods = n;
+        self
+    }
+    /// Sets `DatapointsToAlarm` (1 to the evaluation periods).
+    pub fn datapoints_to_alarm(mut self, n: u32) -> Self {
+        self.datapoints = Some(n);
+        self
+    }
+    /// Sets `TreatMissingData`.
+    pub fn treat_missing_data(mut self, t: TreatMissingData) -> Self {
+        self.missing = t;
+        self
+    }
+    /// Notifies `target` when the alarm fires.
+    pub fn action(mut self, target: impl AlarmAction) -> Self {
+        self.actions.push(target.action_arn());
+        self
+    }
+    /// Also notifies the actions when the alarm returns to OK.
+    pub fn notify_on_ok(mut self) -> Self {
+        self.ok_actions = true;
+        self
+    }
+    /// Sets `AlarmName` (suffix it with the environment).
+    pub fn name(mut self, n: impl Into<Value<String>>) -> Self {
+        self.name = Some(n.into());
+        self
+    }
+    /// Sets `AlarmDescription`.
+    pub fn description(mut self, d: &str) -> Self {
+        self.description = Some(d.to_string());
+        self
+    }
+
+    fn stat_query(id: &str, m: &Metric, period: i64) -> l1::MetricDataQuery {
+        let mut metric = l1::Metric::default().namespace(m.namespace().to_string()).metric_name(m.name().to_string());
+        if !m.dimensions().is_empty() {
+            metric = metric.dimensions(
+                m.dimensions().iter().map(|(k, v)| l1::Dimension::new(k.clone(), Value::Expr(v.clone()))).collect::<Vec<_>>(),
+            );
+        }
+        l1::MetricDataQuery::new(id.to_string())
+            .metric_stat(l1::MetricStat::new(metric, period, m.stat().name().to_string()))
+            .return_data(false)
+    }
+
+    /// Adds the alarm to the stack.
+    pub fn add_to(self, stack: &mut Stack) -> AlarmRef {
+        let scope = stack.construct(&self.id);
+        let path = stack.path_of_node(scope).unwrap_or_default();
+        let mut a = l1::Alarm::default()
+            .comparison_operator(self.comparison.name().to_string())
+            .threshold(self.threshold)
+            .evaluation_periods(i64::from(self.evaluation_periods))
+            .treat_missing_data(self.missing.name().to_string());
+        if self.evaluation_periods == 0 {
+            stack.report(
+                Diagnostic::error(path.clone(), "an alarm evaluates at least one period")
+                    .property("EvaluationPeriods")
+                    .value("0")
+                    .allowed("1 or more"),
+            );
+        }
+        if let Some(d) = self.datapoints {
+            if d == 0 || d > self.evaluation_periods {
+                stack.report(
+                    Diagnostic::error(path.clone(), "datapoints to alarm out of range")
+                        .property("DatapointsToAlarm")
+                        .value(d.to_string())
+                        .allowed(format!("1 to {} (the evaluation periods)", self.evaluation_periods)),
+                );
+            }
+            a = a.datapoints_to_alarm(i64::from(d));
+        }
+        match &self.source {
+            AlarmSource::Metric(m) => {
+                a = a
+                    .namespace(m.namespace().to_string())
+                    .metric_name(m.name().to_string())
+                    .period(m.period().to_seconds() as i64);
+                a = match m.stat() {
+                    Statistic::Percentile(p) => a.extended_statistic(p.clone()),
+                    s => a.statistic(s.name().to_string()),
+                };
+                if !m.dimensions().is_empty() {
+                    a = a.dimensions(
+                        m.dimensions()
+                            .iter()
+                            .map(|(k, v)| l1::Dimension::new(k.clone(), Value::Expr(v.clone())))
+                            .collect::<Vec<_>>(),
+                    );
+                }
+            }
+            AlarmSource::Math(e) => {
+                let mut diags = Vec::new();
+                e.check(&path, &mut diags);
+                for d in diags {
+                    stack.report(d);
+                }
+                let period = e.get_period().to_seconds() as i64;
+                let mut q = l1::MetricDataQuery::new("expr".to_string())
+                    .expression(e.expression().to_string())
+                    .return_data(true);
+                if let Some(l) = e.get_label() {
+                    q = q.label(l.to_string());
+                }
+                let mut queries = vec![q];
+                queries.extend(e.metrics().iter().map(|(id, m)| Self::stat_query(id, m, period)));
+                a = a.metrics(queries);
+            }
+        }
+        if !self.actions.is_empty() {
+            let arns: Vec<Value<String>> = self.actions.iter().map(|t| Value::Expr(t.clone())).collect();
+            if self.ok_actions {
+                a = a.ok_actions(arns.clone());
+            }
+            a = a.alarm_actions(arns);
+        }
+        if let Some(n) = self.name {
+            a = a.alarm_name(n);
+        }
+        if let Some(d) = self.description {
+            a = a.alarm_description(d);
+        }
+        let handle = stack.within(scope, |s| s.add("Resource", a));
+        AlarmRef { handle }
+    }
+}
+
+/// An alarm added to a stack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AlarmRef {
+    handle: Handle<l1::Alarm>,
+}
+
+impl AlarmRef {
+    /// The L1 handle.
+    pub fn handle(self) -> Handle<l1::Alarm> {
+        self.handle
+    }
+    /// The alarm ARN.
+    pub fn arn(self) -> Expr<String> {
+        self.handle.get_att("Arn")
+    }
+    /// The alarm name (`Ref`).
+    pub fn name(self) -> Expr<String> {
+        self.handle.reference()
+    }
+}

@@ -1,0 +1,149 @@
+//! The `cfnkit` command line: `list` and `synth`.
+//!
+//! Every command is a function over `impl Write`, so tests call them
+//! directly as well as through the binary. Exit codes: 0 success, 1
+//! validation findings, 2 usage or I/O errors (an unknown stack name, a bad
+//! `-p` value, an unwritable output folder).
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use cfnkit_core::tree::App;
+
+/// Exit code: success.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: validation findings.
+pub const EXIT_INVALID: i32 = 1;
+/// Exit code: usage or I/O error.
+pub const EXIT_USAGE: i32 = 2;
+
+#[derive(Debug, Parser)]
+#[command(name = "cfnkit", version, about = "Synthesize CloudFormation templates from cfnkit stacks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the app's stack names, one a line.
+    List,
+    /// Print a stack's template, or write a cloud assembly with --out.
+    Synth {
+        /// The stack to synthesize (see `cfnkit list`).
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        name: Option<String>,
+        /// Every stack of the app (needs --out).
+        #[arg(long, requires = "out")]
+        all: bool,
+        /// Write a cloud assembly (manifest.json, NAME.template.json, tree.json) into DIR.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Set a parameter's default: KEY=VALUE (repeatable).
+        #[arg(short = 'p', long = "parameter", value_name = "KEY=VALUE")]
+        parameters: Vec<String>,
+    },
+}
+
+/// Runs the CLI over `args` (program name first) against the app `build`
+/// returns; writes results to `out` and messages to `err`; returns the exit code.
+pub fn run<I, T>(args: I, build: impl FnOnce() -> App, out: &mut impl Write, err: &mut impl Write) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let text = e.render().to_string();
+            if e.use_stderr() {
+                let _ = write!(err, "{text}");
+            } else {
+                let _ = write!(out, "{text}");
+            }
+            return code;
+        }
+    };
+    let mut app = build();
+    match cli.command {
+        Command::List => list(&app, out),
+        Command::Synth { name, all, out: dir, parameters } => {
+            synth(&mut app, &SynthArgs { name, all, out: dir, parameters }, out, err)
+        }
+    }
+}
+
+/// Prints the stack names, one a line.
+pub fn list(app: &App, out: &mut impl Write) -> i32 {
+    for s in app.stacks() {
+        if writeln!(out, "{}", s.name()).is_err() {
+            return EXIT_USAGE;
+        }
+    }
+    EXIT_OK
+}
+
+/// What `synth` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct SynthArgs {
+    /// One stack by name.
+    pub name: Option<String>,
+    /// Every stack.
+    pub all: bool,
+    /// Where to write the cloud assembly.
+    pub out: Option<PathBuf>,
+    /// `KEY=VALUE` parameter defaults.
+    pub parameters: Vec<String>,
+}
+
+/// Synthesizes and prints or writes templates.
+pub fn synth(app: &mut App, args: &SynthArgs, out: &mut impl Write, err: &mut impl Write) -> i32 {
+    if let Some(name) = &args.name {
+        if app.get_stack(name).is_none() {
+            let names: Vec<&str> = app.stacks().iter().map(|s| s.name()).collect();
+            let _ = writeln!(err, "error: no stack named {name:?}; stacks: {}", names.join(", "));
+            return EXIT_USAGE;
+        }
+    }
+    for p in &args.parameters {
+        let Some((k, v)) = p.split_once('=') else {
+            let _ = writeln!(err, "error: -p {p:?}: expected KEY=VALUE");
+            return EXIT_USAGE;
+        };
+        if app.set_parameter_default(k, v) == 0 {
+            let _ = writeln!(err, "error: -p {k}: no stack declares a parameter named {k:?}");
+            return EXIT_USAGE;
+        }
+    }
+    let result = match app.synth() {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return EXIT_INVALID;
+        }
+    };
+    for w in &result.warnings {
+        let _ = writeln!(err, "{w}");
+    }
+    let mut result = result;
+    if let Some(name) = &args.name {
+        result.stacks.retain(|s| &s.name == name);
+    }
+    if let Some(dir) = &args.out {
+        if let Err(e) = result.write_assembly(dir) {
+            let _ = writeln!(err, "error: cannot write the cloud assembly to {}: {e}", dir.display());
+            return EXIT_USAGE;
+        }
+        let _ = writeln!(err, "wrote {} stack(s) to {}", result.stacks.len(), dir.display());
+        return EXIT_OK;
+    }
+    for s in &result.stacks {
+        if out.write_all(s.json.as_bytes()).is_err() {
+            return EXIT_USAGE;
+        }
+    }
+    EXIT_OK
+}
