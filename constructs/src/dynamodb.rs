@@ -320,9 +320,9 @@ impl Table {
                             .allowed("1 or more read and write capacity units"),
                     );
                 }
-                t = t.billing_mode("PROVISIONED".to_string()).provisioned_throughput(
-                    l1::ProvisionedThroughput::new(i64::from(read), i64::from(write)),
-                );
+                t = t
+                    .billing_mode("PROVISIONED".to_string())
+                    .provisioned_throughput(l1::ProvisionedThroughput::new(i64::from(read), i64::from(write)));
             }
         }
         if !self.indexes.is_empty() {
@@ -341,10 +341,14 @@ impl Table {
                     if let Projection::Include(a) = &g.projection {
                         p = p.non_key_attributes(a.iter().map(|x| Value::Lit(x.clone())).collect::<Vec<_>>());
                     }
-                    let mut gsi =
-                        l1::GlobalSecondaryIndex::new(g.name.clone(), Self::key_schema(&g.partition, g.sort.as_ref()), p);
+                    let mut gsi = l1::GlobalSecondaryIndex::new(
+                        g.name.clone(),
+                        Self::key_schema(&g.partition, g.sort.as_ref()),
+                        p,
+                    );
                     if let Billing::Provisioned { read, write } = self.billing {
-                        gsi = gsi.provisioned_throughput(l1::ProvisionedThroughput::new(i64::from(read), i64::from(write)));
+                        gsi = gsi
+                            .provisioned_throughput(l1::ProvisionedThroughput::new(i64::from(read), i64::from(write)));
                     }
                     gsi
                 })
@@ -451,7 +455,15 @@ impl TableRef {
             // The key policy is the customer's; the role needs the key actions too.
             let write = actions.iter().any(|a| a.contains("Put") || a.contains("Write"));
             let key_actions: &[&str] = if write {
-                &["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"]
+                &[
+                    "kms:Decrypt",
+                    "kms:DescribeKey",
+                    "kms:Encrypt",
+                    "kms:ReEncryptFrom",
+                    "kms:ReEncryptTo",
+                    "kms:GenerateDataKey",
+                    "kms:GenerateDataKeyWithoutPlaintext",
+                ]
             } else {
                 &["kms:Decrypt", "kms:DescribeKey"]
             };

@@ -80,7 +80,14 @@ impl Key {
             PolicyStatement::allow()
                 .sid(&sid)
                 .principal(Principal::service(service))
-                .actions(["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"])
+                .actions([
+                    "kms:Encrypt",
+                    "kms:Decrypt",
+                    "kms:ReEncryptFrom",
+                    "kms:ReEncryptTo",
+                    "kms:GenerateDataKey",
+                    "kms:DescribeKey",
+                ])
                 .resource("*")
                 .condition("StringEquals", "aws:SourceAccount", cfnkit_core::token::Pseudo::AccountId.expr()),
         )
@@ -164,7 +171,14 @@ impl KeyRef {
             stack,
             grantee,
             PolicyStatement::allow()
-                .actions(["kms:Decrypt", "kms:Encrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"])
+                .actions([
+                    "kms:Decrypt",
+                    "kms:Encrypt",
+                    "kms:ReEncryptFrom",
+                    "kms:ReEncryptTo",
+                    "kms:GenerateDataKey",
+                    "kms:GenerateDataKeyWithoutPlaintext",
+                ])
                 .resource(Token::from(self.arn())),
         );
     }

@@ -306,7 +306,9 @@ impl Bucket {
                     Bucket::new("AccessLogs")
                         .access_log_destination()
                         .lifecycle(Rule::new("ExpireAccessLogs").expiration(Duration::days(365)))
-                        .lifecycle(Rule::new("ExpireNoncurrentAccessLogs").noncurrent_version_expiration(Duration::days(30)))
+                        .lifecycle(
+                            Rule::new("ExpireNoncurrentAccessLogs").noncurrent_version_expiration(Duration::days(30)),
+                        )
                         .removal_policy(removal)
                         .add_to(s)
                 });
@@ -336,8 +338,9 @@ impl Bucket {
                     .ignore_public_acls(true)
                     .restrict_public_buckets(true),
             )
-            .ownership_controls(l1::OwnershipControls::new(vec![l1::OwnershipControlsRule::default()
-                .object_ownership("BucketOwnerEnforced".to_string())]));
+            .ownership_controls(l1::OwnershipControls::new(vec![
+                l1::OwnershipControlsRule::default().object_ownership("BucketOwnerEnforced".to_string())
+            ]));
         if self.versioned {
             b = b.versioning_configuration(l1::VersioningConfiguration::new("Enabled".to_string()));
         }
@@ -369,10 +372,8 @@ impl Bucket {
         }
 
         let me = BucketRef { handle, policy: None, kms: matches!(self.encryption, BucketEncryption::Kms(_)) };
-        let mut doc = PolicyDocument::new().with(deny_insecure_transport(
-            "s3:*",
-            [me.arn().into(), me.arn_for_objects("*").into()],
-        ));
+        let mut doc = PolicyDocument::new()
+            .with(deny_insecure_transport("s3:*", [me.arn().into(), me.arn_for_objects("*").into()]));
         if self.log_destination {
             doc.add(
                 PolicyStatement::allow()
@@ -457,7 +458,18 @@ impl BucketRef {
     /// (plus the KMS actions a customer managed key needs).
     pub fn grant_put(self, stack: &mut Stack, grantee: &impl Grantable) {
         grant(stack, grantee, PolicyStatement::allow().actions(["s3:PutObject"]).resource(self.arn_for_objects("*")));
-        self.key_statement(stack, grantee, &["kms:Encrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:Decrypt"]);
+        self.key_statement(
+            stack,
+            grantee,
+            &[
+                "kms:Encrypt",
+                "kms:ReEncryptFrom",
+                "kms:ReEncryptTo",
+                "kms:GenerateDataKey",
+                "kms:GenerateDataKeyWithoutPlaintext",
+                "kms:Decrypt",
+            ],
+        );
     }
     /// Lets `grantee` read objects: `s3:GetObject` on the objects and
     /// `s3:ListBucket` on the bucket.

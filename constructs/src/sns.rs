@@ -115,17 +115,25 @@ impl TopicRef {
                 _ => None,
             });
             if let Some(k) = key {
-                grant(stack, grantee, PolicyStatement::allow().actions(["kms:Decrypt", "kms:GenerateDataKey"]).resource(k));
+                grant(
+                    stack,
+                    grantee,
+                    PolicyStatement::allow().actions(["kms:Decrypt", "kms:GenerateDataKey"]).resource(k),
+                );
             }
         }
     }
     /// `NumberOfMessagesPublished` (Sum).
     pub fn metric_messages_published(self) -> Metric {
-        Metric::new("AWS/SNS", "NumberOfMessagesPublished").dimension("TopicName", self.name()).statistic(Statistic::Sum)
+        Metric::new("AWS/SNS", "NumberOfMessagesPublished")
+            .dimension("TopicName", self.name())
+            .statistic(Statistic::Sum)
     }
     /// `NumberOfNotificationsFailed` (Sum).
     pub fn metric_notifications_failed(self) -> Metric {
-        Metric::new("AWS/SNS", "NumberOfNotificationsFailed").dimension("TopicName", self.name()).statistic(Statistic::Sum)
+        Metric::new("AWS/SNS", "NumberOfNotificationsFailed")
+            .dimension("TopicName", self.name())
+            .statistic(Statistic::Sum)
     }
 }
 

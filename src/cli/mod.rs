@@ -9,8 +9,8 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
 use cfnkit_core::tree::App;
+use clap::{Parser, Subcommand};
 
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;

@@ -55,11 +55,7 @@ pub struct Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let resource = self
-            .resource
-            .as_deref()
-            .or(self.path.as_deref())
-            .unwrap_or("<template>");
+        let resource = self.resource.as_deref().or(self.path.as_deref()).unwrap_or("<template>");
         write!(f, "{} {}: {}", self.rule, resource, self.message)?;
         if let Some(path) = &self.path {
             if self.resource.is_some() {
@@ -116,11 +112,9 @@ fn find_tool(tool: &str, env_var: &str, rel: &str) -> PathBuf {
         }
         let bare = candidate.components().count() == 1 && !candidate.is_absolute();
         if bare {
-            if let Some(found) = std::env::var_os("PATH").and_then(|paths| {
-                std::env::split_paths(&paths)
-                    .map(|dir| dir.join(&candidate))
-                    .find(|p| p.is_file())
-            }) {
+            if let Some(found) = std::env::var_os("PATH")
+                .and_then(|paths| std::env::split_paths(&paths).map(|dir| dir.join(&candidate)).find(|p| p.is_file()))
+            {
                 return found;
             }
         }
@@ -188,9 +182,7 @@ fn str_field(v: &Value, key: &str) -> Option<String> {
 }
 
 fn count_field(v: &Value, key: &str) -> usize {
-    v.get(key)
-        .and_then(Value::as_u64)
-        .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX))
+    v.get(key).and_then(Value::as_u64).map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 // ---------------------------------------------------------------------------
@@ -205,38 +197,20 @@ pub fn cfn_lint(template: &Path, regions: &[&str]) -> Vec<Finding> {
 /// Runs cfn-lint once on several templates; each finding's `file` says which.
 pub fn cfn_lint_files(templates: &[&Path], regions: &[&str]) -> Vec<Finding> {
     assert!(!templates.is_empty(), "cfn_lint_files: no templates given");
-    let regions = if regions.is_empty() {
-        DEFAULT_REGIONS
-    } else {
-        regions
-    };
+    let regions = if regions.is_empty() { DEFAULT_REGIONS } else { regions };
     let mut cmd = Command::new(cfn_lint_bin());
-    cmd.arg("--regions")
-        .args(regions)
-        .args(["--format", "json", "--"])
-        .args(templates);
+    cmd.arg("--regions").args(regions).args(["--format", "json", "--"]).args(templates);
     let out = run("cfn-lint", cmd);
 
     // Exit code is a bit field: 2 errors, 4 warnings, 8 informational.
     let code = out.status.code();
     let code_ok = matches!(code, Some(c) if c & !(2 | 4 | 8) == 0);
-    assert!(
-        code_ok,
-        "cfn-lint failed to run\n{}",
-        describe("cfn-lint", &out)
-    );
+    assert!(code_ok, "cfn-lint failed to run\n{}", describe("cfn-lint", &out));
 
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "cfn-lint output is not JSON ({e})\n{}",
-            describe("cfn-lint", &out)
-        )
-    });
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("cfn-lint output is not JSON ({e})\n{}", describe("cfn-lint", &out)));
     let Some(items) = json.as_array() else {
-        panic!(
-            "cfn-lint output is not a JSON array\n{}",
-            describe("cfn-lint", &out)
-        );
+        panic!("cfn-lint output is not a JSON array\n{}", describe("cfn-lint", &out));
     };
     let findings: Vec<Finding> = items.iter().map(parse_cfn_lint_item).collect();
     assert!(
@@ -248,11 +222,7 @@ pub fn cfn_lint_files(templates: &[&Path], regions: &[&str]) -> Vec<Finding> {
 }
 
 fn parse_cfn_lint_item(item: &Value) -> Finding {
-    let rule = item
-        .pointer("/Rule/Id")
-        .and_then(Value::as_str)
-        .unwrap_or("?")
-        .to_owned();
+    let rule = item.pointer("/Rule/Id").and_then(Value::as_str).unwrap_or("?").to_owned();
     let level = str_field(item, "Level").unwrap_or_else(|| "?".to_owned());
     let message = str_field(item, "Message").unwrap_or_default();
     let segments: Vec<String> = item
@@ -273,14 +243,7 @@ fn parse_cfn_lint_item(item: &Value) -> Finding {
     };
     let path = (!segments.is_empty()).then(|| segments.join("/"));
     let file = str_field(item, "Filename");
-    Finding {
-        rule,
-        level,
-        message,
-        resource,
-        path,
-        file,
-    }
+    Finding { rule, level, message, resource, path, file }
 }
 
 // ---------------------------------------------------------------------------
@@ -300,34 +263,15 @@ pub fn checkov_files(templates: &[&Path]) -> CheckovReport {
         cmd.arg("-f").arg(t);
     }
     // No --quiet: with it, skipped checks are left out of `results`.
-    cmd.args([
-        "--framework",
-        "cloudformation",
-        "--compact",
-        "--skip-download",
-        "-o",
-        "json",
-    ]);
+    cmd.args(["--framework", "cloudformation", "--compact", "--skip-download", "-o", "json"]);
     let out = run("checkov", cmd);
 
     // 0 = no failed checks, 1 = some failed; anything else is checkov failing.
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "checkov failed to run\n{}",
-        describe("checkov", &out)
-    );
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "checkov output is not JSON ({e})\n{}",
-            describe("checkov", &out)
-        )
-    });
-    let report = parse_checkov(&json).unwrap_or_else(|e| {
-        panic!(
-            "unexpected checkov output: {e}\n{}",
-            describe("checkov", &out)
-        )
-    });
+    assert!(matches!(out.status.code(), Some(0 | 1)), "checkov failed to run\n{}", describe("checkov", &out));
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("checkov output is not JSON ({e})\n{}", describe("checkov", &out)));
+    let report = parse_checkov(&json)
+        .unwrap_or_else(|e| panic!("unexpected checkov output: {e}\n{}", describe("checkov", &out)));
     if out.status.code() == Some(1) {
         assert!(
             !report.failed.is_empty(),
@@ -359,19 +303,10 @@ pub fn parse_checkov(json: &Value) -> Result<CheckovReport, String> {
         let summary_failed = count_field(summary, "failed");
 
         let results = report.get("results");
-        let list = |key: &str| {
-            results
-                .and_then(|r| r.get(key))
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default()
-        };
+        let list = |key: &str| results.and_then(|r| r.get(key)).and_then(Value::as_array).cloned().unwrap_or_default();
         let failed = list("failed_checks");
         if failed.len() != summary_failed {
-            return Err(format!(
-                "summary says {summary_failed} failed, but {} failed checks are listed",
-                failed.len()
-            ));
+            return Err(format!("summary says {summary_failed} failed, but {} failed checks are listed", failed.len()));
         }
         for check in &failed {
             let keys: Vec<&str> = check
@@ -392,11 +327,7 @@ pub fn parse_checkov(json: &Value) -> Result<CheckovReport, String> {
             total.skipped.push((
                 str_field(check, "check_id").unwrap_or_else(|| "?".to_owned()),
                 str_field(check, "resource").unwrap_or_default(),
-                check
-                    .pointer("/check_result/suppress_comment")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned(),
+                check.pointer("/check_result/suppress_comment").and_then(Value::as_str).unwrap_or_default().to_owned(),
             ));
         }
     }
@@ -411,11 +342,7 @@ pub fn parse_checkov(json: &Value) -> Result<CheckovReport, String> {
 /// fails. Note: `cdk ls` reads only `manifest.json`; it does not parse the
 /// templates.
 pub fn cdk_ls(assembly_dir: &Path) -> Vec<String> {
-    assert!(
-        assembly_dir.join("manifest.json").is_file(),
-        "cdk_ls: {} has no manifest.json",
-        assembly_dir.display()
-    );
+    assert!(assembly_dir.join("manifest.json").is_file(), "cdk_ls: {} has no manifest.json", assembly_dir.display());
     let mut cmd = Command::new(cdk_bin());
     cmd.arg("ls")
         .arg("--app")
@@ -426,18 +353,8 @@ pub fn cdk_ls(assembly_dir: &Path) -> Vec<String> {
         .env("CI", "true")
         .env("FORCE_COLOR", "0");
     let out = run("cdk", cmd);
-    assert!(
-        out.status.success(),
-        "cdk ls failed on {}\n{}",
-        assembly_dir.display(),
-        describe("cdk", &out)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect()
+    assert!(out.status.success(), "cdk ls failed on {}\n{}", assembly_dir.display(), describe("cdk", &out));
+    String::from_utf8_lossy(&out.stdout).lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -450,25 +367,15 @@ pub fn write_temp(name: &str, contents: &str) -> PathBuf {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let safe: String = name
         .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
         .take(80)
         .collect();
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("cfnkit-validate-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)
-        .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
     let path = dir.join(format!("{safe}-{n}-{nanos}.json"));
-    std::fs::write(&path, contents)
-        .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    std::fs::write(&path, contents).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
     path
 }
 
@@ -483,14 +390,9 @@ pub fn assert_clean(template_json: &str, name: &str, regions: &[&str]) {
 /// Like [`assert_clean`] for several templates, running each tool only once
 /// (checkov takes ~2 s to start, so batching matters).
 pub fn assert_all_clean(templates: &[(&str, &str)], regions: &[&str]) {
-    assert!(
-        !templates.is_empty(),
-        "assert_all_clean: no templates given"
-    );
-    let files: Vec<(String, PathBuf)> = templates
-        .iter()
-        .map(|(name, json)| ((*name).to_owned(), write_temp(name, json)))
-        .collect();
+    assert!(!templates.is_empty(), "assert_all_clean: no templates given");
+    let files: Vec<(String, PathBuf)> =
+        templates.iter().map(|(name, json)| ((*name).to_owned(), write_temp(name, json))).collect();
     let paths: Vec<&Path> = files.iter().map(|(_, p)| p.as_path()).collect();
 
     let (lint, ck) = std::thread::scope(|s| {
@@ -535,11 +437,7 @@ pub fn assert_all_clean(templates: &[(&str, &str)], regions: &[&str]) {
         }
     }
     if ck.parsing_errors > 0 {
-        let _ = writeln!(
-            msg,
-            "checkov: {} template(s) could not be parsed",
-            ck.parsing_errors
-        );
+        let _ = writeln!(msg, "checkov: {} template(s) could not be parsed", ck.parsing_errors);
     }
     if !ck.failed.is_empty() {
         let _ = writeln!(msg, "checkov: {} failed check(s)", ck.failed.len());

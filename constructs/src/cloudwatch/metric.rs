@@ -157,7 +157,12 @@ pub struct MathExpression {
 impl MathExpression {
     /// An expression over metrics bound with [`MathExpression::using`]; period 5 minutes.
     pub fn new(expression: &str) -> Self {
-        MathExpression { expression: expression.to_string(), using: Vec::new(), period: Duration::minutes(5), label: None }
+        MathExpression {
+            expression: expression.to_string(),
+            using: Vec::new(),
+            period: Duration::minutes(5),
+            label: None,
+        }
     }
 
     /// Binds a variable of the expression to a metric.

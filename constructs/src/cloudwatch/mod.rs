@@ -168,7 +168,10 @@ impl Alarm {
         let mut metric = l1::Metric::default().namespace(m.namespace().to_string()).metric_name(m.name().to_string());
         if !m.dimensions().is_empty() {
             metric = metric.dimensions(
-                m.dimensions().iter().map(|(k, v)| l1::Dimension::new(k.clone(), Value::Expr(v.clone()))).collect::<Vec<_>>(),
+                m.dimensions()
+                    .iter()
+                    .map(|(k, v)| l1::Dimension::new(k.clone(), Value::Expr(v.clone())))
+                    .collect::<Vec<_>>(),
             );
         }
         l1::MetricDataQuery::new(id.to_string())

@@ -146,7 +146,8 @@ impl Role {
 
     /// Attaches an AWS managed policy by name (`service-role/AWSLambdaBasicExecutionRole`).
     pub fn managed_policy(mut self, name: &str) -> Self {
-        self.managed_policies.push(cfnkit_core::fns::sub(format!("arn:${{AWS::Partition}}:iam::aws:policy/{name}")).into());
+        self.managed_policies
+            .push(cfnkit_core::fns::sub(format!("arn:${{AWS::Partition}}:iam::aws:policy/{name}")).into());
         self
     }
 
@@ -155,12 +156,6 @@ impl Role {
         let scope = stack.construct(&self.id);
         let role = stack.within(scope, |s| s.add("Resource", self.into_l1()));
         RoleRef::new(role, None)
-    }
-
-    /// Adds the role as node `id` of the current scope (for constructs that
-    /// own a role, such as a function's `ServiceRole`).
-    pub(crate) fn add_as(self, stack: &mut Stack, id: &str) -> Handle<l1::Role> {
-        stack.add(id, self.into_l1())
     }
 
     fn into_l1(self) -> l1::Role {

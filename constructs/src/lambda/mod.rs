@@ -260,7 +260,9 @@ impl Function {
                 );
             }
             if src.trim().is_empty() {
-                out.push(Diagnostic::error(path, "inline code is empty").property("Code.ZipFile").allowed("source code"));
+                out.push(
+                    Diagnostic::error(path, "inline code is empty").property("Code.ZipFile").allowed("source code"),
+                );
             }
         }
         for k in self.env.keys() {
@@ -328,7 +330,8 @@ impl Function {
         let role = stack.within(scope, |s| {
             Role::new("ServiceRole", Principal::service("lambda.amazonaws.com"))
                 .description("Execution role of the function, with only the permissions it is granted")
-                .add_as(s, "ServiceRole")
+                .add_to(s)
+                .handle()
         });
 
         let mut lg = LogGroup::new("LogGroup", self.retention);
@@ -356,9 +359,10 @@ impl Function {
             .memory_size(self.memory.to_mebibytes() as i64)
             .logging_config(l1::LoggingConfig::default().log_group(Value::from(log_group.reference())));
         if !self.env.is_empty() {
-            f = f.environment(l1::Environment::default().variables(
-                self.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<IndexMap<_, _>>(),
-            ));
+            f = f.environment(
+                l1::Environment::default()
+                    .variables(self.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<IndexMap<_, _>>()),
+            );
         }
         if let Some(n) = &self.name {
             f = f.function_name(n.clone());
@@ -381,7 +385,9 @@ impl Function {
         // Basic execution, scoped to the function's own log group.
         me.role.add_to_policy(
             stack,
-            PolicyStatement::allow().actions(["logs:CreateLogStream", "logs:PutLogEvents"]).resource(log_group.get_att("Arn")),
+            PolicyStatement::allow()
+                .actions(["logs:CreateLogStream", "logs:PutLogEvents"])
+                .resource(log_group.get_att("Arn")),
         );
         if self.tracing {
             // X-Ray offers no resource-level permissions for these actions.

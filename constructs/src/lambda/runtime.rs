@@ -22,9 +22,7 @@ impl Date {
 
     /// Today's date (UTC) from the system clock.
     pub fn today() -> Self {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
         Self::from_days((secs / 86_400) as i64)
     }
 
