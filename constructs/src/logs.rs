@@ -39,6 +39,7 @@ pub enum Retention {
 impl Retention {
     /// `RetentionInDays`, or `None` for [`Retention::Infinite`].
     pub fn days(self) -> Option<i64> {
+        #[allow(clippy::enum_glob_use)] // the table below reads best with bare variant names
         use Retention::*;
         Some(match self {
             OneDay => 1,

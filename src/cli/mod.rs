@@ -103,7 +103,7 @@ pub struct SynthArgs {
 pub fn synth(app: &mut App, args: &SynthArgs, out: &mut impl Write, err: &mut impl Write) -> i32 {
     if let Some(name) = &args.name {
         if app.get_stack(name).is_none() {
-            let names: Vec<&str> = app.stacks().iter().map(|s| s.name()).collect();
+            let names: Vec<&str> = app.stacks().iter().map(cfnkit_core::tree::Stack::name).collect();
             let _ = writeln!(err, "error: no stack named {name:?}; stacks: {}", names.join(", "));
             return EXIT_USAGE;
         }

@@ -57,24 +57,23 @@ impl RoleRef {
         };
         let Some(scope) = stack.parent_of(role_node) else { return };
         let existing = stack.child(scope, "DefaultPolicy").and_then(|n| stack.handle_at::<l1::Policy>(n));
-        let policy = match existing {
-            Some(p) => p,
-            None => {
-                let path = stack.path_of_node(scope).unwrap_or_default();
-                let name = logical_id::from_path(path.split('/').skip(1).chain(["DefaultPolicy"]));
-                let doc = PolicyDocument::new().to_token();
-                let role = self.role;
-                let p = stack.within(scope, |s| {
-                    s.add(
-                        "DefaultPolicy",
-                        l1::Policy::new(Value::Lit(doc), Value::Lit(name)).roles(vec![Value::from(role.reference())]),
-                    )
-                });
-                if let Some(d) = self.dependent {
-                    stack.add_dependency(d, p.id());
-                }
-                p
+        let policy = if let Some(p) = existing {
+            p
+        } else {
+            let path = stack.path_of_node(scope).unwrap_or_default();
+            let name = logical_id::from_path(path.split('/').skip(1).chain(["DefaultPolicy"]));
+            let doc = PolicyDocument::new().to_token();
+            let role = self.role;
+            let p = stack.within(scope, |s| {
+                s.add(
+                    "DefaultPolicy",
+                    l1::Policy::new(Value::Lit(doc), Value::Lit(name)).roles(vec![Value::from(role.reference())]),
+                )
+            });
+            if let Some(d) = self.dependent {
+                stack.add_dependency(d, p.id());
             }
+            p
         };
         if let Some(p) = stack.get_mut(policy) {
             if let Value::Lit(Token::Map(doc)) = &mut p.policy_document {
