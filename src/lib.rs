@@ -22,7 +22,7 @@
 //!
 //! The crates underneath: [`core`] (tree, tokens, synthesis), [`l1`]
 //! (generated CloudFormation types) and [`constructs`] (L2). The CLI lives in
-//! [`cli`]; the four reference systems in [`reference`].
+//! [`cli`]; the four reference systems in [`reference`](mod@reference).
 
 pub use cfnkit_constructs as constructs;
 pub use cfnkit_core as core;
