@@ -9,15 +9,21 @@
 //! Depends on `cfnkit-core` and `cfnkit-l1`; knows nothing of the CLI or the
 //! reference stacks.
 
+pub mod apigateway;
 pub mod arn;
+pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod dynamodb;
+pub mod ec2;
 pub mod iam;
 pub mod kms;
 pub mod lambda;
 pub mod logs;
+pub mod route53;
 pub mod s3;
+pub mod secretsmanager;
 pub mod sns;
+pub mod sqs;
 
 /// Every construct and the types their builders take.
 pub mod prelude {

@@ -1,0 +1,1 @@
+//! apigateway constructs (in progress).

@@ -1,0 +1,1 @@
+//! cloudtrail constructs (in progress).

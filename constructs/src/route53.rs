@@ -1,0 +1,1 @@
+//! route53 constructs (in progress).

@@ -1,0 +1,1 @@
+//! secretsmanager constructs (in progress).

@@ -1,0 +1,1 @@
+//! sqs constructs (in progress).
