@@ -4,27 +4,65 @@
 //! A function `F` synthesizes to `F` (the function), `FServiceRole` (trusting
 //! `lambda.amazonaws.com` only), `FServiceRoleDefaultPolicy` (the basic
 //! execution permissions scoped to `FLogGroup`, plus every grant),
-//! `FLogGroup` (with a retention) and one event source mapping per source.
-//! Timeout (1 to 900 s), memory (128 to 10,240 MB) and the inline-code
-//! limit (4,096 characters) are checked at synthesis; so is a stream source
-//! on a table without a stream, and a deprecated runtime gives a warning.
+//! `FLogGroup` (with a retention), one event source mapping per source
+//! (`F<Table>EventSource`, `F<Queue>EventSource`), and as configured
+//! `FEventInvokeConfig` (asynchronous retries and destinations),
+//! `FServiceRoleVpcAccessPolicy` (the network-interface permissions of a
+//! function in a VPC) and one `AWS::Lambda::Permission` per service allowed
+//! to invoke it (`F<Id>`, always scoped to a source ARN or account).
+//!
+//! Checked at synthesis: timeout (1 to 900 s), memory (128 to 10,240 MB),
+//! the inline-code limit (4,096 characters) and its handler (`index.<fn>`,
+//! the module Lambda saves inline code as), a stream source on a table
+//! without a stream, an SQS source's batch settings and the queue's
+//! visibility timeout against the function's timeout, asynchronous retry
+//! and age limits, FIFO queues where Lambda takes only standard ones, VPC
+//! id counts, and unscoped service permissions; a deprecated runtime gives
+//! a warning.
+//!
+//! Validator acknowledgements the construct writes itself, each with its
+//! reason: checkov's CKV_AWS_116 (no DLQ) when an on-failure destination
+//! takes the DLQ's place, or when only poll-based sources (SQS, DynamoDB
+//! streams) invoke the function and nothing asynchronous is configured
+//! (adding a permission for an asynchronous service then fails synthesis);
+//! and CKV_AWS_111 on the VPC access policy, whose EC2 actions take no
+//! resource-level permission. A CKV_AWS_116 acknowledgement given with
+//! [`Function::acknowledge`] replaces the construct's own. Reserved
+//! concurrency (CKV_AWS_115), VPC placement (CKV_AWS_117) and environment
+//! encryption (CKV_AWS_173) stay explicit decisions.
 
+mod check;
+mod function_ref;
+mod invoke;
 mod runtime;
+mod sources;
+mod vpc;
 
+pub use function_ref::FunctionRef;
+pub use invoke::{Account, AsyncConfig, Destination, Permission};
 pub use runtime::{Date, Family, Lifecycle, Runtime};
+pub use sources::{EventSource, QueueSource, StartingPosition, StreamSource};
+pub use vpc::{VpcPlacement, ENI_ACTIONS};
 
-use cfnkit_core::diag::Diagnostic;
-use cfnkit_core::resource::{Handle, RemovalPolicy};
-use cfnkit_core::token::{Expr, Token, Value};
+use cfnkit_core::resource::RemovalPolicy;
+use cfnkit_core::token::{Token, Value};
 use cfnkit_core::tree::{Ack, Stack};
 use cfnkit_core::units::{Duration, Size};
 use cfnkit_l1::lambda as l1;
 use indexmap::IndexMap;
 
-use crate::cloudwatch::{Metric, Statistic};
-use crate::dynamodb::TableRef;
-use crate::iam::{Grantable, PolicyStatement, Principal, Role, RoleRef};
-use crate::logs::{LogGroup, LogGroupRef, Retention};
+use crate::iam::{grant, PolicyStatement, Principal, Role, RoleRef};
+use crate::logs::{LogGroup, Retention};
+use crate::sqs::QueueRef;
+
+/// The reason written for checkov's CKV_AWS_116 when an on-failure destination replaces the DLQ.
+const DLQ_BY_DESTINATION: &str = "failed asynchronous invocations go to the on-failure destination of the \
+    function's EventInvokeConfig, which supersedes a dead-letter queue (it receives the error as well as the event)";
+
+/// The reason written for checkov's CKV_AWS_116 when only poll-based sources invoke the function.
+const DLQ_POLL_ONLY: &str = "invoked only by poll-based event source mappings (SQS, DynamoDB streams), which invoke \
+    synchronously: a dead-letter queue for asynchronous invocations would never receive an event; failed records \
+    stay with the source (reported per item, redriven to the queue's own DLQ or retried)";
 
 /// The most characters CloudFormation accepts in `Code.ZipFile`.
 pub const INLINE_CODE_LIMIT: usize = 4096;
@@ -48,62 +86,6 @@ impl Code {
     /// Inline source code.
     pub fn inline(source: &str) -> Self {
         Code::Inline(source.to_string())
-    }
-}
-
-/// Where a stream-based event source starts reading.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum StartingPosition {
-    /// `TRIM_HORIZON`: the oldest record (the default).
-    #[default]
-    TrimHorizon,
-    /// `LATEST`: new records only.
-    Latest,
-}
-
-/// A DynamoDB stream event source.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct StreamSource {
-    table: TableRef,
-    start: StartingPosition,
-    batch_size: u32,
-    retries: Option<u32>,
-}
-
-impl StreamSource {
-    /// Reads `table`'s stream from the oldest record, 100 records a batch,
-    /// reporting failed items individually.
-    pub fn new(table: TableRef) -> Self {
-        StreamSource { table, start: StartingPosition::TrimHorizon, batch_size: 100, retries: None }
-    }
-    /// Sets the starting position.
-    pub fn starting_at(mut self, p: StartingPosition) -> Self {
-        self.start = p;
-        self
-    }
-    /// Sets the batch size (1 to 10,000).
-    pub fn batch_size(mut self, n: u32) -> Self {
-        self.batch_size = n;
-        self
-    }
-    /// Bounds the retries of a failing batch (0 to 10,000).
-    pub fn retry_attempts(mut self, n: u32) -> Self {
-        self.retries = Some(n);
-        self
-    }
-}
-
-/// An event source of a function.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum EventSource {
-    /// A DynamoDB stream.
-    DynamoDbStream(StreamSource),
-}
-
-impl From<StreamSource> for EventSource {
-    fn from(s: StreamSource) -> Self {
-        EventSource::DynamoDbStream(s)
     }
 }
 
@@ -140,6 +122,10 @@ pub struct Function {
     tracing: bool,
     acks: Vec<Ack>,
     removal: Option<RemovalPolicy>,
+    dead_letter_queue: Option<QueueRef>,
+    async_config: Option<AsyncConfig>,
+    vpc: Option<VpcPlacement>,
+    env_key: Option<Token>,
 }
 
 impl Function {
@@ -162,6 +148,10 @@ impl Function {
             tracing: false,
             acks: Vec::new(),
             removal: None,
+            dead_letter_queue: None,
+            async_config: None,
+            vpc: None,
+            env_key: None,
         }
     }
     /// Sets the handler (`index.handler` by default).
@@ -229,91 +219,30 @@ impl Function {
         self.acks.push(ack);
         self
     }
-
-    fn check(&self, path: &str, out: &mut Vec<Diagnostic>) {
-        let t = self.timeout.to_seconds();
-        if !(1..=900).contains(&t) {
-            out.push(
-                Diagnostic::error(path, "timeout out of range")
-                    .property("Timeout")
-                    .value(self.timeout.to_string())
-                    .allowed("1 to 900 seconds"),
-            );
-        }
-        let m = self.memory.to_mebibytes();
-        if !(128..=10_240).contains(&m) {
-            out.push(
-                Diagnostic::error(path, "memory out of range")
-                    .property("MemorySize")
-                    .value(self.memory.to_string())
-                    .allowed("128 to 10240 MB"),
-            );
-        }
-        if let Code::Inline(src) = &self.code {
-            let n = src.chars().count();
-            if n > INLINE_CODE_LIMIT {
-                out.push(
-                    Diagnostic::error(path, "inline code too long")
-                        .property("Code.ZipFile")
-                        .value(format!("{n} characters"))
-                        .allowed(format!("at most {INLINE_CODE_LIMIT} characters; ship larger code as an S3 zip")),
-                );
-            }
-            if src.trim().is_empty() {
-                out.push(
-                    Diagnostic::error(path, "inline code is empty").property("Code.ZipFile").allowed("source code"),
-                );
-            }
-        }
-        for k in self.env.keys() {
-            let ok = k.len() >= 2
-                && k.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            if !ok {
-                out.push(
-                    Diagnostic::error(path, "invalid environment variable name")
-                        .property("Environment.Variables")
-                        .value(format!("{k:?}"))
-                        .allowed("a letter, then letters, digits and underscores; at least 2 characters"),
-                );
-            }
-            if k.starts_with("AWS_") || k == "_HANDLER" {
-                out.push(
-                    Diagnostic::error(path, "environment variable name reserved by Lambda")
-                        .property("Environment.Variables")
-                        .value(format!("{k:?}"))
-                        .allowed("names not starting with AWS_"),
-                );
-            }
-        }
-        let today = Date::today();
-        if self.runtime.is_deprecated_on(today) {
-            let l = self.runtime.lifecycle();
-            out.push(
-                Diagnostic::warning(
-                    path,
-                    format!(
-                        "runtime {} is deprecated since {} (creating functions is blocked from {}, updating from {}); move to {}",
-                        self.runtime.name(),
-                        l.deprecated,
-                        l.create_blocked,
-                        l.update_blocked,
-                        self.runtime.successor().name()
-                    ),
-                )
-                .property("Runtime"),
-            );
-        }
-        if let Some(c) = self.reserved_concurrency {
-            if c > 1000 {
-                out.push(
-                    Diagnostic::error(path, "reserved concurrency above the default account limit")
-                        .property("ReservedConcurrentExecutions")
-                        .value(c.to_string())
-                        .allowed("0 to 1000"),
-                );
-            }
-        }
+    /// Sends events of asynchronous invocations that still fail after their
+    /// retries to a standard `queue` (`DeadLetterConfig`; the role gets
+    /// `sqs:SendMessage` on it).
+    pub fn dead_letter_queue(mut self, queue: QueueRef) -> Self {
+        self.dead_letter_queue = Some(queue);
+        self
+    }
+    /// Configures asynchronous invocations: retries, event age, destinations
+    /// (`<Id>EventInvokeConfig`; the role gets what the destinations need).
+    pub fn async_config(mut self, c: AsyncConfig) -> Self {
+        self.async_config = Some(c);
+        self
+    }
+    /// Runs the function in a VPC (`VpcConfig`), adding the EC2
+    /// network-interface permissions Lambda needs to the role.
+    pub fn vpc(mut self, placement: VpcPlacement) -> Self {
+        self.vpc = Some(placement);
+        self
+    }
+    /// Encrypts the environment variables with a customer managed key (its
+    /// ARN, `KmsKeyArn`); the role gets `kms:Decrypt` on it.
+    pub fn environment_encryption(mut self, key_arn: impl Into<Token>) -> Self {
+        self.env_key = Some(key_arn.into());
+        self
     }
 
     /// Adds the function, its role, policy, log group and event sources.
@@ -376,11 +305,21 @@ impl Function {
         if self.tracing {
             f = f.tracing_config(l1::TracingConfig::default().mode("Active".to_string()));
         }
+        if let Some(q) = self.dead_letter_queue {
+            f = f.dead_letter_config(l1::DeadLetterConfig::new().target_arn(Value::from(q.arn())));
+        }
+        if let Some(k) = &self.env_key {
+            f = f.kms_key_arn(Value::Expr(k.clone()));
+        }
+        if let Some(v) = &self.vpc {
+            f = f.vpc_config(v.to_l1());
+        }
         let function = stack.within(scope, |s| s.add("Resource", f));
         for a in &self.acks {
             stack.acknowledge(function.id(), a.clone());
         }
-        let me = FunctionRef { function, role: RoleRef::new(role, Some(function.id())), log_group };
+        let poll_only = self.acknowledge_missing_dlq(stack, function.id());
+        let me = FunctionRef { function, role: RoleRef::new(role, Some(function.id())), log_group, poll_only };
 
         // Basic execution, scoped to the function's own log group.
         me.role.add_to_policy(
@@ -396,118 +335,48 @@ impl Function {
                 PolicyStatement::allow().actions(["xray:PutTraceSegments", "xray:PutTelemetryRecords"]).resource("*"),
             );
         }
+        if let Some(q) = self.dead_letter_queue {
+            q.grant_send_only(stack, &me);
+        }
+        if let Some(k) = &self.env_key {
+            grant(stack, &me, PolicyStatement::allow().actions(["kms:Decrypt"]).resource(k.clone()));
+        }
+        if self.vpc.is_some() {
+            vpc::add_eni_policy(stack, me.role, function.id());
+        }
+        let target = sources::Target {
+            function: me,
+            scope,
+            path: &fn_path,
+            timeout: self.timeout,
+            reserved_concurrency: self.reserved_concurrency,
+        };
         for src in &self.sources {
             match src {
-                EventSource::DynamoDbStream(s) => me.add_stream_source(stack, &fn_path, scope, s),
+                EventSource::DynamoDbStream(s) => sources::add_stream_source(stack, &target, s),
+                EventSource::Sqs(s) => sources::add_queue_source(stack, &target, s),
             }
+        }
+        if let Some(c) = self.async_config {
+            c.add(stack, me, scope);
         }
         me
     }
-}
 
-/// A function added to a stack: references, grants, metrics.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FunctionRef {
-    function: Handle<l1::Function>,
-    role: RoleRef,
-    log_group: Handle<cfnkit_l1::logs::LogGroup>,
-}
-
-impl FunctionRef {
-    fn add_stream_source(self, stack: &mut Stack, fn_path: &str, scope: cfnkit_core::tree::NodeId, s: &StreamSource) {
-        let table = s.table;
-        if !table.has_stream() {
-            stack.report(
-                Diagnostic::error(fn_path, "DynamoDB stream event source on a table without a stream")
-                    .property("EventSourceArn")
-                    .allowed("call .stream(StreamView::..) on the table"),
-            );
+    /// Writes checkov's CKV_AWS_116 skip when the function needs no DLQ (see
+    /// the module doc) and none was acknowledged by hand; returns true when
+    /// the reason is that only poll-based sources invoke it.
+    fn acknowledge_missing_dlq(&self, stack: &mut Stack, function: cfnkit_core::tree::ResourceId) -> bool {
+        let by_hand = self.acks.iter().any(|a| matches!(a, Ack::Checkov { id, .. } if id == "CKV_AWS_116"));
+        if by_hand || self.dead_letter_queue.is_some() {
+            return false;
         }
-        if !(1..=10_000).contains(&s.batch_size) {
-            stack.report(
-                Diagnostic::error(fn_path, "batch size out of range")
-                    .property("BatchSize")
-                    .value(s.batch_size.to_string())
-                    .allowed("1 to 10000"),
-            );
-        }
-        let table_name = stack
-            .node_of(table.handle().id())
-            .and_then(|n| stack.parent_of(n))
-            .and_then(|p| stack.node_name(p).map(str::to_string))
-            .unwrap_or_else(|| "Table".into());
-        table.grant_stream_read(stack, &self);
-        let mut m = l1::EventSourceMapping::new(Value::from(self.function.reference()))
-            .event_source_arn(Value::from(table.stream_arn()))
-            .starting_position(
-                match s.start {
-                    StartingPosition::TrimHorizon => "TRIM_HORIZON",
-                    StartingPosition::Latest => "LATEST",
-                }
-                .to_string(),
-            )
-            .batch_size(i64::from(s.batch_size))
-            .function_response_types(vec![Value::Lit("ReportBatchItemFailures".to_string())]);
-        if let Some(r) = s.retries {
-            m = m.maximum_retry_attempts(i64::from(r));
-        }
-        stack.within(scope, |st| st.add(&format!("{table_name}EventSource"), m));
-    }
-
-    /// The L1 handle of the function.
-    pub fn handle(self) -> Handle<l1::Function> {
-        self.function
-    }
-    /// The execution role.
-    pub fn role(self) -> RoleRef {
-        self.role
-    }
-    /// The function's log group.
-    pub fn log_group(self) -> LogGroupRef {
-        LogGroupRef::from_handle(self.log_group)
-    }
-    /// The function name (`Ref`).
-    pub fn name(self) -> Expr<String> {
-        self.function.reference()
-    }
-    /// The function ARN.
-    pub fn arn(self) -> Expr<String> {
-        self.function.get_att("Arn")
-    }
-    /// Lets `grantee` invoke the function.
-    pub fn grant_invoke(self, stack: &mut Stack, grantee: &impl Grantable) {
-        crate::iam::grant(
-            stack,
-            grantee,
-            PolicyStatement::allow()
-                .actions(["lambda:InvokeFunction"])
-                .resource(self.arn())
-                .resource(crate::arn::child_of(self.arn(), ":*")),
-        );
-    }
-    fn metric(self, name: &str, stat: Statistic) -> Metric {
-        Metric::new("AWS/Lambda", name).dimension("FunctionName", self.name()).statistic(stat)
-    }
-    /// `Errors` (Sum, 5 minutes).
-    pub fn metric_errors(self) -> Metric {
-        self.metric("Errors", Statistic::Sum)
-    }
-    /// `Invocations` (Sum, 5 minutes).
-    pub fn metric_invocations(self) -> Metric {
-        self.metric("Invocations", Statistic::Sum)
-    }
-    /// `Throttles` (Sum, 5 minutes).
-    pub fn metric_throttles(self) -> Metric {
-        self.metric("Throttles", Statistic::Sum)
-    }
-    /// `Duration` (Average, 5 minutes).
-    pub fn metric_duration(self) -> Metric {
-        self.metric("Duration", Statistic::Average)
-    }
-}
-
-impl Grantable for FunctionRef {
-    fn grant_role(&self) -> RoleRef {
-        self.role
+        let (reason, poll_only) = match self.async_config {
+            Some(c) if c.has_failure_destination() => (DLQ_BY_DESTINATION, false),
+            None if !self.sources.is_empty() => (DLQ_POLL_ONLY, true),
+            _ => return false,
+        };
+        stack.acknowledge(function, Ack::Checkov { id: "CKV_AWS_116".into(), reason: reason.into() });
+        poll_only
     }
 }

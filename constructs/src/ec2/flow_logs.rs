@@ -1,0 +1,181 @@
+//! VPC flow logs: to an encrypted CloudWatch Logs group through a role
+//! scoped to that group (the default), or to an S3 bucket.
+
+use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::fns;
+use cfnkit_core::resource::Handle;
+use cfnkit_core::token::{Pseudo, Token, Value};
+use cfnkit_core::tree::{Ack, NodeId, Stack};
+use cfnkit_l1::ec2 as l1;
+use cfnkit_l1::iam as iam_l1;
+
+use crate::arn;
+use crate::iam::{PolicyDocument, PolicyStatement, Principal, RoleRef};
+use crate::kms::{Key, KeyRef};
+use crate::logs::{LogGroup, Retention};
+use crate::s3::BucketRef;
+
+/// Where flow logs go.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub(super) enum Destination {
+    /// A CloudWatch Logs group created for them (the default).
+    #[default]
+    CloudWatchLogs,
+    /// An existing bucket.
+    Bucket(BucketRef),
+    /// None, with the reason.
+    Off(String),
+}
+
+/// A VPC's flow-log settings.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct FlowLogs {
+    pub(super) destination: Destination,
+    pub(super) retention: Retention,
+    pub(super) key: Option<KeyRef>,
+}
+
+impl Default for FlowLogs {
+    fn default() -> Self {
+        FlowLogs { destination: Destination::CloudWatchLogs, retention: Retention::OneYear, key: None }
+    }
+}
+
+/// The service that delivers flow logs to CloudWatch Logs (it assumes the role).
+const FLOW_LOGS_SERVICE: &str = "vpc-flow-logs.amazonaws.com";
+/// The service that delivers flow logs to S3 (it writes under the bucket policy).
+const DELIVERY_SERVICE: &str = "delivery.logs.amazonaws.com";
+
+/// Adds the flow log of `vpc` (and what it needs) under `<vpc scope>/FlowLogs`.
+pub(super) fn add(stack: &mut Stack, vpc_scope: NodeId, vpc: Handle<l1::VPC>, cfg: &FlowLogs) {
+    let flow = l1::FlowLog::new(Value::from(vpc.reference()), "VPC").traffic_type("ALL");
+    match &cfg.destination {
+        Destination::Off(reason) => {
+            stack.acknowledge(vpc.id(), Ack::Checkov { id: "CKV2_AWS_11".into(), reason: reason.clone() });
+        }
+        Destination::Bucket(bucket) => {
+            let scope = stack.within(vpc_scope, |s| s.construct("FlowLogs"));
+            let flow = flow.log_destination_type("s3").log_destination(Value::from(bucket.arn()));
+            let handle = stack.within(scope, |s| s.add("Resource", flow));
+            allow_delivery_to_bucket(stack, *bucket);
+            if let Some(p) = bucket.policy() {
+                // The delivery service checks the bucket policy when the flow log is created.
+                stack.add_dependency(handle.id(), p.id());
+            }
+        }
+        Destination::CloudWatchLogs => {
+            let scope = stack.within(vpc_scope, |s| s.construct("FlowLogs"));
+            let key = match cfg.key {
+                Some(k) => {
+                    allow_logs_to_use_key(stack, k);
+                    k
+                }
+                None => stack.within(scope, |s| {
+                    Key::new("Key").description("Encrypts the VPC flow logs").allow_cloudwatch_logs().add_to(s)
+                }),
+            };
+            let group =
+                stack.within(scope, |s| LogGroup::new("LogGroup", cfg.retention).encryption_key(key.arn()).add_to(s));
+            let role_scope = stack.within(scope, |s| s.construct("Role"));
+            let role = stack.within(role_scope, |s| s.add("Resource", flow_logs_role()));
+            let flow = flow
+                .log_destination_type("cloud-watch-logs")
+                .log_group_name(Value::from(group.name()))
+                .deliver_logs_permission_arn(Value::from(role.get_att("Arn")));
+            let handle = stack.within(scope, |s| s.add("Resource", flow));
+            // Scoped to the one log group (its ARN ends in `:*`, covering its streams).
+            RoleRef::new(role, Some(handle.id())).add_to_policy(
+                stack,
+                PolicyStatement::allow()
+                    .actions(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"])
+                    .resource(group.arn()),
+            );
+        }
+    }
+}
+
+/// The role the flow-logs service assumes, for this account's flow logs only.
+fn flow_logs_role() -> iam_l1::Role {
+    let trust = PolicyDocument::new().with(
+        PolicyStatement::allow()
+            .principal(Principal::service(FLOW_LOGS_SERVICE))
+            .actions(["sts:AssumeRole"])
+            .condition("StringEquals", "aws:SourceAccount", Pseudo::AccountId.expr())
+            .condition(
+                "ArnLike",
+                "aws:SourceArn",
+                fns::sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*").expr(),
+            ),
+    );
+    iam_l1::Role::new(Value::Lit(trust.to_token()))
+        .description("Lets VPC flow logs write to their log group, and nothing else")
+}
+
+/// Lets CloudWatch Logs in this region use a given key for this account's log groups.
+fn allow_logs_to_use_key(stack: &mut Stack, key: KeyRef) {
+    let statement = PolicyStatement::allow()
+        .sid("AllowCloudWatchLogsForVpcFlowLogs")
+        .principal(Principal::service(fns::sub("logs.${AWS::Region}.amazonaws.com").expr()))
+        .actions([
+            "kms:Encrypt",
+            "kms:Decrypt",
+            "kms:ReEncryptFrom",
+            "kms:ReEncryptTo",
+            "kms:GenerateDataKey",
+            "kms:GenerateDataKeyWithoutPlaintext",
+            "kms:DescribeKey",
+        ])
+        .resource("*")
+        .condition(
+            "ArnLike",
+            "kms:EncryptionContext:aws:logs:arn",
+            fns::sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*").expr(),
+        );
+    if !add_to_key_policy(stack, key, statement) {
+        stack.report(Diagnostic::warning(
+            stack.name().to_string(),
+            "the flow-log key belongs to another stack: its policy must let logs.<region>.amazonaws.com use it",
+        ));
+    }
+}
+
+/// The bucket-policy statements the log delivery service needs, from this
+/// account's log deliveries only.
+fn allow_delivery_to_bucket(stack: &mut Stack, bucket: BucketRef) {
+    let source_arn = fns::sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*").expr();
+    bucket.add_to_resource_policy(
+        stack,
+        PolicyStatement::allow()
+            .sid("AWSLogDeliveryWrite")
+            .principal(Principal::service(DELIVERY_SERVICE))
+            .actions(["s3:PutObject"])
+            .resource(arn::child_of(bucket.arn(), "/AWSLogs/${AWS::AccountId}/*"))
+            .condition("StringEquals", "aws:SourceAccount", Pseudo::AccountId.expr())
+            .condition("StringEquals", "s3:x-amz-acl", "bucket-owner-full-control")
+            .condition("ArnLike", "aws:SourceArn", source_arn.clone()),
+    );
+    bucket.add_to_resource_policy(
+        stack,
+        PolicyStatement::allow()
+            .sid("AWSLogDeliveryAclCheck")
+            .principal(Principal::service(DELIVERY_SERVICE))
+            .actions(["s3:GetBucketAcl"])
+            .resource(bucket.arn())
+            .condition("StringEquals", "aws:SourceAccount", Pseudo::AccountId.expr())
+            .condition("ArnLike", "aws:SourceArn", source_arn),
+    );
+}
+
+/// Adds a statement to a key's policy; false when the key is not in `stack`.
+fn add_to_key_policy(stack: &mut Stack, key: KeyRef, s: PolicyStatement) -> bool {
+    let Some(k) = stack.get_mut(key.handle()) else { return false };
+    if let Some(Value::Lit(Token::Map(doc))) = &mut k.key_policy {
+        if let Some(Token::List(list)) = doc.get_mut("Statement") {
+            let t = s.to_token();
+            if !list.contains(&t) {
+                list.push(t);
+            }
+        }
+    }
+    true
+}

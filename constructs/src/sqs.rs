@@ -1,1 +1,0 @@
-//! sqs constructs (in progress).
