@@ -53,6 +53,7 @@ pub struct Metric {
     statistic: Statistic,
     period: Duration,
     label: Option<String>,
+    region: Option<String>,
 }
 
 impl Metric {
@@ -65,6 +66,7 @@ impl Metric {
             statistic: Statistic::Average,
             period: Duration::minutes(5),
             label: None,
+            region: None,
         }
     }
 
@@ -92,6 +94,14 @@ impl Metric {
         self
     }
 
+    /// Pins the region the metric is published in, for services that publish
+    /// in one region only (Route 53 health checks: `us-east-1`). Dashboards
+    /// read it from there; an alarm on it must live in that region.
+    pub fn region(mut self, r: &str) -> Self {
+        self.region = Some(r.to_string());
+        self
+    }
+
     /// The namespace.
     pub fn namespace(&self) -> &str {
         &self.namespace
@@ -115,6 +125,10 @@ impl Metric {
     /// The label, if any.
     pub fn get_label(&self) -> Option<&str> {
         self.label.as_deref()
+    }
+    /// The region the metric is pinned to, if any (else the stack's own).
+    pub fn get_region(&self) -> Option<&str> {
+        self.region.as_deref()
     }
 
     /// `{"Namespace", "MetricName", "Dimensions"}` as in `MetricStat.Metric`.

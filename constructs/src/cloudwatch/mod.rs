@@ -1,8 +1,26 @@
-//! CloudWatch: [`Metric`]s, [`MathExpression`]s and [`Alarm`]s.
+//! CloudWatch: [`Metric`]s, [`MathExpression`]s, [`Alarm`]s,
+//! [`CompositeAlarm`]s over them, and [`Dashboard`]s of typed widgets.
+//!
+//! Defaults: metrics are 5-minute `Average`s; an alarm compares `>= 0` over
+//! one period and treats missing data as `missing`; dashboards lay widgets
+//! out left to right on the 24-column grid and read metrics in the stack's
+//! region (or the region a metric is pinned to, such as Route 53's
+//! `us-east-1`). Metric math variable names, widget sizes and the service
+//! quotas (500 widgets and 2,500 metrics a dashboard, 500 metrics a widget,
+//! 100 alarms a composite rule) are checked when the construct is added.
 
+mod composite;
+mod dashboard;
 mod metric;
+mod sub;
+mod widgets;
 
+pub use composite::{AlarmRule, CompositeAlarm, CompositeAlarmRef, ALARMS_PER_RULE};
+pub use dashboard::{Dashboard, DashboardRef, METRICS_PER_DASHBOARD, WIDGETS_PER_DASHBOARD};
 pub use metric::{AlarmSource, MathExpression, Metric, Statistic};
+pub use widgets::{
+    AlarmStatusWidget, GraphWidget, Series, SingleValueWidget, TextWidget, Widget, GRID_WIDTH, METRICS_PER_WIDGET,
+};
 
 use cfnkit_core::diag::Diagnostic;
 use cfnkit_core::resource::Handle;
@@ -14,6 +32,13 @@ use cfnkit_l1::cloudwatch as l1;
 pub trait AlarmAction {
     /// The ARN written into `AlarmActions`.
     fn action_arn(&self) -> Token;
+}
+
+/// Any alarm a composite rule or a dashboard can name: a metric alarm
+/// ([`AlarmRef`]) or a composite alarm ([`CompositeAlarmRef`]).
+pub trait AnyAlarm {
+    /// The alarm's ARN.
+    fn alarm_arn(&self) -> Expr<String>;
 }
 
 /// How the alarm compares the value with the threshold.
@@ -209,6 +234,7 @@ impl Alarm {
         }
         match &self.source {
             AlarmSource::Metric(m) => {
+                check_region(stack, &path, m);
                 a = a
                     .namespace(m.namespace().to_string())
                     .metric_name(m.name().to_string())
@@ -239,6 +265,9 @@ impl Alarm {
                 if let Some(l) = e.get_label() {
                     q = q.label(l.to_string());
                 }
+                for (_, m) in e.metrics() {
+                    check_region(stack, &path, m);
+                }
                 let mut queries = vec![q];
                 queries.extend(e.metrics().iter().map(|(id, m)| Self::stat_query(id, m, period)));
                 a = a.metrics(queries);
@@ -262,6 +291,32 @@ impl Alarm {
     }
 }
 
+/// An alarm can only watch metrics of its own region: an error when the
+/// stack's region is known and differs, a warning when it is not set.
+fn check_region(stack: &mut Stack, path: &str, m: &Metric) {
+    let Some(r) = m.get_region() else { return };
+    match stack.get_region() {
+        Some(own) if own == r => {}
+        Some(own) => {
+            let d = Diagnostic::error(
+                path,
+                format!("alarm in {own} watches {} {}, published only in {r}", m.namespace(), m.name()),
+            )
+            .property("MetricName")
+            .value(m.name().to_string())
+            .allowed(format!("an alarm in a stack deployed to {r}"));
+            stack.report(d);
+        }
+        None => stack.report(
+            Diagnostic::warning(
+                path,
+                format!("{} {} is published only in {r}: deploy this alarm's stack there", m.namespace(), m.name()),
+            )
+            .property("MetricName"),
+        ),
+    }
+}
+
 /// An alarm added to a stack.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AlarmRef {
@@ -280,5 +335,11 @@ impl AlarmRef {
     /// The alarm name (`Ref`).
     pub fn name(self) -> Expr<String> {
         self.handle.reference()
+    }
+}
+
+impl AnyAlarm for AlarmRef {
+    fn alarm_arn(&self) -> Expr<String> {
+        self.arn()
     }
 }

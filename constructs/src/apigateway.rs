@@ -1,1 +1,0 @@
-//! apigateway constructs (in progress).
