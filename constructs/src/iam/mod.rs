@@ -1,13 +1,24 @@
-//! IAM: roles, policy statements and the grant machinery.
+//! IAM: roles ([`Role`]), customer managed policies ([`ManagedPolicy`]),
+//! policy statements and the grant machinery.
 //!
 //! Grants (`table.grant_stream_read(stack, &function)`) add one statement
 //! with the exact actions on the exact ARNs to the grantee role's
 //! `DefaultPolicy`, created on first use under the role
 //! (`<Role>DefaultPolicy`). Identical statements are written once.
+//!
+//! Defaults: a role trusts only the principal it is built for and holds no
+//! permission until grants, inline policies or managed policies add them;
+//! path `/` and a one-hour maximum session are CloudFormation's defaults and
+//! are not written. Names, paths, session durations and policy documents are
+//! checked when added.
 
+mod managed_policy;
 mod policy;
+mod role;
 
+pub use managed_policy::{ManagedPolicy, ManagedPolicyRef};
 pub use policy::{deny_insecure_transport, Effect, PolicyDocument, PolicyStatement, Principal};
+pub use role::Role;
 
 use cfnkit_core::diag::Diagnostic;
 use cfnkit_core::resource::Handle;
@@ -88,6 +99,13 @@ impl RoleRef {
     }
 }
 
+impl RoleRef {
+    /// Lets `grantee` pass this role to a service: `iam:PassRole` on this role only.
+    pub fn grant_pass_role(self, stack: &mut Stack, grantee: &impl Grantable) {
+        grant(stack, grantee, PolicyStatement::allow().actions(["iam:PassRole"]).resource(self.arn()));
+    }
+}
+
 /// Anything with an execution role that grants can write to (a function, a
 /// role, a state machine...).
 pub trait Grantable {
@@ -104,73 +122,4 @@ impl Grantable for RoleRef {
 /// Adds `statement` to `grantee`'s role policy.
 pub fn grant(stack: &mut Stack, grantee: &impl Grantable, statement: PolicyStatement) {
     grantee.grant_role().add_to_policy(stack, statement);
-}
-
-/// A role assumed by a service principal, with no permissions until grants add them.
-///
-/// ```
-/// use cfnkit_constructs::iam::{Principal, Role};
-/// use cfnkit_core::tree::App;
-/// let mut app = App::new();
-/// let stack = app.stack("demo");
-/// let role = Role::new("Worker", Principal::service("lambda.amazonaws.com")).add_to(stack);
-/// # let _ = role;
-/// ```
-#[derive(Clone, Debug)]
-pub struct Role {
-    id: String,
-    assumed_by: Principal,
-    description: Option<String>,
-    name: Option<Value<String>>,
-    managed_policies: Vec<Token>,
-}
-
-impl Role {
-    /// A role `principal` may assume.
-    pub fn new(id: &str, assumed_by: Principal) -> Self {
-        Role { id: id.to_string(), assumed_by, description: None, name: None, managed_policies: Vec::new() }
-    }
-
-    /// Sets `Description`.
-    pub fn description(mut self, d: &str) -> Self {
-        self.description = Some(d.to_string());
-        self
-    }
-
-    /// Sets `RoleName` (suffix it with the environment: role names are global to the account).
-    pub fn name(mut self, n: impl Into<Value<String>>) -> Self {
-        self.name = Some(n.into());
-        self
-    }
-
-    /// Attaches an AWS managed policy by name (`service-role/AWSLambdaBasicExecutionRole`).
-    pub fn managed_policy(mut self, name: &str) -> Self {
-        self.managed_policies
-            .push(cfnkit_core::fns::sub(format!("arn:${{AWS::Partition}}:iam::aws:policy/{name}")).into());
-        self
-    }
-
-    /// Adds the role under a new construct of its id; returns the grant target.
-    pub fn add_to(self, stack: &mut Stack) -> RoleRef {
-        let scope = stack.construct(&self.id);
-        let role = stack.within(scope, |s| s.add("Resource", self.into_l1()));
-        RoleRef::new(role, None)
-    }
-
-    fn into_l1(self) -> l1::Role {
-        let trust = PolicyDocument::new()
-            .with(PolicyStatement::allow().principal(self.assumed_by).actions(["sts:AssumeRole"]))
-            .to_token();
-        let mut r = l1::Role::new(Value::Lit(trust));
-        if let Some(d) = self.description {
-            r = r.description(d);
-        }
-        if let Some(n) = self.name {
-            r = r.role_name(n);
-        }
-        if !self.managed_policies.is_empty() {
-            r = r.managed_policy_arns(self.managed_policies.into_iter().map(Value::Expr).collect::<Vec<_>>());
-        }
-        r
-    }
 }

@@ -137,6 +137,11 @@ impl PolicyStatement {
         &self.resources
     }
 
+    /// True when the statement names a principal (resource and trust policies only).
+    pub fn has_principal(&self) -> bool {
+        self.principal.is_some()
+    }
+
     /// True when any action or resource is a wildcard `*`.
     pub fn has_wildcard(&self) -> bool {
         self.actions.iter().any(|a| a == "*" || a.ends_with(":*"))

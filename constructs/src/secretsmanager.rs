@@ -1,1 +1,0 @@
-//! secretsmanager constructs (in progress).
