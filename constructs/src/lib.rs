@@ -27,12 +27,36 @@ pub mod sqs;
 
 /// Every construct and the types their builders take.
 pub mod prelude {
-    pub use crate::cloudwatch::{Alarm, AlarmRef, Comparison, MathExpression, Metric, Statistic, TreatMissingData};
-    pub use crate::dynamodb::{Billing, Gsi, Key, Projection, StreamView, Table, TableEncryption, TableRef};
-    pub use crate::iam::{Grantable, PolicyStatement, Principal, Role, RoleRef};
-    pub use crate::kms::{Key as KmsKey, KeyRef};
-    pub use crate::lambda::{Code, Function, FunctionRef, Runtime, StartingPosition, StreamSource};
-    pub use crate::logs::{LogGroup, LogGroupRef, Retention};
-    pub use crate::s3::{Bucket, BucketEncryption, BucketRef, Rule, StorageClass};
-    pub use crate::sns::{Topic, TopicEncryption, TopicRef};
+    pub use crate::apigateway::{
+        EndpointType, HttpMethod, LambdaIntegration, LoggingLevel, Method, MockIntegration, RestApi, RestApiRef,
+    };
+    pub use crate::cloudtrail::{ReadWrite as TrailEvents, Trail, TrailRef};
+    pub use crate::cloudwatch::{
+        Alarm, AlarmRef, AlarmRule, AlarmStatusWidget, AnyAlarm, Comparison, CompositeAlarm, CompositeAlarmRef,
+        Dashboard, DashboardRef, GraphWidget, MathExpression, Metric, SingleValueWidget, Statistic, TextWidget,
+        TreatMissingData,
+    };
+    pub use crate::dynamodb::{
+        Billing, GlobalBilling, GlobalTable, GlobalTableRef, Gsi, Key, Projection, Replica, StreamView, Table,
+        TableAction, TableEncryption, TableRef,
+    };
+    pub use crate::ec2::{GatewayService, InterfaceService, Peer, Port, SecurityGroup, SecurityGroupRef, Vpc, VpcRef};
+    pub use crate::iam::{Grantable, ManagedPolicy, ManagedPolicyRef, PolicyStatement, Principal, Role, RoleRef};
+    pub use crate::kms::{Key as KmsKey, KeyRef, KeySpec, KeyUsage};
+    pub use crate::lambda::{
+        AsyncConfig, Code, Destination, Function, FunctionRef, Permission, QueueSource, Runtime, StartingPosition,
+        StreamSource, VpcPlacement,
+    };
+    pub use crate::logs::{
+        LogGroup, LogGroupRef, MetricFilter, MetricFilterRef, QueryDefinition, QueryDefinitionRef, Retention,
+    };
+    pub use crate::route53::{CheckerRegion, HealthCheck, HealthCheckRef};
+    pub use crate::s3::{
+        Bucket, BucketEncryption, BucketRef, NotificationEvent, NotificationFilter, Rule, StorageClass,
+    };
+    pub use crate::secretsmanager::{Password, RotationSchedule, Secret, SecretRef, SecretTemplate};
+    pub use crate::sns::{
+        FilterPolicyScope, SubscribedTopic, Subscription, SubscriptionRef, Topic, TopicEncryption, TopicRef,
+    };
+    pub use crate::sqs::{DeadLetterQueue, Queue, QueueEncryption, QueueRef};
 }

@@ -90,6 +90,8 @@ fn log_group_name_char(c: char) -> bool {
 /// How a log group is encrypted.
 #[derive(Clone, Debug, PartialEq)]
 enum Encryption {
+    /// The stack's shared log key ([`stack_logs_key`]), the default.
+    StackKey,
     /// A dedicated key created beside the log group.
     Dedicated,
     /// A given key (its ARN).
@@ -120,7 +122,7 @@ pub struct LogGroup {
 impl LogGroup {
     /// A log group; the retention is required.
     pub fn new(id: &str, retention: Retention) -> Self {
-        LogGroup { id: id.to_string(), retention, name: None, encryption: Encryption::Dedicated, removal: None }
+        LogGroup { id: id.to_string(), retention, name: None, encryption: Encryption::StackKey, removal: None }
     }
     /// Sets `LogGroupName` (1 to 512 letters, digits, `.`, `-`, `_`, `/` and `#`).
     pub fn name(mut self, n: impl Into<Value<String>>) -> Self {
@@ -132,6 +134,12 @@ impl LogGroup {
     /// (`kms::Key::allow_cloudwatch_logs` does).
     pub fn encryption_key(mut self, arn: impl Into<Token>) -> Self {
         self.encryption = Encryption::Key(arn.into());
+        self
+    }
+    /// Encrypts with a key of its own, created beside the log group (`<Id>Key`)
+    /// instead of the stack's shared log key.
+    pub fn dedicated_encryption_key(mut self) -> Self {
+        self.encryption = Encryption::Dedicated;
         self
     }
     /// Keeps CloudWatch Logs' own encryption (no customer managed key); the
@@ -179,6 +187,9 @@ impl LogGroup {
             }
         }
         let removal = self.removal(stack);
+        if self.encryption == Encryption::StackKey {
+            self.encryption = Encryption::Key(stack_logs_key(stack).arn().into());
+        }
         if self.encryption == Encryption::Dedicated {
             let key = stack.within(scope, |s| {
                 kms::Key::new("Key")
@@ -196,6 +207,32 @@ impl LogGroup {
         }
         LogGroupRef { handle }
     }
+}
+
+/// The construct id of the stack's shared log key.
+pub const STACK_LOGS_KEY_ID: &str = "LogsKey";
+
+/// The stack's shared log key: a customer managed KMS key (rotation on, a
+/// key policy that lets CloudWatch Logs in the stack's region use it for this
+/// account's log groups) at the stack root as `LogsKey`, created the first
+/// time a log group needs it and reused by every later one. A [`kms::Key`]
+/// the program itself added at the root as `LogsKey` is reused as it is.
+///
+/// Log groups are encrypted with it by default (checkov CKV_AWS_158): one key
+/// a stack, not one a log group.
+pub fn stack_logs_key(stack: &mut Stack) -> kms::KeyRef {
+    if let Some(k) = kms::KeyRef::find_at_root(stack, STACK_LOGS_KEY_ID) {
+        return k;
+    }
+    let removal = stack.default_removal_policy().unwrap_or(RemovalPolicy::Retain);
+    let root = stack.root();
+    stack.within(root, |s| {
+        kms::Key::new(STACK_LOGS_KEY_ID)
+            .description("Encrypts the stack's CloudWatch Logs log groups")
+            .allow_cloudwatch_logs()
+            .removal_policy(removal)
+            .add_to(s)
+    })
 }
 
 /// A log group added to a stack: its references, grants and metrics.

@@ -22,16 +22,30 @@ fn app_logs(stack: &mut Stack) -> LogGroupRef {
 }
 
 #[test]
-fn log_group_keeps_its_retention_and_gets_a_dedicated_key_by_default() {
+fn log_group_keeps_its_retention_and_uses_the_stack_logs_key_by_default() {
     let mut app = App::new();
-    app_logs(app.stack("s"));
+    let s = app.stack("s");
+    app_logs(s);
+    LogGroup::new("OtherLogs", Retention::OneWeek).add_to(s);
     let t = template(&app);
     let p = &t["Resources"]["AppLogs"]["Properties"];
     assert_eq!(p["RetentionInDays"], 30);
-    assert_eq!(p["KmsKeyId"], json!({"Fn::GetAtt": ["AppLogsKey", "Arn"]}));
-    let key = &t["Resources"]["AppLogsKey"]["Properties"];
+    assert_eq!(p["KmsKeyId"], json!({"Fn::GetAtt": ["LogsKey", "Arn"]}));
+    assert_eq!(t["Resources"]["OtherLogs"]["Properties"]["KmsKeyId"], json!({"Fn::GetAtt": ["LogsKey", "Arn"]}));
+    let keys = t["Resources"].as_object().unwrap().values().filter(|r| r["Type"] == "AWS::KMS::Key").count();
+    assert_eq!(keys, 1, "one shared key per stack");
+    let key = &t["Resources"]["LogsKey"]["Properties"];
     assert_eq!(key["EnableKeyRotation"], true);
     assert_eq!(key["KeyPolicy"]["Statement"][1]["Sid"], "AllowCloudWatchLogs");
+}
+
+#[test]
+fn log_group_can_have_a_dedicated_key() {
+    let mut app = App::new();
+    LogGroup::new("AppLogs", Retention::OneMonth).dedicated_encryption_key().add_to(app.stack("s"));
+    let t = template(&app);
+    assert_eq!(t["Resources"]["AppLogs"]["Properties"]["KmsKeyId"], json!({"Fn::GetAtt": ["AppLogsKey", "Arn"]}));
+    assert!(t["Resources"].get("LogsKey").is_none());
 }
 
 #[test]
@@ -40,7 +54,7 @@ fn log_group_and_its_key_follow_the_removal_conventions() {
     app_logs(app.stack("s").conventions(Conventions::tap("p")));
     let t = template(&app);
     assert_eq!(t["Resources"]["AppLogs"]["DeletionPolicy"], "Delete");
-    assert_eq!(t["Resources"]["AppLogsKey"]["DeletionPolicy"], "Delete");
+    assert_eq!(t["Resources"]["LogsKey"]["DeletionPolicy"], "Delete");
 }
 
 #[test]

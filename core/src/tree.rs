@@ -353,6 +353,11 @@ impl Stack {
         NodeId { stack: self.id, index }
     }
 
+    /// The stack's root node (the scope of top-level constructs).
+    pub fn root(&self) -> NodeId {
+        NodeId { stack: self.id, index: 0 }
+    }
+
     /// The current scope: where `add` and `construct` put new nodes.
     pub fn scope(&self) -> NodeId {
         NodeId { stack: self.id, index: self.cursor }

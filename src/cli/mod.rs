@@ -126,7 +126,10 @@ pub fn synth(app: &mut App, args: &SynthArgs, out: &mut impl Write, err: &mut im
         }
     };
     for w in &result.warnings {
-        let _ = writeln!(err, "{w}");
+        let stack = w.path.split('/').next().unwrap_or_default();
+        if args.name.as_ref().is_none_or(|n| n == stack) {
+            let _ = writeln!(err, "{w}");
+        }
     }
     let mut result = result;
     if let Some(name) = &args.name {

@@ -2,6 +2,9 @@
 //! programs. [`app`] builds them all; `cfnkit list` prints their names.
 
 pub mod order_monitoring;
+pub mod order_queue;
+pub mod payments_dr;
+pub mod transaction_pipeline;
 
 use cfnkit_core::tree::App;
 
@@ -9,5 +12,8 @@ use cfnkit_core::tree::App;
 pub fn app() -> App {
     let mut app = App::new();
     order_monitoring::order_monitoring(&mut app);
+    transaction_pipeline::transaction_pipeline(&mut app);
+    order_queue::order_queue(&mut app);
+    payments_dr::payments_dr(&mut app, &payments_dr::PaymentsDrProps::default());
     app
 }

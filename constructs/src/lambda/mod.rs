@@ -189,7 +189,9 @@ impl Function {
         self.retention = r;
         self
     }
-    /// Encrypts the log group with a customer managed key (its ARN).
+    /// Encrypts the log group with this customer managed key (its ARN; the key
+    /// policy must let CloudWatch Logs use it) instead of the stack's shared
+    /// log key (`logs::stack_logs_key`), the default.
     pub fn log_encryption_key(mut self, arn: impl Into<Token>) -> Self {
         self.log_key = Some(arn.into());
         self
@@ -267,9 +269,10 @@ impl Function {
         if let Some(n) = &self.name {
             lg = lg.name(Value::from(cfnkit_core::fns::sub("/aws/lambda/${Name}").var("Name", n.clone()).expr()));
         }
-        if let Some(k) = &self.log_key {
-            lg = lg.encryption_key(k.clone());
-        }
+        lg = match &self.log_key {
+            Some(k) => lg.encryption_key(k.clone()),
+            None => lg.encryption_key(crate::logs::stack_logs_key(stack).arn()),
+        };
         if let Some(p) = self.removal {
             lg = lg.removal_policy(p);
         }
