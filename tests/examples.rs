@@ -14,6 +14,18 @@ mod stream_processor;
 #[path = "../examples/cross_stack.rs"]
 mod cross_stack;
 
+#[path = "../examples/queue_worker.rs"]
+mod queue_worker;
+
+#[path = "../examples/rest_api.rs"]
+mod rest_api;
+
+#[path = "../examples/custom_construct.rs"]
+mod custom_construct;
+
+#[path = "../examples/assertions_in_tests.rs"]
+mod assertions_in_tests;
+
 use cfnkit::core::tree::App;
 
 fn check(example: &str, app: &App) {
@@ -46,4 +58,30 @@ fn cross_stack_example_exports_and_imports() {
     assert_eq!(out.stacks[1].dependencies, ["data"]);
     assert!(out.stacks[1].json.contains("\"Fn::ImportValue\": \"data:ExportItems\""));
     check("cross_stack", &app);
+}
+
+#[test]
+fn queue_worker_example() {
+    check("queue_worker", &queue_worker::app());
+}
+
+#[test]
+fn rest_api_example() {
+    check("rest_api", &rest_api::app());
+}
+
+#[test]
+fn custom_construct_example_scopes_each_worker() {
+    let app = custom_construct::app();
+    let out = app.synth().unwrap();
+    let resources = out.stacks[0].template["Resources"].as_object().unwrap();
+    for id in ["BillingWorkerQueue", "BillingWorkerFunction", "ShippingWorkerQueue", "ShippingWorkerDeadLettersAlarm"] {
+        assert!(resources.contains_key(id), "{id}");
+    }
+    check("custom_construct", &app);
+}
+
+#[test]
+fn assertions_example() {
+    check("assertions_in_tests", &assertions_in_tests::app());
 }
