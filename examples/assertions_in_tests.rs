@@ -89,11 +89,15 @@ mod tests {
                 )]),
             )]),
         );
-        t.has_resource_properties("AWS::SNS::Topic", Match::obj([("KmsMasterKeyId", Match::string_like_regexp("^alias/"))]));
+        t.has_resource_properties(
+            "AWS::SNS::Topic",
+            Match::obj([("KmsMasterKeyId", Match::string_like_regexp("^alias/"))]),
+        );
     }
 
     #[test]
     fn the_table_name_is_exported() {
-        template().has_output("ItemsTableName", json!({"Export": {"Name": {"Fn::Sub": "${AWS::StackName}-ItemsTableName"}}}));
+        template()
+            .has_output("ItemsTableName", json!({"Export": {"Name": {"Fn::Sub": "${AWS::StackName}-ItemsTableName"}}}));
     }
 }

@@ -84,9 +84,12 @@ const HANDLER: &str = "exports.handler = async (event) => ({ batchItemFailures: 
 pub fn app() -> App {
     let mut app = App::new();
     let stack = app.stack("workers").region("us-east-1").conventions(Conventions::tap("custom construct example"));
-    let alerts = Topic::new("Alerts").name(stack.suffix().name("worker-alerts")).add_to(stack);
+    // CloudWatch can only publish to topics whose key lets it: not the AWS managed alias/aws/sns.
+    let alerts_key = KmsKey::new("AlertsKey").allow_service("cloudwatch.amazonaws.com").add_to(stack);
+    let alerts = Topic::new("Alerts").name(stack.suffix().name("worker-alerts")).encryption(alerts_key).add_to(stack);
     let billing = MonitoredQueueWorker::new("BillingWorker", HANDLER, alerts).add_to(stack);
-    let shipping = MonitoredQueueWorker::new("ShippingWorker", HANDLER, alerts).timeout(Duration::seconds(60)).add_to(stack);
+    let shipping =
+        MonitoredQueueWorker::new("ShippingWorker", HANDLER, alerts).timeout(Duration::seconds(60)).add_to(stack);
     stack.export("BillingQueueUrl", billing.queue.url()).description("Queue of the billing worker");
     stack.export("ShippingQueueUrl", shipping.queue.url()).description("Queue of the shipping worker");
     stack.export("BillingDeadLettersUrl", billing.dead_letters.url()).description("Dead letters of the billing worker");

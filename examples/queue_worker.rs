@@ -41,7 +41,9 @@ pub fn app() -> App {
         .visibility_timeout(Duration::minutes(3))
         .dead_letter_queue(DeadLetterQueue::new(dlq, 3))
         .add_to(stack);
-    let alerts = Topic::new("Alerts").name(sfx.name("orders-alerts")).add_to(stack);
+    // CloudWatch can only publish to topics whose key lets it: not the AWS managed alias/aws/sns.
+    let alerts_key = KmsKey::new("AlertsKey").allow_service("cloudwatch.amazonaws.com").add_to(stack);
+    let alerts = Topic::new("Alerts").name(sfx.name("orders-alerts")).encryption(alerts_key).add_to(stack);
     let worker = Function::new("Worker", Runtime::Nodejs24x, Code::inline(HANDLER))
         .name(sfx.name("orders-worker"))
         .timeout(Duration::seconds(30))

@@ -25,7 +25,10 @@ pub fn app() -> App {
     let items = Function::new("ListItems", Runtime::Python313, Code::inline(HANDLER))
         .name(sfx.name("list-items"))
         .reserved_concurrency(20)
-        .acknowledge(Ack::Checkov { id: "CKV_AWS_116".into(), reason: "invoked synchronously by API Gateway only".into() })
+        .acknowledge(Ack::Checkov {
+            id: "CKV_AWS_116".into(),
+            reason: "invoked synchronously by API Gateway only".into(),
+        })
         .acknowledge(Ack::Checkov { id: "CKV_AWS_117".into(), reason: "reaches no VPC resource".into() })
         .add_to(stack);
     let api = RestApi::new("Api").name(sfx.name("items-api")).throttling(100.0, 200).add_to(stack);

@@ -598,3 +598,20 @@ fn alarm_stays_a_metric_alarm_on_the_stack_region_by_default() {
     });
     assert_eq!(t["Resources"]["Errors"]["Properties"]["Namespace"], "AWS/Lambda");
 }
+
+#[test]
+fn alarm_notifying_a_topic_with_the_aws_managed_key_warns_that_cloudwatch_cannot_publish() {
+    use cfnkit_constructs::kms::Key as KmsKey;
+    let mut app = App::new();
+    let s = app.stack("s");
+    let plain = Topic::new("Plain").add_to(s);
+    let key = KmsKey::new("K").allow_service("cloudwatch.amazonaws.com").add_to(s);
+    let keyed = Topic::new("Keyed").encryption(key).add_to(s);
+    let m = cfnkit_constructs::cloudwatch::Metric::new("AWS/Lambda", "Errors");
+    Alarm::new("A", m.clone()).action(plain).add_to(s);
+    Alarm::new("B", m).action(keyed).add_to(s);
+    let out = app.synth().expect("warnings do not fail synthesis");
+    let warnings: Vec<String> = out.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].starts_with("warning: s/A/Resource: AlarmActions: CloudWatch cannot publish"), "{warnings:?}");
+}

@@ -11,6 +11,10 @@
 //!   (`ReportBatchItemFailures`) and retries a failing batch at most 3 times.
 //! - Basic execution is an inline statement scoped to the function's own
 //!   log group, not the AWS managed `AWSLambdaBasicExecutionRole`.
+//! - The topic keeps the AWS managed key `alias/aws/sns`, as the spec
+//!   requires. CloudWatch cannot publish alarm notifications to a topic so
+//!   encrypted; synthesis says so in a warning, and the other reference
+//!   stacks use a customer managed key that allows CloudWatch instead.
 //! - The function stays on `nodejs20.x` as the spec requires; cfn-lint's
 //!   W2531 and checkov's CKV_AWS_363 (deprecated runtime) are acknowledged on
 //!   it with that reason. Its other acknowledgements are written beside them.

@@ -14,6 +14,9 @@
 //!   every attempt of an order is recorded.
 //! - The function's log group (30 days) and the stack's other log data are
 //!   encrypted with the stack's shared log key.
+//! - The alert topic is encrypted with a customer managed key (`AlertsKey`)
+//!   whose policy lets CloudWatch use it: alarms cannot publish to a topic
+//!   encrypted with the AWS managed `alias/aws/sns` key.
 //! - "Duration near its timeout" is the maximum duration over 5 minutes
 //!   above 80% of the timeout (24,000 ms).
 //! - The function stays on `nodejs20.x` as the spec requires; cfn-lint W2531
@@ -21,6 +24,7 @@
 
 use cfnkit_constructs::cloudwatch::{Alarm, Dashboard, GraphWidget, SingleValueWidget, Statistic, TreatMissingData};
 use cfnkit_constructs::dynamodb::{Key, Table};
+use cfnkit_constructs::kms::Key as KmsKey;
 use cfnkit_constructs::lambda::{Code, Function, QueueSource, Runtime};
 use cfnkit_constructs::logs::{QueryDefinition, Retention};
 use cfnkit_constructs::sns::Topic;
@@ -68,8 +72,16 @@ pub fn order_queue(app: &mut App) {
         .name(sfx.name("order-status"))
         .add_to(stack);
 
-    let alerts =
-        Topic::new("AlertTopic").name(sfx.name("order-queue-alerts")).display_name("Order queue alerts").add_to(stack);
+    let alerts_key = KmsKey::new("AlertsKey")
+        .description("Encrypts the alert topic; CloudWatch alarms may publish with it")
+        .alias(sfx.format("alias/order-queue-alerts-{}"))
+        .allow_service("cloudwatch.amazonaws.com")
+        .add_to(stack);
+    let alerts = Topic::new("AlertTopic")
+        .name(sfx.name("order-queue-alerts"))
+        .display_name("Order queue alerts")
+        .encryption(alerts_key)
+        .add_to(stack);
 
     let processor = Function::new("OrderProcessor", Runtime::Nodejs20x, Code::inline(HANDLER_JS))
         .name(sfx.name("order-processor"))

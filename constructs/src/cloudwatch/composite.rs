@@ -186,6 +186,7 @@ pub struct CompositeAlarm {
     name: Option<Value<String>>,
     description: Option<String>,
     actions: Vec<Token>,
+    action_problems: Vec<String>,
     ok_actions: bool,
     suppressor: Option<(Token, Duration, Duration)>,
 }
@@ -199,6 +200,7 @@ impl CompositeAlarm {
             name: None,
             description: None,
             actions: Vec::new(),
+            action_problems: Vec::new(),
             ok_actions: false,
             suppressor: None,
         }
@@ -216,6 +218,7 @@ impl CompositeAlarm {
     /// Notifies `target` when the alarm fires (at most 5 actions).
     pub fn action(mut self, target: impl AlarmAction) -> Self {
         self.actions.push(target.action_arn());
+        self.action_problems.extend(target.delivery_problem());
         self
     }
     /// Also notifies the actions when the alarm returns to OK.
@@ -234,6 +237,10 @@ impl CompositeAlarm {
     /// Adds the composite alarm to the stack.
     pub fn add_to(self, stack: &mut Stack) -> CompositeAlarmRef {
         let scope = stack.construct(&self.id);
+        for problem in &self.action_problems {
+            let path = format!("{}/Resource", stack.path_of_node(scope).unwrap_or_default());
+            stack.report(cfnkit_core::diag::Diagnostic::warning(path, problem.clone()).property("AlarmActions"));
+        }
         let path = format!("{}/Resource", stack.path_of_node(scope).unwrap_or_default());
         let mut diags = Vec::new();
         let mut alarms = Vec::new();

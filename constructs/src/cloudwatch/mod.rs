@@ -32,6 +32,11 @@ use cfnkit_l1::cloudwatch as l1;
 pub trait AlarmAction {
     /// The ARN written into `AlarmActions`.
     fn action_arn(&self) -> Token;
+    /// Why CloudWatch could not deliver to this target, if it could not
+    /// (reported as a synthesis warning on the alarm).
+    fn delivery_problem(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Any alarm a composite rule or a dashboard can name: a metric alarm
@@ -110,6 +115,7 @@ pub struct Alarm {
     datapoints: Option<u32>,
     missing: TreatMissingData,
     actions: Vec<Token>,
+    action_problems: Vec<String>,
     ok_actions: bool,
     name: Option<Value<String>>,
     description: Option<String>,
@@ -128,6 +134,7 @@ impl Alarm {
             datapoints: None,
             missing: TreatMissingData::Missing,
             actions: Vec::new(),
+            action_problems: Vec::new(),
             ok_actions: false,
             name: None,
             description: None,
@@ -171,6 +178,7 @@ impl Alarm {
     /// Notifies `target` when the alarm fires.
     pub fn action(mut self, target: impl AlarmAction) -> Self {
         self.actions.push(target.action_arn());
+        self.action_problems.extend(target.delivery_problem());
         self
     }
     /// Also notifies the actions when the alarm returns to OK.
@@ -207,6 +215,10 @@ impl Alarm {
     /// Adds the alarm to the stack.
     pub fn add_to(self, stack: &mut Stack) -> AlarmRef {
         let scope = stack.construct(&self.id);
+        for problem in &self.action_problems {
+            let path = format!("{}/Resource", stack.path_of_node(scope).unwrap_or_default());
+            stack.report(cfnkit_core::diag::Diagnostic::warning(path, problem.clone()).property("AlarmActions"));
+        }
         let path = stack.path_of_node(scope).unwrap_or_default();
         let mut a = l1::Alarm::default()
             .comparison_operator(self.comparison.name().to_string())

@@ -131,4 +131,11 @@ impl AlarmAction for TopicRef {
     fn action_arn(&self) -> Token {
         self.arn().into()
     }
+    fn delivery_problem(&self) -> Option<String> {
+        (!self.has_customer_managed_key()).then(|| {
+            "CloudWatch cannot publish to a topic encrypted with the AWS managed key alias/aws/sns: give the topic a \
+             customer managed key whose policy allows cloudwatch.amazonaws.com"
+                .to_string()
+        })
+    }
 }
