@@ -26,7 +26,7 @@ use cfnkit_l1::cloudtrail as l1;
 
 use crate::arn;
 use crate::iam::{grant, Grantable, PolicyStatement, Principal, Role, RoleRef};
-use crate::kms::{Key, KeyRef};
+use crate::kms::{self, Key, KeyRef};
 use crate::logs::{LogGroup, LogGroupRef, Retention};
 use crate::s3::{Bucket, BucketRef};
 
@@ -290,10 +290,10 @@ impl Trail {
             // A shared key may serve several trails: the Sids name this one.
             let mut ok = true;
             for s in key_statements(&trail_id) {
-                ok &= add_to_key_policy(stack, k, s);
+                ok &= k.add_to_resource_policy(stack, s);
             }
             if self.cloudwatch.is_some() {
-                ok &= add_to_key_policy(stack, k, logs_key_statement());
+                ok &= k.add_to_resource_policy(stack, kms::cloudwatch_logs_statement("AllowCloudWatchLogsForTrail"));
             }
             if !ok {
                 stack.report(Diagnostic::warning(
@@ -311,7 +311,7 @@ impl Trail {
                 .policy_statement(describe)
                 .removal_policy(removal);
             if self.cloudwatch.is_some() {
-                key = key.policy_statement(logs_key_statement());
+                key = key.policy_statement(kms::cloudwatch_logs_statement("AllowCloudWatchLogsForTrail"));
             }
             stack.within(scope, |s| key.add_to(s))
         };
@@ -405,42 +405,6 @@ fn check_trail_name(n: &str) -> Result<(), &'static str> {
         return Err("a name that is not formatted as an IP address");
     }
     Ok(())
-}
-
-/// Lets CloudWatch Logs in this region use the key for this account's log groups.
-fn logs_key_statement() -> PolicyStatement {
-    PolicyStatement::allow()
-        .sid("AllowCloudWatchLogsForTrail")
-        .principal(Principal::service(fns::sub("logs.${AWS::Region}.amazonaws.com").expr()))
-        .actions([
-            "kms:Encrypt",
-            "kms:Decrypt",
-            "kms:ReEncryptFrom",
-            "kms:ReEncryptTo",
-            "kms:GenerateDataKey",
-            "kms:GenerateDataKeyWithoutPlaintext",
-            "kms:DescribeKey",
-        ])
-        .resource("*")
-        .condition(
-            "ArnLike",
-            "kms:EncryptionContext:aws:logs:arn",
-            fns::sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*").expr(),
-        )
-}
-
-/// Adds a statement to a key's policy; false when the key is not in `stack`.
-fn add_to_key_policy(stack: &mut Stack, key: KeyRef, s: PolicyStatement) -> bool {
-    let Some(k) = stack.get_mut(key.handle()) else { return false };
-    if let Some(Value::Lit(Token::Map(doc))) = &mut k.key_policy {
-        if let Some(Token::List(list)) = doc.get_mut("Statement") {
-            let t = s.to_token();
-            if !list.contains(&t) {
-                list.push(t);
-            }
-        }
-    }
-    true
 }
 
 /// A trail added to a stack: its references, bucket, key and grants.

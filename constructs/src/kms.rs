@@ -266,26 +266,7 @@ impl Key {
     }
     /// Lets CloudWatch Logs in this region use the key for this account's log groups.
     pub fn allow_cloudwatch_logs(self) -> Self {
-        self.policy_statement(
-            PolicyStatement::allow()
-                .sid("AllowCloudWatchLogs")
-                .principal(Principal::service(fns::sub("logs.${AWS::Region}.amazonaws.com").expr()))
-                .actions([
-                    "kms:Encrypt",
-                    "kms:Decrypt",
-                    "kms:ReEncryptFrom",
-                    "kms:ReEncryptTo",
-                    "kms:GenerateDataKey",
-                    "kms:GenerateDataKeyWithoutPlaintext",
-                    "kms:DescribeKey",
-                ])
-                .resource("*")
-                .condition(
-                    "ArnLike",
-                    "kms:EncryptionContext:aws:logs:arn",
-                    fns::sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*").expr(),
-                ),
-        )
+        self.policy_statement(cloudwatch_logs_statement("AllowCloudWatchLogs"))
     }
     /// Lets CloudTrail encrypt this account's trail logs: `kms:GenerateDataKey`
     /// (the only data-key action CloudTrail calls) when the encryption
@@ -444,6 +425,27 @@ pub struct KeyRef {
 }
 
 impl KeyRef {
+    /// A handle to a key resource of a stack.
+    pub(crate) fn from_handle(handle: Handle<l1::Key>) -> KeyRef {
+        KeyRef { handle, alias: None }
+    }
+
+    /// Adds a statement to the key policy (once); false when the key is not
+    /// in `stack` (a key of another stack cannot be edited from here).
+    pub fn add_to_resource_policy(self, stack: &mut Stack, s: PolicyStatement) -> bool {
+        let Some(k) = stack.get_mut(self.handle) else { return false };
+        if let Some(Value::Lit(Token::Map(doc))) = &mut k.key_policy {
+            if let Some(Token::List(list)) = doc.get_mut("Statement") {
+                let t = s.to_token();
+                if !list.contains(&t) {
+                    list.push(t);
+                }
+                return true;
+            }
+        }
+        false
+    }
+
     /// The key a construct `id` at the stack's root holds, if it is a [`Key`].
     pub fn find_at_root(stack: &Stack, id: &str) -> Option<KeyRef> {
         let node = stack.child(stack.root(), id)?;
@@ -487,4 +489,28 @@ impl KeyRef {
             PolicyStatement::allow().actions(ENCRYPT_DECRYPT_ACTIONS).resource(Token::from(self.arn())),
         );
     }
+}
+
+/// The key-policy statement that lets CloudWatch Logs in the stack's region
+/// use a key for this account's log groups (the encryption context names a
+/// log group of this account), with the actions listed one by one.
+pub fn cloudwatch_logs_statement(sid: &str) -> PolicyStatement {
+    PolicyStatement::allow()
+        .sid(sid)
+        .principal(Principal::service(fns::sub("logs.${AWS::Region}.amazonaws.com").expr()))
+        .actions([
+            "kms:Encrypt",
+            "kms:Decrypt",
+            "kms:ReEncryptFrom",
+            "kms:ReEncryptTo",
+            "kms:GenerateDataKey",
+            "kms:GenerateDataKeyWithoutPlaintext",
+            "kms:DescribeKey",
+        ])
+        .resource("*")
+        .condition(
+            "ArnLike",
+            "kms:EncryptionContext:aws:logs:arn",
+            fns::sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*").expr(),
+        )
 }

@@ -19,6 +19,7 @@ pub mod iam;
 pub mod kms;
 pub mod lambda;
 pub mod logs;
+mod name;
 pub mod route53;
 pub mod s3;
 pub mod secretsmanager;

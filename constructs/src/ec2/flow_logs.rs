@@ -4,14 +4,14 @@
 use cfnkit_core::diag::Diagnostic;
 use cfnkit_core::fns;
 use cfnkit_core::resource::Handle;
-use cfnkit_core::token::{Pseudo, Token, Value};
+use cfnkit_core::token::{Pseudo, Value};
 use cfnkit_core::tree::{Ack, NodeId, Stack};
 use cfnkit_l1::ec2 as l1;
 use cfnkit_l1::iam as iam_l1;
 
 use crate::arn;
 use crate::iam::{PolicyDocument, PolicyStatement, Principal, RoleRef};
-use crate::kms::{Key, KeyRef};
+use crate::kms::{self, Key, KeyRef};
 use crate::logs::{LogGroup, Retention};
 use crate::s3::BucketRef;
 
@@ -113,25 +113,8 @@ fn flow_logs_role() -> iam_l1::Role {
 
 /// Lets CloudWatch Logs in this region use a given key for this account's log groups.
 fn allow_logs_to_use_key(stack: &mut Stack, key: KeyRef) {
-    let statement = PolicyStatement::allow()
-        .sid("AllowCloudWatchLogsForVpcFlowLogs")
-        .principal(Principal::service(fns::sub("logs.${AWS::Region}.amazonaws.com").expr()))
-        .actions([
-            "kms:Encrypt",
-            "kms:Decrypt",
-            "kms:ReEncryptFrom",
-            "kms:ReEncryptTo",
-            "kms:GenerateDataKey",
-            "kms:GenerateDataKeyWithoutPlaintext",
-            "kms:DescribeKey",
-        ])
-        .resource("*")
-        .condition(
-            "ArnLike",
-            "kms:EncryptionContext:aws:logs:arn",
-            fns::sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*").expr(),
-        );
-    if !add_to_key_policy(stack, key, statement) {
+    let statement = kms::cloudwatch_logs_statement("AllowCloudWatchLogsForVpcFlowLogs");
+    if !key.add_to_resource_policy(stack, statement) {
         stack.report(Diagnostic::warning(
             stack.name().to_string(),
             "the flow-log key belongs to another stack: its policy must let logs.<region>.amazonaws.com use it",
@@ -164,18 +147,4 @@ fn allow_delivery_to_bucket(stack: &mut Stack, bucket: BucketRef) {
             .condition("StringEquals", "aws:SourceAccount", Pseudo::AccountId.expr())
             .condition("ArnLike", "aws:SourceArn", source_arn),
     );
-}
-
-/// Adds a statement to a key's policy; false when the key is not in `stack`.
-fn add_to_key_policy(stack: &mut Stack, key: KeyRef, s: PolicyStatement) -> bool {
-    let Some(k) = stack.get_mut(key.handle()) else { return false };
-    if let Some(Value::Lit(Token::Map(doc))) = &mut k.key_policy {
-        if let Some(Token::List(list)) = doc.get_mut("Statement") {
-            let t = s.to_token();
-            if !list.contains(&t) {
-                list.push(t);
-            }
-        }
-    }
-    true
 }

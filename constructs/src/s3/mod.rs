@@ -39,7 +39,7 @@
 mod bucket;
 mod bucket_ref;
 mod lifecycle;
-pub(crate) mod name;
+mod name;
 mod notifications;
 mod policy;
 

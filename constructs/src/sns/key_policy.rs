@@ -55,15 +55,9 @@ fn key_of(stack: &Stack, key: &Token) -> Option<Handle<kms_l1::Key>> {
 /// policy must allow (`what` names the destination).
 pub(crate) fn allow_on_key(stack: &mut Stack, key: &Token, grant: &KeyGrant, path: &str, what: &str) {
     let statement = grant.statement();
-    if let Some(k) = key_of(stack, key).and_then(|h| stack.get_mut(h)) {
-        if let Some(Value::Lit(Token::Map(doc))) = &mut k.key_policy {
-            if let Some(Token::List(list)) = doc.get_mut("Statement") {
-                let t = statement.to_token();
-                if !list.contains(&t) {
-                    list.push(t);
-                }
-                return;
-            }
+    if let Some(h) = key_of(stack, key) {
+        if crate::kms::KeyRef::from_handle(h).add_to_resource_policy(stack, statement) {
+            return;
         }
     }
     stack.report(

@@ -40,7 +40,7 @@ use cfnkit_l1::sns as l1;
 
 use crate::iam::{deny_insecure_transport, PolicyDocument};
 use crate::kms::KeyRef;
-use crate::s3::name::KnownName;
+use crate::name::KnownName;
 
 /// The AWS managed key SNS uses when no customer managed key is given.
 pub const AWS_MANAGED_KEY: &str = "alias/aws/sns";

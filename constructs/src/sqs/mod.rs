@@ -23,7 +23,6 @@
 //! standard queue's standard), and names of at most 80 letters, digits,
 //! `-` and `_` ending in `.fifo` exactly when the queue is FIFO.
 
-mod name;
 mod queue_ref;
 
 pub use queue_ref::QueueRef;
@@ -37,6 +36,7 @@ use cfnkit_l1::sqs as l1;
 
 use crate::iam::{deny_insecure_transport, PolicyDocument};
 use crate::kms::KeyRef;
+use crate::name::KnownName;
 
 /// The AWS managed key SQS uses when no customer managed key is given.
 pub const AWS_MANAGED_KEY: &str = "alias/aws/sqs";
@@ -333,8 +333,8 @@ impl Queue {
     }
 
     fn check_name(&self, path: &str, n: &Value<String>, out: &mut Vec<Diagnostic>) {
-        let Some(pieces) = name::pieces(n) else { return };
-        let text = name::known_text(&pieces);
+        let Some(known) = KnownName::of(n) else { return };
+        let text = known.text();
         let stem = text.strip_suffix(".fifo").unwrap_or(&text);
         if let Some(c) = stem.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))) {
             out.push(
@@ -345,8 +345,8 @@ impl Queue {
             );
         }
         let len = text.chars().count();
-        if len > 80 || (name::fully_known(&pieces) && len == 0) {
-            let at_least = if name::fully_known(&pieces) { "" } else { "at least " };
+        if len > 80 || (known.fully_known() && len == 0) {
+            let at_least = if known.fully_known() { "" } else { "at least " };
             out.push(
                 Diagnostic::error(path, "queue name length")
                     .property("QueueName")
@@ -355,7 +355,7 @@ impl Queue {
             );
         }
         #[allow(clippy::case_sensitive_file_extension_comparisons, reason = "SQS requires the lowercase suffix")]
-        let ends_fifo = name::known_ending(&pieces).ends_with(".fifo");
+        let ends_fifo = known.end().ends_with(".fifo");
         if self.fifo && !ends_fifo {
             out.push(
                 Diagnostic::error(path, "a FIFO queue's name must end in .fifo")
