@@ -85,7 +85,7 @@ pub fn app() -> App {
     let mut app = App::new();
     let stack = app.stack("workers").region("us-east-1").conventions(Conventions::tap("custom construct example"));
     // CloudWatch can only publish to topics whose key lets it: not the AWS managed alias/aws/sns.
-    let alerts_key = KmsKey::new("AlertsKey").allow_service("cloudwatch.amazonaws.com").add_to(stack);
+    let alerts_key = KmsKey::new("AlertsKey").allow_alarm_notifications().add_to(stack);
     let alerts = Topic::new("Alerts").name(stack.suffix().name("worker-alerts")).encryption(alerts_key).add_to(stack);
     let billing = MonitoredQueueWorker::new("BillingWorker", HANDLER, alerts).add_to(stack);
     let shipping =

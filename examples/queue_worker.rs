@@ -42,7 +42,7 @@ pub fn app() -> App {
         .dead_letter_queue(DeadLetterQueue::new(dlq, 3))
         .add_to(stack);
     // CloudWatch can only publish to topics whose key lets it: not the AWS managed alias/aws/sns.
-    let alerts_key = KmsKey::new("AlertsKey").allow_service("cloudwatch.amazonaws.com").add_to(stack);
+    let alerts_key = KmsKey::new("AlertsKey").allow_alarm_notifications().add_to(stack);
     let alerts = Topic::new("Alerts").name(sfx.name("orders-alerts")).encryption(alerts_key).add_to(stack);
     let worker = Function::new("Worker", Runtime::Nodejs24x, Code::inline(HANDLER))
         .name(sfx.name("orders-worker"))

@@ -247,7 +247,10 @@ impl Key {
     /// Lets a service principal (`lambda.amazonaws.com`) use the key to
     /// encrypt and decrypt on this account's behalf (`aws:SourceAccount`).
     pub fn allow_service(self, service: &str) -> Self {
-        let sid = format!("Allow{}", service.split('.').next().unwrap_or(service).replace('-', ""));
+        let short = service.split('.').next().unwrap_or(service).replace('-', "");
+        let mut chars = short.chars();
+        let sid =
+            format!("Allow{}{}", chars.next().map(|c| c.to_ascii_uppercase()).unwrap_or_default(), chars.as_str());
         self.policy_statement(
             PolicyStatement::allow()
                 .sid(&sid)
@@ -260,6 +263,19 @@ impl Key {
                     "kms:GenerateDataKey",
                     "kms:DescribeKey",
                 ])
+                .resource("*")
+                .condition("StringEquals", "aws:SourceAccount", Pseudo::AccountId.expr()),
+        )
+    }
+    /// Lets this account's CloudWatch alarms publish to topics the key
+    /// encrypts: `kms:GenerateDataKey` and `kms:Decrypt` for
+    /// `cloudwatch.amazonaws.com` (alarms cannot use the AWS managed SNS key).
+    pub fn allow_alarm_notifications(self) -> Self {
+        self.policy_statement(
+            PolicyStatement::allow()
+                .sid("AllowCloudWatchAlarmNotifications")
+                .principal(Principal::service("cloudwatch.amazonaws.com"))
+                .actions(["kms:GenerateDataKey", "kms:Decrypt"])
                 .resource("*")
                 .condition("StringEquals", "aws:SourceAccount", Pseudo::AccountId.expr()),
         )

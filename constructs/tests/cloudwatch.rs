@@ -605,7 +605,7 @@ fn alarm_notifying_a_topic_with_the_aws_managed_key_warns_that_cloudwatch_cannot
     let mut app = App::new();
     let s = app.stack("s");
     let plain = Topic::new("Plain").add_to(s);
-    let key = KmsKey::new("K").allow_service("cloudwatch.amazonaws.com").add_to(s);
+    let key = KmsKey::new("K").allow_alarm_notifications().add_to(s);
     let keyed = Topic::new("Keyed").encryption(key).add_to(s);
     let m = cfnkit_constructs::cloudwatch::Metric::new("AWS/Lambda", "Errors");
     Alarm::new("A", m.clone()).action(plain).add_to(s);

@@ -17,13 +17,18 @@
 //! - The alert topic is encrypted with a customer managed key (`AlertsKey`)
 //!   whose policy lets CloudWatch use it: alarms cannot publish to a topic
 //!   encrypted with the AWS managed `alias/aws/sns` key.
+//! - Wildcards, named as the conventions ask: in the `LogsKey` and
+//!   `AlertsKey` key policies `"Resource": "*"` means the key itself, and
+//!   each key's first statement is AWS's default key policy (the account
+//!   root may `kms:*`), which delegates the key's use to IAM. No IAM policy
+//!   of the stack has a `*` action or resource.
 //! - "Duration near its timeout" is the maximum duration over 5 minutes
 //!   above 80% of the timeout (24,000 ms).
 //! - The function stays on `nodejs20.x` as the spec requires; cfn-lint W2531
 //!   and checkov CKV_AWS_363 are acknowledged on it with that reason.
 
 use cfnkit_constructs::cloudwatch::{Alarm, Dashboard, GraphWidget, SingleValueWidget, Statistic, TreatMissingData};
-use cfnkit_constructs::dynamodb::{Key, Table};
+use cfnkit_constructs::dynamodb::{Key, Table, TableAction};
 use cfnkit_constructs::kms::Key as KmsKey;
 use cfnkit_constructs::lambda::{Code, Function, QueueSource, Runtime};
 use cfnkit_constructs::logs::{QueryDefinition, Retention};
@@ -75,7 +80,7 @@ pub fn order_queue(app: &mut App) {
     let alerts_key = KmsKey::new("AlertsKey")
         .description("Encrypts the alert topic; CloudWatch alarms may publish with it")
         .alias(sfx.format("alias/order-queue-alerts-{}"))
-        .allow_service("cloudwatch.amazonaws.com")
+        .allow_alarm_notifications()
         .add_to(stack);
     let alerts = Topic::new("AlertTopic")
         .name(sfx.name("order-queue-alerts"))
@@ -106,7 +111,7 @@ pub fn order_queue(app: &mut App) {
             reason: "the environment holds only the table name, no secrets; Lambda encrypts it at rest with the AWS managed key".into(),
         })
         .add_to(stack);
-    table.grant_write_data(stack, &processor);
+    table.grant(stack, &processor, &[TableAction::PutItem]);
 
     QueryDefinition::new(
         "ErrorsQuery",

@@ -18,7 +18,12 @@
 //! - Custom metrics go to the `PaymentsDR/<suffix>` namespace; each role may
 //!   `cloudwatch:PutMetricData` only into it (CloudWatch offers no
 //!   resource-level permission, so the resource is `*` with a namespace
-//!   condition, acknowledged for checkov with that reason).
+//!   condition).
+//! - Wildcards, named as the conventions ask: `cloudwatch:PutMetricData` on
+//!   `*` (above) in each function's `ServiceRoleDefaultPolicy`; in the
+//!   `LogsKey` and `TopicKey` key policies `"Resource": "*"` means the key
+//!   itself, and each key's first statement is AWS's default key policy (the
+//!   account root may `kms:*`), which delegates the key's use to IAM.
 //! - Asynchronous invocations (the orchestrator, fed by SNS) retry twice
 //!   and land in the function's on-failure queue after that.
 //! - Stage logging is INFO as the spec asks; access logs go to the one-week
@@ -127,7 +132,7 @@ pub fn payments_dr(app: &mut App, props: &PaymentsDrProps) {
     let topic_key = KmsKey::new("TopicKey")
         .description("Encrypts the payment topics; CloudWatch alarms may publish with it")
         .alias(sfx.format("alias/payments-topics-{}"))
-        .allow_service("cloudwatch.amazonaws.com")
+        .allow_alarm_notifications()
         .add_to(stack);
     let ops = Topic::new("OpsAlertsTopic")
         .name(sfx.name("ops-alerts"))
@@ -154,6 +159,7 @@ pub fn payments_dr(app: &mut App, props: &PaymentsDrProps) {
         .add_to(stack);
     let failures = Queue::new("OrchestratorFailures")
         .name(sfx.name("failover-orchestrator-failures"))
+        .encryption(QueueEncryption::SqsManaged)
         .as_dead_letter_queue()
         .retention(Duration::days(14))
         .add_to(stack);
@@ -202,7 +208,7 @@ pub fn payments_dr(app: &mut App, props: &PaymentsDrProps) {
     .timeout(Duration::seconds(60))
     .memory(Size::mebibytes(256))
     .env("METRIC_NAMESPACE", namespace.clone())
-    .env("PRIMARY_REGION", props.primary_region.as_str())
+    .env("PRIMARY_REGION", Pseudo::Region.expr())
     .env("SECONDARY_REGION", props.secondary_region.as_str())
     .async_config(AsyncConfig::new().retry_attempts(2).on_failure(Destination::Queue(failures)))
     .add_to(stack);
@@ -239,12 +245,13 @@ pub fn payments_dr(app: &mut App, props: &PaymentsDrProps) {
         .treat_missing_data(TreatMissingData::NotBreaching)
         .action(ops)
         .add_to(stack);
-    for (id, f) in [
-        ("ValidatorErrorsAlarm", validator),
-        ("ProcessorErrorsAlarm", processor),
-        ("OrchestratorErrorsAlarm", orchestrator),
+    for (id, name, f) in [
+        ("ValidatorErrorsAlarm", "payment-validator-errors", validator),
+        ("ProcessorErrorsAlarm", "payment-processor-errors", processor),
+        ("OrchestratorErrorsAlarm", "failover-orchestrator-errors", orchestrator),
     ] {
         Alarm::new(id, f.metric_errors())
+            .name(sfx.name(name))
             .description("A payment function reported 5 or more errors in 5 minutes")
             .greater_or_equal(5.0)
             .treat_missing_data(TreatMissingData::NotBreaching)

@@ -23,6 +23,13 @@
 //! - The processor's configuration secret is JSON with a generated signing
 //!   key; it is not rotated (no rotation function in the spec), said in its
 //!   metadata.
+//! - Wildcards, named as the conventions ask: the five network-interface
+//!   actions Lambda needs in a VPC are on `*` in
+//!   `TransactionProcessorServiceRoleVpcAccessPolicy` (EC2 offers no
+//!   resource-level permission for them at create time); in the key
+//!   policies (`DataKey`, `LogsKey`, the flow-log key) `"Resource": "*"` means
+//!   the key itself, and each key's first statement is AWS's default key
+//!   policy (the account root may `kms:*`), which delegates use to IAM.
 //! - The trail logs S3 data events of the transaction bucket into its own
 //!   bucket, encrypted with the key.
 

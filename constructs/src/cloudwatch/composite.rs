@@ -187,6 +187,7 @@ pub struct CompositeAlarm {
     description: Option<String>,
     actions: Vec<Token>,
     action_problems: Vec<String>,
+    action_topics: Vec<crate::sns::TopicRef>,
     ok_actions: bool,
     suppressor: Option<(Token, Duration, Duration)>,
 }
@@ -201,6 +202,7 @@ impl CompositeAlarm {
             description: None,
             actions: Vec::new(),
             action_problems: Vec::new(),
+            action_topics: Vec::new(),
             ok_actions: false,
             suppressor: None,
         }
@@ -219,6 +221,7 @@ impl CompositeAlarm {
     pub fn action(mut self, target: impl AlarmAction) -> Self {
         self.actions.push(target.action_arn());
         self.action_problems.extend(target.delivery_problem());
+        self.action_topics.extend(target.topic());
         self
     }
     /// Also notifies the actions when the alarm returns to OK.
@@ -237,6 +240,9 @@ impl CompositeAlarm {
     /// Adds the composite alarm to the stack.
     pub fn add_to(self, stack: &mut Stack) -> CompositeAlarmRef {
         let scope = stack.construct(&self.id);
+        for topic in &self.action_topics {
+            super::allow_alarms_to_publish(stack, *topic);
+        }
         for problem in &self.action_problems {
             let path = format!("{}/Resource", stack.path_of_node(scope).unwrap_or_default());
             stack.report(cfnkit_core::diag::Diagnostic::warning(path, problem.clone()).property("AlarmActions"));

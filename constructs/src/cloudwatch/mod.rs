@@ -37,6 +37,28 @@ pub trait AlarmAction {
     fn delivery_problem(&self) -> Option<String> {
         None
     }
+    /// The topic behind the action, whose policy must let CloudWatch publish.
+    fn topic(&self) -> Option<crate::sns::TopicRef> {
+        None
+    }
+}
+
+/// The topic-policy statement that lets this account's alarms publish to a
+/// topic (a topic policy replaces SNS's default one, which allowed them).
+pub(crate) fn allow_alarms_to_publish(stack: &mut Stack, topic: crate::sns::TopicRef) {
+    use crate::iam::{PolicyStatement, Principal};
+    let statement = PolicyStatement::allow()
+        .sid("AllowCloudWatchAlarmsToPublish")
+        .principal(Principal::service("cloudwatch.amazonaws.com"))
+        .actions(["sns:Publish"])
+        .resource(topic.arn())
+        .condition("StringEquals", "aws:SourceAccount", cfnkit_core::token::Pseudo::AccountId.expr())
+        .condition(
+            "ArnLike",
+            "aws:SourceArn",
+            cfnkit_core::fns::sub("arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*").expr(),
+        );
+    topic.add_to_resource_policy(stack, statement);
 }
 
 /// Any alarm a composite rule or a dashboard can name: a metric alarm
@@ -116,6 +138,7 @@ pub struct Alarm {
     missing: TreatMissingData,
     actions: Vec<Token>,
     action_problems: Vec<String>,
+    action_topics: Vec<crate::sns::TopicRef>,
     ok_actions: bool,
     name: Option<Value<String>>,
     description: Option<String>,
@@ -135,6 +158,7 @@ impl Alarm {
             missing: TreatMissingData::Missing,
             actions: Vec::new(),
             action_problems: Vec::new(),
+            action_topics: Vec::new(),
             ok_actions: false,
             name: None,
             description: None,
@@ -179,6 +203,7 @@ impl Alarm {
     pub fn action(mut self, target: impl AlarmAction) -> Self {
         self.actions.push(target.action_arn());
         self.action_problems.extend(target.delivery_problem());
+        self.action_topics.extend(target.topic());
         self
     }
     /// Also notifies the actions when the alarm returns to OK.
@@ -215,6 +240,9 @@ impl Alarm {
     /// Adds the alarm to the stack.
     pub fn add_to(self, stack: &mut Stack) -> AlarmRef {
         let scope = stack.construct(&self.id);
+        for topic in &self.action_topics {
+            allow_alarms_to_publish(stack, *topic);
+        }
         for problem in &self.action_problems {
             let path = format!("{}/Resource", stack.path_of_node(scope).unwrap_or_default());
             stack.report(cfnkit_core::diag::Diagnostic::warning(path, problem.clone()).property("AlarmActions"));

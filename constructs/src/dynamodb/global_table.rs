@@ -31,9 +31,9 @@ const TARGET_VALUE: &str = concat!(
 /// top-level `Tags`, so they are copied when the table is added: add stack
 /// tags before the table).
 ///
-/// The stack's own region is always the first replica: the region set with
-/// `Stack::region`, added if missing, or, for a stack without a region,
-/// `Ref AWS::Region` (then list only the *other* regions as replicas: a
+/// The stack's own region is always the first replica, written as
+/// `Ref AWS::Region` (no hard-coded region): the region set with
+/// `Stack::region` is added if missing; for a stack without a region, list only the *other* regions as replicas: a
 /// replica naming the deployment region twice fails to deploy, and
 /// synthesis warns). More than one replica needs the stream
 /// `NEW_AND_OLD_IMAGES`: synthesis reports an error without it.
@@ -198,7 +198,8 @@ impl GlobalTable {
         let mut out = Vec::new();
         if let Some(home) = stack.get_region().map(str::to_string) {
             let local = self.replicas.iter().find(|r| r.region == home).cloned();
-            out.push((Value::Lit(home.clone()), local.unwrap_or_else(|| Replica::new(&home))));
+            // The stack deploys in its own region: name it by `AWS::Region`, never by a literal.
+            out.push((Value::Expr(Pseudo::Region.expr().into_token()), local.unwrap_or_else(|| Replica::new(&home))));
             for r in self.replicas.iter().filter(|r| r.region != home) {
                 out.push((Value::Lit(r.region.clone()), r.clone()));
             }
@@ -450,7 +451,11 @@ impl GlobalTableRef {
     /// (plus the key actions they need under a customer managed key).
     pub fn grant(self, stack: &mut Stack, grantee: &impl Grantable, actions: &[TableAction]) {
         let key = self.key(stack);
-        grant_actions(stack, grantee, self.arn(), actions, key);
+        // A table of another stack cannot be inspected: assume it has indexes.
+        let has_indexes = stack
+            .get(self.handle)
+            .is_none_or(|t| t.global_secondary_indexes.is_some() || t.local_secondary_indexes.is_some());
+        grant_actions(stack, grantee, self.arn(), actions, key, has_indexes);
     }
     /// Lets `grantee` read items: `BatchGetItem`, `GetItem`, `Query`, `Scan`,
     /// `ConditionCheckItem` and `DescribeTable` on the table and its indexes.

@@ -306,6 +306,7 @@ fn grant_actions(
     table_arn: Expr<String>,
     actions: &[TableAction],
     key: Option<Token>,
+    has_indexes: bool,
 ) {
     if actions.is_empty() {
         let path = stack.path_of(grantee.grant_role().handle().id()).unwrap_or_default();
@@ -316,10 +317,11 @@ fn grant_actions(
         );
         return;
     }
-    let s = PolicyStatement::allow()
-        .actions(actions.iter().map(|a| a.name()))
-        .resource(table_arn.clone())
-        .resource(arn::child_of(table_arn, "/index/*"));
+    let mut s = PolicyStatement::allow().actions(actions.iter().map(|a| a.name())).resource(table_arn.clone());
+    // Only reads (Query, Scan...) reach an index, and only when there is one.
+    if has_indexes && actions.iter().any(|a| !a.is_write()) {
+        s = s.resource(arn::child_of(table_arn, "/index/*"));
+    }
     grant(stack, grantee, s);
     if let Some(k) = key {
         // The key policy delegates to IAM; the role needs the key actions too.

@@ -251,7 +251,11 @@ impl TableRef {
     /// (plus the key actions they need under a customer managed key).
     pub fn grant(self, stack: &mut Stack, grantee: &impl Grantable, actions: &[TableAction]) {
         let key = self.key(stack);
-        grant_actions(stack, grantee, self.arn(), actions, key);
+        // A table of another stack cannot be inspected: assume it has indexes.
+        let has_indexes = stack
+            .get(self.handle)
+            .is_none_or(|t| t.global_secondary_indexes.is_some() || t.local_secondary_indexes.is_some());
+        grant_actions(stack, grantee, self.arn(), actions, key, has_indexes);
     }
     /// Lets `grantee` read items: `BatchGetItem`, `GetItem`, `Query`, `Scan`,
     /// `ConditionCheckItem` and `DescribeTable` on the table and its indexes.

@@ -30,13 +30,14 @@ pub struct StreamSource {
     start: StartingPosition,
     batch_size: u32,
     retries: Option<u32>,
+    on_failure: Option<QueueRef>,
 }
 
 impl StreamSource {
     /// Reads `table`'s stream from the oldest record, 100 records a batch,
     /// reporting failed items individually.
     pub fn new(table: TableRef) -> Self {
-        StreamSource { table, start: StartingPosition::TrimHorizon, batch_size: 100, retries: None }
+        StreamSource { table, start: StartingPosition::TrimHorizon, batch_size: 100, retries: None, on_failure: None }
     }
     /// Sets the starting position.
     pub fn starting_at(mut self, p: StartingPosition) -> Self {
@@ -51,6 +52,13 @@ impl StreamSource {
     /// Bounds the retries of a failing batch (0 to 10,000).
     pub fn retry_attempts(mut self, n: u32) -> Self {
         self.retries = Some(n);
+        self
+    }
+    /// Sends the metadata of records that still fail after the retries to a
+    /// standard queue (instead of dropping them), and splits a failing batch
+    /// in two before retrying; the function's role gets `sqs:SendMessage` on it.
+    pub fn on_failure(mut self, queue: QueueRef) -> Self {
+        self.on_failure = Some(queue);
         self
     }
 }
@@ -193,6 +201,24 @@ pub(super) fn add_stream_source(stack: &mut Stack, t: &Target<'_>, s: &StreamSou
         .function_response_types(vec![Value::Lit("ReportBatchItemFailures".to_string())]);
     if let Some(r) = s.retries {
         m = m.maximum_retry_attempts(i64::from(r));
+    }
+    if let Some(q) = s.on_failure {
+        if q.is_fifo() {
+            stack.report(
+                Diagnostic::error(t.path, "a stream's on-failure destination must be a standard queue")
+                    .property("DestinationConfig.OnFailure")
+                    .allowed("a standard SQS queue"),
+            );
+        }
+        crate::iam::grant(
+            stack,
+            &t.function,
+            crate::iam::PolicyStatement::allow().actions(["sqs:SendMessage"]).resource(q.arn()),
+        );
+        m = m.bisect_batch_on_function_error(true).destination_config(
+            l1::EventSourceMappingDestinationConfig::new()
+                .on_failure(l1::EventSourceMappingOnFailure::new().destination(Value::from(q.arn()))),
+        );
     }
     stack.within(t.scope, |st| st.add(&format!("{table_name}EventSource"), m));
 }

@@ -131,6 +131,9 @@ impl AlarmAction for TopicRef {
     fn action_arn(&self) -> Token {
         self.arn().into()
     }
+    fn topic(&self) -> Option<TopicRef> {
+        Some(*self)
+    }
     fn delivery_problem(&self) -> Option<String> {
         (!self.has_customer_managed_key()).then(|| {
             "CloudWatch cannot publish to a topic encrypted with the AWS managed key alias/aws/sns: give the topic a \

@@ -112,14 +112,18 @@ impl App {
                         .allowed(format!("at most {} bytes", quotas::BODY_BYTES)),
                 );
             } else if json.len() > quotas::INLINE_BODY_BYTES {
-                ctx.diags.push(Diagnostic::warning(
-                    s.name.clone(),
-                    format!(
-                        "template is {} bytes, over the {} bytes CloudFormation accepts inline: deploy it through S3",
-                        json.len(),
-                        quotas::INLINE_BODY_BYTES
-                    ),
-                ));
+                // Deploy tools may send the template minified: only that size must fit inline.
+                let minified = serde_json::to_string(&template).map_or(json.len(), |m| m.len());
+                if minified > quotas::INLINE_BODY_BYTES {
+                    ctx.diags.push(Diagnostic::warning(
+                        s.name.clone(),
+                        format!(
+                            "template is {minified} bytes even minified, over the {} bytes CloudFormation accepts \
+                             inline: deploy it through S3",
+                            quotas::INLINE_BODY_BYTES
+                        ),
+                    ));
+                }
             }
             let dependencies = ctx.stack_deps[i].iter().map(|&d| self.stacks[d as usize].name.clone()).collect();
             stacks.push(SynthesizedStack {
