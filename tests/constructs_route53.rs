@@ -24,7 +24,8 @@ fn a_health_check_with_an_alarm_on_its_status_is_clean() {
         .regions([CheckerRegion::UsEast1, CheckerRegion::UsWest2, CheckerRegion::EuWest1])
         .search_string("healthy")
         .add_to(stack);
-    let ops = Topic::new("OpsTopic").name(sfx.name("ops-alerts")).add_to(stack);
+    let key = cfnkit_constructs::kms::Key::new("OpsKey").allow_alarm_notifications().add_to(stack);
+    let ops = Topic::new("OpsTopic").name(sfx.name("ops-alerts")).encryption(key).add_to(stack);
     Alarm::new("ApiUnhealthy", check.metric_status())
         .name(sfx.name("api-unhealthy"))
         .less_than(1.0)

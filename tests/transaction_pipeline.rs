@@ -22,8 +22,9 @@ const PURPOSE: &str = "secure-transaction-processing";
 
 /// The spec's stateful resources ("buckets, table, key, log groups, secret,
 /// trail"), by type.
-const STATEFUL_TYPES: [&str; 6] = [
+const STATEFUL_TYPES: [&str; 7] = [
     "AWS::S3::Bucket",
+    "AWS::SQS::Queue",
     "AWS::DynamoDB::Table",
     "AWS::KMS::Key",
     "AWS::Logs::LogGroup",
@@ -258,8 +259,10 @@ fn every_taggable_resource_carries_the_environment_and_purpose_tags() {
             "AWS::EC2::SubnetRouteTableAssociation",
             "AWS::IAM::Policy",
             "AWS::KMS::Alias",
+            "AWS::Lambda::EventInvokeConfig",
             "AWS::Lambda::Permission",
-            "AWS::S3::BucketPolicy"
+            "AWS::S3::BucketPolicy",
+            "AWS::SQS::QueuePolicy"
         ],
         "only types CloudFormation cannot tag go untagged"
     );
@@ -347,6 +350,12 @@ fn iam_policies_list_actions_one_by_one_and_use_star_only_for_lambda_network_int
                 }
                 assert_eq!(s["Resource"], "*", "{id}: a key policy names its key as *");
             }
+            // Queue policies: `sqs:*` only to deny (TLS only).
+            "AWS::SQS::QueuePolicy" => {
+                if acts.iter().any(|a| a.contains('*')) {
+                    assert_eq!(s["Effect"], "Deny", "{id}: {s}");
+                }
+            }
             // Bucket policies: `s3:*` only to deny.
             "AWS::S3::BucketPolicy" => {
                 if acts.iter().any(|a| a.contains('*')) {
@@ -426,6 +435,7 @@ fn stateful_resources_are_retained_and_everything_else_is_destroyable() {
             "DataKey",
             "LogsKey",
             "ProcessorConfig",
+            "ProcessorFailures",
             "TransactionBucket",
             "TransactionBucketAccessLogs",
             "TransactionProcessorLogGroup",
@@ -1072,19 +1082,21 @@ fn processor_role_grants_are_exactly_these_statements_scoped_to_the_key_table_se
                             "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
                             "Resource": get_att("TransactionProcessorLogGroup", "Arn")
                         },
-                        {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": data_key},
+                        // Every use of the data key, merged into one statement: environment
+                        // decryption, the failure queue, the table's writes and the bucket's reads.
+                        {
+                            "Effect": "Allow",
+                            "Action": [
+                                "kms:Decrypt", "kms:Encrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo",
+                                "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"
+                            ],
+                            "Resource": data_key
+                        },
+                        {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": get_att("ProcessorFailures", "Arn")},
                         {
                             "Effect": "Allow",
                             "Action": "dynamodb:PutItem",
                             "Resource": get_att("TransactionsTable", "Arn")
-                        },
-                        {
-                            "Effect": "Allow",
-                            "Action": [
-                                "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo",
-                                "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"
-                            ],
-                            "Resource": data_key
                         },
                         {
                             "Effect": "Allow",
@@ -1100,8 +1112,7 @@ fn processor_role_grants_are_exactly_these_statements_scoped_to_the_key_table_se
                             }}
                         },
                         {"Effect": "Allow", "Action": "s3:GetObject", "Resource": bucket_arn_by_name("/*")},
-                        {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucket_arn_by_name("")},
-                        {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:DescribeKey"], "Resource": data_key}
+                        {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucket_arn_by_name("")}
                     ])),
                 )]),
             ),

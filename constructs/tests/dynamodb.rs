@@ -111,12 +111,26 @@ fn table_reports_an_invalid_index_name_and_table_name_together() {
 fn table_grant_writes_exactly_the_given_actions_on_the_table_and_its_indexes() {
     let mut app = App::new();
     let stack = app.stack("s");
-    let t = Table::new("Orders", Key::string("id")).add_to(stack);
+    let t = Table::new("Orders", Key::string("id")).index(Gsi::new("by-status", Key::string("status"))).add_to(stack);
     let w = worker(stack);
     t.grant(stack, &w, &[TableAction::GetItem, TableAction::PutItem]);
     let s = &statements(&template(&app))[0];
     assert_eq!(s["Action"], json!(["dynamodb:GetItem", "dynamodb:PutItem"]));
     assert_eq!(s["Resource"], json!([{"Fn::GetAtt": ["Orders", "Arn"]}, {"Fn::Sub": "${Orders.Arn}/index/*"}]));
+}
+
+#[test]
+fn table_grant_names_no_index_arn_for_a_table_without_indexes_or_for_writes_only() {
+    let mut app = App::new();
+    let stack = app.stack("s");
+    let plain = Table::new("Plain", Key::string("id")).add_to(stack);
+    let indexed = Table::new("Indexed", Key::string("id")).index(Gsi::new("ix1", Key::string("a"))).add_to(stack);
+    let w = worker(stack);
+    plain.grant(stack, &w, &[TableAction::Query]);
+    indexed.grant(stack, &w, &[TableAction::PutItem]);
+    let all = statements(&template(&app));
+    assert_eq!(all[0]["Resource"], json!({"Fn::GetAtt": ["Plain", "Arn"]}));
+    assert_eq!(all[1]["Resource"], json!({"Fn::GetAtt": ["Indexed", "Arn"]}));
 }
 
 #[test]
@@ -160,7 +174,11 @@ fn global_table_puts_the_stack_region_first_among_its_replicas() {
     payments(&mut app);
     let p = &one_of(&template(&app), "AWS::DynamoDB::GlobalTable")["Properties"];
     let regions: Vec<&Value> = p["Replicas"].as_array().unwrap().iter().map(|r| &r["Region"]).collect();
-    assert_eq!(regions, [&json!("us-east-1"), &json!("us-east-2")]);
+    assert_eq!(
+        regions,
+        [&json!({"Ref": "AWS::Region"}), &json!("us-east-2")],
+        "the stack's own region is never a literal"
+    );
 }
 
 #[test]
@@ -173,7 +191,8 @@ fn global_table_moves_a_listed_stack_region_first() {
         .replica(Replica::new("us-east-1"))
         .add_to(stack);
     let p = &one_of(&template(&app), "AWS::DynamoDB::GlobalTable")["Properties"];
-    assert_eq!(p["Replicas"][0]["Region"], "us-east-1");
+    assert_eq!(p["Replicas"][0]["Region"], json!({"Ref": "AWS::Region"}));
+    assert_eq!(p["Replicas"][1]["Region"], "us-east-2");
     assert_eq!(p["Replicas"].as_array().unwrap().len(), 2);
 }
 

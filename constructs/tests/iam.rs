@@ -172,3 +172,34 @@ fn managed_policy_reports_a_document_over_the_iam_size_limit() {
     ManagedPolicy::new("Huge").statement(s).add_to(app.stack("s"));
     assert!(errors(&app).iter().any(|d| d.problem == "policy document too large"));
 }
+
+#[test]
+fn grants_on_the_same_resource_and_conditions_merge_into_one_statement() {
+    let mut app = App::new();
+    let stack = app.stack("s");
+    let role = worker(stack);
+    let on =
+        |actions: &[&str], resource: &str| PolicyStatement::allow().actions(actions.iter().copied()).resource(resource);
+    role.add_to_policy(stack, on(&["kms:Decrypt"], "arn:aws:kms:us-east-1:111122223333:key/k"));
+    role.add_to_policy(stack, on(&["kms:Encrypt", "kms:Decrypt"], "arn:aws:kms:us-east-1:111122223333:key/k"));
+    role.add_to_policy(stack, on(&["s3:GetObject"], "arn:aws:s3:::b/*"));
+    role.add_to_policy(
+        stack,
+        on(&["kms:Decrypt"], "arn:aws:kms:us-east-1:111122223333:key/k").condition(
+            "StringEquals",
+            "kms:ViaService",
+            "x",
+        ),
+    );
+    let t = template(&app);
+    let policy = t["Resources"].as_object().unwrap().values().find(|r| r["Type"] == "AWS::IAM::Policy").unwrap();
+    let statements = policy["Properties"]["PolicyDocument"]["Statement"].as_array().unwrap();
+    assert_eq!(statements.len(), 3, "{statements:?}");
+    assert_eq!(statements[0]["Action"], json!(["kms:Decrypt", "kms:Encrypt"]));
+    assert_eq!(statements[1]["Action"], "s3:GetObject");
+    assert_eq!(
+        statements[2]["Condition"],
+        json!({"StringEquals": {"kms:ViaService": "x"}}),
+        "conditions keep statements apart"
+    );
+}

@@ -30,6 +30,9 @@
 //!   policies (`DataKey`, `LogsKey`, the flow-log key) `"Resource": "*"` means
 //!   the key itself, and each key's first statement is AWS's default key
 //!   policy (the account root may `kms:*`), which delegates use to IAM.
+//! - S3 invokes the processor asynchronously: Lambda retries a failed event
+//!   twice, then sends it with its error to the `ProcessorFailures` queue
+//!   (encrypted with the data key, kept 14 days) instead of dropping it.
 //! - The trail logs S3 data events of the transaction bucket into its own
 //!   bucket, encrypted with the key.
 
@@ -37,10 +40,11 @@ use cfnkit_constructs::cloudtrail::{ReadWrite, Trail};
 use cfnkit_constructs::dynamodb::{Key, Table, TableAction, TableEncryption};
 use cfnkit_constructs::ec2::{GatewayService, InterfaceService, Peer, Port, SecurityGroup, Vpc};
 use cfnkit_constructs::kms::Key as KmsKey;
-use cfnkit_constructs::lambda::{Code, Function, Runtime, VpcPlacement};
+use cfnkit_constructs::lambda::{AsyncConfig, Code, Destination, Function, Runtime, VpcPlacement};
 use cfnkit_constructs::logs::Retention;
 use cfnkit_constructs::s3::{Bucket, NotificationEvent, NotificationFilter, Rule, StorageClass};
 use cfnkit_constructs::secretsmanager::{Password, Secret, SecretTemplate};
+use cfnkit_constructs::sqs::{Queue, QueueEncryption};
 use cfnkit_core::conventions::Conventions;
 use cfnkit_core::fns;
 use cfnkit_core::template::Parameter;
@@ -119,6 +123,13 @@ pub fn transaction_pipeline(app: &mut App) {
         .encryption(TableEncryption::CustomerManaged(key.arn().into()))
         .add_to(stack);
 
+    let failures = Queue::new("ProcessorFailures")
+        .name(sfx.name("transaction-processor-failures"))
+        .encryption(QueueEncryption::Kms(key.arn().into()))
+        .as_dead_letter_queue()
+        .retention(Duration::days(14))
+        .add_to(stack);
+
     let processor = Function::new("TransactionProcessor", Runtime::Python312, Code::inline(HANDLER_PY))
         .name(sfx.name("transaction-processor"))
         .description("Validates each uploaded transaction and records it")
@@ -129,10 +140,7 @@ pub fn transaction_pipeline(app: &mut App) {
         .log_retention(Retention::ThreeMonths)
         .vpc(VpcPlacement::new(vpc.private_subnet_ids(), [sg.id()]))
         .environment_encryption(key.arn())
-        .acknowledge(Ack::Checkov {
-            id: "CKV_AWS_116".into(),
-            reason: "invoked asynchronously by S3 only; S3 retries and the trail records every upload, so a failed object is reprocessed by uploading it again".into(),
-        })
+        .async_config(AsyncConfig::new().retry_attempts(2).on_failure(Destination::Queue(failures)))
         .acknowledge(Ack::Checkov {
             id: "CKV_AWS_115".into(),
             reason: "uploads are the only trigger; limiting concurrency would only delay transactions".into(),

@@ -89,13 +89,48 @@ impl RoleRef {
         if let Some(p) = stack.get_mut(policy) {
             if let Value::Lit(Token::Map(doc)) = &mut p.policy_document {
                 if let Some(Token::List(statements)) = doc.get_mut("Statement") {
-                    let t = statement.to_token();
-                    if !statements.contains(&t) {
-                        statements.push(t);
-                    }
+                    merge_statement(statements, statement.to_token());
                 }
             }
         }
+    }
+}
+
+/// Adds a statement to a list, merging its actions into an existing statement
+/// with the same effect, resources and conditions (one statement a scope, as
+/// a reviewer reads it), and skipping it when nothing is new.
+fn merge_statement(statements: &mut Vec<Token>, new: Token) {
+    let key = |t: &Token| -> Option<Vec<Option<Token>>> {
+        let m = t.as_map()?;
+        if m.contains_key("Principal") || m.contains_key("Sid") {
+            return None;
+        }
+        Some(["Effect", "Resource", "Condition"].iter().map(|k| m.get(*k).cloned()).collect())
+    };
+    let actions = |t: &Token| -> Vec<Token> {
+        match t.as_map().and_then(|m| m.get("Action")) {
+            Some(Token::List(l)) => l.clone(),
+            Some(a) => vec![a.clone()],
+            None => Vec::new(),
+        }
+    };
+    if let Some(k) = key(&new) {
+        if let Some(existing) = statements.iter_mut().find(|s| key(s).as_ref() == Some(&k)) {
+            let mut merged = actions(existing);
+            for a in actions(&new) {
+                if !merged.contains(&a) {
+                    merged.push(a);
+                }
+            }
+            if let Some(m) = existing.as_map_mut() {
+                let value = if merged.len() == 1 { merged.remove(0) } else { Token::List(merged) };
+                m.insert("Action".into(), value);
+            }
+            return;
+        }
+    }
+    if !statements.contains(&new) {
+        statements.push(new);
     }
 }
 

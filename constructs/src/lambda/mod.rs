@@ -287,9 +287,15 @@ impl Function {
         let mut f = l1::Function::new(code, Value::from(role.get_att("Arn")))
             .runtime(self.runtime.name().to_string())
             .handler(self.handler.clone())
-            .timeout(self.timeout.to_seconds() as i64)
-            .memory_size(self.memory.to_mebibytes() as i64)
             .logging_config(l1::LoggingConfig::default().log_group(Value::from(log_group.reference())));
+        // Out-of-range values were reported above; leaving them out keeps each
+        // problem reported once (the schema check would repeat it).
+        if (1..=900).contains(&self.timeout.to_seconds()) {
+            f = f.timeout(self.timeout.to_seconds() as i64);
+        }
+        if (128..=10_240).contains(&self.memory.to_mebibytes()) {
+            f = f.memory_size(self.memory.to_mebibytes() as i64);
+        }
         if !self.env.is_empty() {
             f = f.environment(
                 l1::Environment::default()
