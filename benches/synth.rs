@@ -1,4 +1,4 @@
-//! Criterion benchmark: building and synthesizing the reference stacks.
+//! Criterion benchmarks: building and synthesizing the reference stacks.
 
 use criterion::{criterion_main, Criterion};
 
@@ -12,8 +12,14 @@ fn order_monitoring(c: &mut Criterion) {
     });
 }
 
+fn all_reference_stacks(c: &mut Criterion) {
+    c.bench_function("synth all four reference stacks (build + synth)", |b| {
+        b.iter(|| std::hint::black_box(cfnkit::reference::app().synth().expect("valid")));
+    });
+}
+
 #[allow(missing_docs)] // criterion_group! expands to an undocumented function
 mod group {
-    criterion::criterion_group!(benches, super::order_monitoring);
+    criterion::criterion_group!(benches, super::order_monitoring, super::all_reference_stacks);
 }
 criterion_main!(group::benches);
