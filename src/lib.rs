@@ -14,3 +14,8 @@ pub mod prelude {
     pub use cfnkit_constructs::prelude::*;
     pub use cfnkit_core::prelude::*;
 }
+
+/// The README's example, compiled and run as a doc test.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -438,10 +438,12 @@ impl crate::token::Token {
     }
 }
 
-fn check_cycles(s: &Stack, ids: &[String], edges: &[IndexSet<u32>], diags: &mut Vec<Diagnostic>) {
+/// Every cycle of a directed graph (nodes `0..edges.len()`), each once,
+/// rotated to start at its smallest node.
+fn find_cycles(edges: &[IndexSet<u32>]) -> Vec<Vec<u32>> {
     // 0 = unvisited, 1 = on the stack, 2 = done.
     let mut state = vec![0u8; edges.len()];
-    let mut reported: IndexSet<Vec<u32>> = IndexSet::new();
+    let mut found: IndexSet<Vec<u32>> = IndexSet::new();
     for start in 0..edges.len() {
         if state[start] != 0 {
             continue;
@@ -463,17 +465,7 @@ fn check_cycles(s: &Stack, ids: &[String], edges: &[IndexSet<u32>], diags: &mut 
                         let mut cycle: Vec<u32> = stack[pos..].iter().map(|(n, _)| *n).collect();
                         let min = cycle.iter().enumerate().min_by_key(|(_, n)| **n).map_or(0, |(i, _)| i);
                         cycle.rotate_left(min);
-                        if reported.insert(cycle.clone()) {
-                            let mut names: Vec<&str> = cycle.iter().map(|&n| ids[n as usize].as_str()).collect();
-                            names.push(names[0]);
-                            let first = &s.resources[cycle[0] as usize];
-                            diags.push(
-                                Diagnostic::error(s.node_path(first.node), "dependency cycle")
-                                    .property("DependsOn")
-                                    .value(names.join(" -> "))
-                                    .allowed("an acyclic graph of references and DependsOn"),
-                            );
-                        }
+                        found.insert(cycle);
                     }
                     _ => {}
                 }
@@ -482,6 +474,26 @@ fn check_cycles(s: &Stack, ids: &[String], edges: &[IndexSet<u32>], diags: &mut 
                 stack.pop();
             }
         }
+    }
+    found.into_iter().collect()
+}
+
+/// `a -> b -> a` for a cycle, by name.
+fn render_cycle(cycle: &[u32], name: impl Fn(u32) -> String) -> String {
+    let mut names: Vec<String> = cycle.iter().map(|&n| name(n)).collect();
+    names.push(name(cycle[0]));
+    names.join(" -> ")
+}
+
+fn check_cycles(s: &Stack, ids: &[String], edges: &[IndexSet<u32>], diags: &mut Vec<Diagnostic>) {
+    for cycle in find_cycles(edges) {
+        let first = &s.resources[cycle[0] as usize];
+        diags.push(
+            Diagnostic::error(s.node_path(first.node), "dependency cycle")
+                .property("DependsOn")
+                .value(render_cycle(&cycle, |n| ids[n as usize].clone()))
+                .allowed("an acyclic graph of references and DependsOn"),
+        );
     }
 }
 
@@ -506,16 +518,13 @@ fn check_quotas(s: &Stack, template: &Json, diags: &mut Vec<Diagnostic>) {
 }
 
 fn check_stack_cycles(app: &App, deps: &[IndexSet<u32>], diags: &mut Vec<Diagnostic>) {
-    for (i, d) in deps.iter().enumerate() {
-        for &j in d {
-            if deps[j as usize].contains(&(i as u32)) && (i as u32) < j {
-                diags.push(
-                    Diagnostic::error(app.stacks[i].name.clone(), "stacks import from each other")
-                        .value(format!("{} <-> {}", app.stacks[i].name, app.stacks[j as usize].name))
-                        .allowed("references in one direction between two stacks"),
-                );
-            }
-        }
+    for cycle in find_cycles(deps) {
+        let first = &app.stacks[cycle[0] as usize].name;
+        diags.push(
+            Diagnostic::error(first.clone(), "stacks import from each other")
+                .value(render_cycle(&cycle, |n| app.stacks[n as usize].name.clone()))
+                .allowed("references in one direction between stacks (no cycle)"),
+        );
     }
 }
 

@@ -355,3 +355,15 @@ fn sub_splices_literal_strings_and_nested_subs() {
     assert_eq!(prop(&t, "Thing", "P"), json!({"Fn::Sub": "/aws/lambda/audit-${EnvironmentSuffix}/a${!b}"}));
     assert_eq!(prop(&t, "Thing", "A"), json!({"Fn::Sub": "alias/logs-${EnvironmentSuffix}"}));
 }
+
+#[test]
+fn a_cycle_through_three_stacks_is_an_error() {
+    let mut app = App::new();
+    let a = topic(app.stack("a"), "T");
+    let b = app.stack("b").add("T", CfnResource::new("AWS::Test::Thing").property("P", a.reference()));
+    let c = app.stack("c").add("T", CfnResource::new("AWS::Test::Thing").property("P", b.reference()));
+    app.get_stack_mut("a").unwrap().add("U", CfnResource::new("AWS::Test::Thing").property("P", c.reference()));
+    let errs = errors(&app);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(errs[0].contains("stacks import from each other (got a -> c -> b -> a)"), "{errs:?}");
+}
