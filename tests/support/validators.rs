@@ -8,6 +8,9 @@
 //! mod validators;
 //! ```
 //!
+//! (from a folder target such as `tests/payments_dr/main.rs`, the path is
+//! `"../support/validators.rs"`).
+//!
 //! Only `std` and `serde_json` are used.
 //!
 //! Tools are found through an environment variable first (`CFNKIT_CFN_LINT`,
