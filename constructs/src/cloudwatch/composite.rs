@@ -12,7 +12,7 @@ use cfnkit_core::units::Duration;
 use cfnkit_l1::cloudwatch as l1;
 
 use super::sub::SubText;
-use super::{AlarmAction, AlarmRef, AnyAlarm};
+use super::{Actions, AlarmAction, AlarmRef, AnyAlarm};
 
 /// The most alarms one rule may reference.
 pub const ALARMS_PER_RULE: usize = 100;
@@ -185,9 +185,7 @@ pub struct CompositeAlarm {
     rule: AlarmRule,
     name: Option<Value<String>>,
     description: Option<String>,
-    actions: Vec<Token>,
-    action_problems: Vec<String>,
-    action_topics: Vec<crate::sns::TopicRef>,
+    actions: Actions,
     ok_actions: bool,
     suppressor: Option<(Token, Duration, Duration)>,
 }
@@ -200,9 +198,7 @@ impl CompositeAlarm {
             rule,
             name: None,
             description: None,
-            actions: Vec::new(),
-            action_problems: Vec::new(),
-            action_topics: Vec::new(),
+            actions: Actions::default(),
             ok_actions: false,
             suppressor: None,
         }
@@ -219,9 +215,7 @@ impl CompositeAlarm {
     }
     /// Notifies `target` when the alarm fires (at most 5 actions).
     pub fn action(mut self, target: impl AlarmAction) -> Self {
-        self.actions.push(target.action_arn());
-        self.action_problems.extend(target.delivery_problem());
-        self.action_topics.extend(target.topic());
+        self.actions.push(&target);
         self
     }
     /// Also notifies the actions when the alarm returns to OK.
@@ -240,13 +234,7 @@ impl CompositeAlarm {
     /// Adds the composite alarm to the stack.
     pub fn add_to(self, stack: &mut Stack) -> CompositeAlarmRef {
         let scope = stack.construct(&self.id);
-        for topic in &self.action_topics {
-            super::allow_alarms_to_publish(stack, *topic);
-        }
-        for problem in &self.action_problems {
-            let path = format!("{}/Resource", stack.path_of_node(scope).unwrap_or_default());
-            stack.report(cfnkit_core::diag::Diagnostic::warning(path, problem.clone()).property("AlarmActions"));
-        }
+        self.actions.apply(stack, scope);
         let path = format!("{}/Resource", stack.path_of_node(scope).unwrap_or_default());
         let mut diags = Vec::new();
         let mut alarms = Vec::new();
@@ -259,11 +247,11 @@ impl CompositeAlarm {
                     .allowed(format!("at most {ALARMS_PER_RULE} alarms")),
             );
         }
-        if self.actions.len() > 5 {
+        if self.actions.arns.len() > 5 {
             diags.push(
                 Diagnostic::error(&path, "too many alarm actions")
                     .property("AlarmActions")
-                    .value(self.actions.len().to_string())
+                    .value(self.actions.arns.len().to_string())
                     .allowed("at most 5"),
             );
         }
@@ -280,8 +268,8 @@ impl CompositeAlarm {
             stack.report(d);
         }
         let mut a = l1::CompositeAlarm::new(self.rule.render());
-        if !self.actions.is_empty() {
-            let arns: Vec<Value<String>> = self.actions.iter().map(|t| Value::Expr(t.clone())).collect();
+        if !self.actions.arns.is_empty() {
+            let arns = self.actions.values();
             if self.ok_actions {
                 a = a.ok_actions(arns.clone());
             }

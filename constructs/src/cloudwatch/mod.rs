@@ -43,9 +43,45 @@ pub trait AlarmAction {
     }
 }
 
+/// The notification targets of an alarm (metric or composite): their ARNs,
+/// and what each target needs when the alarm is added.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Actions {
+    /// `AlarmActions` (and `OKActions` when asked).
+    pub(crate) arns: Vec<Token>,
+    problems: Vec<String>,
+    topics: Vec<crate::sns::TopicRef>,
+}
+
+impl Actions {
+    pub(crate) fn push(&mut self, target: &impl AlarmAction) {
+        self.arns.push(target.action_arn());
+        self.problems.extend(target.delivery_problem());
+        self.topics.extend(target.topic());
+    }
+
+    /// Lets CloudWatch publish to every topic target, and warns about
+    /// targets it cannot deliver to, on the alarm at `scope`.
+    pub(crate) fn apply(&self, stack: &mut Stack, scope: cfnkit_core::tree::NodeId) {
+        for topic in &self.topics {
+            allow_alarms_to_publish(stack, *topic);
+        }
+        let path = format!("{}/Resource", stack.path_of_node(scope).unwrap_or_default());
+        for problem in &self.problems {
+            stack
+                .report(cfnkit_core::diag::Diagnostic::warning(path.clone(), problem.clone()).property("AlarmActions"));
+        }
+    }
+
+    /// The ARNs as property values.
+    pub(crate) fn values(&self) -> Vec<Value<String>> {
+        self.arns.iter().map(|t| Value::Expr(t.clone())).collect()
+    }
+}
+
 /// The topic-policy statement that lets this account's alarms publish to a
 /// topic (a topic policy replaces SNS's default one, which allowed them).
-pub(crate) fn allow_alarms_to_publish(stack: &mut Stack, topic: crate::sns::TopicRef) {
+fn allow_alarms_to_publish(stack: &mut Stack, topic: crate::sns::TopicRef) {
     use crate::iam::{PolicyStatement, Principal};
     let statement = PolicyStatement::allow()
         .sid("AllowCloudWatchAlarmsToPublish")
@@ -136,9 +172,7 @@ pub struct Alarm {
     evaluation_periods: u32,
     datapoints: Option<u32>,
     missing: TreatMissingData,
-    actions: Vec<Token>,
-    action_problems: Vec<String>,
-    action_topics: Vec<crate::sns::TopicRef>,
+    actions: Actions,
     ok_actions: bool,
     name: Option<Value<String>>,
     description: Option<String>,
@@ -156,9 +190,7 @@ impl Alarm {
             evaluation_periods: 1,
             datapoints: None,
             missing: TreatMissingData::Missing,
-            actions: Vec::new(),
-            action_problems: Vec::new(),
-            action_topics: Vec::new(),
+            actions: Actions::default(),
             ok_actions: false,
             name: None,
             description: None,
@@ -201,9 +233,7 @@ impl Alarm {
     }
     /// Notifies `target` when the alarm fires.
     pub fn action(mut self, target: impl AlarmAction) -> Self {
-        self.actions.push(target.action_arn());
-        self.action_problems.extend(target.delivery_problem());
-        self.action_topics.extend(target.topic());
+        self.actions.push(&target);
         self
     }
     /// Also notifies the actions when the alarm returns to OK.
@@ -240,13 +270,7 @@ impl Alarm {
     /// Adds the alarm to the stack.
     pub fn add_to(self, stack: &mut Stack) -> AlarmRef {
         let scope = stack.construct(&self.id);
-        for topic in &self.action_topics {
-            allow_alarms_to_publish(stack, *topic);
-        }
-        for problem in &self.action_problems {
-            let path = format!("{}/Resource", stack.path_of_node(scope).unwrap_or_default());
-            stack.report(cfnkit_core::diag::Diagnostic::warning(path, problem.clone()).property("AlarmActions"));
-        }
+        self.actions.apply(stack, scope);
         let path = stack.path_of_node(scope).unwrap_or_default();
         let mut a = l1::Alarm::default()
             .comparison_operator(self.comparison.name().to_string())
@@ -313,8 +337,8 @@ impl Alarm {
                 a = a.metrics(queries);
             }
         }
-        if !self.actions.is_empty() {
-            let arns: Vec<Value<String>> = self.actions.iter().map(|t| Value::Expr(t.clone())).collect();
+        if !self.actions.arns.is_empty() {
+            let arns = self.actions.values();
             if self.ok_actions {
                 a = a.ok_actions(arns.clone());
             }

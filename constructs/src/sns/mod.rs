@@ -182,23 +182,7 @@ impl Topic {
                     .allowed("1 to 256 characters, .fifo included"),
             );
         }
-        #[allow(clippy::case_sensitive_file_extension_comparisons, reason = "SNS requires the lowercase suffix")]
-        let ends_fifo = known.end().ends_with(".fifo");
-        if self.fifo && !ends_fifo {
-            out.push(
-                Diagnostic::error(path, "a FIFO topic's name must end in .fifo")
-                    .property("TopicName")
-                    .value(format!("{text:?}"))
-                    .allowed("a name ending in .fifo (sfx.format(\"orders-{}.fifo\"))"),
-            );
-        } else if !self.fifo && ends_fifo {
-            out.push(
-                Diagnostic::error(path, "only a FIFO topic's name may end in .fifo")
-                    .property("TopicName")
-                    .value(format!("{text:?}"))
-                    .allowed("call .fifo() on the topic, or drop the .fifo suffix"),
-            );
-        }
+        crate::name::check_fifo_suffix(path, "TopicName", "topic", self.fifo, &known, out);
     }
 
     /// Adds the topic and its TLS-only policy to the stack.

@@ -354,23 +354,7 @@ impl Queue {
                     .allowed("1 to 80 characters, .fifo included"),
             );
         }
-        #[allow(clippy::case_sensitive_file_extension_comparisons, reason = "SQS requires the lowercase suffix")]
-        let ends_fifo = known.end().ends_with(".fifo");
-        if self.fifo && !ends_fifo {
-            out.push(
-                Diagnostic::error(path, "a FIFO queue's name must end in .fifo")
-                    .property("QueueName")
-                    .value(format!("{text:?}"))
-                    .allowed("a name ending in .fifo (sfx.format(\"orders-{}.fifo\"))"),
-            );
-        } else if !self.fifo && ends_fifo {
-            out.push(
-                Diagnostic::error(path, "only a FIFO queue's name may end in .fifo")
-                    .property("QueueName")
-                    .value(format!("{text:?}"))
-                    .allowed("call .fifo() on the queue, or drop the .fifo suffix"),
-            );
-        }
+        crate::name::check_fifo_suffix(path, "QueueName", "queue", self.fifo, &known, out);
     }
 
     fn check_redrive(&self, path: &str, dlq: DeadLetterQueue, stack: &Stack, out: &mut Vec<Diagnostic>) {
