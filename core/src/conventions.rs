@@ -92,9 +92,15 @@ impl Suffix {
     }
 
     /// `Fn::Sub` of a template where `{}` stands for the suffix
-    /// (`/aws/apigateway/payment-api-{}`).
+    /// (`/aws/apigateway/payment-api-{}`). Pseudo parameters
+    /// (`${AWS::Region}`, `${AWS::AccountId}`...) are substituted; any other
+    /// `${` is written literally. A template without exactly one `{}` is
+    /// reported at synthesis.
     pub fn format(self, template: &str) -> Expr<String> {
-        let escaped = template.replace("${", "${!");
+        let mut escaped = template.replace("${", "${!");
+        for p in crate::token::Pseudo::ALL {
+            escaped = escaped.replace(&format!("${{!{}}}", p.name()), &format!("${{{}}}", p.name()));
+        }
         let t = escaped.replacen("{}", "${Suffix}", 1);
         Expr::from_intrinsic(Intrinsic::Sub(t, [("Suffix".to_string(), self.value().into())].into_iter().collect()))
     }

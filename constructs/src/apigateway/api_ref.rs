@@ -217,6 +217,17 @@ impl RestApiRef {
         let resource = self.resource(stack, &method.path);
         let verb = method.verb.name();
         let at = format!("{}/{verb}", stack.path_of_node(resource.node).unwrap_or_default());
+        if let Some(existing) = stack.child(resource.node, verb) {
+            stack.report(
+                Diagnostic::error(at.clone(), format!("method {verb} {} added twice", method.path))
+                    .allowed("one add_method per verb and path: keep the MethodRef the first call returned"),
+            );
+            let first = stack.child(existing, "Resource").and_then(|n| stack.handle_at::<l1::Method>(n));
+            if let Some(method) = first {
+                let permission = stack.child(existing, "Permission").and_then(|n| stack.handle_at(n));
+                return MethodRef { method, permission };
+            }
+        }
         let mut diags = Vec::new();
         method.check(&at, &mut diags);
         for d in diags {

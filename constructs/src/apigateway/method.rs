@@ -202,6 +202,13 @@ impl Method {
                                 .value(t.to_string())
                                 .allowed("1 to 29 seconds (more only with a raised quota, regional and private APIs)"),
                         );
+                    } else if t.to_millis() > i32::MAX as u64 {
+                        out.push(
+                            Diagnostic::error(path, "integration timeout out of range")
+                                .property("Integration.TimeoutInMillis")
+                                .value(t.to_string())
+                                .allowed("1 to 29 seconds (more only with a raised quota, regional and private APIs)"),
+                        );
                     } else if s > 29 {
                         out.push(
                             Diagnostic::warning(
@@ -268,7 +275,7 @@ impl Method {
                 let mut i =
                     l1::Integration::new("AWS_PROXY").integration_http_method("POST").uri(Value::from(uri.expr()));
                 if let Some(t) = l.timeout {
-                    i = i.timeout_in_millis((t.to_seconds() * 1000) as i64);
+                    i = i.timeout_in_millis(t.to_millis() as i64);
                 }
                 m = m.integration(i);
                 let source = fns::sub(format!(

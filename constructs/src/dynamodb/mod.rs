@@ -451,16 +451,18 @@ fn attribute_definitions(
 
 /// Checks a literal table name: 3 to 255 letters, digits, `_`, `-` and `.`.
 fn check_table_name(stack: &mut Stack, path: &str, name: Option<&Value<String>>) {
-    if let Some(Value::Lit(n)) = name {
-        let ok = (3..=255).contains(&n.len())
-            && n.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
-        if !ok {
-            stack.report(
-                Diagnostic::error(path, "invalid table name")
-                    .property("TableName")
-                    .value(format!("{n:?}"))
-                    .allowed("3 to 255 letters, digits, '_', '-' and '.'"),
-            );
-        }
+    // A literal is known whole; an Fn::Sub or Fn::Join in its literal parts
+    // (the suffix parameter's own pattern keeps the rest to letters, digits and '-').
+    let Some(known) = name.and_then(crate::name::KnownName::of) else { return };
+    let text = known.text();
+    let chars_ok = text.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    let len_ok = text.len() <= 255 && (!known.fully_known() || text.len() >= 3);
+    if !(chars_ok && len_ok) {
+        stack.report(
+            Diagnostic::error(path, "invalid table name")
+                .property("TableName")
+                .value(format!("{text:?}"))
+                .allowed("3 to 255 letters, digits, '_', '-' and '.'"),
+        );
     }
 }

@@ -163,7 +163,11 @@ impl Vpc {
             out.push(
                 Diagnostic::error(path, "VPC too small for its subnets")
                     .property("CidrBlock")
-                    .value(format!("{} split into {} subnets of /{subnet_prefix}", self.cidr, 2 * self.max_azs))
+                    .value(format!(
+                        "{} split into {} subnets of /{subnet_prefix}",
+                        self.cidr,
+                        self.max_azs.saturating_mul(2)
+                    ))
                     .allowed("subnets of /28 or larger: a larger VPC or fewer availability zones"),
             );
         }

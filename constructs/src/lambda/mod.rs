@@ -302,7 +302,12 @@ impl Function {
                     .variables(self.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<IndexMap<_, _>>()),
             );
         }
-        if let Some(n) = &self.name {
+        // A literal name too long was reported above (as a length, not as the schema's pattern).
+        if let Some(n) = self
+            .name
+            .as_ref()
+            .filter(|_| self.literal_name().is_none_or(|n| n.chars().count() <= check::MAX_NAME_CHARS))
+        {
             f = f.function_name(n.clone());
         }
         if let Some(d) = &self.description {

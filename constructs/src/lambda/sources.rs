@@ -292,7 +292,7 @@ pub(super) fn add_queue_source(stack: &mut Stack, t: &Target<'_>, s: &QueueSourc
     });
     if let Some(v) = visibility {
         let timeout = t.timeout.to_seconds();
-        let recommended = 6 * timeout + window.unwrap_or(0);
+        let recommended = timeout.saturating_mul(6).saturating_add(window.unwrap_or(0));
         if v < timeout {
             problems.push(
                 Diagnostic::error(

@@ -9,6 +9,7 @@
 //! Output is deterministic: the same app always gives the same bytes.
 
 pub mod assembly;
+mod cycles;
 pub mod logical_id;
 mod props;
 mod resolve;
@@ -19,6 +20,7 @@ use indexmap::{IndexMap, IndexSet};
 use serde_json::{json, Map, Value as Json};
 
 use crate::diag::{Diagnostic, Severity, SynthError, Validator};
+use crate::token::Token;
 use crate::tree::{App, Stack};
 use resolve::{Ctx, Resolver};
 
@@ -81,8 +83,10 @@ impl App {
             stack_deps: vec![IndexSet::new(); self.stacks.len()],
             diags: Vec::new(),
         };
+        let mut shallow_trees = Vec::with_capacity(self.stacks.len());
         for s in &self.stacks {
             ctx.diags.extend(s.diagnostics.iter().cloned());
+            shallow_trees.push(check_scope_depth(s, &mut ctx.diags));
             let ids = assign_ids(s, &mut ctx.diags);
             ctx.ids.push(ids);
         }
@@ -102,8 +106,9 @@ impl App {
                     }),
                 );
             }
-            let template = parts.into_template(s);
+            let (template, infos) = parts.into_template(s);
             check_quotas(s, &template, &mut ctx.diags);
+            crate::limits::check_stack(s, &template, &infos, &mut ctx.diags);
             let json = format!("{}\n", serde_json::to_string_pretty(&template).unwrap_or_default());
             if json.len() > quotas::BODY_BYTES {
                 ctx.diags.push(
@@ -132,10 +137,11 @@ impl App {
                 template,
                 json,
                 dependencies,
-                tree: assembly::tree_of(s, &ctx.ids[i]),
+                // tree.json is built recursively: not for a tree too deep (synthesis fails anyway).
+                tree: if shallow_trees[i] { assembly::tree_of(s, &ctx.ids[i]) } else { Json::Null },
             });
         }
-        check_stack_cycles(self, &ctx.stack_deps, &mut ctx.diags);
+        cycles::check_stack_cycles(self, &ctx.stack_deps, &mut ctx.diags);
         let (errors, warnings): (Vec<_>, Vec<_>) = ctx.diags.into_iter().partition(|d| d.severity == Severity::Error);
         if errors.is_empty() {
             Ok(Synthesized { stacks, warnings })
@@ -143,6 +149,29 @@ impl App {
             Err(SynthError { diagnostics: errors })
         }
     }
+}
+
+/// The deepest nesting of construct scopes in a stack.
+pub const MAX_SCOPE_DEPTH: usize = 100;
+
+/// Reports constructs nested deeper than [`MAX_SCOPE_DEPTH`]; false when some are.
+fn check_scope_depth(s: &Stack, diags: &mut Vec<Diagnostic>) -> bool {
+    // A node's parent is always added before it: one pass computes every depth.
+    let mut depth = vec![0usize; s.nodes.len()];
+    for (i, n) in s.nodes.iter().enumerate() {
+        if let Some(p) = n.parent {
+            depth[i] = depth.get(p as usize).map_or(0, |d| d + 1);
+            if depth[i] > MAX_SCOPE_DEPTH {
+                diags.push(
+                    Diagnostic::error(format!("{}/.../{}", s.name, n.id), "constructs nested too deep")
+                        .value(format!("more than {MAX_SCOPE_DEPTH} levels of scopes"))
+                        .allowed(format!("at most {MAX_SCOPE_DEPTH} levels below the stack")),
+                );
+                return false;
+            }
+        }
+    }
+    true
 }
 
 fn assign_ids(s: &Stack, diags: &mut Vec<Diagnostic>) -> Vec<String> {
@@ -171,7 +200,16 @@ fn assign_ids(s: &Stack, diags: &mut Vec<Diagnostic>) -> Vec<String> {
             let comps: Vec<&str> = path.split('/').skip(1).collect();
             logical_id::from_path(comps)
         });
-        if let Err(allowed) = logical_id::check(&id) {
+        if id.is_empty() && e.logical_id.is_none() {
+            diags.push(
+                Diagnostic::error(path.clone(), "no logical id can be derived from the construct path")
+                    .value(format!("{path:?}"))
+                    .allowed(
+                        "Resource and Default name a construct's primary resource and are dropped from logical ids: \
+                         give a top-level construct another id, or pin a logical id",
+                    ),
+            );
+        } else if let Err(allowed) = logical_id::check(&id) {
             diags.push(
                 Diagnostic::error(path.clone(), "invalid logical id")
                     .value(format!("{id:?}"))
@@ -197,10 +235,12 @@ struct Parts {
     conditions: Map<String, Json>,
     resources: Map<String, Json>,
     outputs: Map<String, Json>,
+    /// What the limit checks need about each resource.
+    infos: Vec<crate::limits::ResourceInfo>,
 }
 
 impl Parts {
-    fn into_template(self, s: &Stack) -> Json {
+    fn into_template(self, s: &Stack) -> (Json, Vec<crate::limits::ResourceInfo>) {
         let mut t = Map::new();
         t.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));
         if let Some(d) = &s.description {
@@ -217,7 +257,7 @@ impl Parts {
                 t.insert(k.into(), Json::Object(v));
             }
         }
-        Json::Object(t)
+        (Json::Object(t), self.infos)
     }
 }
 
@@ -239,7 +279,8 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         for (k, inner) in map {
             let mut im = Map::new();
             for (k2, v) in inner {
-                im.insert(k2.clone(), r.resolve(v));
+                let ok = shallow(v, &s.name, &format!("Mappings.{name}.{k}.{k2}"), &mut r.ctx.diags);
+                im.insert(k2.clone(), if ok { r.resolve(v) } else { Json::Null });
             }
             m.insert(k.clone(), Json::Object(im));
         }
@@ -253,28 +294,86 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
             property: format!("Conditions.{name}"),
             refs: IndexSet::new(),
         };
-        let v = r.resolve(cond.token());
+        let ok = shallow(cond.token(), &s.name, &format!("Conditions.{name}"), &mut r.ctx.diags);
+        let v = if ok { r.resolve(cond.token()) } else { Json::Null };
         parts.conditions.insert(name.clone(), v);
     }
     let mut edges: Vec<IndexSet<u32>> = Vec::with_capacity(s.resources.len());
+    let mut explicit: Vec<IndexSet<u32>> = Vec::with_capacity(s.resources.len());
     for (i, e) in s.resources.iter().enumerate() {
         let path = s.node_path(e.node);
-        e.resource.validate(&mut Validator::new(&mut ctx.diags, path.clone()));
-        let mut props = e.resource.properties();
+        // Deep or non-finite values of a generic resource are found before
+        // they are cloned (cloning recurses).
+        let generic = e.resource.as_any().downcast_ref::<crate::resource::CfnResource>();
+        let mut too_deep: IndexSet<String> = IndexSet::new();
+        if let Some(g) = generic {
+            for (k, v) in &g.properties {
+                if crate::limits::tokens::check(v, &path, k, s.suffix.map(|x| x.parameter()), &mut ctx.diags).too_deep {
+                    too_deep.insert(k.clone());
+                }
+            }
+        }
+        let mut props = if too_deep.is_empty() {
+            e.resource.properties()
+        } else {
+            generic
+                .map(|g| {
+                    g.properties
+                        .iter()
+                        .filter(|(k, _)| !too_deep.contains(*k))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        // The template as it will be written: tags merged, overrides applied.
         props::merge_tags(
             &mut props,
             e.resource.tag_format(),
             &s.inherited_tags(crate::tree::ResourceId { stack: sid, index: i as u32 }),
         );
+        let mut applied: Vec<(String, bool)> = Vec::new();
         for (p, v) in &e.overrides {
-            if let Err(msg) = props::apply_override(&mut props, p, v.as_ref()) {
+            let deep =
+                v.as_ref().is_some_and(|v| crate::limits::tokens::check(v, &path, p, None, &mut Vec::new()).too_deep);
+            if deep {
                 ctx.diags.push(
+                    Diagnostic::error(path.clone(), format!("override_property({p:?}) value nested too deep"))
+                        .property(p.clone())
+                        .allowed(format!("at most {} levels", crate::limits::tokens::MAX_DEPTH)),
+                );
+                continue;
+            }
+            match props::apply_override(&mut props, p, v.as_ref()) {
+                Ok(()) => applied.push((p.clone(), v.is_none())),
+                Err(msg) => ctx.diags.push(
                     Diagnostic::error(path.clone(), format!("property override cannot be applied: {msg}"))
                         .property(p.clone())
                         .allowed("a dotted path through objects and existing list items"),
-                );
+                ),
             }
         }
+        // Typed checks see the values as the construct built them; those an
+        // override replaced are checked as written, by the limits module.
+        let mut typed = Vec::new();
+        e.resource.validate(&mut Validator::new(&mut typed, path.clone()));
+        ctx.diags.extend(typed.into_iter().filter(|d| {
+            let prop = d.property.as_deref().unwrap_or_default();
+            !applied.iter().any(|(o, _)| prop == o || prop.starts_with(&format!("{o}.")))
+        }));
+        for (k, v) in &mut props {
+            if generic.is_none()
+                && crate::limits::tokens::check(v, &path, k, s.suffix.map(|x| x.parameter()), &mut ctx.diags).too_deep
+            {
+                crate::limits::tokens::dispose(std::mem::replace(v, Token::Null));
+            }
+        }
+        parts.infos.push(crate::limits::ResourceInfo {
+            logical_id: ctx.ids[sid as usize][i].clone(),
+            path: path.clone(),
+            overrides: applied,
+            generic: generic.is_some(),
+        });
         let mut r = Resolver { ctx, stack: sid, path: path.clone(), property: String::new(), refs: IndexSet::new() };
         let mut resolved = Map::new();
         for (k, v) in &props {
@@ -292,12 +391,14 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         if !resolved.is_empty() {
             res.insert("Properties".into(), Json::Object(resolved));
         }
+        let mut deps = IndexSet::new();
         if !e.depends_on.is_empty() {
             let ids: Vec<Json> = e
                 .depends_on
                 .iter()
                 .map(|d| {
                     refs.insert(d.index);
+                    deps.insert(d.index);
                     json!(ctx.ids[sid as usize][d.index as usize])
                 })
                 .collect();
@@ -311,9 +412,10 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
             res.insert("Metadata".into(), Json::Object(e.metadata.clone().into_iter().collect()));
         }
         edges.push(refs);
+        explicit.push(deps);
         parts.resources.insert(ctx.ids[sid as usize][i].clone(), Json::Object(res));
     }
-    check_cycles(s, &ctx.ids[sid as usize], &edges, &mut ctx.diags);
+    cycles::check_cycles(s, &ctx.ids[sid as usize], &edges, &explicit, &mut ctx.diags);
     for o in &s.outputs {
         if logical_id::check(&o.id).is_err() {
             ctx.diags.push(
@@ -341,9 +443,11 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         if let Some(d) = &o.description {
             m.insert("Description".into(), json!(d));
         }
-        m.insert("Value".into(), r.resolve(&o.value));
+        let ok = shallow(&o.value, &s.name, &format!("Outputs.{}.Value", o.id), &mut r.ctx.diags);
+        m.insert("Value".into(), if ok { r.resolve(&o.value) } else { Json::Null });
         if let Some(e) = &o.export_name {
-            m.insert("Export".into(), json!({"Name": r.resolve(e)}));
+            let ok = shallow(e, &s.name, &format!("Outputs.{}.Export.Name", o.id), &mut r.ctx.diags);
+            m.insert("Export".into(), json!({"Name": if ok { r.resolve(e) } else { Json::Null }}));
         }
         if let Some(c) = o.condition {
             m.insert("Condition".into(), json!(r.condition_name(c)));
@@ -351,6 +455,11 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         parts.outputs.insert(o.id.clone(), Json::Object(m));
     }
     parts
+}
+
+/// Reports deep and non-finite values of `t`; false when it is too deep to resolve.
+fn shallow(t: &Token, path: &str, property: &str, diags: &mut Vec<Diagnostic>) -> bool {
+    !crate::limits::tokens::check(t, path, property, None, diags).too_deep
 }
 
 fn parameter_json(s: &Stack, p: &crate::template::Parameter, diags: &mut Vec<Diagnostic>) -> Json {
@@ -438,65 +547,6 @@ impl crate::token::Token {
     }
 }
 
-/// Every cycle of a directed graph (nodes `0..edges.len()`), each once,
-/// rotated to start at its smallest node.
-fn find_cycles(edges: &[IndexSet<u32>]) -> Vec<Vec<u32>> {
-    // 0 = unvisited, 1 = on the stack, 2 = done.
-    let mut state = vec![0u8; edges.len()];
-    let mut found: IndexSet<Vec<u32>> = IndexSet::new();
-    for start in 0..edges.len() {
-        if state[start] != 0 {
-            continue;
-        }
-        let mut stack: Vec<(u32, usize)> = vec![(start as u32, 0)];
-        state[start] = 1;
-        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-            let targets = &edges[node as usize];
-            if *next < targets.len() {
-                let t = targets[*next];
-                *next += 1;
-                match state.get(t as usize) {
-                    Some(0) => {
-                        state[t as usize] = 1;
-                        stack.push((t, 0));
-                    }
-                    Some(1) => {
-                        let pos = stack.iter().position(|(n, _)| *n == t).unwrap_or(0);
-                        let mut cycle: Vec<u32> = stack[pos..].iter().map(|(n, _)| *n).collect();
-                        let min = cycle.iter().enumerate().min_by_key(|(_, n)| **n).map_or(0, |(i, _)| i);
-                        cycle.rotate_left(min);
-                        found.insert(cycle);
-                    }
-                    _ => {}
-                }
-            } else {
-                state[node as usize] = 2;
-                stack.pop();
-            }
-        }
-    }
-    found.into_iter().collect()
-}
-
-/// `a -> b -> a` for a cycle, by name.
-fn render_cycle(cycle: &[u32], name: impl Fn(u32) -> String) -> String {
-    let mut names: Vec<String> = cycle.iter().map(|&n| name(n)).collect();
-    names.push(name(cycle[0]));
-    names.join(" -> ")
-}
-
-fn check_cycles(s: &Stack, ids: &[String], edges: &[IndexSet<u32>], diags: &mut Vec<Diagnostic>) {
-    for cycle in find_cycles(edges) {
-        let first = &s.resources[cycle[0] as usize];
-        diags.push(
-            Diagnostic::error(s.node_path(first.node), "dependency cycle")
-                .property("DependsOn")
-                .value(render_cycle(&cycle, |n| ids[n as usize].clone()))
-                .allowed("an acyclic graph of references and DependsOn"),
-        );
-    }
-}
-
 fn check_quotas(s: &Stack, template: &Json, diags: &mut Vec<Diagnostic>) {
     let count = |k: &str| template.get(k).and_then(Json::as_object).map_or(0, Map::len);
     for (section, limit) in [
@@ -514,17 +564,6 @@ fn check_quotas(s: &Stack, template: &Json, diags: &mut Vec<Diagnostic>) {
                     .allowed(format!("at most {limit} per template; split the stack")),
             );
         }
-    }
-}
-
-fn check_stack_cycles(app: &App, deps: &[IndexSet<u32>], diags: &mut Vec<Diagnostic>) {
-    for cycle in find_cycles(deps) {
-        let first = &app.stacks[cycle[0] as usize].name;
-        diags.push(
-            Diagnostic::error(first.clone(), "stacks import from each other")
-                .value(render_cycle(&cycle, |n| app.stacks[n as usize].name.clone()))
-                .allowed("references in one direction between stacks (no cycle)"),
-        );
     }
 }
 

@@ -176,7 +176,30 @@ fn depends_on_cycles_are_reported_with_their_path() {
     s.add_dependency(a.id(), b.id());
     let errs = errors(&app);
     assert_eq!(errs.len(), 1, "{errs:?}");
-    assert!(errs[0].contains("dependency cycle (got A -> B -> A)"), "{errs:?}");
+    assert!(
+        errs[0].contains(
+            "DependsOn: dependency cycle through references and DependsOn (got A -(DependsOn)-> B -(references)-> A)"
+        ),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn reference_cycles_are_not_called_depends_on_cycles() {
+    let mut app = App::new();
+    let s = app.stack("s");
+    let a = s.add("A", CfnResource::new("AWS::Test::Thing"));
+    let b = s.add("B", CfnResource::new("AWS::Test::Thing").property("P", a.reference()));
+    s.override_property(a.id(), "P", b.reference());
+    let errs = errors(&app);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].contains(
+            "reference cycle: the resources reference each other (got A -(references)-> B -(references)-> A)"
+        ),
+        "{errs:?}"
+    );
+    assert!(!errs[0].contains("DependsOn"), "{errs:?}");
 }
 
 #[test]
