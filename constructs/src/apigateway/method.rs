@@ -195,14 +195,8 @@ impl Method {
             Integration::Lambda(l) => {
                 if let Some(t) = l.timeout {
                     let s = t.to_seconds();
-                    if s == 0 {
-                        out.push(
-                            Diagnostic::error(path, "integration timeout out of range")
-                                .property("Integration.TimeoutInMillis")
-                                .value(t.to_string())
-                                .allowed("1 to 29 seconds (more only with a raised quota, regional and private APIs)"),
-                        );
-                    } else if t.to_millis() > i32::MAX as u64 {
+                    // TimeoutInMillis is a 32-bit integer in the API.
+                    if s == 0 || t.to_millis() > i32::MAX as u64 {
                         out.push(
                             Diagnostic::error(path, "integration timeout out of range")
                                 .property("Integration.TimeoutInMillis")

@@ -70,8 +70,8 @@ pub(crate) fn evaluate(v: &Json, env: &Env) -> Option<Evaluated> {
     let mut e = Evaluated { min_len: 0, max_len: Some(0), sample: Some(String::new()), params: Vec::new() };
     let add_text = |e: &mut Evaluated, s: &str| {
         let n = s.chars().count();
-        e.min_len += n;
-        e.max_len = e.max_len.map(|m| m + n);
+        e.min_len = e.min_len.saturating_add(n);
+        e.max_len = e.max_len.map(|m| m.saturating_add(n));
         if let Some(x) = e.sample.as_mut() {
             x.push_str(s);
         }
@@ -102,20 +102,17 @@ pub(crate) fn evaluate(v: &Json, env: &Env) -> Option<Evaluated> {
                 }),
             },
         );
-        match bound {
-            Some(b) => {
-                e.params.push(name.to_string());
-                e.min_len += b.min;
-                e.max_len = e.max_len.zip(b.max).map(|(a, b)| a + b);
-                match (&mut e.sample, b.sample) {
-                    (Some(x), Some(s)) => x.push_str(&s),
-                    _ => e.sample = None,
-                }
+        if let Some(b) = bound {
+            e.params.push(name.to_string());
+            e.min_len = e.min_len.saturating_add(b.min);
+            e.max_len = e.max_len.zip(b.max).map(|(a, b)| a.saturating_add(b));
+            match (&mut e.sample, b.sample) {
+                (Some(x), Some(s)) => x.push_str(&s),
+                _ => e.sample = None,
             }
-            None => {
-                e.max_len = None;
-                e.sample = None;
-            }
+        } else {
+            e.max_len = None;
+            e.sample = None;
         }
     }
     add_text(&mut e, rest);

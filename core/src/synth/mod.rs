@@ -300,6 +300,7 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
     }
     let mut edges: Vec<IndexSet<u32>> = Vec::with_capacity(s.resources.len());
     let mut explicit: Vec<IndexSet<u32>> = Vec::with_capacity(s.resources.len());
+    let sfx = s.suffix.map(crate::conventions::Suffix::parameter);
     for (i, e) in s.resources.iter().enumerate() {
         let path = s.node_path(e.node);
         // Deep or non-finite values of a generic resource are found before
@@ -308,7 +309,7 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         let mut too_deep: IndexSet<String> = IndexSet::new();
         if let Some(g) = generic {
             for (k, v) in &g.properties {
-                if crate::limits::tokens::check(v, &path, k, s.suffix.map(|x| x.parameter()), &mut ctx.diags).too_deep {
+                if crate::limits::tokens::check(v, &path, k, sfx, &mut ctx.diags).too_deep {
                     too_deep.insert(k.clone());
                 }
             }
@@ -362,9 +363,7 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
             !applied.iter().any(|(o, _)| prop == o || prop.starts_with(&format!("{o}.")))
         }));
         for (k, v) in &mut props {
-            if generic.is_none()
-                && crate::limits::tokens::check(v, &path, k, s.suffix.map(|x| x.parameter()), &mut ctx.diags).too_deep
-            {
+            if generic.is_none() && crate::limits::tokens::check(v, &path, k, sfx, &mut ctx.diags).too_deep {
                 crate::limits::tokens::dispose(std::mem::replace(v, Token::Null));
             }
         }

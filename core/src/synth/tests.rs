@@ -199,7 +199,7 @@ fn reference_cycles_are_not_called_depends_on_cycles() {
         ),
         "{errs:?}"
     );
-    assert!(!errs[0].contains("DependsOn"), "{errs:?}");
+    assert!(!errs[0].contains(": DependsOn:"), "no DependsOn property: {errs:?}");
 }
 
 #[test]
