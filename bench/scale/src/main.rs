@@ -52,8 +52,11 @@ fn main() {
         }
     };
     if count {
-        let n: usize =
-            synthesized.stacks.iter().map(|s| s.template["Resources"].as_object().map_or(0, |r| r.len())).sum();
+        let n: usize = synthesized
+            .stacks
+            .iter()
+            .map(|s| s.template["Resources"].as_object().map_or(0, |r| r.keys().count()))
+            .sum();
         println!("{n}");
         return;
     }
