@@ -45,6 +45,8 @@ pub struct SynthesizedStack {
     pub name: String,
     /// The region it was given, if any.
     pub region: Option<String>,
+    /// The account it was given, if any.
+    pub account: Option<String>,
     /// The template.
     pub template: Json,
     /// The template as written to disk (pretty JSON, trailing newline).
@@ -81,8 +83,10 @@ impl App {
             stack_deps: vec![IndexSet::new(); self.stacks.len()],
             diags: Vec::new(),
         };
+        ctx.diags.extend(self.diagnostics.iter().cloned());
         for s in &self.stacks {
             ctx.diags.extend(s.diagnostics.iter().cloned());
+            crate::environment::check(s, &mut ctx.diags);
             let ids = assign_ids(s, &mut ctx.diags);
             ctx.ids.push(ids);
         }
@@ -129,6 +133,7 @@ impl App {
             stacks.push(SynthesizedStack {
                 name: s.name.clone(),
                 region: s.region.clone(),
+                account: s.account.clone(),
                 template,
                 json,
                 dependencies,
@@ -289,6 +294,7 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         let v = r.resolve(cond.token());
         parts.conditions.insert(name.clone(), v);
     }
+    let path_metadata = ctx.app.path_metadata();
     let mut edges: Vec<IndexSet<u32>> = Vec::with_capacity(s.resources.len());
     for (i, e) in s.resources.iter().enumerate() {
         let path = s.node_path(e.node);
@@ -340,8 +346,12 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
             res.insert("DeletionPolicy".into(), json!(p.deletion_policy()));
             res.insert("UpdateReplacePolicy".into(), json!(p.update_replace_policy()));
         }
-        if !e.metadata.is_empty() {
-            res.insert("Metadata".into(), Json::Object(e.metadata.clone().into_iter().collect()));
+        let mut metadata: Map<String, Json> = e.metadata.clone().into_iter().collect();
+        if path_metadata {
+            metadata.insert("aws:cdk:path".into(), json!(path));
+        }
+        if !metadata.is_empty() {
+            res.insert("Metadata".into(), Json::Object(metadata));
         }
         edges.push(refs);
         parts.resources.insert(ctx.ids[sid as usize][i].clone(), Json::Object(res));
