@@ -8,11 +8,13 @@
 //! sizes and statements, DynamoDB indexes, Lambda layers), `schema` (the
 //! resource provider schemas' rules on overridden and generic properties,
 //! and names built with `Fn::Sub` measured with the shortest and longest
-//! value of their parameters) and [`tokens`] (nesting depth, non-finite
-//! numbers, `Suffix::format` mistakes).
+//! value of their parameters), [`scopes`] (construct nesting depth) and
+//! [`tokens`] (value nesting depth, non-finite numbers, `Suffix::format`
+//! mistakes).
 
 pub(crate) mod schema;
 mod schema_props;
+pub mod scopes;
 pub mod services;
 pub mod subst;
 pub mod tags;
