@@ -52,7 +52,16 @@ pub(crate) fn check_stack(
         let cfn_type = res.get("Type").and_then(Json::as_str).unwrap_or_default();
         let empty = serde_json::Map::new();
         let props = res.get("Properties").and_then(Json::as_object).unwrap_or(&empty);
-        tags::check(&r.path, props, r.overrides.iter().any(|(p, _)| p == "Tags" || p.starts_with("Tags.")), out);
+        // A tag the typed checks already reported (same path and property) is reported once.
+        let mut tag_diags = Vec::new();
+        tags::check(
+            &r.path,
+            props,
+            r.overrides.iter().any(|(p, _)| p == "Tags" || p.starts_with("Tags.")),
+            &mut tag_diags,
+        );
+        tag_diags.retain(|d| !out.iter().any(|o| o.path == d.path && o.property == d.property));
+        out.extend(tag_diags);
         schema_check(r, cfn_type, props, &env, out);
         services::check(&r.path, cfn_type, props, out);
     }

@@ -49,6 +49,8 @@ pub(crate) fn check(path: &str, props: &Map<String, Json>, overridden: bool, out
     let mut seen: Vec<&str> = Vec::new();
     for (i, (k, v)) in pairs.iter().enumerate() {
         let prop = format!("Tags.{k}");
+        // Lengths are reported where the schema check reports them (Tags.N.Key), once.
+        let key_prop = format!("Tags.{i}.Key");
         let n = k.chars().count();
         if n == 0 {
             out.push(
@@ -60,7 +62,7 @@ pub(crate) fn check(path: &str, props: &Map<String, Json>, overridden: bool, out
         } else if n > MAX_KEY_CHARS {
             out.push(
                 Diagnostic::error(path, format!("tag key too long{via}"))
-                    .property(prop.clone())
+                    .property(key_prop)
                     .value(format!("{n} characters"))
                     .allowed(format!("1 to {MAX_KEY_CHARS} characters")),
             );
@@ -78,7 +80,7 @@ pub(crate) fn check(path: &str, props: &Map<String, Json>, overridden: bool, out
             if n > MAX_VALUE_CHARS {
                 out.push(
                     Diagnostic::error(path, format!("tag value too long{via}"))
-                        .property(prop.clone())
+                        .property(format!("Tags.{i}.Value"))
                         .value(format!("{n} characters"))
                         .allowed(format!("0 to {MAX_VALUE_CHARS} characters")),
                 );
