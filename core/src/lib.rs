@@ -26,6 +26,7 @@ pub mod conventions;
 pub mod diag;
 pub mod fns;
 pub mod resource;
+pub mod stack_facts;
 pub mod synth;
 pub mod template;
 pub mod token;
@@ -34,7 +35,7 @@ pub mod units;
 
 /// The names most programs need.
 pub mod prelude {
-    pub use crate::conventions::{Conventions, Suffix};
+    pub use crate::conventions::{Conventions, Hardening, SecurityProfile, Suffix};
     pub use crate::diag::{Diagnostic, Severity, SynthError, Validate, Validator};
     pub use crate::fns;
     pub use crate::resource::{CfnResource, Handle, RemovalPolicy, Resource, TagFormat};

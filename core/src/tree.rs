@@ -7,10 +7,11 @@
 
 use indexmap::IndexMap;
 
-use crate::conventions::{Conventions, Suffix};
+use crate::conventions::{Conventions, SecurityProfile, Suffix};
 use crate::diag::Diagnostic;
 use crate::fns::Cond;
 use crate::resource::{Handle, RemovalPolicy, Resource};
+use crate::stack_facts::StackFacts;
 use crate::template::{Output, Parameter};
 use crate::token::{Expr, Intrinsic, RefTarget, Token};
 
@@ -232,6 +233,8 @@ pub struct Stack {
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) default_removal: Option<RemovalPolicy>,
     pub(crate) suffix: Option<Suffix>,
+    pub(crate) profile: SecurityProfile,
+    pub(crate) facts: StackFacts,
 }
 
 impl Stack {
@@ -257,6 +260,8 @@ impl Stack {
             diagnostics: Vec::new(),
             default_removal: None,
             suffix: None,
+            profile: SecurityProfile::Default,
+            facts: StackFacts::default(),
         }
     }
 

@@ -190,8 +190,10 @@ impl Function {
         self
     }
     /// Encrypts the log group with this customer managed key (its ARN; the key
-    /// policy must let CloudWatch Logs use it) instead of the stack's shared
-    /// log key (`logs::stack_logs_key`), the default.
+    /// policy must let CloudWatch Logs use it) under every security profile.
+    /// Without it the log group follows the stack's profile: the stack's
+    /// shared log key (`logs::stack_logs_key`) when hardened, CloudWatch
+    /// Logs' own encryption (CKV_AWS_158 acknowledged) by default.
     pub fn log_encryption_key(mut self, arn: impl Into<Token>) -> Self {
         self.log_key = Some(arn.into());
         self
@@ -269,16 +271,13 @@ impl Function {
         if let Some(n) = &self.name {
             lg = lg.name(Value::from(cfnkit_core::fns::sub("/aws/lambda/${Name}").var("Name", n.clone()).expr()));
         }
-        lg = match &self.log_key {
-            Some(k) => lg.encryption_key(k.clone()),
-            None => lg.encryption_key(crate::logs::stack_logs_key(stack).arn()),
-        };
+        if let Some(k) = &self.log_key {
+            lg = lg.encryption_key(k.clone());
+        }
         if let Some(p) = self.removal {
             lg = lg.removal_policy(p);
         }
-        let removal = lg.removal(stack);
-        let log_group = stack.within(scope, |s| s.add("LogGroup", lg.to_l1()));
-        stack.set_removal_policy(log_group.id(), removal);
+        let log_group = stack.within(scope, |s| lg.add_to(s)).handle();
 
         let code = match &self.code {
             Code::Inline(src) => l1::Code::default().zip_file(src.clone()),
