@@ -114,6 +114,7 @@ pub struct Function {
     memory: Size,
     env: IndexMap<String, Token>,
     name: Option<Value<String>>,
+    role_name: Option<Value<String>>,
     description: Option<String>,
     retention: Retention,
     log_key: Option<Token>,
@@ -152,6 +153,7 @@ impl Function {
             async_config: None,
             vpc: None,
             env_key: None,
+            role_name: None,
         }
     }
     /// Sets the handler (`index.handler` by default).
@@ -172,6 +174,12 @@ impl Function {
     /// Sets an environment variable.
     pub fn env(mut self, key: &str, value: impl Into<Token>) -> Self {
         self.env.insert(key.to_string(), value.into());
+        self
+    }
+    /// Sets the execution role's `RoleName` (IAM names are global to the
+    /// account: suffix it with the environment).
+    pub fn role_name(mut self, n: impl Into<Value<String>>) -> Self {
+        self.role_name = Some(n.into());
         self
     }
     /// Sets `FunctionName` (suffix it with the environment).
@@ -260,11 +268,14 @@ impl Function {
             stack.report(d);
         }
 
+        let role_name = self.role_name.clone();
         let role = stack.within(scope, |s| {
-            Role::new("ServiceRole", Principal::service("lambda.amazonaws.com"))
-                .description("Execution role of the function, with only the permissions it is granted")
-                .add_to(s)
-                .handle()
+            let mut r = Role::new("ServiceRole", Principal::service("lambda.amazonaws.com"))
+                .description("Execution role of the function, with only the permissions it is granted");
+            if let Some(n) = role_name {
+                r = r.name(n);
+            }
+            r.add_to(s).handle()
         });
 
         let mut lg = LogGroup::new("LogGroup", self.retention);

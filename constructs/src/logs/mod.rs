@@ -247,9 +247,9 @@ pub fn stack_logs_key(stack: &mut Stack) -> kms::KeyRef {
         return k;
     }
     let removal = stack.default_removal_policy().unwrap_or(RemovalPolicy::Retain);
-    let alias = stack.environment_suffix().map(|sfx| {
-        fns::sub("alias/${AWS::StackName}-logs-${Suffix}").var("Suffix", sfx.value()).expr()
-    });
+    let alias = stack
+        .environment_suffix()
+        .map(|sfx| fns::sub("alias/${AWS::StackName}-logs-${Suffix}").var("Suffix", sfx.value()).expr());
     let root = stack.root();
     let key = stack.within(root, |s| {
         let mut k = kms::Key::new("LogsKey")

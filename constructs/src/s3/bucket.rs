@@ -246,9 +246,7 @@ impl Bucket {
         }
         let hardened = stack.security_profile() == SecurityProfile::Hardened;
         let logs = match &self.access_logs {
-            AccessLogs::Profile if hardened => {
-                Some((super::stack_access_log_bucket(stack), format!("{}/", self.id)))
-            }
+            AccessLogs::Profile if hardened => Some((super::stack_access_log_bucket(stack), format!("{}/", self.id))),
             AccessLogs::Profile | AccessLogs::Off(_) => None,
             AccessLogs::Into(t, p) => Some((*t, p.clone())),
         };
