@@ -195,15 +195,13 @@ fn data_is_encrypted_at_rest_everywhere_it_can_be() {
 #[test]
 fn every_bucket_and_the_topic_accept_only_tls() {
     let t = template();
-    for bucket in ["AuditBucket"] {
-        t.has_resource_properties(
-            "AWS::S3::BucketPolicy",
-            Match::obj([
-                ("Bucket", Match::exact(json!({"Ref": bucket}))),
-                ("PolicyDocument", statements_with(deny_insecure_transport_on(bucket))),
-            ]),
-        );
-    }
+    t.has_resource_properties(
+        "AWS::S3::BucketPolicy",
+        Match::obj([
+            ("Bucket", Match::exact(json!({"Ref": "AuditBucket"}))),
+            ("PolicyDocument", statements_with(deny_insecure_transport_on("AuditBucket"))),
+        ]),
+    );
     t.has_resource_properties(
         "AWS::SNS::TopicPolicy",
         Match::obj([

@@ -346,9 +346,7 @@ fn key_policies_use_wildcards_only_for_root_administration() {
         "Resource": "*"
     });
     t.resource_count_is("AWS::KMS::Key", 1);
-    for key in ["TopicKey"] {
-        assert_eq!(resources(&t)[key]["Properties"]["KeyPolicy"]["Statement"][0], root, "{key}");
-    }
+    assert_eq!(resources(&t)["TopicKey"]["Properties"]["KeyPolicy"]["Statement"][0], root, "TopicKey");
 }
 
 #[test]

@@ -238,7 +238,7 @@ pub struct RestApi {
     access_log_format: String,
     cache: Option<CacheSize>,
     cloudwatch_role: bool,
-    request_validation: bool,
+    request_validation: RequestValidation,
 }
 
 impl RestApi {
@@ -259,7 +259,7 @@ impl RestApi {
             access_log_format: ACCESS_LOG_FORMAT.to_string(),
             cache: None,
             cloudwatch_role: true,
-            request_validation: false,
+            request_validation: RequestValidation::Profile,
         }
     }
     /// Sets `Name` (the construct id when unset; suffix it with the environment).
@@ -336,7 +336,7 @@ impl RestApi {
     /// Adds the API's request validator (bodies and parameters) under every
     /// security profile; methods use it unless they opt out.
     pub fn request_validation(mut self) -> Self {
-        self.request_validation = true;
+        self.request_validation = RequestValidation::Always;
         self
     }
     /// Leaves the account's CloudWatch role (`AWS::ApiGateway::Account`) to
@@ -432,7 +432,8 @@ impl RestApi {
 
         let account = self.cloudwatch_role.then(|| account_setting(stack, handle));
 
-        let validate = self.request_validation || stack.security_profile() == SecurityProfile::Hardened;
+        let validate = self.request_validation == RequestValidation::Always
+            || stack.security_profile() == SecurityProfile::Hardened;
         let validator = validate.then(|| {
             stack.within(scope, |s| {
                 s.add(
@@ -518,6 +519,15 @@ impl RestApi {
 /// `ApiGatewayAccount` at the stack's root (`ApiGatewayAccount` and
 /// `ApiGatewayAccountCloudWatchRole`), made by the first API and shared by
 /// the others.
+/// Whether the API gets a request validator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RequestValidation {
+    /// Under the hardened security profile only.
+    Profile,
+    /// Under every profile ([`RestApi::request_validation`]).
+    Always,
+}
+
 /// The stack fact holding its API Gateway account setting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct StackApiGatewayAccount(Handle<l1::Account>);
