@@ -2,7 +2,7 @@
 # Compile-time budget (issue 9): what users pay on every build.
 #
 #   bench/compile-time.sh [REV]     # measure the working tree, or REV (a git
-#                                   # revision, checked out in a temporary worktree)
+#                                   # revision, exported with `git archive` to a temporary directory)
 #
 # Measures, each with a fresh target directory (nothing shared with the
 # workspace's target/ or another measurement):
@@ -25,13 +25,16 @@ cd "$(dirname "$0")/.."
 REPO="$PWD"
 REV="${1:-}"
 work="$(mktemp -d)"
-trap 'if [ -n "$REV" ]; then git -C "$REPO" worktree remove --force "$work/src" >/dev/null 2>&1 || true; fi; rm -rf "$work"' EXIT
+trap 'rm -rf "$work"' EXIT
 
 if [ -n "$REV" ]; then
-    git -C "$REPO" worktree add --detach "$work/src" "$REV" >/dev/null 2>&1
+    mkdir -p "$work/src"
+    git -C "$REPO" archive "$REV" | tar -x -C "$work/src"
     SRC="$work/src"
+    label="$REV ($(git -C "$REPO" rev-parse --short "$REV"))"
 else
     SRC="$REPO"
+    label="working tree ($(git -C "$REPO" rev-parse --short HEAD))"
 fi
 
 measure() { # name, dir, command...
@@ -92,7 +95,7 @@ fn main() {
 }
 RS
 
-echo "compile-time.sh: ${REV:-working tree} ($(git -C "$SRC" rev-parse --short HEAD)), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "compile-time.sh: $label, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 export CARGO_TARGET_DIR="$work/target-user"
 measure user3-cold "$user" cargo build --quiet
 sed -i 's/(edit 0)/(edit 1)/' "$user/src/main.rs"
