@@ -7,6 +7,7 @@ pub use cfnkit_core::assertions;
 pub use cfnkit_l1 as l1;
 
 pub mod cli;
+#[cfg(feature = "catalogue")]
 pub mod reference;
 
 /// The entry point of a cfnkit program: builds the app with `build` and
