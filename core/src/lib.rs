@@ -35,7 +35,7 @@ pub mod units;
 /// The names most programs need.
 pub mod prelude {
     pub use crate::conventions::{Conventions, Suffix};
-    pub use crate::diag::{Diagnostic, Severity, SynthError, Validate, Validator};
+    pub use crate::diag::{DiagKind, Diagnostic, Severity, SynthError, Validate, Validator};
     pub use crate::fns;
     pub use crate::resource::{CfnResource, Handle, RemovalPolicy, Resource, TagFormat};
     pub use crate::synth::{Synthesized, SynthesizedStack};

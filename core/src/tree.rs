@@ -8,7 +8,7 @@
 use indexmap::IndexMap;
 
 use crate::conventions::{Conventions, Suffix};
-use crate::diag::Diagnostic;
+use crate::diag::{DiagKind, Diagnostic};
 use crate::fns::Cond;
 use crate::resource::{Handle, RemovalPolicy, Resource};
 use crate::template::{Output, Parameter};
@@ -141,14 +141,14 @@ impl App {
         let mut stack = Stack::new(id, name);
         if !valid_stack_name(name) {
             stack.diagnostics.push(
-                Diagnostic::error(name, "invalid stack name")
+                Diagnostic::error_of(DiagKind::InvalidId, name, "invalid stack name")
                     .value(format!("{name:?}"))
                     .allowed("1 to 128 characters: a letter, then letters, digits and hyphens"),
             );
         }
         if self.stacks.iter().any(|s| s.name == name) {
             stack.diagnostics.push(
-                Diagnostic::error(name, "a stack with this name already exists in the app")
+                Diagnostic::error_of(DiagKind::DuplicateId, name, "a stack with this name already exists in the app")
                     .allowed("unique stack names"),
             );
         }
@@ -321,7 +321,7 @@ impl Stack {
         let path = self.node_path(parent);
         if let Err(allowed) = check_construct_id(id) {
             self.diagnostics.push(
-                Diagnostic::error(format!("{path}/{id}"), "invalid construct id")
+                Diagnostic::error_of(DiagKind::InvalidId, format!("{path}/{id}"), "invalid construct id")
                     .value(format!("{id:?}"))
                     .allowed(allowed),
             );
@@ -329,9 +329,13 @@ impl Stack {
         let dup = self.nodes[parent as usize].children.iter().any(|&c| self.nodes[c as usize].id == id);
         if dup {
             self.diagnostics.push(
-                Diagnostic::error(format!("{path}/{id}"), "construct id already used under this parent")
-                    .value(format!("{id:?}"))
-                    .allowed("ids unique among siblings"),
+                Diagnostic::error_of(
+                    DiagKind::DuplicateId,
+                    format!("{path}/{id}"),
+                    "construct id already used under this parent",
+                )
+                .value(format!("{id:?}"))
+                .allowed("ids unique among siblings"),
             );
         }
         let index = self.nodes.len() as u32;
@@ -370,7 +374,11 @@ impl Stack {
         if node.stack == self.id && (node.index as usize) < self.nodes.len() {
             self.cursor = node.index;
         } else {
-            self.diagnostics.push(Diagnostic::error(self.name.clone(), "scope belongs to another stack"));
+            self.diagnostics.push(Diagnostic::error_of(
+                DiagKind::ForeignStack,
+                self.name.clone(),
+                "scope belongs to another stack",
+            ));
         }
         let r = f(self);
         self.cursor = saved;
@@ -414,8 +422,12 @@ impl Stack {
     fn entry_or_report(&mut self, r: ResourceId, what: &str) -> Option<&mut ResourceEntry> {
         if self.entry(r).is_none() {
             self.diagnostics.push(
-                Diagnostic::error(self.name.clone(), format!("{what}: the resource belongs to another stack or app"))
-                    .allowed("a resource of this stack"),
+                Diagnostic::error_of(
+                    DiagKind::ForeignStack,
+                    self.name.clone(),
+                    format!("{what}: the resource belongs to another stack or app"),
+                )
+                .allowed("a resource of this stack"),
             );
         }
         self.entry_mut(r)
@@ -440,9 +452,13 @@ impl Stack {
     pub fn add_dependency(&mut self, from: ResourceId, on: ResourceId) -> &mut Self {
         if self.entry(on).is_none() {
             self.diagnostics.push(
-                Diagnostic::error(self.name.clone(), "DependsOn: target belongs to another stack or app")
-                    .property("DependsOn")
-                    .allowed("resources of the same stack"),
+                Diagnostic::error_of(
+                    DiagKind::ForeignStack,
+                    self.name.clone(),
+                    "DependsOn: target belongs to another stack or app",
+                )
+                .property("DependsOn")
+                .allowed("resources of the same stack"),
             );
         } else if let Some(e) = self.entry_or_report(from, "DependsOn") {
             if !e.depends_on.contains(&on) {

@@ -22,7 +22,7 @@ pub use global_table::{GlobalTable, GlobalTableRef};
 pub use replica::{GlobalBilling, Replica, TableClass};
 pub use table::{Billing, Table, TableRef};
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::token::{Expr, Token, Value};
 use cfnkit_core::tree::Stack;
 use cfnkit_l1::dynamodb as l1;
@@ -311,7 +311,7 @@ fn grant_actions(
     if actions.is_empty() {
         let path = stack.path_of(grantee.grant_role().handle().id()).unwrap_or_default();
         stack.report(
-            Diagnostic::error(path, "table grant with no action")
+            Diagnostic::error_of(DiagKind::Wiring, path, "table grant with no action")
                 .property("Policies")
                 .allowed("at least one TableAction"),
         );
@@ -343,7 +343,7 @@ fn grant_stream(
     if !has_stream {
         let path = stack.path_of(table).unwrap_or_default();
         stack.report(
-            Diagnostic::error(path, "stream read granted on a table without a stream")
+            Diagnostic::error_of(DiagKind::Wiring, path, "stream read granted on a table without a stream")
                 .property("StreamSpecification")
                 .allowed("call .stream(StreamView::..) on the table"),
         );

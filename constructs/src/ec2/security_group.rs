@@ -1,7 +1,7 @@
 //! [`SecurityGroup`]: typed peers and ports, a description on every rule,
 //! no ingress from anywhere and no outbound traffic unless asked for.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::Handle;
 use cfnkit_core::synth::logical_id;
 use cfnkit_core::token::{Expr, Token, Value};
@@ -365,8 +365,12 @@ impl SecurityGroupRef {
     fn add_rule(self, stack: &mut Stack, r: Rule) {
         let Some(node) = stack.node_of(self.handle.id()) else {
             stack.report(
-                Diagnostic::error(stack.name().to_string(), "security group rule on a group of another stack")
-                    .allowed("rules added in the group's own stack"),
+                Diagnostic::error_of(
+                    DiagKind::ForeignStack,
+                    stack.name().to_string(),
+                    "security group rule on a group of another stack",
+                )
+                .allowed("rules added in the group's own stack"),
             );
             return;
         };

@@ -3,7 +3,7 @@
 //! invokes it with synchronously, and the checks AWS would otherwise make at
 //! deploy time.
 
-use cfnkit_core::diag::{Diagnostic, Severity};
+use cfnkit_core::diag::{DiagKind, Diagnostic, Severity};
 use cfnkit_core::token::Value;
 use cfnkit_core::tree::{NodeId, Stack};
 use cfnkit_core::units::Duration;
@@ -173,7 +173,7 @@ pub(super) fn add_stream_source(stack: &mut Stack, t: &Target<'_>, s: &StreamSou
     let table = s.table;
     if !table.has_stream() {
         stack.report(
-            Diagnostic::error(t.path, "DynamoDB stream event source on a table without a stream")
+            Diagnostic::error_of(DiagKind::Wiring, t.path, "DynamoDB stream event source on a table without a stream")
                 .property("EventSourceArn")
                 .allowed("call .stream(StreamView::..) on the table"),
         );

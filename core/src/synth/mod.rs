@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use indexmap::{IndexMap, IndexSet};
 use serde_json::{json, Map, Value as Json};
 
-use crate::diag::{Diagnostic, Severity, SynthError, Validator};
+use crate::diag::{DiagKind, Diagnostic, Severity, SynthError, Validator};
 use crate::tree::{App, Stack};
 use resolve::{Ctx, Resolver};
 
@@ -107,7 +107,7 @@ impl App {
             let json = format!("{}\n", serde_json::to_string_pretty(&template).unwrap_or_default());
             if json.len() > quotas::BODY_BYTES {
                 ctx.diags.push(
-                    Diagnostic::error(s.name.clone(), "template body too large")
+                    Diagnostic::error_of(DiagKind::Quota, s.name.clone(), "template body too large")
                         .value(format!("{} bytes", json.len()))
                         .allowed(format!("at most {} bytes", quotas::BODY_BYTES)),
                 );
@@ -115,7 +115,8 @@ impl App {
                 // Deploy tools may send the template minified: only that size must fit inline.
                 let minified = serde_json::to_string(&template).map_or(json.len(), |m| m.len());
                 if minified > quotas::INLINE_BODY_BYTES {
-                    ctx.diags.push(Diagnostic::warning(
+                    ctx.diags.push(Diagnostic::warning_of(
+                        DiagKind::Quota,
                         s.name.clone(),
                         format!(
                             "template is {minified} bytes even minified, over the {} bytes CloudFormation accepts \
@@ -151,7 +152,7 @@ fn assign_ids(s: &Stack, diags: &mut Vec<Diagnostic>) -> Vec<String> {
     for p in &s.parameters {
         if logical_id::check(&p.name).is_err() {
             diags.push(
-                Diagnostic::error(s.name.clone(), "invalid parameter name")
+                Diagnostic::error_of(DiagKind::InvalidId, s.name.clone(), "invalid parameter name")
                     .property(format!("Parameters.{}", p.name))
                     .value(format!("{:?}", p.name))
                     .allowed("1 to 255 ASCII letters and digits"),
@@ -159,7 +160,7 @@ fn assign_ids(s: &Stack, diags: &mut Vec<Diagnostic>) -> Vec<String> {
         }
         if seen.insert(p.name.clone(), format!("parameter {}", p.name)).is_some() {
             diags.push(
-                Diagnostic::error(s.name.clone(), "parameter declared twice")
+                Diagnostic::error_of(DiagKind::DuplicateId, s.name.clone(), "parameter declared twice")
                     .property(format!("Parameters.{}", p.name))
                     .allowed("unique parameter names"),
             );
@@ -173,16 +174,20 @@ fn assign_ids(s: &Stack, diags: &mut Vec<Diagnostic>) -> Vec<String> {
         });
         if let Err(allowed) = logical_id::check(&id) {
             diags.push(
-                Diagnostic::error(path.clone(), "invalid logical id")
+                Diagnostic::error_of(DiagKind::InvalidId, path.clone(), "invalid logical id")
                     .value(format!("{id:?}"))
                     .allowed(format!("{allowed}; rename the construct or pin an id")),
             );
         }
         if let Some(other) = seen.insert(id.clone(), path.clone()) {
             diags.push(
-                Diagnostic::error(path.clone(), format!("logical id {id} is already used by {other}"))
-                    .value(id.clone())
-                    .allowed("unique logical ids: rename a construct or pin an id"),
+                Diagnostic::error_of(
+                    DiagKind::DuplicateId,
+                    path.clone(),
+                    format!("logical id {id} is already used by {other}"),
+                )
+                .value(id.clone())
+                .allowed("unique logical ids: rename a construct or pin an id"),
             );
         }
         ids.push(id);
@@ -269,9 +274,13 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         for (p, v) in &e.overrides {
             if let Err(msg) = props::apply_override(&mut props, p, v.as_ref()) {
                 ctx.diags.push(
-                    Diagnostic::error(path.clone(), format!("property override cannot be applied: {msg}"))
-                        .property(p.clone())
-                        .allowed("a dotted path through objects and existing list items"),
+                    Diagnostic::error_of(
+                        DiagKind::Override,
+                        path.clone(),
+                        format!("property override cannot be applied: {msg}"),
+                    )
+                    .property(p.clone())
+                    .allowed("a dotted path through objects and existing list items"),
                 );
             }
         }
@@ -317,7 +326,7 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
     for o in &s.outputs {
         if logical_id::check(&o.id).is_err() {
             ctx.diags.push(
-                Diagnostic::error(s.name.clone(), "invalid output id")
+                Diagnostic::error_of(DiagKind::InvalidId, s.name.clone(), "invalid output id")
                     .property(format!("Outputs.{}", o.id))
                     .value(format!("{:?}", o.id))
                     .allowed("1 to 255 ASCII letters and digits"),
@@ -325,7 +334,7 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         }
         if parts.outputs.contains_key(&o.id) {
             ctx.diags.push(
-                Diagnostic::error(s.name.clone(), "output declared twice")
+                Diagnostic::error_of(DiagKind::DuplicateId, s.name.clone(), "output declared twice")
                     .property(format!("Outputs.{}", o.id))
                     .allowed("unique output ids"),
             );
@@ -369,19 +378,27 @@ fn parameter_json(s: &Stack, p: &crate::template::Parameter, diags: &mut Vec<Dia
                 if let Some(d) = &p.default {
                     if !re.is_match(d) {
                         diags.push(
-                            Diagnostic::error(s.name.clone(), "parameter default does not match its AllowedPattern")
-                                .property(format!("Parameters.{}.Default", p.name))
-                                .value(format!("{d:?}"))
-                                .allowed(format!("/{pat}/")),
+                            Diagnostic::error_of(
+                                DiagKind::ParameterDefault,
+                                s.name.clone(),
+                                "parameter default does not match its AllowedPattern",
+                            )
+                            .property(format!("Parameters.{}.Default", p.name))
+                            .value(format!("{d:?}"))
+                            .allowed(format!("/{pat}/")),
                         );
                     }
                 }
             }
             Err(_) => diags.push(
-                Diagnostic::error(s.name.clone(), "AllowedPattern is not a valid regular expression")
-                    .property(format!("Parameters.{}.AllowedPattern", p.name))
-                    .value(format!("{pat:?}"))
-                    .allowed("a regular expression"),
+                Diagnostic::error_of(
+                    DiagKind::Pattern,
+                    s.name.clone(),
+                    "AllowedPattern is not a valid regular expression",
+                )
+                .property(format!("Parameters.{}.AllowedPattern", p.name))
+                .value(format!("{pat:?}"))
+                .allowed("a regular expression"),
             ),
         }
     }
@@ -390,10 +407,14 @@ fn parameter_json(s: &Stack, p: &crate::template::Parameter, diags: &mut Vec<Dia
         if let Some(d) = &p.default {
             if !p.allowed_values.contains(d) {
                 diags.push(
-                    Diagnostic::error(s.name.clone(), "parameter default is not one of its AllowedValues")
-                        .property(format!("Parameters.{}.Default", p.name))
-                        .value(format!("{d:?}"))
-                        .allowed(p.allowed_values.join(", ")),
+                    Diagnostic::error_of(
+                        DiagKind::ParameterDefault,
+                        s.name.clone(),
+                        "parameter default is not one of its AllowedValues",
+                    )
+                    .property(format!("Parameters.{}.Default", p.name))
+                    .value(format!("{d:?}"))
+                    .allowed(p.allowed_values.join(", ")),
                 );
             }
         }
@@ -409,10 +430,14 @@ fn parameter_json(s: &Stack, p: &crate::template::Parameter, diags: &mut Vec<Dia
     if let (Some(d), Some(max)) = (&p.default, p.max_length) {
         if d.chars().count() > max as usize {
             diags.push(
-                Diagnostic::error(s.name.clone(), "parameter default is longer than MaxLength")
-                    .property(format!("Parameters.{}.Default", p.name))
-                    .value(format!("{d:?}"))
-                    .allowed(format!("at most {max} characters")),
+                Diagnostic::error_of(
+                    DiagKind::ParameterDefault,
+                    s.name.clone(),
+                    "parameter default is longer than MaxLength",
+                )
+                .property(format!("Parameters.{}.Default", p.name))
+                .value(format!("{d:?}"))
+                .allowed(format!("at most {max} characters")),
             );
         }
     }
@@ -489,7 +514,7 @@ fn check_cycles(s: &Stack, ids: &[String], edges: &[IndexSet<u32>], diags: &mut 
     for cycle in find_cycles(edges) {
         let first = &s.resources[cycle[0] as usize];
         diags.push(
-            Diagnostic::error(s.node_path(first.node), "dependency cycle")
+            Diagnostic::error_of(DiagKind::DependencyCycle, s.node_path(first.node), "dependency cycle")
                 .property("DependsOn")
                 .value(render_cycle(&cycle, |n| ids[n as usize].clone()))
                 .allowed("an acyclic graph of references and DependsOn"),
@@ -508,7 +533,7 @@ fn check_quotas(s: &Stack, template: &Json, diags: &mut Vec<Diagnostic>) {
         let n = count(section);
         if n > limit {
             diags.push(
-                Diagnostic::error(s.name.clone(), format!("too many {}", section.to_lowercase()))
+                Diagnostic::error_of(DiagKind::Quota, s.name.clone(), format!("too many {}", section.to_lowercase()))
                     .property(section)
                     .value(n.to_string())
                     .allowed(format!("at most {limit} per template; split the stack")),
@@ -521,7 +546,7 @@ fn check_stack_cycles(app: &App, deps: &[IndexSet<u32>], diags: &mut Vec<Diagnos
     for cycle in find_cycles(deps) {
         let first = &app.stacks[cycle[0] as usize].name;
         diags.push(
-            Diagnostic::error(first.clone(), "stacks import from each other")
+            Diagnostic::error_of(DiagKind::StackCycle, first.clone(), "stacks import from each other")
                 .value(render_cycle(&cycle, |n| app.stacks[n as usize].name.clone()))
                 .allowed("references in one direction between stacks (no cycle)"),
         );

@@ -5,7 +5,7 @@
 use indexmap::{IndexMap, IndexSet};
 use serde_json::{json, Map, Value as Json};
 
-use crate::diag::Diagnostic;
+use crate::diag::{DiagKind, Diagnostic};
 use crate::token::{Intrinsic, Pseudo, RefTarget, Token};
 use crate::tree::{App, ResourceId};
 
@@ -41,8 +41,9 @@ pub(crate) struct Resolver<'c, 'a> {
 
 impl Resolver<'_, '_> {
     fn dangling(&mut self, what: &str) {
-        let mut d = Diagnostic::error(self.path.clone(), format!("dangling reference: {what}"))
-            .allowed("references to resources, parameters, conditions and mappings of this app");
+        let mut d =
+            Diagnostic::error_of(DiagKind::DanglingReference, self.path.clone(), format!("dangling reference: {what}"))
+                .allowed("references to resources, parameters, conditions and mappings of this app");
         if !self.property.is_empty() {
             d = d.property(self.property.clone());
         }
@@ -169,9 +170,13 @@ impl Resolver<'_, '_> {
             Intrinsic::And(v) | Intrinsic::Or(v) => {
                 if !(2..=10).contains(&v.len()) {
                     self.ctx.diags.push(
-                        Diagnostic::error(self.path.clone(), format!("{} takes 2 to 10 conditions", f.name()))
-                            .value(v.len().to_string())
-                            .allowed("2 to 10 conditions"),
+                        Diagnostic::error_of(
+                            DiagKind::ItemCount,
+                            self.path.clone(),
+                            format!("{} takes 2 to 10 conditions", f.name()),
+                        )
+                        .value(v.len().to_string())
+                        .allowed("2 to 10 conditions"),
                     );
                 }
                 let items: Vec<Json> = v.iter().map(|x| self.resolve(x)).collect();

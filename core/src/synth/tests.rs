@@ -367,3 +367,23 @@ fn a_cycle_through_three_stacks_is_an_error() {
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert!(errs[0].contains("stacks import from each other (got a -> c -> b -> a)"), "{errs:?}");
 }
+
+#[test]
+fn diagnostics_carry_kinds_callers_can_match_on() {
+    let mut app = App::new();
+    let s = app.stack("s");
+    let a = topic(s, "A");
+    let b = s.add("B", CfnResource::new("AWS::Test::Thing").property("P", a.reference()));
+    s.add_dependency(a.id(), b.id());
+    topic(s, "T");
+    topic(s, "T");
+    s.add("Sub", CfnResource::new("AWS::Test::Thing").property("P", fns::sub("${Missing}")));
+    s.output("bad-id", "x");
+    app.stack("1bad");
+    let err = app.synth().unwrap_err();
+    for kind in [DiagKind::DependencyCycle, DiagKind::DuplicateId, DiagKind::DanglingReference, DiagKind::InvalidId] {
+        assert!(err.has(kind), "no {kind} in {err}");
+    }
+    assert_eq!(err.of_kind(DiagKind::InvalidId).count(), 2, "{err}");
+    assert!(err.diagnostics.iter().all(|d| d.kind != DiagKind::Other), "{err}");
+}
