@@ -25,6 +25,7 @@ pub mod assertions;
 pub mod conventions;
 pub mod diag;
 pub mod fns;
+mod registry;
 pub mod resource;
 pub mod synth;
 pub mod template;

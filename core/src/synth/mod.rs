@@ -9,9 +9,11 @@
 //! Output is deterministic: the same app always gives the same bytes.
 
 pub mod assembly;
+mod exports;
 pub mod logical_id;
 mod props;
 mod resolve;
+mod sub;
 
 use std::collections::HashMap;
 
@@ -81,7 +83,8 @@ impl App {
             stack_deps: vec![IndexSet::new(); self.stacks.len()],
             diags: Vec::new(),
         };
-        for s in &self.stacks {
+        for (i, s) in self.stacks.iter().enumerate() {
+            ctx.stack_deps[i].extend(s.deploys_after.iter().copied());
             ctx.diags.extend(s.diagnostics.iter().cloned());
             let ids = assign_ids(s, &mut ctx.diags);
             ctx.ids.push(ids);
@@ -92,16 +95,7 @@ impl App {
         }
         let mut stacks = Vec::new();
         for (i, (s, mut parts)) in self.stacks.iter().zip(partial).enumerate() {
-            for req in ctx.exports[i].values() {
-                parts.outputs.insert(
-                    req.output_id.clone(),
-                    json!({
-                        "Description": format!("Exported for stacks of this app that import it"),
-                        "Value": req.value,
-                        "Export": {"Name": req.export_name},
-                    }),
-                );
-            }
+            exports::add_outputs(s, &mut parts.outputs, ctx.exports[i].values(), &mut ctx.diags);
             let template = parts.into_template(s);
             check_quotas(s, &template, &mut ctx.diags);
             let json = format!("{}\n", serde_json::to_string_pretty(&template).unwrap_or_default());
@@ -269,7 +263,7 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         props::merge_tags(
             &mut props,
             e.resource.tag_format(),
-            &s.inherited_tags(crate::tree::ResourceId { stack: sid, index: i as u32 }),
+            &s.inherited_tags(crate::tree::ResourceId { app: s.app, stack: sid, index: i as u32 }),
         );
         for (p, v) in &e.overrides {
             if let Err(msg) = props::apply_override(&mut props, p, v.as_ref()) {
@@ -281,6 +275,15 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
                     )
                     .property(p.clone())
                     .allowed("a dotted path through objects and existing list items"),
+                );
+            }
+        }
+        for (p, item) in s.registry.borrow().appends_to((sid, i as u32)) {
+            if let Err(msg) = props::apply_append(&mut props, &p, &item) {
+                ctx.diags.push(
+                    Diagnostic::error_of(DiagKind::Wiring, path.clone(), format!("cannot add to {p}: {msg}"))
+                        .property(p.clone())
+                        .allowed("a list property the construct writes (a policy's Statement list)"),
                 );
             }
         }
