@@ -13,6 +13,7 @@ pub mod apigateway;
 pub mod arn;
 pub mod cloudtrail;
 pub mod cloudwatch;
+mod customer_key;
 pub mod dynamodb;
 pub mod ec2;
 pub mod iam;

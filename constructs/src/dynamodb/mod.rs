@@ -118,6 +118,12 @@ pub enum TableEncryption {
     CustomerManaged(Token),
 }
 
+impl From<crate::kms::KeyRef> for TableEncryption {
+    fn from(key: crate::kms::KeyRef) -> Self {
+        TableEncryption::CustomerManaged(key.arn().into())
+    }
+}
+
 /// What a global secondary index projects.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub enum Projection {
@@ -332,7 +338,8 @@ fn grant_actions(
 }
 
 /// Reports a stream grant on a table without a stream, then grants the
-/// stream actions on `stream_arn`.
+/// stream actions on `stream_arn` and the key's read actions under a
+/// customer managed key.
 fn grant_stream(
     stack: &mut Stack,
     grantee: &impl Grantable,
@@ -341,7 +348,7 @@ fn grant_stream(
     stream_arn: Expr<String>,
 ) {
     if !has_stream {
-        let path = stack.path_of(table).unwrap_or_default();
+        let path = stack.path_in_app(table).unwrap_or_default();
         stack.report(
             Diagnostic::error_of(DiagKind::Wiring, path, "stream read granted on a table without a stream")
                 .property("StreamSpecification")
@@ -349,6 +356,8 @@ fn grant_stream(
         );
     }
     grant(stack, grantee, PolicyStatement::allow().actions(STREAM_ACTIONS).resource(stream_arn));
+    // Stream records are encrypted with the table's key (CDK's grantStreamRead grants the key read actions too).
+    crate::customer_key::grant_key(stack, grantee, table, &KEY_READ_ACTIONS);
 }
 
 /// A per-table metric of `AWS/DynamoDB` (Sum, 5 minutes).
