@@ -24,9 +24,11 @@
 pub mod assertions;
 pub mod conventions;
 pub mod diag;
+pub mod environment;
 pub mod fns;
 mod registry;
 pub mod resource;
+pub mod suggest;
 pub mod synth;
 pub mod template;
 pub mod token;
