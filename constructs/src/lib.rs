@@ -16,6 +16,8 @@ pub mod arn;
 pub mod cloudtrail;
 #[cfg(feature = "cloudwatch")]
 pub mod cloudwatch;
+#[cfg(feature = "kms")]
+mod customer_key;
 #[cfg(feature = "dynamodb")]
 pub mod dynamodb;
 #[cfg(feature = "ec2")]

@@ -26,6 +26,7 @@ pub mod conventions;
 pub mod diag;
 pub mod environment;
 pub mod fns;
+mod registry;
 pub mod resource;
 pub mod stack_facts;
 pub mod suggest;
@@ -38,7 +39,7 @@ pub mod units;
 /// The names most programs need.
 pub mod prelude {
     pub use crate::conventions::{Conventions, Hardening, SecurityProfile, Suffix};
-    pub use crate::diag::{Diagnostic, Severity, SynthError, Validate, Validator};
+    pub use crate::diag::{DiagKind, Diagnostic, Severity, SynthError, Validate, Validator};
     pub use crate::fns;
     pub use crate::resource::{CfnResource, Handle, RemovalPolicy, Resource, TagFormat};
     pub use crate::synth::{Synthesized, SynthesizedStack};

@@ -10,6 +10,7 @@ use cfnkit_core::token::{Pseudo, Value};
 use cfnkit_core::tree::{Ack, NodeId, Stack};
 use cfnkit_l1::ec2 as l1;
 use cfnkit_l1::iam as iam_l1;
+use cfnkit_l1::prelude::*;
 
 use crate::arn;
 use crate::iam::{PolicyDocument, PolicyStatement, Principal, RoleRef};
@@ -87,7 +88,7 @@ pub(super) fn add(stack: &mut Stack, vpc_scope: NodeId, vpc: Handle<l1::VPC>, cf
             let flow = flow
                 .log_destination_type("cloud-watch-logs")
                 .log_group_name(Value::from(group.name()))
-                .deliver_logs_permission_arn(Value::from(role.get_att("Arn")));
+                .deliver_logs_permission_arn(Value::from(role.attr_arn()));
             let handle = stack.within(scope, |s| s.add("Resource", flow));
             // Scoped to the one log group (its ARN ends in `:*`, covering its streams).
             RoleRef::new(role, Some(handle.id())).add_to_policy(

@@ -7,6 +7,7 @@ use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Value};
 use cfnkit_core::tree::{NodeId, ResourceId, Stack};
 use cfnkit_l1::ec2 as l1;
+use cfnkit_l1::prelude::*;
 
 use super::cidr::{bits_for, Ipv4Net};
 use super::endpoints::{
@@ -48,6 +49,7 @@ pub const MAX_AZS: u32 = 6;
 /// assert_eq!(vpc.private_subnet_ids().len(), 2);
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct Vpc {
     id: String,
     cidr: String,
@@ -241,7 +243,7 @@ impl Vpc {
                         s.add(
                             "NatGateway",
                             l1::NatGateway::new()
-                                .allocation_id(Value::from(eip.get_att("AllocationId")))
+                                .allocation_id(Value::from(eip.attr_allocation_id()))
                                 .subnet_id(Value::from(sub.handles.subnet.reference())),
                         )
                     });

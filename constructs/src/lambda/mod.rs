@@ -49,6 +49,7 @@ use cfnkit_core::token::{Token, Value};
 use cfnkit_core::tree::{Ack, Stack};
 use cfnkit_core::units::{Duration, Size};
 use cfnkit_l1::lambda as l1;
+use cfnkit_l1::prelude::*;
 use indexmap::IndexMap;
 
 use crate::iam::{grant, PolicyStatement, Principal, Role, RoleRef};
@@ -105,6 +106,7 @@ impl Code {
 /// let _errors = f.metric_errors();
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct Function {
     id: String,
     runtime: Runtime,
@@ -294,7 +296,7 @@ impl Function {
             Code::Inline(src) => l1::Code::default().zip_file(src.clone()),
             Code::S3 { bucket, key } => l1::Code::default().s3_bucket(Value::Expr(bucket.clone())).s3_key(key.clone()),
         };
-        let mut f = l1::Function::new(code, Value::from(role.get_att("Arn")))
+        let mut f = l1::Function::new(code, Value::from(role.attr_arn()))
             .runtime(self.runtime.name().to_string())
             .handler(self.handler.clone())
             .logging_config(l1::LoggingConfig::default().log_group(Value::from(log_group.reference())));
@@ -345,7 +347,7 @@ impl Function {
             stack,
             PolicyStatement::allow()
                 .actions(["logs:CreateLogStream", "logs:PutLogEvents"])
-                .resource(log_group.get_att("Arn")),
+                .resource(log_group.attr_arn()),
         );
         if self.tracing {
             // X-Ray offers no resource-level permissions for these actions.

@@ -20,6 +20,7 @@ use cfnkit_core::resource::{Handle, RemovalPolicy};
 use cfnkit_core::token::{Expr, Token, Value};
 use cfnkit_core::tree::{Ack, Stack};
 use cfnkit_l1::logs as l1;
+use cfnkit_l1::prelude::*;
 
 use crate::cloudwatch::{Metric, Statistic};
 use crate::iam::{grant, Grantable, PolicyStatement};
@@ -292,7 +293,7 @@ impl LogGroupRef {
     }
     /// The log group ARN (ends in `:*`, covering its streams).
     pub fn arn(self) -> Expr<String> {
-        self.handle.get_att("Arn")
+        self.handle.attr_arn()
     }
     /// Lets `grantee` write events: `logs:CreateLogStream` and
     /// `logs:PutLogEvents` on this log group and its streams only.

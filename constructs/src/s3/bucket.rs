@@ -72,6 +72,7 @@ enum AccessLogs {
 /// uploads.grant_read(stack, &processor);
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct Bucket {
     id: String,
     name: Option<Value<String>>,
@@ -307,6 +308,9 @@ impl Bucket {
             }
         }
 
+        if let BucketEncryption::Kms(k) = &self.encryption {
+            crate::customer_key::record(stack, handle.id(), k);
+        }
         let notifies = name_arn.is_some() && !self.notifications.is_empty();
         let me = BucketRef::new(handle, matches!(self.encryption, BucketEncryption::Kms(_)), notifies);
         let objects = me.arn_for_objects("*");

@@ -9,16 +9,18 @@
 //! Output is deterministic: the same app always gives the same bytes.
 
 pub mod assembly;
+mod exports;
 pub mod logical_id;
 mod props;
 mod resolve;
+mod sub;
 
 use std::collections::HashMap;
 
 use indexmap::{IndexMap, IndexSet};
 use serde_json::{json, Map, Value as Json};
 
-use crate::diag::{Diagnostic, Severity, SynthError, Validator};
+use crate::diag::{DiagKind, Diagnostic, Severity, SynthError, Validator};
 use crate::tree::{App, Stack};
 use resolve::{Ctx, Resolver};
 
@@ -84,7 +86,8 @@ impl App {
             diags: Vec::new(),
         };
         ctx.diags.extend(self.diagnostics.iter().cloned());
-        for s in &self.stacks {
+        for (i, s) in self.stacks.iter().enumerate() {
+            ctx.stack_deps[i].extend(s.deploys_after.iter().copied());
             ctx.diags.extend(s.diagnostics.iter().cloned());
             crate::environment::check(s, &mut ctx.diags);
             let ids = assign_ids(s, &mut ctx.diags);
@@ -96,22 +99,13 @@ impl App {
         }
         let mut stacks = Vec::new();
         for (i, (s, mut parts)) in self.stacks.iter().zip(partial).enumerate() {
-            for req in ctx.exports[i].values() {
-                parts.outputs.insert(
-                    req.output_id.clone(),
-                    json!({
-                        "Description": format!("Exported for stacks of this app that import it"),
-                        "Value": req.value,
-                        "Export": {"Name": req.export_name},
-                    }),
-                );
-            }
+            exports::add_outputs(s, &mut parts.outputs, ctx.exports[i].values(), &mut ctx.diags);
             let template = parts.into_template(s);
             check_quotas(s, &template, &mut ctx.diags);
             let json = pretty_json(&template);
             if json.len() > quotas::BODY_BYTES {
                 ctx.diags.push(
-                    Diagnostic::error(s.name.clone(), "template body too large")
+                    Diagnostic::error_of(DiagKind::Quota, s.name.clone(), "template body too large")
                         .value(format!("{} bytes", json.len()))
                         .allowed(format!("at most {} bytes", quotas::BODY_BYTES)),
                 );
@@ -119,7 +113,8 @@ impl App {
                 // Deploy tools may send the template minified: only that size must fit inline.
                 let minified = minified_len(&json);
                 if minified > quotas::INLINE_BODY_BYTES {
-                    ctx.diags.push(Diagnostic::warning(
+                    ctx.diags.push(Diagnostic::warning_of(
+                        DiagKind::Quota,
                         s.name.clone(),
                         format!(
                             "template is {minified} bytes even minified, over the {} bytes CloudFormation accepts \
@@ -189,7 +184,7 @@ fn assign_ids(s: &Stack, diags: &mut Vec<Diagnostic>) -> Vec<String> {
     for p in &s.parameters {
         if logical_id::check(&p.name).is_err() {
             diags.push(
-                Diagnostic::error(s.name.clone(), "invalid parameter name")
+                Diagnostic::error_of(DiagKind::InvalidId, s.name.clone(), "invalid parameter name")
                     .property(format!("Parameters.{}", p.name))
                     .value(format!("{:?}", p.name))
                     .allowed("1 to 255 ASCII letters and digits"),
@@ -197,7 +192,7 @@ fn assign_ids(s: &Stack, diags: &mut Vec<Diagnostic>) -> Vec<String> {
         }
         if seen.insert(p.name.clone(), format!("parameter {}", p.name)).is_some() {
             diags.push(
-                Diagnostic::error(s.name.clone(), "parameter declared twice")
+                Diagnostic::error_of(DiagKind::DuplicateId, s.name.clone(), "parameter declared twice")
                     .property(format!("Parameters.{}", p.name))
                     .allowed("unique parameter names"),
             );
@@ -211,16 +206,20 @@ fn assign_ids(s: &Stack, diags: &mut Vec<Diagnostic>) -> Vec<String> {
         });
         if let Err(allowed) = logical_id::check(&id) {
             diags.push(
-                Diagnostic::error(path.clone(), "invalid logical id")
+                Diagnostic::error_of(DiagKind::InvalidId, path.clone(), "invalid logical id")
                     .value(format!("{id:?}"))
                     .allowed(format!("{allowed}; rename the construct or pin an id")),
             );
         }
         if let Some(other) = seen.insert(id.clone(), path.clone()) {
             diags.push(
-                Diagnostic::error(path.clone(), format!("logical id {id} is already used by {other}"))
-                    .value(id.clone())
-                    .allowed("unique logical ids: rename a construct or pin an id"),
+                Diagnostic::error_of(
+                    DiagKind::DuplicateId,
+                    path.clone(),
+                    format!("logical id {id} is already used by {other}"),
+                )
+                .value(id.clone())
+                .allowed("unique logical ids: rename a construct or pin an id"),
             );
         }
         ids.push(id);
@@ -303,14 +302,27 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         props::merge_tags(
             &mut props,
             e.resource.tag_format(),
-            &s.inherited_tags(crate::tree::ResourceId { stack: sid, index: i as u32 }),
+            &s.inherited_tags(crate::tree::ResourceId { app: s.app, stack: sid, index: i as u32 }),
         );
         for (p, v) in &e.overrides {
             if let Err(msg) = props::apply_override(&mut props, p, v.as_ref()) {
                 ctx.diags.push(
-                    Diagnostic::error(path.clone(), format!("property override cannot be applied: {msg}"))
+                    Diagnostic::error_of(
+                        DiagKind::Override,
+                        path.clone(),
+                        format!("property override cannot be applied: {msg}"),
+                    )
+                    .property(p.clone())
+                    .allowed("a dotted path through objects and existing list items"),
+                );
+            }
+        }
+        for (p, item) in s.registry.borrow().appends_to((sid, i as u32)) {
+            if let Err(msg) = props::apply_append(&mut props, &p, &item) {
+                ctx.diags.push(
+                    Diagnostic::error_of(DiagKind::Wiring, path.clone(), format!("cannot add to {p}: {msg}"))
                         .property(p.clone())
-                        .allowed("a dotted path through objects and existing list items"),
+                        .allowed("a list property the construct writes (a policy's Statement list)"),
                 );
             }
         }
@@ -360,7 +372,7 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
     for o in &s.outputs {
         if logical_id::check(&o.id).is_err() {
             ctx.diags.push(
-                Diagnostic::error(s.name.clone(), "invalid output id")
+                Diagnostic::error_of(DiagKind::InvalidId, s.name.clone(), "invalid output id")
                     .property(format!("Outputs.{}", o.id))
                     .value(format!("{:?}", o.id))
                     .allowed("1 to 255 ASCII letters and digits"),
@@ -368,7 +380,7 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         }
         if parts.outputs.contains_key(&o.id) {
             ctx.diags.push(
-                Diagnostic::error(s.name.clone(), "output declared twice")
+                Diagnostic::error_of(DiagKind::DuplicateId, s.name.clone(), "output declared twice")
                     .property(format!("Outputs.{}", o.id))
                     .allowed("unique output ids"),
             );
@@ -412,19 +424,27 @@ fn parameter_json(s: &Stack, p: &crate::template::Parameter, diags: &mut Vec<Dia
                 if let Some(d) = &p.default {
                     if !re.is_match(d) {
                         diags.push(
-                            Diagnostic::error(s.name.clone(), "parameter default does not match its AllowedPattern")
-                                .property(format!("Parameters.{}.Default", p.name))
-                                .value(format!("{d:?}"))
-                                .allowed(format!("/{pat}/")),
+                            Diagnostic::error_of(
+                                DiagKind::ParameterDefault,
+                                s.name.clone(),
+                                "parameter default does not match its AllowedPattern",
+                            )
+                            .property(format!("Parameters.{}.Default", p.name))
+                            .value(format!("{d:?}"))
+                            .allowed(format!("/{pat}/")),
                         );
                     }
                 }
             }
             Err(_) => diags.push(
-                Diagnostic::error(s.name.clone(), "AllowedPattern is not a valid regular expression")
-                    .property(format!("Parameters.{}.AllowedPattern", p.name))
-                    .value(format!("{pat:?}"))
-                    .allowed("a regular expression"),
+                Diagnostic::error_of(
+                    DiagKind::Pattern,
+                    s.name.clone(),
+                    "AllowedPattern is not a valid regular expression",
+                )
+                .property(format!("Parameters.{}.AllowedPattern", p.name))
+                .value(format!("{pat:?}"))
+                .allowed("a regular expression"),
             ),
         }
     }
@@ -433,10 +453,14 @@ fn parameter_json(s: &Stack, p: &crate::template::Parameter, diags: &mut Vec<Dia
         if let Some(d) = &p.default {
             if !p.allowed_values.contains(d) {
                 diags.push(
-                    Diagnostic::error(s.name.clone(), "parameter default is not one of its AllowedValues")
-                        .property(format!("Parameters.{}.Default", p.name))
-                        .value(format!("{d:?}"))
-                        .allowed(p.allowed_values.join(", ")),
+                    Diagnostic::error_of(
+                        DiagKind::ParameterDefault,
+                        s.name.clone(),
+                        "parameter default is not one of its AllowedValues",
+                    )
+                    .property(format!("Parameters.{}.Default", p.name))
+                    .value(format!("{d:?}"))
+                    .allowed(p.allowed_values.join(", ")),
                 );
             }
         }
@@ -452,10 +476,14 @@ fn parameter_json(s: &Stack, p: &crate::template::Parameter, diags: &mut Vec<Dia
     if let (Some(d), Some(max)) = (&p.default, p.max_length) {
         if d.chars().count() > max as usize {
             diags.push(
-                Diagnostic::error(s.name.clone(), "parameter default is longer than MaxLength")
-                    .property(format!("Parameters.{}.Default", p.name))
-                    .value(format!("{d:?}"))
-                    .allowed(format!("at most {max} characters")),
+                Diagnostic::error_of(
+                    DiagKind::ParameterDefault,
+                    s.name.clone(),
+                    "parameter default is longer than MaxLength",
+                )
+                .property(format!("Parameters.{}.Default", p.name))
+                .value(format!("{d:?}"))
+                .allowed(format!("at most {max} characters")),
             );
         }
     }
@@ -532,7 +560,7 @@ fn check_cycles(s: &Stack, ids: &[String], edges: &[IndexSet<u32>], diags: &mut 
     for cycle in find_cycles(edges) {
         let first = &s.resources[cycle[0] as usize];
         diags.push(
-            Diagnostic::error(s.node_path(first.node), "dependency cycle")
+            Diagnostic::error_of(DiagKind::DependencyCycle, s.node_path(first.node), "dependency cycle")
                 .property("DependsOn")
                 .value(render_cycle(&cycle, |n| ids[n as usize].clone()))
                 .allowed("an acyclic graph of references and DependsOn"),
@@ -551,7 +579,7 @@ fn check_quotas(s: &Stack, template: &Json, diags: &mut Vec<Diagnostic>) {
         let n = count(section);
         if n > limit {
             diags.push(
-                Diagnostic::error(s.name.clone(), format!("too many {}", section.to_lowercase()))
+                Diagnostic::error_of(DiagKind::Quota, s.name.clone(), format!("too many {}", section.to_lowercase()))
                     .property(section)
                     .value(n.to_string())
                     .allowed(format!("at most {limit} per template; split the stack")),
@@ -564,7 +592,7 @@ fn check_stack_cycles(app: &App, deps: &[IndexSet<u32>], diags: &mut Vec<Diagnos
     for cycle in find_cycles(deps) {
         let first = &app.stacks[cycle[0] as usize].name;
         diags.push(
-            Diagnostic::error(first.clone(), "stacks import from each other")
+            Diagnostic::error_of(DiagKind::StackCycle, first.clone(), "stacks import from each other")
                 .value(render_cycle(&cycle, |n| app.stacks[n as usize].name.clone()))
                 .allowed("references in one direction between stacks (no cycle)"),
         );

@@ -3,6 +3,9 @@
 //! A [`Diagnostic`] names the construct path, the property, the bad value and
 //! what is allowed. [`SynthError`] carries all of them. The [`Validator`] is
 //! what generated L1 code and hand-written constructs use to report them.
+//! Every diagnostic has a [`DiagKind`], so tests match on kinds, not text.
+
+mod kind;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -11,6 +14,8 @@ use std::sync::{Mutex, OnceLock};
 use regex::Regex;
 
 use crate::token::{ToToken, Token, Value};
+
+pub use kind::DiagKind;
 
 /// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -22,8 +27,22 @@ pub enum Severity {
 }
 
 /// One problem found at synthesis.
+///
+/// ```
+/// use cfnkit_core::diag::{DiagKind, Diagnostic};
+/// let d = Diagnostic::error("s/Queue/Resource", "out of range")
+///     .kind(DiagKind::OutOfRange)
+///     .property("VisibilityTimeout")
+///     .value("50000")
+///     .allowed("0 to 43200");
+/// assert!(d.is(DiagKind::OutOfRange));
+/// assert_eq!(d.to_string(), "s/Queue/Resource: VisibilityTimeout: out of range (got 50000); allowed: 0 to 43200");
+/// ```
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// What kind of problem it is ([`DiagKind::Other`] unless one was set).
+    pub kind: DiagKind,
     /// Error or warning.
     pub severity: Severity,
     /// The construct path (`order-monitoring/AuditFunction/Resource`).
@@ -39,9 +58,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A new error at `path`.
+    /// A new error at `path`, of kind [`DiagKind::Other`] until
+    /// [`kind`](Diagnostic::kind) says more.
     pub fn error(path: impl Into<String>, problem: impl Into<String>) -> Self {
         Diagnostic {
+            kind: DiagKind::Other,
             severity: Severity::Error,
             path: path.into(),
             property: None,
@@ -51,24 +72,55 @@ impl Diagnostic {
         }
     }
 
-    /// A new warning at `path`.
+    /// A new warning at `path`, of kind [`DiagKind::Other`] until
+    /// [`kind`](Diagnostic::kind) says more.
     pub fn warning(path: impl Into<String>, problem: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, problem) }
     }
 
+    /// A new error of `kind` at `path`.
+    pub fn error_of(kind: DiagKind, path: impl Into<String>, problem: impl Into<String>) -> Self {
+        Diagnostic::error(path, problem).kind(kind)
+    }
+
+    /// A new warning of `kind` at `path`.
+    pub fn warning_of(kind: DiagKind, path: impl Into<String>, problem: impl Into<String>) -> Self {
+        Diagnostic::warning(path, problem).kind(kind)
+    }
+
+    /// Sets the kind.
+    #[must_use]
+    pub fn kind(mut self, kind: DiagKind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// True when the diagnostic is of `kind`.
+    pub fn is(&self, kind: DiagKind) -> bool {
+        self.kind == kind
+    }
+
+    /// True for errors (synthesis fails), false for warnings.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
     /// Names the property.
+    #[must_use]
     pub fn property(mut self, p: impl Into<String>) -> Self {
         self.property = Some(p.into());
         self
     }
 
     /// Records the bad value.
+    #[must_use]
     pub fn value(mut self, v: impl Into<String>) -> Self {
         self.value = Some(v.into());
         self
     }
 
     /// Says what is allowed.
+    #[must_use]
     pub fn allowed(mut self, a: impl Into<String>) -> Self {
         self.allowed = Some(a.into());
         self
@@ -101,6 +153,18 @@ impl fmt::Display for Diagnostic {
 pub struct SynthError {
     /// The errors (warnings are not included here).
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl SynthError {
+    /// The errors of `kind`.
+    pub fn of_kind(&self, kind: DiagKind) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(move |d| d.kind == kind)
+    }
+
+    /// True when some error is of `kind`.
+    pub fn has(&self, kind: DiagKind) -> bool {
+        self.diagnostics.iter().any(|d| d.kind == kind)
+    }
 }
 
 impl fmt::Display for SynthError {
@@ -202,8 +266,20 @@ impl<'a> Validator<'a> {
 
     /// Reports an error on property `name` (relative to the current path).
     pub fn error(&mut self, name: &str, value: Option<String>, problem: impl Into<String>, allowed: impl Into<String>) {
+        self.error_of(DiagKind::Other, name, value, problem, allowed);
+    }
+
+    /// Reports an error of `kind` on property `name` (relative to the current path).
+    pub fn error_of(
+        &mut self,
+        kind: DiagKind,
+        name: &str,
+        value: Option<String>,
+        problem: impl Into<String>,
+        allowed: impl Into<String>,
+    ) {
         let prop = self.prop(name);
-        let mut d = Diagnostic::error(self.path.clone(), problem).allowed(allowed);
+        let mut d = Diagnostic::error_of(kind, self.path.clone(), problem).allowed(allowed);
         if !prop.is_empty() {
             d = d.property(prop);
         }
@@ -227,7 +303,13 @@ impl<'a> Validator<'a> {
     pub fn check_enum(&mut self, name: &str, value: &Value<String>, allowed: &[&str]) {
         if let Value::Lit(s) = value {
             if !allowed.contains(&s.as_str()) {
-                self.error(name, Some(format!("{s:?}")), "not an allowed value", allowed.join(", "));
+                self.error_of(
+                    DiagKind::NotAllowedValue,
+                    name,
+                    Some(format!("{s:?}")),
+                    "not an allowed value",
+                    allowed.join(", "),
+                );
             }
         }
     }
@@ -237,7 +319,8 @@ impl<'a> Validator<'a> {
         if let Value::Lit(s) = value {
             let n = s.chars().count();
             if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
-                self.error(
+                self.error_of(
+                    DiagKind::Length,
                     name,
                     Some(format!("{n} characters")),
                     "length out of range",
@@ -252,7 +335,13 @@ impl<'a> Validator<'a> {
         if let Value::Lit(s) = value {
             if let Some(re) = regex_cache(pattern) {
                 if !re.is_match(s) {
-                    self.error(name, Some(format!("{s:?}")), "does not match the pattern", format!("/{pattern}/"));
+                    self.error_of(
+                        DiagKind::Pattern,
+                        name,
+                        Some(format!("{s:?}")),
+                        "does not match the pattern",
+                        format!("/{pattern}/"),
+                    );
                 }
             }
         }
@@ -269,7 +358,7 @@ impl<'a> Validator<'a> {
         if let Value::Lit(x) = value {
             let x: f64 = (*x).into();
             if min.is_some_and(|m| x < m) || max.is_some_and(|m| x > m) {
-                self.error(name, Some(fmt_num(x)), "out of range", bounds(min, max, ""));
+                self.error_of(DiagKind::OutOfRange, name, Some(fmt_num(x)), "out of range", bounds(min, max, ""));
             }
         }
     }
@@ -279,7 +368,7 @@ impl<'a> Validator<'a> {
         if let Value::Lit(x) = value {
             let xf = *x as f64;
             if min.is_some_and(|m| xf < m) || max.is_some_and(|m| xf > m) {
-                self.error(name, Some(x.to_string()), "out of range", bounds(min, max, ""));
+                self.error_of(DiagKind::OutOfRange, name, Some(x.to_string()), "out of range", bounds(min, max, ""));
             }
         }
     }
@@ -289,7 +378,8 @@ impl<'a> Validator<'a> {
         if let Value::Lit(items) = value {
             let n = items.len();
             if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
-                self.error(
+                self.error_of(
+                    DiagKind::ItemCount,
                     name,
                     Some(format!("{n} items")),
                     "number of items out of range",
@@ -304,7 +394,8 @@ impl<'a> Validator<'a> {
         let set: Vec<&str> = names.iter().filter(|(_, p)| *p).map(|(n, _)| *n).collect();
         if set.len() != 1 {
             let all: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
-            self.error(
+            self.error_of(
+                DiagKind::OneOf,
                 "",
                 Some(if set.is_empty() { "none".into() } else { set.join(" and ") }),
                 "exactly one of these properties must be set",
@@ -320,7 +411,13 @@ impl<'a> Validator<'a> {
         }
         for (o, p) in others {
             if *p {
-                self.error(name, None, format!("cannot be set together with {o}"), format!("{name} or {o}, not both"));
+                self.error_of(
+                    DiagKind::Excluded,
+                    name,
+                    None,
+                    format!("cannot be set together with {o}"),
+                    format!("{name} or {o}, not both"),
+                );
             }
         }
     }
@@ -361,6 +458,7 @@ mod tests {
             v.check_enum("Mode", &Value::Lit("X".to_string()), &["A", "B"]);
         });
         assert_eq!(out.len(), 1);
+        assert!(out[0].is(DiagKind::NotAllowedValue));
         assert_eq!(out[0].to_string(), "s/T/Resource: Spec.Mode: not an allowed value (got \"X\"); allowed: A, B");
     }
 
@@ -373,6 +471,8 @@ mod tests {
         v.check_pattern("Id", &Value::Lit("x y".to_string()), "^[a-z]+$");
         v.check_items("L", &Value::Lit(vec![1_i64, 2, 3]), None, Some(2));
         assert_eq!(out.len(), 4);
+        let kinds: Vec<DiagKind> = out.iter().map(|d| d.kind).collect();
+        assert_eq!(kinds, [DiagKind::OutOfRange, DiagKind::Length, DiagKind::Pattern, DiagKind::ItemCount]);
         assert!(out[0].to_string().contains("Timeout: out of range (got 0); allowed: 1 to 900"));
         assert!(out[1].to_string().contains("allowed: 1 to 3 characters"));
         assert!(out[2].to_string().contains("does not match the pattern"));
@@ -394,5 +494,6 @@ mod tests {
         v.check_one_of(&[("A", false), ("B", false)]);
         v.check_excluded("A", true, &[("B", true)]);
         assert_eq!(out.len(), 2);
+        assert!(out[0].is(DiagKind::OneOf) && out[1].is(DiagKind::Excluded));
     }
 }
