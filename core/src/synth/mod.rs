@@ -110,7 +110,7 @@ impl App {
             }
             let template = parts.into_template(s);
             check_quotas(s, &template, &mut ctx.diags);
-            let json = format!("{}\n", serde_json::to_string_pretty(&template).unwrap_or_default());
+            let json = pretty_json(&template);
             if json.len() > quotas::BODY_BYTES {
                 ctx.diags.push(
                     Diagnostic::error(s.name.clone(), "template body too large")
@@ -119,7 +119,7 @@ impl App {
                 );
             } else if json.len() > quotas::INLINE_BODY_BYTES {
                 // Deploy tools may send the template minified: only that size must fit inline.
-                let minified = serde_json::to_string(&template).map_or(json.len(), |m| m.len());
+                let minified = minified_len(&json);
                 if minified > quotas::INLINE_BODY_BYTES {
                     ctx.diags.push(Diagnostic::warning(
                         s.name.clone(),
@@ -151,6 +151,39 @@ impl App {
             Err(SynthError { diagnostics: errors })
         }
     }
+}
+
+/// A template as written to disk: pretty JSON (two-space indent) and a
+/// trailing newline, serialized once straight into the string's buffer.
+pub(crate) fn pretty_json(v: &Json) -> String {
+    let mut buf = Vec::with_capacity(4096);
+    // Serializing a `serde_json::Value` into a Vec cannot fail.
+    let _ = serde_json::to_writer_pretty(&mut buf, v);
+    buf.push(b'\n');
+    String::from_utf8(buf).unwrap_or_default()
+}
+
+/// The length `pretty` would have minified (`serde_json::to_string`),
+/// counted from the pretty bytes instead of serializing again: every byte
+/// inside a string counts; outside strings, the indentation, newlines and
+/// the space after `:` do not.
+fn minified_len(pretty: &str) -> usize {
+    let (mut n, mut in_string, mut escaped) = (0, false, false);
+    for &b in pretty.as_bytes() {
+        if in_string {
+            n += 1;
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+        } else if !matches!(b, b' ' | b'\n') {
+            n += 1;
+            in_string = b == b'"';
+        }
+    }
+    n
 }
 
 fn assign_ids(s: &Stack, diags: &mut Vec<Diagnostic>) -> Vec<String> {
