@@ -22,6 +22,7 @@
 //! ```
 
 pub mod assertions;
+pub mod asset;
 pub mod conventions;
 pub mod diag;
 pub mod environment;

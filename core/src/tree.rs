@@ -254,6 +254,7 @@ pub struct Stack {
     pub(crate) name: String,
     pub(crate) region: Option<String>,
     pub(crate) account: Option<String>,
+    pub(crate) assets: Vec<crate::asset::FileAsset>,
     pub(crate) description: Option<String>,
     pub(crate) nodes: Vec<Node>,
     pub(crate) cursor: u32,
@@ -283,6 +284,7 @@ impl Stack {
             name: name.to_string(),
             region: None,
             account: None,
+            assets: Vec::new(),
             description: None,
             nodes: vec![Node {
                 id: name.to_string(),

@@ -32,8 +32,14 @@ impl Function {
                     .allowed("128 to 10240 MB"),
             );
         }
-        if let Code::Inline(src) = &self.code {
-            self.check_inline(path, src, out);
+        match &self.code {
+            Code::Inline(src) => self.check_inline(path, src, out),
+            Code::Asset(Err(msg)) => out.push(
+                Diagnostic::error(path, msg.clone())
+                    .property("Code")
+                    .allowed("an existing folder or file with the handler's code (Code::from_asset)"),
+            ),
+            Code::S3 { .. } | Code::Asset(Ok(_)) => {}
         }
         for k in self.env.keys() {
             let ok = k.len() >= 2

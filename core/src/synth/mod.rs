@@ -49,6 +49,8 @@ pub struct SynthesizedStack {
     pub region: Option<String>,
     /// The account it was given, if any.
     pub account: Option<String>,
+    /// The file assets the template refers to (written into the assembly).
+    pub assets: Vec<crate::asset::FileAsset>,
     /// The template.
     pub template: Json,
     /// The template as written to disk (pretty JSON, trailing newline).
@@ -129,6 +131,7 @@ impl App {
                 name: s.name.clone(),
                 region: s.region.clone(),
                 account: s.account.clone(),
+                assets: s.assets.clone(),
                 template,
                 json,
                 dependencies,
