@@ -19,7 +19,7 @@
 //!   (an access-log bucket, the stack's customer managed key for logs, VPC
 //!   flow logs, a request validator...). Share one per stack where one is
 //!   enough, kept as a typed stack fact ([`Stack::fact`] /
-//!   [`Stack::set_fact`]), never found again by construct id.
+//!   [`Stack::set_stack_fact`]), never found again by construct id.
 //! - Under [`SecurityProfile::Default`], leave it out and call
 //!   [`Stack::defer_to_hardened`] with the check it would satisfy: the
 //!   acknowledgement lands in the resource's `Metadata` with a reason that

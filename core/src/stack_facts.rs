@@ -31,16 +31,16 @@ impl Stack {
     /// struct SharedThing(u32);
     /// let mut app = App::new();
     /// let stack = app.stack("demo");
-    /// assert_eq!(stack.fact::<SharedThing>(), None);
-    /// stack.set_fact(SharedThing(7));
-    /// assert_eq!(stack.fact::<SharedThing>(), Some(SharedThing(7)));
+    /// assert_eq!(stack.stack_fact::<SharedThing>(), None);
+    /// stack.set_stack_fact(SharedThing(7));
+    /// assert_eq!(stack.stack_fact::<SharedThing>(), Some(SharedThing(7)));
     /// ```
-    pub fn fact<T: Any + Clone>(&self) -> Option<T> {
+    pub fn stack_fact<T: Any + Clone>(&self) -> Option<T> {
         self.facts.values.get(&TypeId::of::<T>()).and_then(|v| v.downcast_ref::<T>()).cloned()
     }
 
     /// Sets the stack's fact of type `T`, replacing any earlier one.
-    pub fn set_fact<T: Any + Clone>(&mut self, value: T) -> &mut Self {
+    pub fn set_stack_fact<T: Any + Clone>(&mut self, value: T) -> &mut Self {
         self.facts.values.insert(TypeId::of::<T>(), Box::new(value));
         self
     }

@@ -536,7 +536,7 @@ struct StackApiGatewayAccount(Handle<l1::Account>);
 /// fact). Both are retained whatever the stack's removal policy: they serve
 /// every API of the account and region, not this stack alone.
 fn account_setting(stack: &mut Stack, api: Handle<l1::RestApi>) -> Handle<l1::Account> {
-    if let Some(StackApiGatewayAccount(account)) = stack.fact() {
+    if let Some(StackApiGatewayAccount(account)) = stack.stack_fact() {
         return account;
     }
     let root = stack.root();
@@ -554,7 +554,7 @@ fn account_setting(stack: &mut Stack, api: Handle<l1::RestApi>) -> Handle<l1::Ac
     stack.set_removal_policy(account.id(), removal);
     // The account setting is refused in a region with no API yet.
     stack.add_dependency(account.id(), api.id());
-    stack.set_fact(StackApiGatewayAccount(account));
+    stack.set_stack_fact(StackApiGatewayAccount(account));
     account
 }
 

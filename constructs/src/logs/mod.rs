@@ -244,7 +244,7 @@ struct StackLogsKey(kms::KeyRef);
 /// stack fact, never looked up by construct id; [`use_stack_logs_key`]
 /// makes a key of the program's own the shared one.
 pub fn stack_logs_key(stack: &mut Stack) -> kms::KeyRef {
-    if let Some(StackLogsKey(k)) = stack.fact() {
+    if let Some(StackLogsKey(k)) = stack.stack_fact() {
         return k;
     }
     let removal = stack.default_removal_policy().unwrap_or(RemovalPolicy::Retain);
@@ -262,7 +262,7 @@ pub fn stack_logs_key(stack: &mut Stack) -> kms::KeyRef {
         }
         k.add_to(s)
     });
-    stack.set_fact(StackLogsKey(key));
+    stack.set_stack_fact(StackLogsKey(key));
     key
 }
 
@@ -270,7 +270,7 @@ pub fn stack_logs_key(stack: &mut Stack) -> kms::KeyRef {
 /// hardened profile are encrypted with it instead of a new `LogsKey`. Its
 /// policy must let CloudWatch Logs use it ([`kms::Key::allow_cloudwatch_logs`]).
 pub fn use_stack_logs_key(stack: &mut Stack, key: kms::KeyRef) {
-    stack.set_fact(StackLogsKey(key));
+    stack.set_stack_fact(StackLogsKey(key));
 }
 
 /// A log group added to a stack: its references, grants and metrics.

@@ -72,7 +72,7 @@ struct StackAccessLogBucket(BucketRef);
 /// environment suffix (bucket names are global). Kept as a typed stack
 /// fact, never looked up by construct id.
 pub fn stack_access_log_bucket(stack: &mut Stack) -> BucketRef {
-    if let Some(StackAccessLogBucket(b)) = stack.fact() {
+    if let Some(StackAccessLogBucket(b)) = stack.stack_fact() {
         return b;
     }
     let removal = stack.default_removal_policy().unwrap_or(RemovalPolicy::Retain);
@@ -91,7 +91,7 @@ pub fn stack_access_log_bucket(stack: &mut Stack) -> BucketRef {
         }
         b.add_to(s)
     });
-    stack.set_fact(StackAccessLogBucket(bucket));
+    stack.set_stack_fact(StackAccessLogBucket(bucket));
     bucket
 }
 
