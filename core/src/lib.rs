@@ -26,6 +26,7 @@ pub mod conventions;
 pub mod diag;
 pub mod fns;
 pub mod resource;
+pub mod source;
 pub mod synth;
 pub mod template;
 pub mod token;

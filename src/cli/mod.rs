@@ -44,7 +44,20 @@ enum Command {
         /// Set a parameter's default: KEY=VALUE (repeatable).
         #[arg(short = 'p', long = "parameter", value_name = "KEY=VALUE")]
         parameters: Vec<String>,
+        /// The spelling of a template printed on stdout (the cloud assembly is always JSON).
+        #[arg(long, value_enum, default_value = "json")]
+        format: TemplateFormat,
     },
+}
+
+/// How `synth` prints a template.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum TemplateFormat {
+    /// Pretty JSON, as written into the cloud assembly.
+    #[default]
+    Json,
+    /// Block-style YAML with short-form intrinsics (`cfnkit_core::source::to_yaml`).
+    Yaml,
 }
 
 /// Runs the CLI over `args` (program name first) against the app `build`
@@ -70,8 +83,8 @@ where
     let mut app = build();
     match cli.command {
         Command::List => list(&app, out),
-        Command::Synth { name, all, out: dir, parameters } => {
-            synth(&mut app, &SynthArgs { name, all, out: dir, parameters }, out, err)
+        Command::Synth { name, all, out: dir, parameters, format } => {
+            synth(&mut app, &SynthArgs { name, all, out: dir, parameters, format }, out, err)
         }
     }
 }
@@ -97,6 +110,8 @@ pub struct SynthArgs {
     pub out: Option<PathBuf>,
     /// `KEY=VALUE` parameter defaults.
     pub parameters: Vec<String>,
+    /// How a template printed on stdout is spelled.
+    pub format: TemplateFormat,
 }
 
 /// Synthesizes and prints or writes templates.
@@ -144,7 +159,11 @@ pub fn synth(app: &mut App, args: &SynthArgs, out: &mut impl Write, err: &mut im
         return EXIT_OK;
     }
     for s in &result.stacks {
-        if out.write_all(s.json.as_bytes()).is_err() {
+        let text = match args.format {
+            TemplateFormat::Json => s.json.clone(),
+            TemplateFormat::Yaml => cfnkit_core::source::to_yaml(&s.template),
+        };
+        if out.write_all(text.as_bytes()).is_err() {
             return EXIT_USAGE;
         }
     }
