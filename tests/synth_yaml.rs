@@ -39,6 +39,7 @@ fn cfn_lint_reads_the_yaml_as_it_reads_the_json() {
 #[test]
 fn an_unknown_format_is_a_usage_error() {
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = cli::run(["cfnkit", "synth", "order-queue", "--format", "toml"], cfnkit::reference::app, &mut out, &mut err);
+    let code =
+        cli::run(["cfnkit", "synth", "order-queue", "--format", "toml"], cfnkit::reference::app, &mut out, &mut err);
     assert_eq!(code, cli::EXIT_USAGE);
 }

@@ -38,7 +38,9 @@ fn every_short_form_tag_reads_as_its_long_form() {
 
 #[test]
 fn plain_scalars_keep_account_ids_and_dates_as_strings() {
-    let t = yaml("a: 012345678901\nb: 2012-10-17\nc: 10\nd: 1.5\ne: true\nf: ~\ng: '10'\nh: .inf\ni: 99999999999999999999999\n");
+    let t = yaml(
+        "a: 012345678901\nb: 2012-10-17\nc: 10\nd: 1.5\ne: true\nf: ~\ng: '10'\nh: .inf\ni: 99999999999999999999999\n",
+    );
     assert_eq!(
         t,
         json!({"a": "012345678901", "b": "2012-10-17", "c": 10, "d": 1.5, "e": true, "f": null, "g": "10",
@@ -118,8 +120,10 @@ fn json_leaf() -> impl Strategy<Value = Json> {
         any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Json::from),
         "\\PC*".prop_map(Json::String),
         "[a-z0-9 .:#'\"\\-\n\t]{0,12}".prop_map(Json::String),
-        prop::sample::select(vec!["yes", "No", "0", "012", "1e3", "-", "- a", "a: b", "#x", "", " ", "null", "~", "1.0"])
-            .prop_map(|s| Json::String(s.into())),
+        prop::sample::select(vec![
+            "yes", "No", "0", "012", "1e3", "-", "- a", "a: b", "#x", "", " ", "null", "~", "1.0"
+        ])
+        .prop_map(|s| Json::String(s.into())),
     ]
 }
 

@@ -73,9 +73,9 @@ fn pos(m: Marker) -> Position {
 
 pub(super) fn read(text: &str) -> Result<(Json, SourceMap), ParseError> {
     let mut events = Events::default();
-    Parser::new_from_str(text).load(&mut events, true).map_err(|e| {
-        ParseError::new(pos(*e.marker()), format!("invalid YAML: {}", e.info()))
-    })?;
+    Parser::new_from_str(text)
+        .load(&mut events, true)
+        .map_err(|e| ParseError::new(pos(*e.marker()), format!("invalid YAML: {}", e.info())))?;
     let mut b = Builder { events: events.0, i: 0, anchors: HashMap::new(), map: SourceMap::default() };
     // StreamStart, DocumentStart
     while matches!(b.events.get(b.i), Some((Event::StreamStart | Event::DocumentStart, _))) {
@@ -172,7 +172,12 @@ impl Builder {
                             Some(Json::Bool(b)) => b.to_string(),
                             _ => return Err(ParseError::new(pos(km), "a mapping key must be a scalar")),
                         },
-                        _ => return Err(ParseError::new(pos(km), "a mapping key must be a scalar; found a list or mapping")),
+                        _ => {
+                            return Err(ParseError::new(
+                                pos(km),
+                                "a mapping key must be a scalar; found a list or mapping",
+                            ))
+                        }
                     };
                     if obj.contains_key(&key) {
                         return Err(ParseError::new(pos(km), format!("duplicate key {key:?} in one mapping")));

@@ -7,6 +7,8 @@
 //! 1.1 (PyYAML, which cfn-lint and checkov use) read it back as that string:
 //! `'2012-10-17'`, `'yes'`, `'012'` and `'true'` are quoted.
 
+use std::fmt::Write as _;
+
 use serde_json::{Map, Value as Json};
 
 use super::yaml_read::{resolve_plain, short_form};
@@ -52,9 +54,8 @@ fn short(m: &Map<String, Json>) -> Option<(&'static str, Short<'_>)> {
             _ => Some((tag, Short::Node(arg))),
         },
         ("Ref" | "Condition", Json::String(s)) => Some((tag, Short::Text(s.clone()))),
-        ("Ref" | "Condition", _) => None,
         // `!GetAtt text` is split at its first dot when read: a string argument stays long.
-        ("GetAtt", Json::String(_)) => None,
+        ("Ref" | "Condition", _) | ("GetAtt", Json::String(_)) => None,
         (_, Json::String(s)) => Some((tag, Short::Text(s.clone()))),
         // `!Base64 !Sub x` is not YAML (one tag per node): the outer one stays long.
         (_, Json::Object(inner)) if short(inner).is_some() => None,
@@ -183,7 +184,8 @@ fn literal_block(s: &str) -> Option<&'static str> {
     if !s.contains('\n') || s.starts_with([' ', '\n', '\t']) || s.ends_with("\n\n") {
         return None;
     }
-    if s.chars().any(|c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}')
+    if s.chars()
+        .any(|c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}')
     {
         return None;
     }
@@ -211,7 +213,7 @@ fn scalar_text(s: &str) -> String {
             '\t' => q.push_str("\\t"),
             '\r' => q.push_str("\\r"),
             c if c.is_control() || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}') => {
-                q.push_str(&format!("\\u{:04x}", c as u32));
+                let _ = write!(q, "\\u{:04x}", c as u32);
             }
             c => q.push(c),
         }
