@@ -462,14 +462,6 @@ impl KeyRef {
         false
     }
 
-    /// The key a construct `id` at the stack's root holds, if it is a [`Key`].
-    pub fn find_at_root(stack: &Stack, id: &str) -> Option<KeyRef> {
-        let node = stack.child(stack.root(), id)?;
-        let handle = stack.handle_at::<l1::Key>(stack.child(node, "Resource")?)?;
-        let alias = stack.child(node, "Alias").and_then(|a| stack.handle_at::<l1::Alias>(a));
-        Some(KeyRef { handle, alias })
-    }
-
     /// The L1 handle.
     pub fn handle(self) -> Handle<l1::Key> {
         self.handle

@@ -28,6 +28,7 @@ pub mod environment;
 pub mod fns;
 pub mod resource;
 pub mod source;
+pub mod stack_facts;
 pub mod suggest;
 pub mod synth;
 pub mod template;
@@ -37,7 +38,7 @@ pub mod units;
 
 /// The names most programs need.
 pub mod prelude {
-    pub use crate::conventions::{Conventions, Suffix};
+    pub use crate::conventions::{Conventions, Hardening, SecurityProfile, Suffix};
     pub use crate::diag::{Diagnostic, Severity, SynthError, Validate, Validator};
     pub use crate::fns;
     pub use crate::resource::{CfnResource, Handle, RemovalPolicy, Resource, TagFormat};

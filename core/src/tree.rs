@@ -7,10 +7,11 @@
 
 use indexmap::IndexMap;
 
-use crate::conventions::{Conventions, Suffix};
+use crate::conventions::{Conventions, SecurityProfile, Suffix};
 use crate::diag::Diagnostic;
 use crate::fns::Cond;
 use crate::resource::{Handle, RemovalPolicy, Resource};
+use crate::stack_facts::StackFacts;
 use crate::template::{Output, Parameter};
 use crate::token::{Expr, Intrinsic, RefTarget, Token};
 
@@ -249,6 +250,8 @@ pub struct Stack {
     pub(crate) default_removal: Option<RemovalPolicy>,
     pub(crate) suffix: Option<Suffix>,
     pub(crate) sections: IndexMap<String, Token>,
+    pub(crate) profile: SecurityProfile,
+    pub(crate) facts: StackFacts,
 }
 
 impl Stack {
@@ -276,6 +279,8 @@ impl Stack {
             default_removal: None,
             suffix: None,
             sections: IndexMap::new(),
+            profile: SecurityProfile::Default,
+            facts: StackFacts::default(),
         }
     }
 

@@ -82,7 +82,7 @@ pub struct RestApiRef {
     api: Handle<l1::RestApi>,
     deployment: Handle<l1::Deployment>,
     stage: Handle<l1::Stage>,
-    validator: Handle<l1::RequestValidator>,
+    validator: Option<Handle<l1::RequestValidator>>,
     resources: NodeId,
 }
 
@@ -91,7 +91,7 @@ impl RestApiRef {
         api: Handle<l1::RestApi>,
         deployment: Handle<l1::Deployment>,
         stage: Handle<l1::Stage>,
-        validator: Handle<l1::RequestValidator>,
+        validator: Option<Handle<l1::RequestValidator>>,
         resources: NodeId,
     ) -> Self {
         RestApiRef { api, deployment, stage, validator, resources }

@@ -56,12 +56,17 @@ pub(crate) struct Actions {
 impl Actions {
     pub(crate) fn push(&mut self, target: &impl AlarmAction) {
         self.arns.push(target.action_arn());
-        self.problems.extend(target.delivery_problem());
-        self.topics.extend(target.topic());
+        match target.delivery_problem() {
+            // No policy statement suggests a delivery that cannot happen.
+            Some(problem) => self.problems.push(problem),
+            None => self.topics.extend(target.topic()),
+        }
     }
 
-    /// Lets CloudWatch publish to every topic target, and warns about
-    /// targets it cannot deliver to, on the alarm at `scope`.
+    /// Lets CloudWatch publish to every topic target it can deliver to, and
+    /// warns about the others (no topic-policy statement is written for
+    /// them: it would suggest notifications that never arrive), on the
+    /// alarm at `scope`.
     pub(crate) fn apply(&self, stack: &mut Stack, scope: cfnkit_core::tree::NodeId) {
         for topic in &self.topics {
             allow_alarms_to_publish(stack, *topic);

@@ -1,5 +1,5 @@
-//! [`Vpc`]: private subnets in distinct availability zones, flow logs on,
-//! and internet access only when asked for.
+//! [`Vpc`]: private subnets in distinct availability zones, flow logs as
+//! the security profile says, and internet access only when asked for.
 
 use cfnkit_core::diag::Diagnostic;
 use cfnkit_core::fns;
@@ -26,8 +26,11 @@ pub const MAX_AZS: u32 = 6;
 /// `Fn::Select [i, Fn::GetAZs ""]`; one isolated private subnet per zone
 /// with its own route table; no internet gateway and no NAT gateway; DNS
 /// support and DNS hostnames on (interface endpoints with private DNS need
-/// both); flow logs of all traffic into a KMS-encrypted CloudWatch Logs
-/// group kept one year.
+/// both). Flow logs follow the stack's security profile: under the
+/// hardened profile, all traffic into a CloudWatch Logs group kept one year
+/// and encrypted with the stack's log key; under the default profile none,
+/// with checkov's CKV2_AWS_11 acknowledged ([`Vpc::flow_logs`] asks for
+/// them under both).
 ///
 /// Subnet ranges are computed at synthesis: the VPC is cut into
 /// `2 x max_azs` equal blocks (rounded up to a power of two), the first half
@@ -94,15 +97,26 @@ impl Vpc {
         }
         self
     }
+    /// Records flow logs into a CloudWatch Logs group under every security
+    /// profile (without this call, only the hardened profile adds them; the
+    /// default profile acknowledges checkov's CKV2_AWS_11 instead).
+    pub fn flow_logs(mut self) -> Self {
+        if self.flow_logs.destination == flow_logs::Destination::Profile {
+            self.flow_logs.destination = flow_logs::Destination::CloudWatchLogs;
+        }
+        self
+    }
     /// Keeps flow logs for `retention` (one year by default).
     pub fn flow_logs_retention(mut self, retention: Retention) -> Self {
         self.flow_logs.retention = retention;
         self
     }
-    /// Encrypts the flow-log group with an existing key instead of a key of
-    /// its own; the statement CloudWatch Logs needs is added to the key's
-    /// policy when the key is in the same stack.
+    /// Records flow logs into a CloudWatch Logs group encrypted with an
+    /// existing key (instead of following the profile); the statement
+    /// CloudWatch Logs needs is added to the key's policy when the key is in
+    /// the same stack.
     pub fn flow_logs_key(mut self, key: KeyRef) -> Self {
+        self = self.flow_logs();
         self.flow_logs.key = Some(key);
         self
     }

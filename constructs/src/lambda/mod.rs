@@ -114,6 +114,7 @@ pub struct Function {
     memory: Size,
     env: IndexMap<String, Token>,
     name: Option<Value<String>>,
+    role_name: Option<Value<String>>,
     description: Option<String>,
     retention: Retention,
     log_key: Option<Token>,
@@ -152,6 +153,7 @@ impl Function {
             async_config: None,
             vpc: None,
             env_key: None,
+            role_name: None,
         }
     }
     /// Sets the handler (`index.handler` by default).
@@ -174,6 +176,12 @@ impl Function {
         self.env.insert(key.to_string(), value.into());
         self
     }
+    /// Sets the execution role's `RoleName` (IAM names are global to the
+    /// account: suffix it with the environment).
+    pub fn role_name(mut self, n: impl Into<Value<String>>) -> Self {
+        self.role_name = Some(n.into());
+        self
+    }
     /// Sets `FunctionName` (suffix it with the environment).
     pub fn name(mut self, n: impl Into<Value<String>>) -> Self {
         self.name = Some(n.into());
@@ -190,8 +198,10 @@ impl Function {
         self
     }
     /// Encrypts the log group with this customer managed key (its ARN; the key
-    /// policy must let CloudWatch Logs use it) instead of the stack's shared
-    /// log key (`logs::stack_logs_key`), the default.
+    /// policy must let CloudWatch Logs use it) under every security profile.
+    /// Without it the log group follows the stack's profile: the stack's
+    /// shared log key (`logs::stack_logs_key`) when hardened, CloudWatch
+    /// Logs' own encryption (CKV_AWS_158 acknowledged) by default.
     pub fn log_encryption_key(mut self, arn: impl Into<Token>) -> Self {
         self.log_key = Some(arn.into());
         self
@@ -258,27 +268,27 @@ impl Function {
             stack.report(d);
         }
 
+        let role_name = self.role_name.clone();
         let role = stack.within(scope, |s| {
-            Role::new("ServiceRole", Principal::service("lambda.amazonaws.com"))
-                .description("Execution role of the function, with only the permissions it is granted")
-                .add_to(s)
-                .handle()
+            let mut r = Role::new("ServiceRole", Principal::service("lambda.amazonaws.com"))
+                .description("Execution role of the function, with only the permissions it is granted");
+            if let Some(n) = role_name {
+                r = r.name(n);
+            }
+            r.add_to(s).handle()
         });
 
         let mut lg = LogGroup::new("LogGroup", self.retention);
         if let Some(n) = &self.name {
             lg = lg.name(Value::from(cfnkit_core::fns::sub("/aws/lambda/${Name}").var("Name", n.clone()).expr()));
         }
-        lg = match &self.log_key {
-            Some(k) => lg.encryption_key(k.clone()),
-            None => lg.encryption_key(crate::logs::stack_logs_key(stack).arn()),
-        };
+        if let Some(k) = &self.log_key {
+            lg = lg.encryption_key(k.clone());
+        }
         if let Some(p) = self.removal {
             lg = lg.removal_policy(p);
         }
-        let removal = lg.removal(stack);
-        let log_group = stack.within(scope, |s| s.add("LogGroup", lg.to_l1()));
-        stack.set_removal_policy(log_group.id(), removal);
+        let log_group = stack.within(scope, |s| lg.add_to(s)).handle();
 
         let code = match &self.code {
             Code::Inline(src) => l1::Code::default().zip_file(src.clone()),
