@@ -29,6 +29,7 @@ pub mod environment;
 pub mod fns;
 mod registry;
 pub mod resource;
+pub mod source;
 pub mod stack_facts;
 pub mod suggest;
 pub mod synth;

@@ -97,7 +97,16 @@ pub(crate) struct ResourceEntry {
     pub(crate) metadata: IndexMap<String, serde_json::Value>,
     pub(crate) overrides: Vec<(String, Option<Token>)>,
     pub(crate) logical_id: Option<String>,
+    /// Resource attributes written as given (`CreationPolicy`, ...).
+    pub(crate) attributes: IndexMap<String, Token>,
 }
+
+/// The resource attributes [`Stack::set_resource_attribute`] writes as given.
+pub const RESOURCE_ATTRIBUTES: [&str; 5] =
+    ["CreationPolicy", "UpdatePolicy", "DeletionPolicy", "UpdateReplacePolicy", "Metadata"];
+
+/// The template sections [`Stack::set_template_section`] writes as given.
+pub const TEMPLATE_SECTIONS: [&str; 2] = ["Metadata", "Rules"];
 
 /// An acknowledgement of a validator finding that cannot apply, written into
 /// the resource's `Metadata` with its reason.
@@ -266,6 +275,7 @@ pub struct Stack {
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) default_removal: Option<RemovalPolicy>,
     pub(crate) suffix: Option<Suffix>,
+    pub(crate) sections: IndexMap<String, Token>,
     pub(crate) profile: SecurityProfile,
     pub(crate) facts: StackFacts,
     /// Other stacks of the app this one must deploy after (from `DependsOn`
@@ -302,6 +312,7 @@ impl Stack {
             diagnostics: Vec::new(),
             default_removal: None,
             suffix: None,
+            sections: IndexMap::new(),
             profile: SecurityProfile::Default,
             facts: StackFacts::default(),
             deploys_after: Vec::new(),
@@ -459,6 +470,7 @@ impl Stack {
             metadata: IndexMap::new(),
             overrides: Vec::new(),
             logical_id: None,
+            attributes: IndexMap::new(),
         });
         self.nodes[node as usize].resource = Some(index);
         self.registry.borrow_mut().add_resource((self.id, index), self.node_path(node));
@@ -608,6 +620,42 @@ impl Stack {
     pub fn delete_property(&mut self, r: ResourceId, path: &str) -> &mut Self {
         if let Some(e) = self.entry_or_report(r, "property deletion") {
             e.overrides.push((path.to_string(), None));
+        }
+        self
+    }
+
+    /// Writes a resource attribute exactly as given (one of
+    /// [`RESOURCE_ATTRIBUTES`]): a `CreationPolicy` or `UpdatePolicy`, a
+    /// `DeletionPolicy` without the matching `UpdateReplacePolicy`, or a
+    /// `Metadata` holding intrinsics. It replaces what cfnkit would write
+    /// there (a removal policy, acknowledgements). Used by `cfnkit import`.
+    pub fn set_resource_attribute(&mut self, r: ResourceId, name: &str, value: impl Into<Token>) -> &mut Self {
+        if !RESOURCE_ATTRIBUTES.contains(&name) {
+            self.diagnostics.push(
+                Diagnostic::error(self.name.clone(), "not a resource attribute cfnkit writes as given")
+                    .property(name.to_string())
+                    .allowed(RESOURCE_ATTRIBUTES.join(", ")),
+            );
+            return self;
+        }
+        let v = value.into();
+        if let Some(e) = self.entry_or_report(r, name) {
+            e.attributes.insert(name.to_string(), v);
+        }
+        self
+    }
+
+    /// Writes a template section exactly as given (one of [`TEMPLATE_SECTIONS`]:
+    /// the template's `Metadata`, such as `AWS::CloudFormation::Interface`, or `Rules`).
+    pub fn set_template_section(&mut self, name: &str, value: impl Into<Token>) -> &mut Self {
+        if TEMPLATE_SECTIONS.contains(&name) {
+            self.sections.insert(name.to_string(), value.into());
+        } else {
+            self.diagnostics.push(
+                Diagnostic::error(self.name.clone(), "not a template section cfnkit writes as given")
+                    .property(name.to_string())
+                    .allowed(TEMPLATE_SECTIONS.join(", ")),
+            );
         }
         self
     }

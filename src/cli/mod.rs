@@ -88,9 +88,22 @@ pub struct SynthOpts {
     /// Set a parameter's default in the selected stacks that declare it: KEY=VALUE (repeatable).
     #[arg(short = 'p', long = "parameter", value_name = "KEY=VALUE")]
     pub parameters: Vec<String>,
+    /// How one stack printed on stdout is spelled (the cloud assembly is always JSON).
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: TemplateFormat,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub context: ContextArgs,
+}
+
+/// How `synth` prints one stack's template on stdout.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum TemplateFormat {
+    /// Pretty JSON, as written into the cloud assembly.
+    #[default]
+    Json,
+    /// Block-style YAML with short-form intrinsics ([`cfnkit_core::source::to_yaml`]).
+    Yaml,
 }
 
 /// What the process environment tells the program; the AWS CDK CLI sets

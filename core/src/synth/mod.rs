@@ -232,6 +232,8 @@ fn assign_ids(s: &Stack, diags: &mut Vec<Diagnostic>) -> Vec<String> {
 
 #[derive(Default)]
 struct Parts {
+    metadata: Option<Json>,
+    rules: Option<Json>,
     parameters: Map<String, Json>,
     mappings: Map<String, Json>,
     conditions: Map<String, Json>,
@@ -246,6 +248,10 @@ impl Parts {
         if let Some(d) = &s.description {
             t.insert("Description".into(), json!(d));
         }
+        if let Some(m) = self.metadata {
+            t.insert("Metadata".into(), m);
+        }
+        let mut rules = self.rules;
         for (k, v) in [
             ("Parameters", self.parameters),
             ("Mappings", self.mappings),
@@ -256,6 +262,11 @@ impl Parts {
             if !v.is_empty() || k == "Resources" {
                 t.insert(k.into(), Json::Object(v));
             }
+            if k == "Conditions" {
+                if let Some(rules) = rules.take() {
+                    t.insert("Rules".into(), rules);
+                }
+            }
         }
         Json::Object(t)
     }
@@ -264,6 +275,15 @@ impl Parts {
 fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
     let mut parts = Parts::default();
     let sid = s.id;
+    for (name, v) in &s.sections {
+        let mut r = Resolver { ctx, stack: sid, path: s.name.clone(), property: name.clone(), refs: IndexSet::new() };
+        let resolved = Some(r.resolve(v));
+        if name == "Metadata" {
+            parts.metadata = resolved;
+        } else {
+            parts.rules = resolved;
+        }
+    }
     for p in &s.parameters {
         parts.parameters.insert(p.name.clone(), parameter_json(s, p, &mut ctx.diags));
     }
@@ -368,6 +388,12 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         if !metadata.is_empty() {
             res.insert("Metadata".into(), Json::Object(metadata));
         }
+        let mut r = Resolver { ctx, stack: sid, path: path.clone(), property: String::new(), refs: IndexSet::new() };
+        for (k, v) in &e.attributes {
+            r.property.clone_from(k);
+            res.insert(k.clone(), r.resolve(v));
+        }
+        refs.extend(std::mem::take(&mut r.refs));
         edges.push(refs);
         parts.resources.insert(ctx.ids[sid as usize][i].clone(), Json::Object(res));
     }

@@ -518,6 +518,31 @@ fn depends_on_a_resource_of_another_stack_orders_the_stacks() {
     let out = app.synth().unwrap();
     assert_eq!(out.stacks[1].dependencies, ["a"]);
     assert!(out.stacks[1].template["Resources"]["U"].get("DependsOn").is_none());
+fn resource_attributes_and_template_sections_are_written_as_given() {
+    let mut app = App::new();
+    let s = app.stack("s");
+    let t = topic(s, "T");
+    let q = s.add("Q", CfnResource::new("AWS::Test::Thing"));
+    s.set_resource_attribute(q.id(), "DeletionPolicy", "Retain");
+    s.set_resource_attribute(q.id(), "Metadata", Token::object([("Topic", Token::from(t.reference()))]));
+    s.set_resource_attribute(q.id(), "CreationPolicy", json!({"ResourceSignal": {"Timeout": "PT5M"}}));
+    s.set_template_section("Metadata", json!({"AWS::CloudFormation::Interface": {}}));
+    let out = synth_one(&app);
+    let r = &out["Resources"]["Q"];
+    assert_eq!(r["DeletionPolicy"], json!("Retain"));
+    assert!(r.get("UpdateReplacePolicy").is_none(), "{r}");
+    assert_eq!(r["Metadata"], json!({"Topic": {"Ref": "T"}}));
+    assert_eq!(r["CreationPolicy"]["ResourceSignal"]["Timeout"], json!("PT5M"));
+    assert_eq!(out["Metadata"], json!({"AWS::CloudFormation::Interface": {}}));
+
+    let mut app = App::new();
+    let s = app.stack("s");
+    let q = s.add("Q", CfnResource::new("AWS::Test::Thing"));
+    s.set_resource_attribute(q.id(), "Type", "AWS::Other::Thing");
+    s.set_template_section("Transform", "AWS::Serverless-2016-10-31");
+    let errs = errors(&app);
+    assert_eq!(errs.len(), 2, "{errs:?}");
+    assert!(errs[0].contains("Type: not a resource attribute cfnkit writes as given"), "{errs:?}");
 }
 
 #[test]
