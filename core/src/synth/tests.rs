@@ -518,6 +518,9 @@ fn depends_on_a_resource_of_another_stack_orders_the_stacks() {
     let out = app.synth().unwrap();
     assert_eq!(out.stacks[1].dependencies, ["a"]);
     assert!(out.stacks[1].template["Resources"]["U"].get("DependsOn").is_none());
+}
+
+#[test]
 fn resource_attributes_and_template_sections_are_written_as_given() {
     let mut app = App::new();
     let s = app.stack("s");
