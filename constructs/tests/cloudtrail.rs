@@ -138,7 +138,7 @@ fn trail_writes_to_a_dedicated_secure_bucket() {
     let b = &t["Resources"]["TrailLogsBucket"]["Properties"];
     assert_eq!(b["VersioningConfiguration"]["Status"], "Enabled");
     assert_eq!(b["PublicAccessBlockConfiguration"]["BlockPublicPolicy"], true);
-    assert!(t["Resources"].get("TrailLogsBucketAccessLogs").is_some());
+    assert!(t["Resources"].get("AccessLogsBucket").is_none(), "access logs come with the hardened profile");
 }
 
 #[test]

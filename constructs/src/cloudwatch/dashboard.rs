@@ -51,6 +51,7 @@ enum Slot {
 ///     .add_to(stack);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct Dashboard {
     id: String,
     name: Option<Value<String>>,

@@ -51,8 +51,14 @@ impl Function {
                     .allowed(format!("1 to {MAX_NAME_CHARS} characters")),
             );
         }
-        if let Code::Inline(src) = &self.code {
-            self.check_inline(path, src, out);
+        match &self.code {
+            Code::Inline(src) => self.check_inline(path, src, out),
+            Code::Asset(Err(msg)) => out.push(
+                Diagnostic::error(path, msg.clone())
+                    .property("Code")
+                    .allowed("an existing folder or file with the handler's code (Code::from_asset)"),
+            ),
+            Code::S3 { .. } | Code::Asset(Ok(_)) => {}
         }
         for k in self.env.keys() {
             let ok = k.len() >= 2

@@ -3,7 +3,7 @@
 
 use indexmap::IndexSet;
 
-use crate::diag::Diagnostic;
+use crate::diag::{DiagKind, Diagnostic};
 use crate::tree::{App, Stack};
 
 /// Every cycle of a directed graph (nodes `0..edges.len()`), each once,
@@ -78,9 +78,10 @@ pub(crate) fn check_cycles(
             (false, _) => ("DependsOn cycle", Some("DependsOn")),
             (true, true) => ("dependency cycle through references and DependsOn", Some("DependsOn")),
         };
-        let mut d = Diagnostic::error(s.node_path(first.node), problem).value(text).allowed(
-            "an acyclic graph: remove a reference or a DependsOn (pass a name instead of a handle to break it)",
-        );
+        let mut d =
+            Diagnostic::error_of(DiagKind::DependencyCycle, s.node_path(first.node), problem).value(text).allowed(
+                "an acyclic graph: remove a reference or a DependsOn (pass a name instead of a handle to break it)",
+            );
         if let Some(p) = prop {
             d = d.property(p);
         }
@@ -92,7 +93,7 @@ pub(crate) fn check_stack_cycles(app: &App, deps: &[IndexSet<u32>], diags: &mut 
     for cycle in find_cycles(deps) {
         let first = &app.stacks[cycle[0] as usize].name;
         diags.push(
-            Diagnostic::error(first.clone(), "stacks import from each other")
+            Diagnostic::error_of(DiagKind::StackCycle, first.clone(), "stacks import from each other")
                 .value(render_cycle(&cycle, |n| app.stacks[n as usize].name.clone()))
                 .allowed("references in one direction between stacks (no cycle)"),
         );

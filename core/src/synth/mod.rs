@@ -10,16 +10,18 @@
 
 pub mod assembly;
 mod cycles;
+mod exports;
 pub mod logical_id;
 mod props;
 mod resolve;
+mod sub;
 
 use std::collections::HashMap;
 
 use indexmap::{IndexMap, IndexSet};
 use serde_json::{json, Map, Value as Json};
 
-use crate::diag::{Diagnostic, Severity, SynthError, Validator};
+use crate::diag::{DiagKind, Diagnostic, Severity, SynthError, Validator};
 use crate::token::Token;
 use crate::tree::{App, Stack};
 use resolve::{Ctx, Resolver};
@@ -49,6 +51,8 @@ pub struct SynthesizedStack {
     pub region: Option<String>,
     /// The account it was given, if any.
     pub account: Option<String>,
+    /// The file assets the template refers to (written into the assembly).
+    pub assets: Vec<crate::asset::FileAsset>,
     /// The template.
     pub template: Json,
     /// The template as written to disk (pretty JSON, trailing newline).
@@ -87,7 +91,8 @@ impl App {
         };
         ctx.diags.extend(self.diagnostics.iter().cloned());
         let mut shallow_trees = Vec::with_capacity(self.stacks.len());
-        for s in &self.stacks {
+        for (i, s) in self.stacks.iter().enumerate() {
+            ctx.stack_deps[i].extend(s.deploys_after.iter().copied());
             ctx.diags.extend(s.diagnostics.iter().cloned());
             shallow_trees.push(crate::limits::scopes::check(s, &mut ctx.diags));
             crate::environment::check(s, &mut ctx.diags);
@@ -100,23 +105,14 @@ impl App {
         }
         let mut stacks = Vec::new();
         for (i, (s, mut parts)) in self.stacks.iter().zip(partial).enumerate() {
-            for req in ctx.exports[i].values() {
-                parts.outputs.insert(
-                    req.output_id.clone(),
-                    json!({
-                        "Description": format!("Exported for stacks of this app that import it"),
-                        "Value": req.value,
-                        "Export": {"Name": req.export_name},
-                    }),
-                );
-            }
+            exports::add_outputs(s, &mut parts.outputs, ctx.exports[i].values(), &mut ctx.diags);
             let (template, infos) = parts.into_template(s);
             check_quotas(s, &template, &mut ctx.diags);
             crate::limits::check_stack(s, &template, &infos, &mut ctx.diags);
             let json = pretty_json(&template);
             if json.len() > quotas::BODY_BYTES {
                 ctx.diags.push(
-                    Diagnostic::error(s.name.clone(), "template body too large")
+                    Diagnostic::error_of(DiagKind::Quota, s.name.clone(), "template body too large")
                         .value(format!("{} bytes", json.len()))
                         .allowed(format!("at most {} bytes", quotas::BODY_BYTES)),
                 );
@@ -124,7 +120,8 @@ impl App {
                 // Deploy tools may send the template minified: only that size must fit inline.
                 let minified = minified_len(&json);
                 if minified > quotas::INLINE_BODY_BYTES {
-                    ctx.diags.push(Diagnostic::warning(
+                    ctx.diags.push(Diagnostic::warning_of(
+                        DiagKind::Quota,
                         s.name.clone(),
                         format!(
                             "template is {minified} bytes even minified, over the {} bytes CloudFormation accepts \
@@ -139,6 +136,7 @@ impl App {
                 name: s.name.clone(),
                 region: s.region.clone(),
                 account: s.account.clone(),
+                assets: s.assets.clone(),
                 template,
                 json,
                 dependencies,
@@ -195,7 +193,7 @@ fn assign_ids(s: &Stack, diags: &mut Vec<Diagnostic>) -> Vec<String> {
     for p in &s.parameters {
         if logical_id::check(&p.name).is_err() {
             diags.push(
-                Diagnostic::error(s.name.clone(), "invalid parameter name")
+                Diagnostic::error_of(DiagKind::InvalidId, s.name.clone(), "invalid parameter name")
                     .property(format!("Parameters.{}", p.name))
                     .value(format!("{:?}", p.name))
                     .allowed("1 to 255 ASCII letters and digits"),
@@ -203,7 +201,7 @@ fn assign_ids(s: &Stack, diags: &mut Vec<Diagnostic>) -> Vec<String> {
         }
         if seen.insert(p.name.clone(), format!("parameter {}", p.name)).is_some() {
             diags.push(
-                Diagnostic::error(s.name.clone(), "parameter declared twice")
+                Diagnostic::error_of(DiagKind::DuplicateId, s.name.clone(), "parameter declared twice")
                     .property(format!("Parameters.{}", p.name))
                     .allowed("unique parameter names"),
             );
@@ -226,16 +224,20 @@ fn assign_ids(s: &Stack, diags: &mut Vec<Diagnostic>) -> Vec<String> {
             );
         } else if let Err(allowed) = logical_id::check(&id) {
             diags.push(
-                Diagnostic::error(path.clone(), "invalid logical id")
+                Diagnostic::error_of(DiagKind::InvalidId, path.clone(), "invalid logical id")
                     .value(format!("{id:?}"))
                     .allowed(format!("{allowed}; rename the construct or pin an id")),
             );
         }
         if let Some(other) = seen.insert(id.clone(), path.clone()) {
             diags.push(
-                Diagnostic::error(path.clone(), format!("logical id {id} is already used by {other}"))
-                    .value(id.clone())
-                    .allowed("unique logical ids: rename a construct or pin an id"),
+                Diagnostic::error_of(
+                    DiagKind::DuplicateId,
+                    path.clone(),
+                    format!("logical id {id} is already used by {other}"),
+                )
+                .value(id.clone())
+                .allowed("unique logical ids: rename a construct or pin an id"),
             );
         }
         ids.push(id);
@@ -245,6 +247,8 @@ fn assign_ids(s: &Stack, diags: &mut Vec<Diagnostic>) -> Vec<String> {
 
 #[derive(Default)]
 struct Parts {
+    metadata: Option<Json>,
+    rules: Option<Json>,
     parameters: Map<String, Json>,
     mappings: Map<String, Json>,
     conditions: Map<String, Json>,
@@ -261,6 +265,10 @@ impl Parts {
         if let Some(d) = &s.description {
             t.insert("Description".into(), json!(d));
         }
+        if let Some(m) = self.metadata {
+            t.insert("Metadata".into(), m);
+        }
+        let mut rules = self.rules;
         for (k, v) in [
             ("Parameters", self.parameters),
             ("Mappings", self.mappings),
@@ -271,6 +279,11 @@ impl Parts {
             if !v.is_empty() || k == "Resources" {
                 t.insert(k.into(), Json::Object(v));
             }
+            if k == "Conditions" {
+                if let Some(rules) = rules.take() {
+                    t.insert("Rules".into(), rules);
+                }
+            }
         }
         (Json::Object(t), self.infos)
     }
@@ -279,6 +292,15 @@ impl Parts {
 fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
     let mut parts = Parts::default();
     let sid = s.id;
+    for (name, v) in &s.sections {
+        let mut r = Resolver { ctx, stack: sid, path: s.name.clone(), property: name.clone(), refs: IndexSet::new() };
+        let resolved = Some(r.resolve(v));
+        if name == "Metadata" {
+            parts.metadata = resolved;
+        } else {
+            parts.rules = resolved;
+        }
+    }
     for p in &s.parameters {
         parts.parameters.insert(p.name.clone(), parameter_json(s, p, &mut ctx.diags));
     }
@@ -347,7 +369,7 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         props::merge_tags(
             &mut props,
             e.resource.tag_format(),
-            &s.inherited_tags(crate::tree::ResourceId { stack: sid, index: i as u32 }),
+            &s.inherited_tags(crate::tree::ResourceId { app: s.app, stack: sid, index: i as u32 }),
         );
         let mut applied: Vec<(String, bool)> = Vec::new();
         for (p, v) in &e.overrides {
@@ -355,19 +377,36 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
                 v.as_ref().is_some_and(|v| crate::limits::tokens::check(v, &path, p, None, &mut Vec::new()).too_deep);
             if deep {
                 ctx.diags.push(
-                    Diagnostic::error(path.clone(), format!("override_property({p:?}) value nested too deep"))
-                        .property(p.clone())
-                        .allowed(format!("at most {} levels", crate::limits::tokens::MAX_DEPTH)),
+                    Diagnostic::error_of(
+                        DiagKind::Override,
+                        path.clone(),
+                        format!("override_property({p:?}) value nested too deep"),
+                    )
+                    .property(p.clone())
+                    .allowed(format!("at most {} levels", crate::limits::tokens::MAX_DEPTH)),
                 );
                 continue;
             }
             match props::apply_override(&mut props, p, v.as_ref()) {
                 Ok(()) => applied.push((p.clone(), v.is_none())),
                 Err(msg) => ctx.diags.push(
-                    Diagnostic::error(path.clone(), format!("property override cannot be applied: {msg}"))
-                        .property(p.clone())
-                        .allowed("a dotted path through objects and existing list items"),
+                    Diagnostic::error_of(
+                        DiagKind::Override,
+                        path.clone(),
+                        format!("property override cannot be applied: {msg}"),
+                    )
+                    .property(p.clone())
+                    .allowed("a dotted path through objects and existing list items"),
                 ),
+            }
+        }
+        for (p, item) in s.registry.borrow().appends_to((sid, i as u32)) {
+            if let Err(msg) = props::apply_append(&mut props, &p, &item) {
+                ctx.diags.push(
+                    Diagnostic::error_of(DiagKind::Wiring, path.clone(), format!("cannot add to {p}: {msg}"))
+                        .property(p.clone())
+                        .allowed("a list property the construct writes (a policy's Statement list)"),
+                );
             }
         }
         // Typed checks see the values as the construct built them; those an
@@ -430,6 +469,12 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         if !metadata.is_empty() {
             res.insert("Metadata".into(), Json::Object(metadata));
         }
+        let mut r = Resolver { ctx, stack: sid, path: path.clone(), property: String::new(), refs: IndexSet::new() };
+        for (k, v) in &e.attributes {
+            r.property.clone_from(k);
+            res.insert(k.clone(), r.resolve(v));
+        }
+        refs.extend(std::mem::take(&mut r.refs));
         edges.push(refs);
         explicit.push(deps);
         parts.resources.insert(ctx.ids[sid as usize][i].clone(), Json::Object(res));
@@ -438,7 +483,7 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
     for o in &s.outputs {
         if logical_id::check(&o.id).is_err() {
             ctx.diags.push(
-                Diagnostic::error(s.name.clone(), "invalid output id")
+                Diagnostic::error_of(DiagKind::InvalidId, s.name.clone(), "invalid output id")
                     .property(format!("Outputs.{}", o.id))
                     .value(format!("{:?}", o.id))
                     .allowed("1 to 255 ASCII letters and digits"),
@@ -446,7 +491,7 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         }
         if parts.outputs.contains_key(&o.id) {
             ctx.diags.push(
-                Diagnostic::error(s.name.clone(), "output declared twice")
+                Diagnostic::error_of(DiagKind::DuplicateId, s.name.clone(), "output declared twice")
                     .property(format!("Outputs.{}", o.id))
                     .allowed("unique output ids"),
             );
@@ -497,19 +542,27 @@ fn parameter_json(s: &Stack, p: &crate::template::Parameter, diags: &mut Vec<Dia
                 if let Some(d) = &p.default {
                     if !re.is_match(d) {
                         diags.push(
-                            Diagnostic::error(s.name.clone(), "parameter default does not match its AllowedPattern")
-                                .property(format!("Parameters.{}.Default", p.name))
-                                .value(format!("{d:?}"))
-                                .allowed(format!("/{pat}/")),
+                            Diagnostic::error_of(
+                                DiagKind::ParameterDefault,
+                                s.name.clone(),
+                                "parameter default does not match its AllowedPattern",
+                            )
+                            .property(format!("Parameters.{}.Default", p.name))
+                            .value(format!("{d:?}"))
+                            .allowed(format!("/{pat}/")),
                         );
                     }
                 }
             }
             Err(_) => diags.push(
-                Diagnostic::error(s.name.clone(), "AllowedPattern is not a valid regular expression")
-                    .property(format!("Parameters.{}.AllowedPattern", p.name))
-                    .value(format!("{pat:?}"))
-                    .allowed("a regular expression"),
+                Diagnostic::error_of(
+                    DiagKind::Pattern,
+                    s.name.clone(),
+                    "AllowedPattern is not a valid regular expression",
+                )
+                .property(format!("Parameters.{}.AllowedPattern", p.name))
+                .value(format!("{pat:?}"))
+                .allowed("a regular expression"),
             ),
         }
     }
@@ -518,10 +571,14 @@ fn parameter_json(s: &Stack, p: &crate::template::Parameter, diags: &mut Vec<Dia
         if let Some(d) = &p.default {
             if !p.allowed_values.contains(d) {
                 diags.push(
-                    Diagnostic::error(s.name.clone(), "parameter default is not one of its AllowedValues")
-                        .property(format!("Parameters.{}.Default", p.name))
-                        .value(format!("{d:?}"))
-                        .allowed(p.allowed_values.join(", ")),
+                    Diagnostic::error_of(
+                        DiagKind::ParameterDefault,
+                        s.name.clone(),
+                        "parameter default is not one of its AllowedValues",
+                    )
+                    .property(format!("Parameters.{}.Default", p.name))
+                    .value(format!("{d:?}"))
+                    .allowed(p.allowed_values.join(", ")),
                 );
             }
         }
@@ -537,10 +594,14 @@ fn parameter_json(s: &Stack, p: &crate::template::Parameter, diags: &mut Vec<Dia
     if let (Some(d), Some(max)) = (&p.default, p.max_length) {
         if d.chars().count() > max as usize {
             diags.push(
-                Diagnostic::error(s.name.clone(), "parameter default is longer than MaxLength")
-                    .property(format!("Parameters.{}.Default", p.name))
-                    .value(format!("{d:?}"))
-                    .allowed(format!("at most {max} characters")),
+                Diagnostic::error_of(
+                    DiagKind::ParameterDefault,
+                    s.name.clone(),
+                    "parameter default is longer than MaxLength",
+                )
+                .property(format!("Parameters.{}.Default", p.name))
+                .value(format!("{d:?}"))
+                .allowed(format!("at most {max} characters")),
             );
         }
     }
@@ -577,7 +638,7 @@ fn check_quotas(s: &Stack, template: &Json, diags: &mut Vec<Diagnostic>) {
         let n = count(section);
         if n > limit {
             diags.push(
-                Diagnostic::error(s.name.clone(), format!("too many {}", section.to_lowercase()))
+                Diagnostic::error_of(DiagKind::Quota, s.name.clone(), format!("too many {}", section.to_lowercase()))
                     .property(section)
                     .value(n.to_string())
                     .allowed(format!("at most {limit} per template; split the stack")),
