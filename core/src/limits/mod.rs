@@ -75,14 +75,13 @@ fn schema_check(
     env: &subst::Env,
     out: &mut Vec<Diagnostic>,
 ) {
-    let table = schema::table();
-    let Some(rules) = table.get(cfn_type) else {
+    let Some(rules) = schema::rules_for(cfn_type) else {
         if r.generic && schema::covers_namespace(cfn_type) {
             let mut d = Diagnostic::error(r.path.clone(), "unknown resource type")
                 .property("Type")
                 .value(format!("{cfn_type:?}"));
             let ns = &cfn_type[..cfn_type.rfind("::").unwrap_or(0)];
-            let known: Vec<&str> = table.keys().map(String::as_str).filter(|t| t.starts_with(ns)).collect();
+            let known: Vec<&str> = schema::type_names().into_iter().filter(|t| t.starts_with(ns)).collect();
             d = d.allowed(match schema::nearest(cfn_type, known.iter().copied()) {
                 Some(n) => format!("a resource type of {ns} (did you mean {n}?)"),
                 None => format!("a resource type of {ns}"),

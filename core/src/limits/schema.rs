@@ -6,19 +6,23 @@
 //! of a [`CfnResource`](crate::resource::CfnResource) of a known type, and
 //! names built with `Fn::Sub` from parameters of known length.
 //!
-//! The table (`schema_rules.json`) is generated from the vendored schemas
-//! in `schemas/resources` (one rule per property path, list items as `*`);
+//! The table (`schema_rules.tsv`: a line per resource type, its name, a tab
+//! and its rules as JSON) is generated from the vendored schemas in
+//! `schemas/resources` (one rule per property path, list items as `*`). A
+//! process indexes the lines once and parses a type's rules only when a
+//! resource of that type is checked, so a small app does not pay for the
+//! 1,854 types of the registry;
 //! the test `schema_rules_match_the_vendored_schemas` fails when they
 //! differ. Regenerate with
 //! `CFNKIT_REGEN_SCHEMA_RULES=1 cargo test -p cfnkit-core schema_rules`.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use serde_json::{Map, Value as Json};
 
-/// The generated table: type name -> rules.
-const RULES_JSON: &str = include_str!("schema_rules.json");
+/// The generated table: a line per type, `TYPE<tab>RULES-JSON`.
+const RULES_TSV: &str = include_str!("schema_rules.tsv");
 
 /// The checks of one property path.
 #[derive(Debug, Default)]
@@ -45,13 +49,29 @@ pub(crate) struct TypeRules {
     pub(crate) rules: HashMap<String, Rule>,
 }
 
-/// Every resource type of the vendored schemas.
-pub(crate) fn table() -> &'static HashMap<String, TypeRules> {
-    static TABLE: OnceLock<HashMap<String, TypeRules>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let raw: Map<String, Json> = serde_json::from_str(RULES_JSON).unwrap_or_default();
-        raw.into_iter().map(|(k, v)| (k, parse_type(&v))).collect()
-    })
+/// Every resource type of the vendored schemas, with its rules' JSON text.
+fn index() -> &'static HashMap<&'static str, &'static str> {
+    static INDEX: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    INDEX.get_or_init(|| RULES_TSV.lines().filter_map(|l| l.split_once('\t')).collect())
+}
+
+/// The names of every resource type of the vendored schemas, sorted.
+pub(crate) fn type_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = index().keys().copied().collect();
+    names.sort_unstable();
+    names
+}
+
+/// The rules of resource type `cfn_type`, parsed the first time they are asked for.
+pub(crate) fn rules_for(cfn_type: &str) -> Option<&'static TypeRules> {
+    static PARSED: OnceLock<Mutex<HashMap<&'static str, &'static TypeRules>>> = OnceLock::new();
+    let (&name, &raw) = index().get_key_value(cfn_type)?;
+    let mut parsed = PARSED.get_or_init(Mutex::default).lock().unwrap_or_else(PoisonError::into_inner);
+    Some(*parsed.entry(name).or_insert_with(|| {
+        let v: Json = serde_json::from_str(raw).unwrap_or_default();
+        // Parsed once per type and kept for the process, like the index.
+        Box::leak(Box::new(parse_type(&v)))
+    }))
 }
 
 fn strings(v: Option<&Json>) -> Vec<String> {
@@ -86,7 +106,7 @@ fn parse_type(v: &Json) -> TypeRules {
 /// The service namespaces (`AWS::SNS`) the table covers.
 pub(crate) fn covers_namespace(cfn_type: &str) -> bool {
     let ns = namespace(cfn_type);
-    !ns.is_empty() && table().keys().any(|t| namespace(t) == ns)
+    !ns.is_empty() && index().keys().any(|t| namespace(t) == ns)
 }
 
 fn namespace(t: &str) -> &str {
@@ -184,24 +204,32 @@ mod tests {
         files.sort();
         let schemas: Vec<Json> =
             files.iter().map(|f| serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap()).collect();
-        let generated = serde_json::to_string(&generate(&schemas)).unwrap() + "\n";
-        let target = concat!(env!("CARGO_MANIFEST_DIR"), "/src/limits/schema_rules.json");
+        let mut generated = String::new();
+        for (name, rules) in generate(&schemas).as_object().unwrap() {
+            std::fmt::Write::write_fmt(
+                &mut generated,
+                format_args!("{name}\t{}\n", serde_json::to_string(rules).unwrap()),
+            )
+            .unwrap();
+        }
+        let target = concat!(env!("CARGO_MANIFEST_DIR"), "/src/limits/schema_rules.tsv");
         if std::env::var_os("CFNKIT_REGEN_SCHEMA_RULES").is_some() {
             std::fs::write(target, &generated).unwrap();
         }
         assert!(
-            generated == RULES_JSON,
-            "core/src/limits/schema_rules.json is stale: run CFNKIT_REGEN_SCHEMA_RULES=1 cargo test -p cfnkit-core schema_rules"
+            generated == RULES_TSV,
+            "core/src/limits/schema_rules.tsv is stale: run CFNKIT_REGEN_SCHEMA_RULES=1 cargo test -p cfnkit-core schema_rules"
         );
     }
 
     #[test]
     fn the_table_knows_types_required_properties_and_rules() {
-        let t = &table()["AWS::DynamoDB::Table"];
+        let t = rules_for("AWS::DynamoDB::Table").unwrap();
         assert!(t.required.contains(&"KeySchema".to_string()));
-        assert_eq!(table()["AWS::Logs::LogGroup"].rules["RetentionInDays"].one_of.len(), 22);
+        assert_eq!(rules_for("AWS::Logs::LogGroup").unwrap().rules["RetentionInDays"].one_of.len(), 22);
         assert!(covers_namespace("AWS::SNS::Topc"));
-        assert!(!covers_namespace("AWS::Glue::Job"));
+        assert!(covers_namespace("AWS::Glue::Job"));
+        assert!(!covers_namespace("AWS::NoSuchService::Thing"));
         assert_eq!(nearest("Topc", ["Topic", "Subscription"]), Some("Topic"));
         assert_eq!(nearest("Zzzzzzzz", ["Topic"]), None);
     }
