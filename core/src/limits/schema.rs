@@ -19,7 +19,9 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
-use serde_json::{Map, Value as Json};
+#[cfg(test)]
+use serde_json::Map;
+use serde_json::Value as Json;
 
 /// The generated table: a line per type, `TYPE<tab>RULES-JSON`.
 const RULES_TSV: &str = include_str!("schema_rules.tsv");
