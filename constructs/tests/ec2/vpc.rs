@@ -397,10 +397,15 @@ fn every_vpc_problem_is_reported_at_once() {
 }
 
 #[test]
-fn a_flow_logs_key_of_another_stack_gives_a_warning() {
+fn a_flow_logs_key_of_another_stack_gets_the_logs_statement_in_its_own_stack() {
     let mut app = App::new();
     let key = Key::new("Key").add_to(app.stack("keys"));
     Vpc::new("Vpc").flow_logs_key(key).add_to(app.stack("network"));
     let out = app.synth().expect("synthesizes");
-    assert!(out.warnings.iter().any(|w| w.problem.contains("flow-log key belongs to another stack")));
+    assert!(!out.warnings.iter().any(|w| w.problem.contains("flow-log key belongs to another stack")));
+    let policy = &out.stack("keys").expect("keys stack").template["Resources"]["Key"]["Properties"]["KeyPolicy"];
+    assert!(
+        policy.to_string().contains("logs.${AWS::Region}.amazonaws.com"),
+        "the key's own stack lets CloudWatch Logs use it: {policy}"
+    );
 }
