@@ -330,6 +330,9 @@ fn l1_manifest(services: &[model::ServiceIr]) -> String {
          indexmap.workspace = true\n\
          \n\
          [dev-dependencies]\n\
+         # Doc examples are written as a user writes them, against the `cfnkit` crate\n\
+         # (a dev-dependency cycle cargo allows: doctests link this crate through cfnkit).\n\
+         cfnkit = { path = \"..\", default-features = false }\n\
          serde_json.workspace = true\n",
     );
     out
@@ -352,7 +355,7 @@ fn l1_lib(services: &[model::ServiceIr], modules: &[(PathBuf, String)]) -> Strin
     }
     out.push_str(
         "\n/// The `*Attrs` traits of every enabled service, imported anonymously (two\n\
-         /// services may both have a `ResourcePolicy`): `use cfnkit_l1::prelude::*;`\n\
+         /// services may both have a `ResourcePolicy`): `use cfnkit::l1::prelude::*;`\n\
          /// gives every handle its typed `attr_*` methods.\n\
          pub mod prelude {\n",
     );
@@ -424,8 +427,8 @@ const L1_DOC: &str = r#"//! # cfnkit-l1
 //!
 //! ```
 //! # #[cfg(feature = "dynamodb")] {
-//! use cfnkit_core::prelude::*;
-//! use cfnkit_l1::dynamodb::{AttributeDefinition, KeySchema, Table, TableAttrs};
+//! use cfnkit::core::prelude::*;
+//! use cfnkit::l1::dynamodb::{AttributeDefinition, KeySchema, Table, TableAttrs};
 //!
 //! let mut app = App::new();
 //! let stack = app.stack("demo");

@@ -63,9 +63,9 @@ impl ReadWrite {
 /// A CloudTrail trail.
 ///
 /// ```
-/// use cfnkit_constructs::cloudtrail::{ReadWrite, Trail};
-/// use cfnkit_constructs::s3::Bucket;
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::cloudtrail::{ReadWrite, Trail};
+/// use cfnkit::constructs::s3::Bucket;
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let data = Bucket::new("TransactionBucket").add_to(stack);

@@ -162,8 +162,8 @@ const ENCRYPT_DECRYPT_ACTIONS: [&str; 6] = [
 /// key could become unmanageable); service principals are added one by one.
 ///
 /// ```
-/// use cfnkit_constructs::kms::Key;
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::kms::Key;
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let key = Key::new("LogsKey").description("Encrypts the function's logs").allow_cloudwatch_logs().add_to(stack);

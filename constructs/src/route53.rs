@@ -63,10 +63,10 @@ impl CheckerRegion {
 /// A health check of an HTTPS endpoint.
 ///
 /// ```
-/// use cfnkit_constructs::route53::HealthCheck;
-/// use cfnkit_core::fns;
-/// use cfnkit_core::tree::App;
-/// use cfnkit_core::units::Duration;
+/// use cfnkit::constructs::route53::HealthCheck;
+/// use cfnkit::core::fns;
+/// use cfnkit::core::tree::App;
+/// use cfnkit::core::units::Duration;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let host = fns::sub("api.example.com").expr();

@@ -10,7 +10,7 @@
 //! (`<hash>.zip`), so an unchanged asset is never uploaded twice.
 //!
 //! ```
-//! use cfnkit_core::asset::FileAsset;
+//! use cfnkit::core::asset::FileAsset;
 //! let dir = std::env::temp_dir().join(format!("cfnkit-asset-doc-{}", std::process::id()));
 //! std::fs::create_dir_all(&dir).unwrap();
 //! std::fs::write(dir.join("index.js"), "exports.handler = async () => 1;").unwrap();

@@ -31,9 +31,9 @@
 //!   profile under both.
 //!
 //! ```
-//! use cfnkit_core::conventions::{Conventions, Hardening, SecurityProfile};
-//! use cfnkit_core::resource::CfnResource;
-//! use cfnkit_core::tree::App;
+//! use cfnkit::core::conventions::{Conventions, Hardening, SecurityProfile};
+//! use cfnkit::core::resource::CfnResource;
+//! use cfnkit::core::tree::App;
 //! let mut app = App::new();
 //! let stack = app.stack("demo").conventions(Conventions::tap("demo"));
 //! let logs = stack.add("Logs", CfnResource::new("AWS::Logs::LogGroup").property("RetentionInDays", 30));
@@ -168,7 +168,7 @@ impl Stack {
 /// Naming, tagging and removal conventions for a stack.
 ///
 /// ```
-/// use cfnkit_core::prelude::*;
+/// use cfnkit::core::prelude::*;
 /// let mut app = App::new();
 /// let stack = app.stack("demo").conventions(Conventions::tap("teaching example"));
 /// let name = stack.suffix().name("orders"); // Fn::Sub "orders-${EnvironmentSuffix}"

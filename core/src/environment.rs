@@ -4,7 +4,7 @@
 //! and the checks on a stack's account and region.
 //!
 //! ```
-//! use cfnkit_core::prelude::*;
+//! use cfnkit::core::prelude::*;
 //! let mut app = App::new();
 //! app.set_context("replicas", serde_json::json!("3"));
 //! let replicas: u32 = app.context_or("replicas", 1);

@@ -4,8 +4,8 @@
 //! string property is expected and `fns::get_azs(..)` wherever a list is.
 //!
 //! ```
-//! use cfnkit_core::fns;
-//! use cfnkit_core::token::Pseudo;
+//! use cfnkit::core::fns;
+//! use cfnkit::core::token::Pseudo;
 //! let arn = fns::sub("arn:${AWS::Partition}:s3:::${Name}/*").var("Name", "my-bucket").expr();
 //! let azs = fns::get_azs(Pseudo::Region.expr());
 //! let first = fns::select(0, azs);

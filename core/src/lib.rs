@@ -11,7 +11,7 @@
 //! [`Resource`](resource::Resource) trait, and the constructs build on both.
 //!
 //! ```
-//! use cfnkit_core::prelude::*;
+//! use cfnkit::core::prelude::*;
 //! let mut app = App::new();
 //! let stack = app.stack("demo").conventions(Conventions::tap("example"));
 //! let topic = stack.add("Topic", CfnResource::new("AWS::SNS::Topic")

@@ -49,7 +49,7 @@ pub trait Resource: Any + Debug {
 /// for types the generated catalogue lacks.
 ///
 /// ```
-/// use cfnkit_core::prelude::*;
+/// use cfnkit::core::prelude::*;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let r = stack.add("Thing", CfnResource::new("AWS::SSM::Parameter")

@@ -26,7 +26,7 @@ impl Stack {
     /// The stack's fact of type `T`, if one was set.
     ///
     /// ```
-    /// use cfnkit_core::tree::App;
+    /// use cfnkit::core::tree::App;
     /// #[derive(Clone, Copy, Debug, PartialEq)]
     /// struct SharedThing(u32);
     /// let mut app = App::new();

@@ -5,7 +5,7 @@
 /// enough to be a plausible typo.
 ///
 /// ```
-/// use cfnkit_core::suggest::nearest;
+/// use cfnkit::core::suggest::nearest;
 /// assert_eq!(nearest("order-queu", ["order-queue", "payments-dr"]), Some("order-queue"));
 /// assert_eq!(nearest("zzz", ["order-queue"]), None);
 /// ```

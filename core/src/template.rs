@@ -35,7 +35,7 @@ impl ParamType {
 /// A template parameter.
 ///
 /// ```
-/// use cfnkit_core::template::Parameter;
+/// use cfnkit::core::template::Parameter;
 /// let p = Parameter::string("EnvironmentSuffix")
 ///     .default("dev")
 ///     .allowed_pattern("^[a-z0-9-]+$")

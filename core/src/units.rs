@@ -10,7 +10,7 @@
 /// A span of time, stored in seconds.
 ///
 /// ```
-/// use cfnkit_core::units::Duration;
+/// use cfnkit::core::units::Duration;
 /// assert_eq!(Duration::minutes(5).to_seconds(), 300);
 /// assert_eq!(Duration::days(14).to_seconds(), 1_209_600);
 /// assert_eq!(Duration::minutes(u64::MAX / 30), Duration::MAX); // saturates, never wraps
@@ -130,7 +130,7 @@ impl std::fmt::Display for Duration {
 /// An amount of memory or storage, stored in mebibytes.
 ///
 /// ```
-/// use cfnkit_core::units::Size;
+/// use cfnkit::core::units::Size;
 /// assert_eq!(Size::gibibytes(1).to_mebibytes(), 1024);
 /// assert_eq!(Size::gibibytes(u64::MAX), Size::MAX); // saturates, never wraps
 /// ```

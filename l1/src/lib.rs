@@ -33,8 +33,8 @@
 //!
 //! ```
 //! # #[cfg(feature = "dynamodb")] {
-//! use cfnkit_core::prelude::*;
-//! use cfnkit_l1::dynamodb::{AttributeDefinition, KeySchema, Table, TableAttrs};
+//! use cfnkit::core::prelude::*;
+//! use cfnkit::l1::dynamodb::{AttributeDefinition, KeySchema, Table, TableAttrs};
 //!
 //! let mut app = App::new();
 //! let stack = app.stack("demo");
@@ -984,7 +984,7 @@ pub mod workspacesweb;
 pub mod xray;
 
 /// The `*Attrs` traits of every enabled service, imported anonymously (two
-/// services may both have a `ResourcePolicy`): `use cfnkit_l1::prelude::*;`
+/// services may both have a `ResourcePolicy`): `use cfnkit::l1::prelude::*;`
 /// gives every handle its typed `attr_*` methods.
 pub mod prelude {
     #[cfg(feature = "accessanalyzer")]

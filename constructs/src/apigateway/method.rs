@@ -19,10 +19,10 @@ use crate::lambda::FunctionRef;
 /// this verb and path only (any stage, so the console's test calls work).
 ///
 /// ```
-/// use cfnkit_constructs::apigateway::LambdaIntegration;
-/// use cfnkit_constructs::lambda::{Code, Function, Runtime};
-/// use cfnkit_core::tree::App;
-/// use cfnkit_core::units::Duration;
+/// use cfnkit::constructs::apigateway::LambdaIntegration;
+/// use cfnkit::constructs::lambda::{Code, Function, Runtime};
+/// use cfnkit::core::tree::App;
+/// use cfnkit::core::units::Duration;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let f = Function::new("Validate", Runtime::Nodejs24x, Code::inline("exports.handler = async () => ({});")).add_to(stack);
@@ -51,7 +51,7 @@ impl LambdaIntegration {
 /// and body (request template `{"statusCode": <status>}`).
 ///
 /// ```
-/// use cfnkit_constructs::apigateway::MockIntegration;
+/// use cfnkit::constructs::apigateway::MockIntegration;
 /// let health = MockIntegration::respond(200, r#"{"status":"healthy"}"#);
 /// # let _ = health;
 /// ```
@@ -108,7 +108,7 @@ pub(crate) enum Authorization {
 /// (hardened security profile, or [`RestApi::request_validation`](super::RestApi::request_validation)).
 ///
 /// ```
-/// use cfnkit_constructs::apigateway::{HttpMethod, Method, MockIntegration};
+/// use cfnkit::constructs::apigateway::{HttpMethod, Method, MockIntegration};
 /// let m = Method::new(HttpMethod::Get, "/health", MockIntegration::respond(200, "{}"))
 ///     .authorization_none("public health probe; returns a constant");
 /// # let _ = m;

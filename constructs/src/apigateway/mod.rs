@@ -205,9 +205,9 @@ enum AccessLogs {
 /// account's CloudWatch role. Methods are added on the returned handle.
 ///
 /// ```
-/// use cfnkit_constructs::apigateway::{LambdaIntegration, LoggingLevel, Method, MockIntegration, RestApi};
-/// use cfnkit_constructs::lambda::{Code, Function, Runtime};
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::apigateway::{LambdaIntegration, LoggingLevel, Method, MockIntegration, RestApi};
+/// use cfnkit::constructs::lambda::{Code, Function, Runtime};
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let name = stack.suffix().name("payment-api");

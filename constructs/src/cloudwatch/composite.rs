@@ -50,8 +50,8 @@ enum Rule {
 /// `AlarmRule::any_of([errors, latency])` reads as it fires.
 ///
 /// ```
-/// use cfnkit_constructs::cloudwatch::{Alarm, AlarmRule, Metric};
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::cloudwatch::{Alarm, AlarmRule, Metric};
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let errors = Alarm::new("Errors", Metric::new("AWS/Lambda", "Errors")).greater_or_equal(5.0).add_to(stack);
@@ -167,9 +167,9 @@ impl From<CompositeAlarmRef> for AlarmRule {
 /// when the API and its function both fail, not twice.
 ///
 /// ```
-/// use cfnkit_constructs::cloudwatch::{Alarm, AlarmRule, CompositeAlarm, Metric};
-/// use cfnkit_constructs::sns::Topic;
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::cloudwatch::{Alarm, AlarmRule, CompositeAlarm, Metric};
+/// use cfnkit::constructs::sns::Topic;
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let ops = Topic::new("Ops").add_to(stack);

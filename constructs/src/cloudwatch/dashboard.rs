@@ -37,8 +37,8 @@ enum Slot {
 /// widget.
 ///
 /// ```
-/// use cfnkit_constructs::cloudwatch::{Dashboard, GraphWidget, Metric, TextWidget};
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::cloudwatch::{Dashboard, GraphWidget, Metric, TextWidget};
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let name = stack.suffix().name("orders");

@@ -40,8 +40,8 @@ impl Statistic {
 /// One CloudWatch metric: namespace, name, dimensions, statistic and period.
 ///
 /// ```
-/// use cfnkit_constructs::cloudwatch::{Metric, Statistic};
-/// use cfnkit_core::units::Duration;
+/// use cfnkit::constructs::cloudwatch::{Metric, Statistic};
+/// use cfnkit::core::units::Duration;
 /// let m = Metric::new("AWS/Lambda", "Errors").dimension("FunctionName", "audit").statistic(Statistic::Sum);
 /// assert_eq!(m.period(), Duration::minutes(5));
 /// ```
@@ -154,7 +154,7 @@ impl Metric {
 /// Metric math over named metrics: `(errors / invocations) * 100`.
 ///
 /// ```
-/// use cfnkit_constructs::cloudwatch::{MathExpression, Metric};
+/// use cfnkit::constructs::cloudwatch::{MathExpression, Metric};
 /// let rate = MathExpression::new("(errors / invocations) * 100")
 ///     .using("errors", Metric::new("AWS/Lambda", "Errors"))
 ///     .using("invocations", Metric::new("AWS/Lambda", "Invocations"));

@@ -183,8 +183,8 @@ impl TreatMissingData {
 /// A CloudWatch alarm on a metric or on metric math.
 ///
 /// ```
-/// use cfnkit_constructs::cloudwatch::{Alarm, Metric, Statistic, TreatMissingData};
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::cloudwatch::{Alarm, Metric, Statistic, TreatMissingData};
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let errors = Metric::new("AWS/Lambda", "Errors").statistic(Statistic::Sum);

@@ -50,8 +50,8 @@ enum Axis {
 /// A time-series graph of metrics and metric math, on a left and a right axis.
 ///
 /// ```
-/// use cfnkit_constructs::cloudwatch::{Dashboard, GraphWidget, Metric};
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::cloudwatch::{Dashboard, GraphWidget, Metric};
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let graph = GraphWidget::new("Requests and errors")
@@ -110,8 +110,8 @@ impl GraphWidget {
 /// The latest value of one or more metrics, as numbers.
 ///
 /// ```
-/// use cfnkit_constructs::cloudwatch::{Dashboard, Metric, SingleValueWidget};
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::cloudwatch::{Dashboard, Metric, SingleValueWidget};
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let depth = SingleValueWidget::new("Queue depth")
@@ -158,8 +158,8 @@ impl SingleValueWidget {
 /// Markdown text: headings, notes, runbook links.
 ///
 /// ```
-/// use cfnkit_constructs::cloudwatch::{Dashboard, TextWidget};
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::cloudwatch::{Dashboard, TextWidget};
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// Dashboard::new("Ops").widget(TextWidget::new("# Payments\nRunbook: see the wiki.")).add_to(stack);
@@ -191,8 +191,8 @@ impl TextWidget {
 /// The current state of a set of alarms, by ARN.
 ///
 /// ```
-/// use cfnkit_constructs::cloudwatch::{Alarm, AlarmStatusWidget, Dashboard, Metric};
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::cloudwatch::{Alarm, AlarmStatusWidget, Dashboard, Metric};
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let errors = Alarm::new("Errors", Metric::new("AWS/Lambda", "Errors")).greater_or_equal(5.0).add_to(stack);

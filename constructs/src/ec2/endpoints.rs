@@ -113,9 +113,9 @@ fn check_policy(path: &str, policy: Option<&PolicyDocument>, out: &mut Vec<Diagn
 /// and is subject to the endpoint policy.
 ///
 /// ```
-/// use cfnkit_constructs::ec2::{GatewayEndpoint, GatewayService, Vpc};
-/// use cfnkit_constructs::iam::{PolicyDocument, PolicyStatement, Principal};
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::ec2::{GatewayEndpoint, GatewayService, Vpc};
+/// use cfnkit::constructs::iam::{PolicyDocument, PolicyStatement, Principal};
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let vpc = Vpc::new("Vpc").add_to(stack);
@@ -195,8 +195,8 @@ impl GatewayEndpointRef {
 /// VPC's CIDR block only and sends nothing out.
 ///
 /// ```
-/// use cfnkit_constructs::ec2::{InterfaceEndpoint, InterfaceService, Vpc};
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::ec2::{InterfaceEndpoint, InterfaceService, Vpc};
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let vpc = Vpc::new("Vpc").add_to(stack);

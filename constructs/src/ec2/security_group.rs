@@ -205,8 +205,8 @@ struct Rule {
 /// [`allow_all_outbound`](Self::allow_all_outbound) is the explicit loosening.
 ///
 /// ```
-/// use cfnkit_constructs::ec2::{Peer, Port, SecurityGroup, Vpc};
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::ec2::{Peer, Port, SecurityGroup, Vpc};
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let vpc = Vpc::new("Vpc").add_to(stack);

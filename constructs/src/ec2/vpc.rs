@@ -39,8 +39,8 @@ pub const MAX_AZS: u32 = 6;
 /// subnets on later never renumbers (and replaces) a private subnet.
 ///
 /// ```
-/// use cfnkit_constructs::ec2::{GatewayService, InterfaceService, Vpc};
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::ec2::{GatewayService, InterfaceService, Vpc};
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let vpc = Vpc::new("Vpc").cidr("10.20.0.0/16").add_to(stack);

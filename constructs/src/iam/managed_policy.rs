@@ -13,8 +13,8 @@ use super::{PolicyDocument, PolicyStatement, RoleRef};
 /// A customer managed policy: identity-policy statements, attached to roles.
 ///
 /// ```
-/// use cfnkit_constructs::iam::{ManagedPolicy, PolicyStatement, Principal, Role};
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::iam::{ManagedPolicy, PolicyStatement, Principal, Role};
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let role = Role::new("Worker", Principal::service("lambda.amazonaws.com")).add_to(stack);

@@ -50,7 +50,7 @@ impl Principal {
 /// One statement of a policy document.
 ///
 /// ```
-/// use cfnkit_constructs::iam::PolicyStatement;
+/// use cfnkit::constructs::iam::PolicyStatement;
 /// let s = PolicyStatement::allow()
 ///     .actions(["s3:PutObject"])
 ///     .resource("arn:aws:s3:::my-bucket/*");

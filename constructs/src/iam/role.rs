@@ -26,9 +26,9 @@ pub(super) fn iam_path(p: &str) -> bool {
 /// A role assumed by a principal, with no permissions until grants add them.
 ///
 /// ```
-/// use cfnkit_constructs::iam::{PolicyDocument, PolicyStatement, Principal, Role};
-/// use cfnkit_core::tree::App;
-/// use cfnkit_core::units::Duration;
+/// use cfnkit::constructs::iam::{PolicyDocument, PolicyStatement, Principal, Role};
+/// use cfnkit::core::tree::App;
+/// use cfnkit::core::units::Duration;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let role = Role::new("Worker", Principal::service("lambda.amazonaws.com"))

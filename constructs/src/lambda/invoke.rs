@@ -85,10 +85,10 @@ impl From<FunctionRef> for Destination {
 /// checkov's CKV_AWS_116 (DLQ) as satisfied by it.
 ///
 /// ```
-/// use cfnkit_constructs::lambda::{AsyncConfig, Code, Function, Runtime};
-/// use cfnkit_constructs::sqs::Queue;
-/// use cfnkit_core::tree::App;
-/// use cfnkit_core::units::Duration;
+/// use cfnkit::constructs::lambda::{AsyncConfig, Code, Function, Runtime};
+/// use cfnkit::constructs::sqs::Queue;
+/// use cfnkit::core::tree::App;
+/// use cfnkit::core::units::Duration;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let failures = Queue::new("Failures").as_dead_letter_queue().add_to(stack);
@@ -232,10 +232,10 @@ pub(super) const ASYNC_SERVICES: [&str; 11] = [
 /// so synthesis refuses it.
 ///
 /// ```
-/// use cfnkit_constructs::lambda::{Code, Function, Permission, Runtime};
-/// use cfnkit_constructs::s3::Bucket;
-/// use cfnkit_core::token::Pseudo;
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::lambda::{Code, Function, Permission, Runtime};
+/// use cfnkit::constructs::s3::Bucket;
+/// use cfnkit::core::token::Pseudo;
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let uploads = Bucket::new("Uploads").add_to(stack);

@@ -75,10 +75,10 @@ impl StreamSource {
 /// plus the batching window.
 ///
 /// ```
-/// use cfnkit_constructs::lambda::{Code, Function, QueueSource, Runtime};
-/// use cfnkit_constructs::sqs::Queue;
-/// use cfnkit_core::tree::App;
-/// use cfnkit_core::units::Duration;
+/// use cfnkit::constructs::lambda::{Code, Function, QueueSource, Runtime};
+/// use cfnkit::constructs::sqs::Queue;
+/// use cfnkit::core::tree::App;
+/// use cfnkit::core::units::Duration;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let orders = Queue::new("Orders").visibility_timeout(Duration::minutes(3)).without_dead_letter_queue("demo").add_to(stack);

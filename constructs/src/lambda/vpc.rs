@@ -26,7 +26,7 @@ pub const ENI_ACTIONS: [&str; 5] = [
 /// ids as tokens, as the ec2 constructs give them, or literals.
 ///
 /// ```
-/// use cfnkit_constructs::lambda::VpcPlacement;
+/// use cfnkit::constructs::lambda::VpcPlacement;
 /// let placement = VpcPlacement::new(["subnet-0a1b2c3d", "subnet-4e5f6a7b"], ["sg-0123456789abcdef0"]);
 /// # let _ = placement;
 /// ```

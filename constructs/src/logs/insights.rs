@@ -36,8 +36,8 @@ impl QueryLanguage {
 /// A saved CloudWatch Logs Insights query.
 ///
 /// ```
-/// use cfnkit_constructs::logs::{LogGroup, QueryDefinition, Retention};
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::logs::{LogGroup, QueryDefinition, Retention};
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let lg = LogGroup::new("AppLogs", Retention::OneMonth).add_to(stack);
@@ -192,9 +192,9 @@ const MT_NAMESPACE: &str = "MetricTransformations.MetricNamespace";
 /// A metric filter: log events matching a pattern become a custom metric.
 ///
 /// ```
-/// use cfnkit_constructs::cloudwatch::Alarm;
-/// use cfnkit_constructs::logs::{LogGroup, MetricFilter, Retention};
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::cloudwatch::Alarm;
+/// use cfnkit::constructs::logs::{LogGroup, MetricFilter, Retention};
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let lg = LogGroup::new("AppLogs", Retention::OneMonth).add_to(stack);

@@ -116,8 +116,8 @@ enum Encryption {
 /// A log group.
 ///
 /// ```
-/// use cfnkit_constructs::logs::{LogGroup, Retention};
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::logs::{LogGroup, Retention};
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let lg = LogGroup::new("ApiLogs", Retention::OneWeek).name("/aws/apigateway/demo").add_to(stack);

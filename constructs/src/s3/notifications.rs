@@ -135,7 +135,7 @@ impl NotificationEvent {
 /// prefix, a suffix, or both.
 ///
 /// ```
-/// use cfnkit_constructs::s3::NotificationFilter;
+/// use cfnkit::constructs::s3::NotificationFilter;
 /// let csv_uploads = NotificationFilter::prefix("incoming/").with_suffix(".csv");
 /// # let _ = (csv_uploads, NotificationFilter::all());
 /// ```

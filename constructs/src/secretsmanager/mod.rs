@@ -76,8 +76,8 @@ impl RotationSchedule {
 /// A Secrets Manager secret.
 ///
 /// ```
-/// use cfnkit_constructs::secretsmanager::{Password, Secret, SecretTemplate};
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::secretsmanager::{Password, Secret, SecretTemplate};
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let config = Secret::new("ProcessorConfig")

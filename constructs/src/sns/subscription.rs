@@ -48,8 +48,8 @@ impl FilterPolicyScope {
 /// [`TopicRef`] converts), or one of another stack or region, by ARN.
 ///
 /// ```
-/// use cfnkit_constructs::sns::SubscribedTopic;
-/// use cfnkit_core::fns;
+/// use cfnkit::constructs::sns::SubscribedTopic;
+/// use cfnkit::core::fns;
 /// let ops = SubscribedTopic::from_arn(fns::sub("arn:${AWS::Partition}:sns:us-east-1:${AWS::AccountId}:ops-alerts"))
 ///     .in_region("us-east-1");
 /// # let _ = ops;
@@ -157,10 +157,10 @@ enum Endpoint {
 /// this stack. The subscription `DependsOn` that permission or policy.
 ///
 /// ```
-/// use cfnkit_constructs::sns::{FilterPolicyScope, Subscription, Topic};
-/// use cfnkit_constructs::kms::Key;
-/// use cfnkit_constructs::sqs::{Queue, QueueEncryption};
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::sns::{FilterPolicyScope, Subscription, Topic};
+/// use cfnkit::constructs::kms::Key;
+/// use cfnkit::constructs::sqs::{Queue, QueueEncryption};
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let orders = Topic::new("Orders").add_to(stack);

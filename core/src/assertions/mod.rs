@@ -2,7 +2,7 @@
 //! load a template, then state what it must hold.
 //!
 //! ```
-//! use cfnkit_core::assertions::{Match, Template};
+//! use cfnkit::core::assertions::{Match, Template};
 //! use serde_json::json;
 //! let t = Template::from_json(json!({"Resources": {"Q": {"Type": "AWS::SQS::Queue",
 //!     "Properties": {"VisibilityTimeout": 300, "Tags": [{"Key": "a", "Value": "b"}]}}}}));
@@ -72,7 +72,7 @@ impl Template {
     /// read as their long forms; panics when it does not parse.
     ///
     /// ```
-    /// use cfnkit_core::assertions::Template;
+    /// use cfnkit::core::assertions::Template;
     /// let t = Template::from_yaml("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Sub '${AWS::StackName}-q'\n");
     /// t.has_resource_properties("AWS::SQS::Queue", serde_json::json!({"QueueName": {"Fn::Sub": "${AWS::StackName}-q"}}));
     /// ```

@@ -29,7 +29,7 @@ pub enum Severity {
 /// One problem found at synthesis.
 ///
 /// ```
-/// use cfnkit_core::diag::{DiagKind, Diagnostic};
+/// use cfnkit::core::diag::{DiagKind, Diagnostic};
 /// let d = Diagnostic::error("s/Queue/Resource", "out of range")
 ///     .kind(DiagKind::OutOfRange)
 ///     .property("VisibilityTimeout")

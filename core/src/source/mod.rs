@@ -13,7 +13,7 @@
 //! at the line a finding is about:
 //!
 //! ```
-//! use cfnkit_core::source;
+//! use cfnkit::core::source;
 //! let text = "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !Sub '${AWS::StackName}-data'\n";
 //! let t = source::parse(text).unwrap();
 //! assert_eq!(t.value["Resources"]["Bucket"]["Properties"]["BucketName"],

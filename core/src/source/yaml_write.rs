@@ -21,9 +21,9 @@ use super::yaml_read::{resolve_plain, short_form};
 /// let t = json!({"Resources": {"Q": {"Type": "AWS::SQS::Queue",
 ///     "Properties": {"QueueName": {"Fn::Sub": "${AWS::StackName}-q"}}}},
 ///     "Outputs": {"Arn": {"Value": {"Fn::GetAtt": ["Q", "Arn"]}}}});
-/// let yaml = cfnkit_core::source::to_yaml(&t);
+/// let yaml = cfnkit::core::source::to_yaml(&t);
 /// assert_eq!(yaml, "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Sub ${AWS::StackName}-q\n\nOutputs:\n  Arn:\n    Value: !GetAtt Q.Arn\n");
-/// assert_eq!(cfnkit_core::source::parse(&yaml).unwrap().value, t);
+/// assert_eq!(cfnkit::core::source::parse(&yaml).unwrap().value, t);
 /// ```
 pub fn to_yaml(v: &Json) -> String {
     let mut out = String::new();
