@@ -64,6 +64,7 @@ pub(super) fn write_assembly(result: &Synthesized, dir: &Path, quiet: bool, err:
         );
         return EXIT_USAGE;
     }
+    warn_dropped_exports(result, dir, err);
     if let Err(e) = result.write_assembly(dir) {
         let _ = writeln!(err, "error: cannot write the cloud assembly to {}: {e}", dir.display());
         return EXIT_USAGE;
@@ -73,6 +74,29 @@ pub(super) fn write_assembly(result: &Synthesized, dir: &Path, quiet: bool, err:
         let _ = writeln!(err, "wrote {n} stack{} to {}", if n == 1 { "" } else { "s" }, dir.display());
     }
     EXIT_OK
+}
+
+/// Before the previous assembly in `dir` is replaced: warns for each export
+/// one of its stacks imported that the new templates no longer write (the
+/// "deadly embrace", see [`cfnkit_core::synth::embrace`]).
+fn warn_dropped_exports(result: &Synthesized, dir: &Path, err: &mut impl Write) {
+    match super::diff::previous_templates(dir) {
+        Ok(previous) => {
+            let current: Vec<(&str, &serde_json::Value)> =
+                result.stacks.iter().map(|s| (s.name.as_str(), &s.template)).collect();
+            for w in cfnkit_core::synth::embrace::dropped_exports(&previous, &current) {
+                let _ = writeln!(err, "{w}");
+            }
+        }
+        Err(e) => {
+            let _ = writeln!(
+                err,
+                "warning: {e}; exports that its stacks imported cannot be compared with the new ones \
+                 (delete {} if it is not a cloud assembly)",
+                dir.display()
+            );
+        }
+    }
 }
 
 /// Selects the stacks, applies the parameter defaults and synthesizes; on

@@ -99,3 +99,35 @@ fn run_by_the_cdk_cli_writes_every_stack_into_cdk_outdir() {
     assert_eq!(run(&["synth", "-o", other.to_str().unwrap()], &env, linked).code, 0);
     assert!(other.join("manifest.json").is_file());
 }
+
+/// A data stack whose topic the compute stack's queue subscribes to (an
+/// `Fn::ImportValue` of the topic's ARN), or no compute stack reference.
+fn exported_topic(import: bool) -> impl FnOnce(&mut App) {
+    move |app: &mut App| {
+        let data = app.stack("data");
+        let topic = Topic::new("Events").add_to(data);
+        let compute = app.stack("compute");
+        let queue = Queue::new("Inbox").add_to(compute);
+        if import {
+            topic.subscribe_queue(compute, "InboxSub", queue);
+        }
+    }
+}
+
+#[test]
+fn dropping_an_export_a_previous_stack_imported_warns_with_the_deploy_order() {
+    let dir = scratch("embrace").join("out");
+    let d = dir.to_str().unwrap();
+    let first = run(&["synth", "-o", d], &Env::default(), exported_topic(true));
+    assert_eq!(first.code, 0, "{}", first.err);
+    assert!(!first.err.contains("export-still-imported"), "{}", first.err);
+    let again = run(&["synth", "-o", d], &Env::default(), exported_topic(true));
+    assert!(!again.err.contains("no longer written"), "same app, same exports: {}", again.err);
+
+    let r = run(&["synth", "-o", d], &Env::default(), exported_topic(false));
+    assert_eq!(r.code, 0, "a warning, not an error: {}", r.err);
+    assert!(r.err.contains("no longer written, but compute imported it"), "{}", r.err);
+    assert!(r.err.contains("deploy compute first, then data"), "{}", r.err);
+    let after = run(&["synth", "-o", d], &Env::default(), exported_topic(false));
+    assert!(!after.err.contains("no longer written"), "the new assembly no longer imports it: {}", after.err);
+}

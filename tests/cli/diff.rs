@@ -62,10 +62,28 @@ fn a_template_file_is_compared_and_iam_changes_called_out() {
         app.stack("other");
     });
     assert_eq!(r.code, 2, "--template needs one stack: {}", r.err);
-    std::fs::write(&file, "Resources: {}").unwrap();
+    std::fs::write(&file, "Resources: [unclosed").unwrap();
     let r = run(&["diff", "data", "--template", file.to_str().unwrap()], &Env::default(), table_app("orders"));
     assert_eq!(r.code, 2);
-    assert!(r.err.contains("is not a JSON template"), "{}", r.err);
+    assert!(r.err.contains("is not a JSON or YAML template"), "{}", r.err);
+}
+
+#[test]
+fn a_yaml_template_file_with_short_forms_is_compared() {
+    let dir = scratch("diff-yaml");
+    let r = run(&["synth", "data", "--format", "yaml"], &Env::default(), table_app("orders"));
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(r.out.contains("!"), "the written YAML uses short-form tags: {}", r.out);
+    let file = dir.join("old.yaml");
+    std::fs::write(&file, &r.out).unwrap();
+    let same =
+        run(&["diff", "data", "--template", file.to_str().unwrap(), "--fail"], &Env::default(), table_app("orders"));
+    assert_eq!(same.code, 0, "{}{}", same.out, same.err);
+    assert!(same.out.contains("There were no differences"), "{}", same.out);
+    let r =
+        run(&["diff", "data", "--template", file.to_str().unwrap(), "--fail"], &Env::default(), table_app("orders-v2"));
+    assert_eq!(r.code, 1, "{}{}", r.out, r.err);
+    assert!(r.out.contains("~ TableName: \"orders\" -> \"orders-v2\" (requires replacement)"), "{}", r.out);
 }
 
 #[test]

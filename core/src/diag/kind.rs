@@ -64,6 +64,9 @@ pub enum DiagKind {
     /// A wiring between constructs that cannot work as written (a grant on a
     /// resource without the feature, a missing resource policy statement...).
     Wiring,
+    /// An export another stack imported in the previous cloud assembly that
+    /// this synthesis no longer writes (the "deadly embrace").
+    ExportStillImported,
 }
 
 impl DiagKind {
@@ -91,6 +94,7 @@ impl DiagKind {
             DiagKind::Override => "override",
             DiagKind::ParameterDefault => "parameter-default",
             DiagKind::Wiring => "wiring",
+            DiagKind::ExportStillImported => "export-still-imported",
         }
     }
 }

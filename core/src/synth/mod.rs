@@ -10,6 +10,7 @@
 
 pub mod assembly;
 mod cycles;
+pub mod embrace;
 mod exports;
 pub mod logical_id;
 mod props;
@@ -384,6 +385,23 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
                     )
                     .property(p.clone())
                     .allowed(format!("at most {} levels", crate::limits::tokens::MAX_DEPTH)),
+                );
+                continue;
+            }
+            let under = |a: &str, b: &str| a == b || a.starts_with(&format!("{b}."));
+            if let Some((g, setter)) = e.guarded.iter().find(|(g, _)| under(p, g) || under(g, p)) {
+                let call = if v.is_some() { "override_property" } else { "delete_property" };
+                ctx.diags.push(
+                    Diagnostic::error_of(
+                        DiagKind::Override,
+                        path.clone(),
+                        format!(
+                            "{call}({p:?}) changes {g}, which other constructs rely on (grants, event sources \
+                             and checks are written from the value the construct was given)"
+                        ),
+                    )
+                    .property(p.clone())
+                    .allowed(format!("set it with {setter}")),
                 );
                 continue;
             }

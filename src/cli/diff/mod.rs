@@ -100,16 +100,17 @@ pub(super) fn diff(app: &mut App, o: &DiffOpts, env: &Env, out: &mut impl Write,
     }
 }
 
-/// Reads a template file (JSON).
-fn read_template(path: &Path) -> Result<Json, String> {
+/// Reads a template file, JSON or YAML (short-form tags included).
+pub(super) fn read_template(path: &Path) -> Result<Json, String> {
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("cannot read the template {}: {e}", path.display()))?;
-    serde_json::from_str::<Json>(&text)
-        .map_err(|e| format!("{} is not a JSON template ({e}); convert a YAML template to JSON first", path.display()))
+    cfnkit_core::source::parse(&text)
+        .map(|p| p.value)
+        .map_err(|e| format!("{} is not a JSON or YAML template: {e}", path.display()))
 }
 
 /// The stack templates of the assembly in `dir` (none when it has no manifest).
-fn previous_templates(dir: &Path) -> Result<Vec<(String, Json)>, String> {
+pub(in crate::cli) fn previous_templates(dir: &Path) -> Result<Vec<(String, Json)>, String> {
     let manifest = dir.join("manifest.json");
     if !manifest.is_file() {
         return Ok(Vec::new());
