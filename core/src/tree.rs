@@ -99,6 +99,9 @@ pub(crate) struct ResourceEntry {
     pub(crate) logical_id: Option<String>,
     /// Resource attributes written as given (`CreationPolicy`, ...).
     pub(crate) attributes: IndexMap<String, Token>,
+    /// Properties other constructs rely on (see [`Stack::guard_property`]):
+    /// the dotted path and the builder call that sets it.
+    pub(crate) guarded: Vec<(String, String)>,
 }
 
 /// The resource attributes [`Stack::set_resource_attribute`] writes as given.
@@ -132,7 +135,7 @@ pub enum Ack {
 /// The root of a cfnkit program: an ordered set of stacks.
 ///
 /// ```
-/// use cfnkit_core::prelude::*;
+/// use cfnkit::core::prelude::*;
 /// let mut app = App::new();
 /// app.stack("first").region("eu-west-1");
 /// let out = app.synth().unwrap();
@@ -471,6 +474,7 @@ impl Stack {
             overrides: Vec::new(),
             logical_id: None,
             attributes: IndexMap::new(),
+            guarded: Vec::new(),
         });
         self.nodes[node as usize].resource = Some(index);
         self.registry.borrow_mut().add_resource((self.id, index), self.node_path(node));
@@ -616,6 +620,18 @@ impl Stack {
         self
     }
 
+    /// Marks a property that other constructs rely on (a queue's key and
+    /// visibility timeout, a table's stream: the facts grants and checks are
+    /// written from). An override or deletion of it, of anything under it or
+    /// of an object holding it is an error at synthesis that names `setter`,
+    /// the builder call that changes it consistently. For L2 authors.
+    pub fn guard_property(&mut self, r: ResourceId, property: &str, setter: &str) -> &mut Self {
+        if let Some(e) = self.entry_or_report(r, "guarded property") {
+            e.guarded.push((property.to_string(), setter.to_string()));
+        }
+        self
+    }
+
     /// Deletes a property by dotted path at synthesis.
     pub fn delete_property(&mut self, r: ResourceId, path: &str) -> &mut Self {
         if let Some(e) = self.entry_or_report(r, "property deletion") {
@@ -668,6 +684,34 @@ impl Stack {
         self
     }
 
+    /// Pins the logical id of the resource at construct `path` (relative to
+    /// the stack, `Function/BucketPermission`), for a resource a construct
+    /// created inside itself and did not hand back (a seed may name it). A
+    /// path with no resource is an error naming the nearest one.
+    pub fn pin_logical_id_at(&mut self, path: &str, logical_id: &str) -> &mut Self {
+        let full = format!("{}/{}", self.name, path.trim_matches('/'));
+        let paths: Vec<(u32, String)> =
+            (0..self.resources.len() as u32).map(|i| (i, self.node_path(self.resources[i as usize].node))).collect();
+        if let Some((i, _)) = paths.iter().find(|(_, p)| *p == full) {
+            self.resources[*i as usize].logical_id = Some(logical_id.to_string());
+            return self;
+        }
+        let candidates: Vec<&str> = paths.iter().filter_map(|(_, p)| p.split_once('/').map(|(_, r)| r)).collect();
+        let mut d = Diagnostic::error_of(
+            DiagKind::DanglingReference,
+            self.name.clone(),
+            "no resource at this construct path to pin a logical id on",
+        )
+        .property("pin_logical_id_at")
+        .value(path.to_string());
+        d = match crate::suggest::nearest(path, candidates.iter().copied()) {
+            Some(n) => d.allowed(format!("a resource path of this stack, such as {n}")),
+            None => d.allowed("a resource path of this stack"),
+        };
+        self.diagnostics.push(d);
+        self
+    }
+
     /// Tags every taggable resource in the stack.
     pub fn tag(&mut self, key: &str, value: impl Into<Token>) -> &mut Self {
         self.nodes[0].tags.insert(key.to_string(), value.into());
@@ -707,6 +751,15 @@ impl Stack {
         let index = self.parameters.len() as u32;
         self.parameters.push(p);
         ParamRef { app: self.app, stack: self.id, index }
+    }
+
+    /// The default of a parameter of this stack (`None` for a parameter of
+    /// another stack, or one without a default).
+    pub fn parameter_default(&self, p: ParamRef) -> Option<&str> {
+        if p.app != self.app || p.stack != self.id {
+            return None;
+        }
+        self.parameters.get(p.index as usize).and_then(|x| x.default.as_deref())
     }
 
     /// Sets the default of the parameter `key`; returns whether it is declared.

@@ -78,9 +78,9 @@ fn a_tag_value_too_long_set_on_a_scope() {
 fn an_override_with_a_value_of_the_wrong_type() {
     let a = app(|s| {
         let q = Queue::new("Orders").add_to(s);
-        s.override_property(q.handle().id(), "VisibilityTimeout", "not-a-number");
+        s.override_property(q.handle().id(), "DelaySeconds", "not-a-number");
     });
-    rejects(&a, "wrong type, set by override_property(\"VisibilityTimeout\")", Some("VisibilityTimeout"));
+    rejects(&a, "wrong type, set by override_property(\"DelaySeconds\")", Some("DelaySeconds"));
 }
 
 #[test]
@@ -96,9 +96,9 @@ fn an_override_with_a_retention_the_builder_would_refuse() {
 fn an_override_out_of_the_schema_range() {
     let a = app(|s| {
         let q = Queue::new("Orders").add_to(s);
-        s.override_property(q.handle().id(), "VisibilityTimeout", 43_201);
+        s.override_property(q.handle().id(), "DelaySeconds", 901);
     });
-    rejects(&a, "out of range, set by override_property(\"VisibilityTimeout\")", Some("VisibilityTimeout"));
+    rejects(&a, "out of range, set by override_property(\"DelaySeconds\")", Some("DelaySeconds"));
 }
 
 #[test]
@@ -115,10 +115,34 @@ fn an_override_of_a_misspelled_property() {
 #[test]
 fn deleting_a_required_property() {
     let a = app(|s| {
-        let t = Table::new("Orders", Key::string("pk")).add_to(s);
-        s.delete_property(t.handle().id(), "KeySchema");
+        use cfnkit::l1::dynamodb::{KeySchema, Table as CfnTable};
+        let t = s.add("Orders", CfnTable::new([KeySchema::new("pk", "HASH")]));
+        s.delete_property(t.id(), "KeySchema");
     });
     rejects(&a, "required property missing after delete_property(\"KeySchema\")", Some("KeySchema"));
+}
+
+/// L2 invariants: what grants, event sources and checks were written from
+/// cannot be changed behind the construct's back.
+#[test]
+fn an_override_of_a_property_other_constructs_rely_on() {
+    let a = app(|s| {
+        let q = Queue::new("Orders").add_to(s);
+        s.override_property(q.handle().id(), "VisibilityTimeout", 10);
+        let t = Table::new("Items", Key::string("pk")).add_to(s);
+        s.delete_property(t.handle().id(), "KeySchema");
+        s.override_property(t.handle().id(), "StreamSpecification.StreamViewType", "KEYS_ONLY");
+    });
+    let errors = rejects(
+        &a,
+        "override_property(\"VisibilityTimeout\") changes VisibilityTimeout, which other constructs rely on \
+         (grants, event sources and checks are written from the value the construct was given)",
+        Some("VisibilityTimeout"),
+    );
+    let allowed = |p: &str| errors.iter().find(|d| d.property.as_deref() == Some(p)).and_then(|d| d.allowed.clone());
+    assert_eq!(allowed("VisibilityTimeout").as_deref(), Some("set it with Queue::visibility_timeout"));
+    assert_eq!(allowed("KeySchema").as_deref(), Some("set it with Table::new and Table::sort_key"));
+    assert_eq!(allowed("StreamSpecification.StreamViewType").as_deref(), Some("set it with Table::stream"));
 }
 
 #[test]

@@ -32,8 +32,8 @@ pub enum Billing {
 /// A DynamoDB table.
 ///
 /// ```
-/// use cfnkit_constructs::dynamodb::{Gsi, Key, StreamView, Table};
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::dynamodb::{Gsi, Key, StreamView, Table};
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let orders = Table::new("OrdersTable", Key::string("orderId"))
@@ -196,6 +196,11 @@ impl Table {
         let protect = self.deletion_protection.unwrap_or(removal == RemovalPolicy::Retain);
         t = t.deletion_protection_enabled(protect);
         let handle = stack.within(scope, |s| s.add("Resource", t));
+        // What grants, event sources and checks read back: not to be overridden.
+        stack.guard_property(handle.id(), "KeySchema", "Table::new and Table::sort_key");
+        stack.guard_property(handle.id(), "StreamSpecification", "Table::stream");
+        stack.guard_property(handle.id(), "SSESpecification", "Table::encryption");
+        stack.guard_property(handle.id(), "GlobalSecondaryIndexes", "Table::index");
         stack.set_removal_policy(handle.id(), removal);
         if let TableEncryption::CustomerManaged(k) = &self.encryption {
             crate::customer_key::record(stack, handle.id(), k);

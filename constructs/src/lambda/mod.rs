@@ -119,8 +119,8 @@ impl Code {
     /// current folder (the project root under `cargo run` and `cdk`).
     ///
     /// ```
-    /// use cfnkit_constructs::prelude::*;
-    /// use cfnkit_core::prelude::*;
+    /// use cfnkit::constructs::prelude::*;
+    /// use cfnkit::core::prelude::*;
     /// let dir = std::env::temp_dir().join(format!("cfnkit-code-doc-{}", std::process::id()));
     /// std::fs::create_dir_all(&dir).unwrap();
     /// std::fs::write(dir.join("index.py"), "def handler(event, context):\n    return 1\n").unwrap();
@@ -151,9 +151,9 @@ impl Code {
 /// A Lambda function.
 ///
 /// ```
-/// use cfnkit_constructs::lambda::{Code, Function, Runtime};
-/// use cfnkit_core::tree::App;
-/// use cfnkit_core::units::{Duration, Size};
+/// use cfnkit::constructs::lambda::{Code, Function, Runtime};
+/// use cfnkit::core::tree::App;
+/// use cfnkit::core::units::{Duration, Size};
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let f = Function::new("Hello", Runtime::Nodejs24x, Code::inline("exports.handler = async () => 'hi';"))
@@ -411,6 +411,9 @@ impl Function {
             f = f.vpc_config(v.to_l1());
         }
         let function = stack.within(scope, |s| s.add("Resource", f));
+        // What grants, event sources and checks read back: not to be overridden.
+        stack.guard_property(function.id(), "Timeout", "Function::timeout");
+        stack.guard_property(function.id(), "Role", "Function::role");
         for a in &self.acks {
             stack.acknowledge(function.id(), a.clone());
         }

@@ -43,13 +43,13 @@ enum AccessLogs {
 /// [`Bucket::without_access_logs`] decide explicitly under both.
 ///
 /// ```
-/// use cfnkit_constructs::kms::Key;
-/// use cfnkit_constructs::lambda::{AsyncConfig, Code, Function, Runtime};
-/// use cfnkit_constructs::s3::{Bucket, NotificationEvent, NotificationFilter, Rule, StorageClass};
-/// use cfnkit_constructs::sqs::Queue;
-/// use cfnkit_core::conventions::Conventions;
-/// use cfnkit_core::tree::App;
-/// use cfnkit_core::units::Duration;
+/// use cfnkit::constructs::kms::Key;
+/// use cfnkit::constructs::lambda::{AsyncConfig, Code, Function, Runtime};
+/// use cfnkit::constructs::s3::{Bucket, NotificationEvent, NotificationFilter, Rule, StorageClass};
+/// use cfnkit::constructs::sqs::Queue;
+/// use cfnkit::core::conventions::Conventions;
+/// use cfnkit::core::tree::App;
+/// use cfnkit::core::units::Duration;
 /// let mut app = App::new();
 /// let stack = app.stack("demo").conventions(Conventions::tap("demo"));
 /// let sfx = stack.suffix();
@@ -288,6 +288,8 @@ impl Bucket {
             b = b.bucket_name(n);
         }
         let handle = stack.within(scope, |s| s.add("Resource", b));
+        // What grants, event sources and checks read back: not to be overridden.
+        stack.guard_property(handle.id(), "BucketEncryption", "Bucket::encryption");
         stack.set_removal_policy(handle.id(), removal);
         match &self.access_logs {
             AccessLogs::Off(reason) => {

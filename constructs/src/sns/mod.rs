@@ -70,9 +70,9 @@ impl From<KeyRef> for TopicEncryption {
 /// An SNS topic.
 ///
 /// ```
-/// use cfnkit_constructs::sns::Topic;
-/// use cfnkit_core::conventions::Conventions;
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::sns::Topic;
+/// use cfnkit::core::conventions::Conventions;
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo").conventions(Conventions::tap("demo"));
 /// let sfx = stack.suffix();
@@ -218,6 +218,10 @@ impl Topic {
             t = t.display_name(d);
         }
         let handle = stack.within(scope, |s| s.add("Resource", t));
+        // What grants, event sources and checks read back: not to be overridden.
+        stack.guard_property(handle.id(), "KmsMasterKeyId", "Topic::encryption");
+        stack.guard_property(handle.id(), "FifoTopic", "Topic::fifo");
+        stack.guard_property(handle.id(), "TopicName", "Topic::name");
         if let Some(n) = name {
             stack.record_fact(handle.id(), TopicName(n));
         }

@@ -119,9 +119,9 @@ enum Redrive {
 /// An SQS queue.
 ///
 /// ```
-/// use cfnkit_constructs::sqs::{DeadLetterQueue, Queue};
-/// use cfnkit_core::tree::App;
-/// use cfnkit_core::units::Duration;
+/// use cfnkit::constructs::sqs::{DeadLetterQueue, Queue};
+/// use cfnkit::core::tree::App;
+/// use cfnkit::core::units::Duration;
 /// let mut app = App::new();
 /// let stack = app.stack("demo");
 /// let dlq = Queue::new("OrdersDlq").as_dead_letter_queue().add_to(stack);
@@ -476,6 +476,11 @@ impl Queue {
         }
 
         let handle = stack.within(scope, |s| s.add("Resource", q));
+        // What grants, event sources and checks read back: not to be overridden.
+        stack.guard_property(handle.id(), "FifoQueue", "Queue::fifo");
+        stack.guard_property(handle.id(), "KmsMasterKeyId", "Queue::encryption");
+        stack.guard_property(handle.id(), "VisibilityTimeout", "Queue::visibility_timeout");
+        stack.guard_property(handle.id(), "MessageRetentionPeriod", "Queue::retention");
         stack.set_removal_policy(handle.id(), removal);
         if self.encryption == QueueEncryption::SqsManaged {
             stack.acknowledge(

@@ -161,6 +161,26 @@ fn pinned_logical_ids_win_and_are_checked() {
 }
 
 #[test]
+fn a_logical_id_pinned_by_path_reaches_a_resource_a_construct_kept_to_itself() {
+    let mut app = App::new();
+    let s = app.stack("s");
+    let scope = s.construct("Worker");
+    s.within(scope, |s| topic(s, "Dead"));
+    s.pin_logical_id_at("Worker/Dead", "SeedName");
+    assert!(synth_one(&app)["Resources"].get("SeedName").is_some());
+
+    let mut app = App::new();
+    let s = app.stack("s");
+    let scope = s.construct("Worker");
+    s.within(scope, |s| topic(s, "Dead"));
+    s.pin_logical_id_at("Worker/Deed", "SeedName");
+    let errs = errors(&app);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(errs[0].contains("no resource at this construct path"), "{errs:?}");
+    assert!(errs[0].contains("such as Worker/Dead"), "the nearest path is named: {errs:?}");
+}
+
+#[test]
 fn construct_ids_are_validated_and_unique_among_siblings() {
     let mut app = App::new();
     let s = app.stack("s");
