@@ -15,7 +15,7 @@
 //!
 //! The seed's resources, with its logical ids where it states them
 //! (`TransactionDataBucket`, `TransactionProcessorFunction`,
-//! `CloudTrailLogsBucketPolicy`): the data key and its alias, the VPC (two
+//! `CloudTrailLogsBucketPolicy`, `LambdaInvokePermission`): the data key and its alias, the VPC (two
 //! private subnets, their route tables and associations), the S3 and
 //! DynamoDB gateway endpoints and the Secrets Manager interface endpoint
 //! with its security group, the processor's security group, the secret, the
@@ -44,7 +44,12 @@
 //! or transit gateway, so its route tables carry only the local VPC route
 //! and the two gateway-endpoint routes, and a packet to any other address
 //! has nowhere to go. The Secrets Manager endpoint's group admits HTTPS
-//! from the VPC CIDR only, as the spec asks. Data access is further bounded
+//! from the VPC CIDR only, as the spec asks, and sends nothing: its one
+//! egress rule, "Disallow all traffic" (ICMP type 252 code 86 to
+//! 255.255.255.255/32, the rule AWS CDK writes too), matches no packet and
+//! stands in for the allow-all egress EC2 gives a group declared without
+//! any (an endpoint only answers connections; replies pass a security
+//! group without an egress rule). Data access is further bounded
 //! by IAM: the role may read only the data bucket and the secret and write
 //! only the table.
 //!
@@ -204,6 +209,8 @@ pub fn transaction_pipeline_with_profile(app: &mut App, profile: SecurityProfile
         )
         .notify_lambda(processor, NotificationEvent::ObjectCreated, NotificationFilter::all())
         .add_to(stack);
+    // The seed's logical id for the permission the notification writes.
+    stack.pin_logical_id_at("TransactionProcessorFunction/TransactionDataBucketPermission", "LambdaInvokePermission");
 
     table.grant(stack, &processor, &[TableAction::PutItem]);
     config.grant_read(stack, &processor);

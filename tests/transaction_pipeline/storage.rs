@@ -198,7 +198,7 @@ fn uploads_notify_the_processor_which_s3_may_invoke_before_the_bucket_exists() {
     t.resource_count_is("AWS::Lambda::Permission", 1);
     assert_resource(
         &t,
-        "TransactionProcessorFunctionTransactionDataBucketPermission",
+        "LambdaInvokePermission",
         "AWS::Lambda::Permission",
         props(Match::object_equals(json!({
             "Action": "lambda:InvokeFunction",
@@ -214,10 +214,7 @@ fn uploads_notify_the_processor_which_s3_may_invoke_before_the_bucket_exists() {
         &t,
         "TransactionDataBucket",
         "AWS::S3::Bucket",
-        Match::obj([(
-            "DependsOn",
-            Match::exact(json!(["TransactionProcessorFunctionTransactionDataBucketPermission"])),
-        )]),
+        Match::obj([("DependsOn", Match::exact(json!(["LambdaInvokePermission"])))]),
     );
 }
 
