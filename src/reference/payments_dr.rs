@@ -1,6 +1,9 @@
 //! `payments-dr`: multi-region disaster recovery for payments (spec section 4).
 //!
 //! Primary region us-east-1 with a us-east-2 replica of the global table;
+//! the template names neither literally: the primary is `AWS::Region`, the
+//! replica's region the `SecondaryRegion` parameter (default `us-east-2`,
+//! from [`PaymentsDrProps`]), so `EnvironmentSuffix` alone still deploys it.
 //! API Gateway -> validator -> queue -> processor -> global table, with an
 //! ops topic feeding the failover orchestrator.
 //!
@@ -89,6 +92,7 @@ use cfnkit_core::conventions::{Conventions, SecurityProfile, Suffix};
 
 use super::profiled;
 use cfnkit_core::resource::RemovalPolicy;
+use cfnkit_core::template::Parameter;
 use cfnkit_core::token::{Expr, Pseudo};
 use cfnkit_core::tree::{Ack, App, Stack};
 use cfnkit_core::units::{Duration, Size};
@@ -174,6 +178,14 @@ pub fn payments_dr(app: &mut App, props: &PaymentsDrProps) {
         ));
     let sfx: Suffix = stack.suffix();
     let namespace = sfx.format("PaymentsDR/{}");
+    // No literal region in the template: the replica's region is a parameter
+    // whose default is the seed's (the primary is `AWS::Region`).
+    let secondary = stack.parameter(
+        Parameter::string("SecondaryRegion")
+            .default(&props.secondary_region)
+            .allowed_pattern("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$")
+            .description("Region of the payments table's replica (the disaster-recovery region)"),
+    );
 
     let table = GlobalTable::new("PaymentsTable", Key::string("transaction_id"))
         .sort_key(Key::number("timestamp"))
@@ -181,7 +193,7 @@ pub fn payments_dr(app: &mut App, props: &PaymentsDrProps) {
         .index(Gsi::new("customer-index", Key::string("customer_id")).sort_key(Key::number("timestamp")))
         .stream(StreamView::NewAndOldImages)
         .replica(Replica::new(&props.primary_region))
-        .replica(Replica::new(&props.secondary_region))
+        .replica(Replica::from_parameter(secondary, &props.secondary_region))
         .add_to(stack);
 
     let topic_key = KmsKey::new("TopicKey")
@@ -265,7 +277,7 @@ pub fn payments_dr(app: &mut App, props: &PaymentsDrProps) {
     .memory(Size::mebibytes(256))
     .env("METRIC_NAMESPACE", namespace.clone())
     .env("PRIMARY_REGION", Pseudo::Region.expr())
-    .env("SECONDARY_REGION", props.secondary_region.as_str())
+    .env("SECONDARY_REGION", secondary.value())
     .async_config(AsyncConfig::new().retry_attempts(2).on_failure(Destination::Queue(failures)))
     .add_to(stack);
     grant_put_metrics(stack, orchestrator, &namespace);
@@ -370,5 +382,5 @@ pub fn payments_dr(app: &mut App, props: &PaymentsDrProps) {
     // More outputs follow the seed's.
     stack.export("FailoverOrchestratorArn", orchestrator.arn()).description("ARN of the failover orchestrator");
     stack.export("HealthCheckId", health.id()).description("Id of the API's Route 53 health check");
-    stack.export("SecondaryRegion", props.secondary_region.as_str()).description("Region of the table replica");
+    stack.export("SecondaryRegion", secondary.value()).description("Region of the table replica");
 }

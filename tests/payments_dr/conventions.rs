@@ -141,21 +141,22 @@ fn no_account_id_partition_or_arn_is_hard_coded() {
 }
 
 #[test]
-fn the_secondary_region_is_written_only_where_the_spec_names_it() {
-    // The spec names the replica region (us-east-2) and no pseudo parameter
-    // can express "another region": it may appear as a literal, but only at
-    // the replica, the orchestrator's environment and the region output.
+fn the_secondary_region_is_a_parameter_with_the_seeds_default() {
+    // No region is written literally: the replica, the orchestrator's
+    // environment and the region output name the `SecondaryRegion`
+    // parameter, whose default is the spec's us-east-2.
     let t = template();
     let mut at = Vec::new();
     pointers_containing(t.to_json(), "us-east-2", "", &mut at);
+    assert_eq!(at, ["/Parameters/SecondaryRegion/Default"]);
+    t.has_parameter("SecondaryRegion", json!({"Type": "String", "Default": "us-east-2"}));
+    let region = json!({"Ref": "SecondaryRegion"});
+    assert_eq!(t.to_json()["Resources"]["PaymentsTable"]["Properties"]["Replicas"][1]["Region"], region);
     assert_eq!(
-        at,
-        [
-            "/Resources/PaymentsTable/Properties/Replicas/1/Region",
-            "/Resources/FailoverOrchestrator/Properties/Environment/Variables/SECONDARY_REGION",
-            "/Outputs/SecondaryRegion/Value",
-        ]
+        t.to_json()["Resources"]["FailoverOrchestrator"]["Properties"]["Environment"]["Variables"]["SECONDARY_REGION"],
+        region
     );
+    assert_eq!(t.to_json()["Outputs"]["SecondaryRegion"]["Value"], region);
 }
 
 #[test]

@@ -86,7 +86,7 @@ fn failover_orchestrator_has_256_mb_and_60_seconds_and_emits_a_failover_metric()
         "AWS::Lambda::Function",
         json!({"FunctionName": suffixed("failover-orchestrator"), "Environment": {"Variables": {
             "METRIC_NAMESPACE": sub(NAMESPACE),
-            "SECONDARY_REGION": "us-east-2"
+            "SECONDARY_REGION": {"Ref": "SecondaryRegion"}
         }}}),
     );
     assert!(ORCHESTRATOR_PY.contains(r#"json.loads(record["Sns"]["Message"])"#), "parses alarm messages");

@@ -36,7 +36,7 @@ fn outputs_export_every_resource_the_spec_lists() {
         ("Region", reference_to("AWS::Region")),
         ("FailoverOrchestratorArn", arn_of("FailoverOrchestrator")),
         ("HealthCheckId", reference_to("ApiHealthCheck")),
-        ("SecondaryRegion", json!("us-east-2")),
+        ("SecondaryRegion", reference_to("SecondaryRegion")),
     ];
     let names: Vec<&String> = t.to_json()["Outputs"].as_object().unwrap().keys().collect();
     assert_eq!(names, expected.iter().map(|(n, _)| n).collect::<Vec<_>>(), "the seed's names, in its order, first");
@@ -73,9 +73,9 @@ fn typed_props_set_the_default_suffix_and_both_regions() {
     t.has_parameter("EnvironmentSuffix", json!({"Default": "qa"}));
     t.has_resource_properties(
         "AWS::DynamoDB::GlobalTable",
-        json!({"Replicas": [{"Region": {"Ref": "AWS::Region"}}, {"Region": "eu-central-1"}]}),
+        json!({"Replicas": [{"Region": {"Ref": "AWS::Region"}}, {"Region": {"Ref": "SecondaryRegion"}}]}),
     );
-    t.has_output("SecondaryRegion", json!({"Value": "eu-central-1"}));
+    t.has_parameter("SecondaryRegion", json!({"Default": "eu-central-1"}));
     // The shipped app uses the defaults.
     assert_eq!(reference::app().synth().unwrap().stack(NAME).unwrap().region.as_deref(), Some("us-east-1"));
 }

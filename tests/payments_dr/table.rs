@@ -54,7 +54,7 @@ fn payments_table_replicates_to_both_regions_with_point_in_time_recovery_on_each
         "AWS::DynamoDB::GlobalTable",
         json!({"Replicas": [
             {"Region": {"Ref": "AWS::Region"}, "PointInTimeRecoverySpecification": pitr},
-            {"Region": "us-east-2", "PointInTimeRecoverySpecification": pitr}
+            {"Region": {"Ref": "SecondaryRegion"}, "PointInTimeRecoverySpecification": pitr}
         ]}),
     );
 }

@@ -40,8 +40,8 @@ const TARGET_VALUE: &str = concat!(
 /// `NEW_AND_OLD_IMAGES`: synthesis reports an error without it.
 ///
 /// ```
-/// use cfnkit_constructs::dynamodb::{GlobalTable, Gsi, Key, Replica, StreamView};
-/// use cfnkit_core::tree::App;
+/// use cfnkit::constructs::dynamodb::{GlobalTable, Gsi, Key, Replica, StreamView};
+/// use cfnkit::core::tree::App;
 /// let mut app = App::new();
 /// let stack = app.stack("demo").region("us-east-1");
 /// let payments = GlobalTable::new("PaymentsTable", Key::string("transaction_id"))
@@ -196,6 +196,16 @@ impl GlobalTable {
                 );
             }
             seen.push(&r.region);
+            if let Some(p) = r.region_parameter {
+                if stack.parameter_default(p) != Some(r.region.as_str()) {
+                    stack.report(
+                        Diagnostic::error(path, "replica region parameter's default differs from the region given")
+                            .property("Replicas.Region")
+                            .value(format!("{:?}", r.region))
+                            .allowed("a parameter of this stack whose default is that region"),
+                    );
+                }
+            }
         }
         let mut out = Vec::new();
         if let Some(home) = stack.get_region().map(str::to_string) {
@@ -203,7 +213,7 @@ impl GlobalTable {
             // The stack deploys in its own region: name it by `AWS::Region`, never by a literal.
             out.push((Value::Expr(Pseudo::Region.expr().into_token()), local.unwrap_or_else(|| Replica::new(&home))));
             for r in self.replicas.iter().filter(|r| r.region != home) {
-                out.push((Value::Lit(r.region.clone()), r.clone()));
+                out.push((r.region_value(), r.clone()));
             }
         } else {
             if !self.replicas.is_empty() {
@@ -218,7 +228,7 @@ impl GlobalTable {
             }
             out.push((Value::Expr(Pseudo::Region.expr().into_token()), Replica::new("")));
             for r in &self.replicas {
-                out.push((Value::Lit(r.region.clone()), r.clone()));
+                out.push((r.region_value(), r.clone()));
             }
         }
         out
@@ -368,6 +378,10 @@ impl GlobalTable {
             t = t.time_to_live_specification(l1::TimeToLiveSpecification::new(true).attribute_name(a.clone()));
         }
         let handle = stack.within(scope, |s| s.add("Resource", t));
+        // What grants, event sources and checks read back: not to be overridden.
+        stack.guard_property(handle.id(), "KeySchema", "GlobalTable::new");
+        stack.guard_property(handle.id(), "StreamSpecification", "GlobalTable::stream");
+        stack.guard_property(handle.id(), "SSESpecification", "GlobalTable::encryption");
         stack.set_removal_policy(handle.id(), removal);
 
         // A global table has no top-level Tags: the stack's reach each replica here.

@@ -1,7 +1,8 @@
 //! The replicas of a [`GlobalTable`](super::GlobalTable): regions, their
 //! own settings, and how the table is billed across them.
 
-use cfnkit_core::token::Token;
+use cfnkit_core::token::{Token, Value};
+use cfnkit_core::tree::ParamRef;
 
 /// Billing of a [`GlobalTable`](super::GlobalTable). Provisioned global tables must scale their
 /// write capacity automatically (AWS requires it, so replicas stay in step);
@@ -56,6 +57,8 @@ impl TableClass {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Replica {
     pub(super) region: String,
+    /// The stack parameter naming the region, written instead of the literal.
+    pub(super) region_parameter: Option<ParamRef>,
     pub(super) kms_key: Option<Token>,
     pub(super) deletion_protection: Option<bool>,
     pub(super) table_class: Option<TableClass>,
@@ -68,11 +71,42 @@ impl Replica {
     pub fn new(region: &str) -> Self {
         Replica {
             region: region.to_string(),
+            region_parameter: None,
             kms_key: None,
             deletion_protection: None,
             table_class: None,
             contributor_insights: false,
             tags: Vec::new(),
+        }
+    }
+    /// A replica in the region a stack parameter names: the template says
+    /// `{"Ref": "<parameter>"}`, no literal region. `default` must be the
+    /// parameter's default (synthesis checks it): the construct's checks
+    /// (valid region, not listed twice, not the stack's region) run on it.
+    ///
+    /// ```
+    /// use cfnkit::prelude::*;
+    /// use cfnkit::constructs::dynamodb::{GlobalTable, Replica, StreamView};
+    ///
+    /// let mut app = App::new();
+    /// let stack = app.stack("payments").region("us-east-1");
+    /// let secondary = stack.parameter(Parameter::string("SecondaryRegion").default("us-east-2"));
+    /// GlobalTable::new("Payments", Key::string("id"))
+    ///     .stream(StreamView::NewAndOldImages)
+    ///     .replica(Replica::from_parameter(secondary, "us-east-2"))
+    ///     .add_to(stack);
+    /// let t = &app.synth().unwrap().stacks[0].template;
+    /// let replicas = &t["Resources"]["Payments"]["Properties"]["Replicas"];
+    /// assert_eq!(replicas[1]["Region"], serde_json::json!({"Ref": "SecondaryRegion"}));
+    /// ```
+    pub fn from_parameter(parameter: ParamRef, default: &str) -> Self {
+        Replica { region_parameter: Some(parameter), ..Replica::new(default) }
+    }
+    /// The region as the template writes it: the parameter's `Ref`, or the literal.
+    pub(super) fn region_value(&self) -> Value<String> {
+        match self.region_parameter {
+            Some(p) => Value::Expr(p.value().into_token()),
+            None => Value::Lit(self.region.clone()),
         }
     }
     /// The customer managed key of this replica (a key ARN in its region),
