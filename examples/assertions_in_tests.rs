@@ -7,31 +7,32 @@
 //! `absent`, `string_like_regexp`...), and a failure names the closest
 //! resource and every place it differs.
 //!
-//! Run the program with `cargo run --example assertions_in_tests`, and its
-//! tests with `cargo test --example assertions_in_tests`.
+//! Its `main` is `cfnkit::run(define)`, the whole CLI: `cargo run --example
+//! assertions_in_tests -- synth` prints the template of a single stack, or writes a
+//! cloud assembly to `cdk.out` for several; `-- ls`, `-- diff`, `-o DIR`.
+//! Its tests run with `cargo test --example assertions_in_tests`.
 
 use cfnkit::prelude::*;
 
-/// The stack under test: an encrypted table and a topic.
-pub fn app() -> App {
-    let mut app = App::new();
+/// Adds the stack under test: an encrypted table and a topic.
+pub fn define(app: &mut App) {
     let stack = app.stack("inventory").region("eu-west-1").conventions(Conventions::tap("assertions example"));
     let sfx = stack.suffix();
     let items = Table::new("Items", Key::string("sku")).name(sfx.name("inventory")).add_to(stack);
     Topic::new("LowStock").name(sfx.name("low-stock")).add_to(stack);
     stack.export("ItemsTableName", items.name()).description("Name of the inventory table");
+}
+
+/// The example's app, as the tests build it.
+pub fn app() -> App {
+    let mut app = App::new();
+    define(&mut app);
     app
 }
 
 #[allow(dead_code)] // the tests include this file as a module and call `app()` only
-fn main() {
-    match app().synth() {
-        Ok(out) => print!("{}", out.stacks[0].json),
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(1);
-        }
-    }
+fn main() -> std::process::ExitCode {
+    cfnkit::run(define)
 }
 
 #[cfg(test)]

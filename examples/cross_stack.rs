@@ -6,14 +6,15 @@
 //! `Fn::ImportValue` in `api`, and records that `api` depends on `data` in
 //! the cloud assembly. No export names to invent, none to mistype.
 //!
-//! Run it with `cargo run --example cross_stack`; it prints both templates.
+//! Its `main` is `cfnkit::run(define)`, the whole CLI: `cargo run --example
+//! cross_stack -- synth` prints the template of a single stack, or writes a
+//! cloud assembly to `cdk.out` for several; `-- ls`, `-- diff`, `-o DIR`.
 
 use cfnkit::core::tree::Ack;
 use cfnkit::prelude::*;
 
-/// Builds the example's app.
-pub fn app() -> App {
-    let mut app = App::new();
+/// Adds the example's stacks to `app`.
+pub fn define(app: &mut App) {
     let data = app.stack("data").region("us-east-1").conventions(Conventions::tap("cross-stack example"));
     let table = Table::new("Items", Key::string("id")).name(data.suffix().name("items")).add_to(data);
 
@@ -31,21 +32,16 @@ pub fn app() -> App {
     .add_to(api);
     // The grant names the table's ARN: imported from `data` as well.
     table.grant_read_data(api, &reader);
+}
+
+/// The example's app, as the tests build it.
+pub fn app() -> App {
+    let mut app = App::new();
+    define(&mut app);
     app
 }
 
 #[allow(dead_code)] // the tests include this file as a module and call `app()` only
-fn main() {
-    match app().synth() {
-        Ok(out) => {
-            for s in &out.stacks {
-                println!("# {}", s.name);
-                print!("{}", s.json);
-            }
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(1);
-        }
-    }
+fn main() -> std::process::ExitCode {
+    cfnkit::run(define)
 }

@@ -13,7 +13,9 @@
 //! `data` like any other value, and S3's right to use the key for the queue
 //! is written into the key policy in `data`, where the key lives.
 //!
-//! Run it with `cargo run --example cross_stack_encrypted`; it prints both templates.
+//! Its `main` is `cfnkit::run(define)`, the whole CLI: `cargo run --example
+//! cross_stack_encrypted -- synth` prints the template of a single stack, or writes a
+//! cloud assembly to `cdk.out` for several; `-- ls`, `-- diff`, `-o DIR`.
 
 use cfnkit::core::tree::Ack;
 use cfnkit::prelude::*;
@@ -32,9 +34,8 @@ const HANDLER: &str = r"exports.handler = async (event) => {
 };
 ";
 
-/// Builds the example's app.
-pub fn app() -> App {
-    let mut app = App::new();
+/// Adds the example's stacks to `app`.
+pub fn define(app: &mut App) {
     let data = app.stack("data").region("us-east-1").conventions(Conventions::tap("cross-stack encrypted example"));
     let sfx = data.suffix();
     let key = KmsKey::new("DataKey").description("Encrypts the uploads, their queue and the items table").add_to(data);
@@ -69,21 +70,16 @@ pub fn app() -> App {
         .add_to(compute);
     bucket.grant_read(compute, &worker);
     table.grant_write_data(compute, &worker);
+}
+
+/// The example's app, as the tests build it.
+pub fn app() -> App {
+    let mut app = App::new();
+    define(&mut app);
     app
 }
 
 #[allow(dead_code)] // the tests include this file as a module and call `app()` only
-fn main() {
-    match app().synth() {
-        Ok(out) => {
-            for s in &out.stacks {
-                println!("# {}", s.name);
-                print!("{}", s.json);
-            }
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(1);
-        }
-    }
+fn main() -> std::process::ExitCode {
+    cfnkit::run(define)
 }

@@ -7,7 +7,9 @@
 //! construct's id (`BillingWorkerQueue`, `BillingWorkerFunction`...), so two
 //! workers never collide, and it returns a `Copy` handle like any construct.
 //!
-//! Run it with `cargo run --example custom_construct`.
+//! Its `main` is `cfnkit::run(define)`, the whole CLI: `cargo run --example
+//! custom_construct -- synth` prints the template of a single stack, or writes a
+//! cloud assembly to `cdk.out` for several; `-- ls`, `-- diff`, `-o DIR`.
 
 use cfnkit::core::tree::Ack;
 use cfnkit::prelude::*;
@@ -80,9 +82,8 @@ impl MonitoredQueueWorker {
 
 const HANDLER: &str = "exports.handler = async (event) => ({ batchItemFailures: [] });";
 
-/// Builds the example's app: two workers sharing one alert topic.
-pub fn app() -> App {
-    let mut app = App::new();
+/// Adds the example's stacks to `app`: two workers sharing one alert topic.
+pub fn define(app: &mut App) {
     let stack = app.stack("workers").region("us-east-1").conventions(Conventions::tap("custom construct example"));
     // CloudWatch can only publish to topics whose key lets it: not the AWS managed alias/aws/sns.
     let alerts_key = KmsKey::new("AlertsKey").allow_alarm_notifications().add_to(stack);
@@ -94,16 +95,16 @@ pub fn app() -> App {
     stack.export("ShippingQueueUrl", shipping.queue.url()).description("Queue of the shipping worker");
     stack.export("BillingDeadLettersUrl", billing.dead_letters.url()).description("Dead letters of the billing worker");
     stack.export("ShippingWorkerName", shipping.function.name()).description("Function of the shipping worker");
+}
+
+/// The example's app, as the tests build it.
+pub fn app() -> App {
+    let mut app = App::new();
+    define(&mut app);
     app
 }
 
 #[allow(dead_code)] // the tests include this file as a module and call `app()` only
-fn main() {
-    match app().synth() {
-        Ok(out) => print!("{}", out.stacks[0].json),
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(1);
-        }
-    }
+fn main() -> std::process::ExitCode {
+    cfnkit::run(define)
 }

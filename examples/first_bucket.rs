@@ -6,13 +6,14 @@
 //! policy, server access logs into a dedicated log bucket, and the
 //! `Environment`/`Purpose` tags from the TAP conventions.
 //!
-//! Run it with `cargo run --example first_bucket`; it prints the template.
+//! Its `main` is `cfnkit::run(define)`, the whole CLI: `cargo run --example
+//! first_bucket -- synth` prints the template of a single stack, or writes a
+//! cloud assembly to `cdk.out` for several; `-- ls`, `-- diff`, `-o DIR`.
 
 use cfnkit::prelude::*;
 
-/// Builds the example's app.
-pub fn app() -> App {
-    let mut app = App::new();
+/// Adds the example's stacks to `app`.
+pub fn define(app: &mut App) {
     let stack = app.stack("first-bucket").region("eu-west-1").conventions(Conventions::tap("first bucket example"));
     let sfx = stack.suffix();
     let bucket = Bucket::new("Data")
@@ -20,16 +21,16 @@ pub fn app() -> App {
         .lifecycle(Rule::new("ExpireOldVersions").noncurrent_version_expiration(Duration::days(30)))
         .add_to(stack);
     stack.export("DataBucketName", bucket.name()).description("Name of the data bucket");
+}
+
+/// The example's app, as the tests build it.
+pub fn app() -> App {
+    let mut app = App::new();
+    define(&mut app);
     app
 }
 
 #[allow(dead_code)] // the tests include this file as a module and call `app()` only
-fn main() {
-    match app().synth() {
-        Ok(out) => print!("{}", out.stacks[0].json),
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(1);
-        }
-    }
+fn main() -> std::process::ExitCode {
+    cfnkit::run(define)
 }

@@ -10,7 +10,9 @@
 //! standard queue is standard, the consume grant is written by the event
 //! source, and both queues deny plain-HTTP access.
 //!
-//! Run it with `cargo run --example queue_worker`.
+//! Its `main` is `cfnkit::run(define)`, the whole CLI: `cargo run --example
+//! queue_worker -- synth` prints the template of a single stack, or writes a
+//! cloud assembly to `cdk.out` for several; `-- ls`, `-- diff`, `-o DIR`.
 
 use cfnkit::core::tree::Ack;
 use cfnkit::prelude::*;
@@ -30,9 +32,8 @@ const HANDLER: &str = r"exports.handler = async (event) => {
 };
 ";
 
-/// Builds the example's app.
-pub fn app() -> App {
-    let mut app = App::new();
+/// Adds the example's stacks to `app`.
+pub fn define(app: &mut App) {
     let stack = app.stack("queue-worker").region("us-east-1").conventions(Conventions::tap("queue worker example"));
     let sfx = stack.suffix();
     let dlq = Queue::new("OrdersDlq").name(sfx.name("orders-dlq")).as_dead_letter_queue().add_to(stack);
@@ -62,16 +63,16 @@ pub fn app() -> App {
         .action(alerts)
         .add_to(stack);
     stack.export("OrdersQueueUrl", orders.url()).description("Where producers send orders");
+}
+
+/// The example's app, as the tests build it.
+pub fn app() -> App {
+    let mut app = App::new();
+    define(&mut app);
     app
 }
 
 #[allow(dead_code)] // the tests include this file as a module and call `app()` only
-fn main() {
-    match app().synth() {
-        Ok(out) => print!("{}", out.stacks[0].json),
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(1);
-        }
-    }
+fn main() -> std::process::ExitCode {
+    cfnkit::run(define)
 }

@@ -6,7 +6,9 @@
 //! this method and this path. `GET /health` is a mock integration, open on
 //! purpose. The stage has throttling, access logs, metrics and X-Ray.
 //!
-//! Run it with `cargo run --example rest_api`.
+//! Its `main` is `cfnkit::run(define)`, the whole CLI: `cargo run --example
+//! rest_api -- synth` prints the template of a single stack, or writes a
+//! cloud assembly to `cdk.out` for several; `-- ls`, `-- diff`, `-o DIR`.
 
 use cfnkit::core::tree::Ack;
 use cfnkit::prelude::*;
@@ -17,9 +19,8 @@ def handler(event, context):
     return {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": json.dumps({"items": []})}
 "#;
 
-/// Builds the example's app.
-pub fn app() -> App {
-    let mut app = App::new();
+/// Adds the example's stacks to `app`.
+pub fn define(app: &mut App) {
     let stack = app.stack("rest-api").region("us-east-1").conventions(Conventions::tap("REST API example"));
     let sfx = stack.suffix();
     let items = Function::new("ListItems", Runtime::Python313, Code::inline(HANDLER))
@@ -39,16 +40,16 @@ pub fn app() -> App {
             .authorization_none("a constant health response for load balancers and health checks"),
     );
     stack.export("ApiUrl", api.url()).description("Invoke URL of the prod stage");
+}
+
+/// The example's app, as the tests build it.
+pub fn app() -> App {
+    let mut app = App::new();
+    define(&mut app);
     app
 }
 
 #[allow(dead_code)] // the tests include this file as a module and call `app()` only
-fn main() {
-    match app().synth() {
-        Ok(out) => print!("{}", out.stacks[0].json),
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(1);
-        }
-    }
+fn main() -> std::process::ExitCode {
+    cfnkit::run(define)
 }

@@ -6,7 +6,9 @@
 //! `ListStreams` on the stream ARN only); forgetting `.stream(..)` on the
 //! table is a synthesis error, not a failed deployment.
 //!
-//! Run it with `cargo run --example stream_processor`.
+//! Its `main` is `cfnkit::run(define)`, the whole CLI: `cargo run --example
+//! stream_processor -- synth` prints the template of a single stack, or writes a
+//! cloud assembly to `cdk.out` for several; `-- ls`, `-- diff`, `-o DIR`.
 
 use cfnkit::core::tree::Ack;
 use cfnkit::prelude::*;
@@ -24,9 +26,8 @@ def handler(event, context):
     return {"batchItemFailures": failures}
 "#;
 
-/// Builds the example's app.
-pub fn app() -> App {
-    let mut app = App::new();
+/// Adds the example's stacks to `app`.
+pub fn define(app: &mut App) {
     let stack = app.stack("stream-processor").region("us-east-1").conventions(Conventions::tap("stream example"));
     let sfx = stack.suffix();
     let events = Table::new("Events", Key::string("pk"))
@@ -52,16 +53,16 @@ pub fn app() -> App {
         })
         .add_to(stack);
     stack.export("EventsTableName", events.name()).description("Name of the events table");
+}
+
+/// The example's app, as the tests build it.
+pub fn app() -> App {
+    let mut app = App::new();
+    define(&mut app);
     app
 }
 
 #[allow(dead_code)] // the tests include this file as a module and call `app()` only
-fn main() {
-    match app().synth() {
-        Ok(out) => print!("{}", out.stacks[0].json),
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(1);
-        }
-    }
+fn main() -> std::process::ExitCode {
+    cfnkit::run(define)
 }

@@ -58,13 +58,16 @@ cargo check --quiet -p cfnkit-l1 --features full
 step "scripts/setup-validators.sh"
 scripts/setup-validators.sh
 
-step "cargo-insta $CARGO_INSTA_VERSION"
-have_insta="$( (cargo insta --version 2>/dev/null || true) | sed -n 's/^cargo-insta \([0-9][^ ]*\).*/\1/p' | head -n 1)"
+# cargo-insta lives in the project's .tools (never installed globally): the
+# `cargo insta` below finds it first on PATH.
+step "cargo-insta $CARGO_INSTA_VERSION (into .tools/cargo)"
+export PATH="$ROOT/.tools/cargo/bin:$PATH"
+have_insta="$( ("$ROOT/.tools/cargo/bin/cargo-insta" --version 2>/dev/null || true) | sed -n 's/^cargo-insta \([0-9][^ ]*\).*/\1/p' | head -n 1)"
 if [ "$have_insta" != "$CARGO_INSTA_VERSION" ]; then
-    printf 'installing cargo-insta %s (have: %s)\n' "$CARGO_INSTA_VERSION" "${have_insta:-none}" >&2
-    cargo install cargo-insta --locked --version "$CARGO_INSTA_VERSION"
+    printf 'installing cargo-insta %s into .tools/cargo (have: %s)\n' "$CARGO_INSTA_VERSION" "${have_insta:-none}" >&2
+    cargo install cargo-insta --locked --version "$CARGO_INSTA_VERSION" --root "$ROOT/.tools/cargo"
 else
-    printf 'cargo-insta %s already installed\n' "$have_insta" >&2
+    printf 'cargo-insta %s already in .tools/cargo\n' "$have_insta" >&2
 fi
 
 export CFNKIT_CFN_LINT="$ROOT/.tools/venv/bin/cfn-lint"

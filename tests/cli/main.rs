@@ -12,6 +12,7 @@ mod cdk;
 mod diff;
 mod errors;
 mod init;
+mod walkthrough;
 
 use std::path::PathBuf;
 
