@@ -73,7 +73,7 @@ fn a_yaml_template_file_with_short_forms_is_compared() {
     let dir = scratch("diff-yaml");
     let r = run(&["synth", "data", "--format", "yaml"], &Env::default(), table_app("orders"));
     assert_eq!(r.code, 0, "{}", r.err);
-    assert!(r.out.contains("!"), "the written YAML uses short-form tags: {}", r.out);
+    assert!(r.out.contains('!'), "the written YAML uses short-form tags: {}", r.out);
     let file = dir.join("old.yaml");
     std::fs::write(&file, &r.out).unwrap();
     let same =
