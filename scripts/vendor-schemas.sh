@@ -23,8 +23,8 @@ cd "$(dirname "$0")/.."
 
 CFN_LINT_VERSION="1.58.0"
 REGION="us-east-1"
-SERVICES="DynamoDB S3 Lambda SNS SQS CloudWatch IAM KMS Logs ApiGateway CloudTrail SecretsManager Route53 Events StepFunctions SSM"
-EC2_TYPES="VPC Subnet RouteTable Route SubnetRouteTableAssociation InternetGateway VPCGatewayAttachment NatGateway EIP VPCEndpoint SecurityGroup SecurityGroupIngress SecurityGroupEgress NetworkAcl NetworkAclEntry FlowLog"
+SERVICES="DynamoDB S3 Lambda SNS SQS CloudWatch IAM KMS Logs ApiGateway CloudTrail SecretsManager Route53 Events StepFunctions SSM RDS ElasticLoadBalancingV2 AutoScaling"
+EC2_TYPES="VPC Subnet RouteTable Route SubnetRouteTableAssociation InternetGateway VPCGatewayAttachment NatGateway EIP VPCEndpoint SecurityGroup SecurityGroupIngress SecurityGroupEgress NetworkAcl NetworkAclEntry FlowLog Instance LaunchTemplate Volume"
 
 log() { printf 'vendor-schemas: %s\n' "$*" >&2; }
 

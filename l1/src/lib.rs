@@ -56,15 +56,18 @@
 //! | Feature / module | Service | Resource types |
 //! |---|---|---|
 //! | `apigateway` | `AWS::ApiGateway` | Account, ApiKey, Authorizer, BasePathMapping, BasePathMappingV2, ClientCertificate, Deployment, DocumentationPart, DocumentationVersion, DomainName, DomainNameAccessAssociation, DomainNameV2, GatewayResponse, Method, Model, RequestValidator, Resource, RestApi, Stage, UsagePlan, UsagePlanKey, VpcLink |
+//! | `autoscaling` | `AWS::AutoScaling` | AutoScalingGroup, LaunchConfiguration, LifecycleHook, ScalingPolicy, ScheduledAction, WarmPool |
 //! | `cloudtrail` | `AWS::CloudTrail` | Channel, Dashboard, EventDataStore, ResourcePolicy, Trail |
 //! | `cloudwatch` | `AWS::CloudWatch` | Alarm, AlarmMuteRule, AnomalyDetector, CompositeAlarm, Dashboard, InsightRule, Integration, LogAlarm, MetricStream, OTelEnrichment, ResourceMetricsConfiguration, View |
 //! | `dynamodb` | `AWS::DynamoDB` | GlobalTable, Table |
-//! | `ec2` | `AWS::EC2` | EIP, FlowLog, InternetGateway, NatGateway, NetworkAcl, NetworkAclEntry, Route, RouteTable, SecurityGroup, SecurityGroupEgress, SecurityGroupIngress, Subnet, SubnetRouteTableAssociation, VPC, VPCEndpoint, VPCGatewayAttachment |
+//! | `ec2` | `AWS::EC2` | EIP, FlowLog, Instance, InternetGateway, LaunchTemplate, NatGateway, NetworkAcl, NetworkAclEntry, Route, RouteTable, SecurityGroup, SecurityGroupEgress, SecurityGroupIngress, Subnet, SubnetRouteTableAssociation, VPC, VPCEndpoint, VPCGatewayAttachment, Volume |
+//! | `elasticloadbalancingv2` | `AWS::ElasticLoadBalancingV2` | Listener, ListenerCertificate, ListenerRule, LoadBalancer, TargetGroup, TrustStore, TrustStoreRevocation |
 //! | `events` | `AWS::Events` | ApiDestination, Archive, Connection, Endpoint, EventBus, EventBusPolicy, Rule |
 //! | `iam` | `AWS::IAM` | AccessKey, Group, GroupPolicy, InstanceProfile, ManagedPolicy, OIDCProvider, Policy, Role, RolePolicy, SAMLProvider, ServerCertificate, ServiceLinkedRole, User, UserPolicy, UserToGroupAddition, VirtualMFADevice |
 //! | `kms` | `AWS::KMS` | Alias, Key, ReplicaKey |
 //! | `lambda` | `AWS::Lambda` | Alias, CapacityProvider, CodeSigningConfig, EventInvokeConfig, EventSourceMapping, Function, LayerVersion, LayerVersionPermission, MicrovmImage, NetworkConnector, Permission, ResourcePolicy, Url, Version, WebFunction, WebFunctionEndpoint, WebFunctionRevision |
 //! | `logs` | `AWS::Logs` | AccountPolicy, Delivery, DeliveryDestination, DeliverySource, Destination, Integration, LogAnomalyDetector, LogGroup, LogStream, MetricFilter, QueryDefinition, ResourcePolicy, ScheduledQuery, StorageTierPolicy, SubscriptionFilter, Transformer |
+//! | `rds` | `AWS::RDS` | ClusterSnapshot, CustomDBEngineVersion, DBCluster, DBClusterEndpoint, DBClusterParameterGroup, DBInstance, DBParameterGroup, DBProxy, DBProxyEndpoint, DBProxyTargetGroup, DBSecurityGroup, DBSecurityGroupIngress, DBShardGroup, DBSnapshot, DBSubnetGroup, Deployment, EventSubscription, GlobalCluster, Integration, OptionGroup |
 //! | `route53` | `AWS::Route53` | CidrCollection, DNSSEC, DelegationSet, HealthCheck, HostedZone, KeySigningKey, QueryLoggingConfig, RecordSet, RecordSetGroup, TrafficPolicy, TrafficPolicyInstance |
 //! | `s3` | `AWS::S3` | AccessGrant, AccessGrantsInstance, AccessGrantsLocation, AccessPoint, Bucket, BucketPolicy, MultiRegionAccessPoint, MultiRegionAccessPointPolicy, StorageLens, StorageLensGroup |
 //! | `secretsmanager` | `AWS::SecretsManager` | ResourcePolicy, RotationSchedule, Secret, SecretTargetAttachment |
@@ -75,6 +78,8 @@
 
 #[cfg(feature = "apigateway")]
 pub mod apigateway;
+#[cfg(feature = "autoscaling")]
+pub mod autoscaling;
 #[cfg(feature = "cloudtrail")]
 pub mod cloudtrail;
 #[cfg(feature = "cloudwatch")]
@@ -83,6 +88,8 @@ pub mod cloudwatch;
 pub mod dynamodb;
 #[cfg(feature = "ec2")]
 pub mod ec2;
+#[cfg(feature = "elasticloadbalancingv2")]
+pub mod elasticloadbalancingv2;
 #[cfg(feature = "events")]
 pub mod events;
 #[cfg(feature = "iam")]
@@ -93,6 +100,8 @@ pub mod kms;
 pub mod lambda;
 #[cfg(feature = "logs")]
 pub mod logs;
+#[cfg(feature = "rds")]
+pub mod rds;
 #[cfg(feature = "route53")]
 pub mod route53;
 #[cfg(feature = "s3")]
@@ -120,6 +129,8 @@ pub mod prelude {
         RequestValidatorAttrs as _, ResourceAttrs as _, RestApiAttrs as _, UsagePlanAttrs as _, UsagePlanKeyAttrs as _,
         VpcLinkAttrs as _,
     };
+    #[cfg(feature = "autoscaling")]
+    pub use crate::autoscaling::{AutoScalingGroupAttrs as _, ScalingPolicyAttrs as _, ScheduledActionAttrs as _};
     #[cfg(feature = "cloudtrail")]
     pub use crate::cloudtrail::{ChannelAttrs as _, DashboardAttrs as _, EventDataStoreAttrs as _, TrailAttrs as _};
     #[cfg(feature = "cloudwatch")]
@@ -132,10 +143,16 @@ pub mod prelude {
     pub use crate::dynamodb::{GlobalTableAttrs as _, TableAttrs as _};
     #[cfg(feature = "ec2")]
     pub use crate::ec2::{
-        EIPAttrs as _, FlowLogAttrs as _, InternetGatewayAttrs as _, NatGatewayAttrs as _, NetworkAclAttrs as _,
-        NetworkAclEntryAttrs as _, RouteAttrs as _, RouteTableAttrs as _, SecurityGroupAttrs as _,
-        SecurityGroupEgressAttrs as _, SecurityGroupIngressAttrs as _, SubnetAttrs as _,
+        EIPAttrs as _, FlowLogAttrs as _, InstanceAttrs as _, InternetGatewayAttrs as _, LaunchTemplateAttrs as _,
+        NatGatewayAttrs as _, NetworkAclAttrs as _, NetworkAclEntryAttrs as _, RouteAttrs as _, RouteTableAttrs as _,
+        SecurityGroupAttrs as _, SecurityGroupEgressAttrs as _, SecurityGroupIngressAttrs as _, SubnetAttrs as _,
         SubnetRouteTableAssociationAttrs as _, VPCAttrs as _, VPCEndpointAttrs as _, VPCGatewayAttachmentAttrs as _,
+        VolumeAttrs as _,
+    };
+    #[cfg(feature = "elasticloadbalancingv2")]
+    pub use crate::elasticloadbalancingv2::{
+        ListenerAttrs as _, ListenerCertificateAttrs as _, ListenerRuleAttrs as _, LoadBalancerAttrs as _,
+        TargetGroupAttrs as _, TrustStoreAttrs as _, TrustStoreRevocationAttrs as _,
     };
     #[cfg(feature = "events")]
     pub use crate::events::{
@@ -162,6 +179,14 @@ pub mod prelude {
         AccountPolicyAttrs as _, DeliveryAttrs as _, DeliveryDestinationAttrs as _, DeliverySourceAttrs as _,
         DestinationAttrs as _, IntegrationAttrs as _, LogAnomalyDetectorAttrs as _, LogGroupAttrs as _,
         QueryDefinitionAttrs as _, ScheduledQueryAttrs as _, StorageTierPolicyAttrs as _,
+    };
+    #[cfg(feature = "rds")]
+    pub use crate::rds::{
+        ClusterSnapshotAttrs as _, CustomDBEngineVersionAttrs as _, DBClusterAttrs as _, DBClusterEndpointAttrs as _,
+        DBInstanceAttrs as _, DBParameterGroupAttrs as _, DBProxyAttrs as _, DBProxyEndpointAttrs as _,
+        DBProxyTargetGroupAttrs as _, DBSecurityGroupAttrs as _, DBSecurityGroupIngressAttrs as _,
+        DBShardGroupAttrs as _, DBSnapshotAttrs as _, DBSubnetGroupAttrs as _, DeploymentAttrs as _,
+        IntegrationAttrs as _,
     };
     #[cfg(feature = "route53")]
     pub use crate::route53::{
@@ -288,15 +313,18 @@ impl<E, T> IntoMap<E> for Expr<T> {
 #[cfg_attr(
     not(any(
         feature = "apigateway",
+        feature = "autoscaling",
         feature = "cloudtrail",
         feature = "cloudwatch",
         feature = "dynamodb",
         feature = "ec2",
+        feature = "elasticloadbalancingv2",
         feature = "events",
         feature = "iam",
         feature = "kms",
         feature = "lambda",
         feature = "logs",
+        feature = "rds",
         feature = "route53",
         feature = "s3",
         feature = "secretsmanager",
@@ -314,15 +342,18 @@ fn req<T: ToToken>(m: &mut IndexMap<String, Token>, key: &str, value: &T) {
 #[cfg_attr(
     not(any(
         feature = "apigateway",
+        feature = "autoscaling",
         feature = "cloudtrail",
         feature = "cloudwatch",
         feature = "dynamodb",
         feature = "ec2",
+        feature = "elasticloadbalancingv2",
         feature = "events",
         feature = "iam",
         feature = "kms",
         feature = "lambda",
         feature = "logs",
+        feature = "rds",
         feature = "route53",
         feature = "s3",
         feature = "secretsmanager",
@@ -342,6 +373,7 @@ fn opt<T: ToToken>(m: &mut IndexMap<String, Token>, key: &str, value: Option<&T>
 /// Runs `check` on each literal item of a literal list, under `name.<index>`.
 #[cfg_attr(
     not(any(
+        feature = "autoscaling",
         feature = "cloudtrail",
         feature = "cloudwatch",
         feature = "dynamodb",
@@ -373,7 +405,7 @@ fn each_item<E>(
 }
 
 /// Runs `check` on each value of a literal map, under `name.<key>`.
-#[cfg_attr(not(any(feature = "cloudtrail", feature = "lambda", feature = "logs")), allow(dead_code))]
+#[cfg_attr(not(any(feature = "cloudtrail", feature = "lambda", feature = "logs", feature = "rds")), allow(dead_code))]
 fn each_value<E>(
     v: &mut Validator<'_>,
     name: &str,
@@ -390,7 +422,7 @@ fn each_value<E>(
 }
 
 /// A literal integer must be one of `allowed`.
-#[cfg_attr(not(any(feature = "logs")), allow(dead_code))]
+#[cfg_attr(not(any(feature = "logs", feature = "rds")), allow(dead_code))]
 fn check_int_enum(v: &mut Validator<'_>, name: &str, value: &Value<i64>, allowed: &[i64]) {
     if let Value::Lit(x) = value {
         if !allowed.contains(x) {
@@ -405,6 +437,7 @@ fn check_int_enum(v: &mut Validator<'_>, name: &str, value: &Value<i64>, allowed
     not(any(
         feature = "dynamodb",
         feature = "ec2",
+        feature = "elasticloadbalancingv2",
         feature = "events",
         feature = "iam",
         feature = "s3",
@@ -421,7 +454,7 @@ fn check_any_of(v: &mut Validator<'_>, names: &[(&str, bool)]) {
 
 /// When `name` is set, every other named property must be set too
 /// (`dependentRequired`).
-#[cfg_attr(not(any(feature = "dynamodb", feature = "ec2")), allow(dead_code))]
+#[cfg_attr(not(any(feature = "autoscaling", feature = "dynamodb", feature = "ec2", feature = "rds")), allow(dead_code))]
 fn check_requires(v: &mut Validator<'_>, name: &str, present: bool, others: &[(&str, bool)]) {
     if !present {
         return;
