@@ -20,6 +20,7 @@ pub mod kms;
 pub mod lambda;
 pub mod logs;
 mod name;
+pub mod rds;
 pub mod route53;
 pub mod s3;
 pub mod secretsmanager;
@@ -41,7 +42,10 @@ pub mod prelude {
         Billing, GlobalBilling, GlobalTable, GlobalTableRef, Gsi, Key, Projection, Replica, StreamView, Table,
         TableAction, TableEncryption, TableRef,
     };
-    pub use crate::ec2::{GatewayService, InterfaceService, Peer, Port, SecurityGroup, SecurityGroupRef, Vpc, VpcRef};
+    pub use crate::ec2::{
+        Connectable, Connections, GatewayService, InterfaceService, Peer, Port, SecurityGroup, SecurityGroupRef, Vpc,
+        VpcRef,
+    };
     pub use crate::iam::{Grantable, ManagedPolicy, ManagedPolicyRef, PolicyStatement, Principal, Role, RoleRef};
     pub use crate::kms::{Key as KmsKey, KeyRef, KeySpec, KeyUsage};
     pub use crate::lambda::{
@@ -51,6 +55,7 @@ pub mod prelude {
     pub use crate::logs::{
         LogGroup, LogGroupRef, MetricFilter, MetricFilterRef, QueryDefinition, QueryDefinitionRef, Retention,
     };
+    pub use crate::rds::{DatabaseCluster, DatabaseClusterRef, DatabaseInstance, DatabaseInstanceRef, Engine};
     pub use crate::route53::{CheckerRegion, HealthCheck, HealthCheckRef};
     pub use crate::s3::{
         Bucket, BucketEncryption, BucketRef, NotificationEvent, NotificationFilter, Rule, StorageClass,

@@ -1,5 +1,5 @@
-//! EC2 networking: [`Vpc`], gateway and interface endpoints, and
-//! [`SecurityGroup`].
+//! EC2 networking: [`Vpc`], gateway and interface endpoints,
+//! [`SecurityGroup`] and [`Connections`] between groups.
 //!
 //! Defaults: a VPC is `10.0.0.0/16` over two availability zones with one
 //! isolated private subnet per zone (no internet gateway, no NAT gateway),
@@ -12,11 +12,13 @@
 //! a reason, send nothing out unless a rule says so, and describe every rule.
 
 mod cidr;
+mod connections;
 mod endpoints;
 mod flow_logs;
 mod security_group;
 mod vpc;
 
+pub use connections::{Connectable, Connections};
 pub use endpoints::{
     GatewayEndpoint, GatewayEndpointRef, GatewayService, InterfaceEndpoint, InterfaceEndpointRef, InterfaceService,
 };

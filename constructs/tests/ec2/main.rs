@@ -2,6 +2,7 @@
 //! exact actions and resources, and every validation error. One module per
 //! construct family; the helpers below build a stack and synthesize it.
 
+mod connections;
 mod endpoints;
 mod security_group;
 mod vpc;
