@@ -11,10 +11,12 @@
 
 pub mod apigateway;
 pub mod arn;
+pub mod autoscaling;
 pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod dynamodb;
 pub mod ec2;
+pub mod elasticloadbalancingv2;
 pub mod iam;
 pub mod kms;
 pub mod lambda;
@@ -32,6 +34,7 @@ pub mod prelude {
     pub use crate::apigateway::{
         EndpointType, HttpMethod, LambdaIntegration, LoggingLevel, Method, MockIntegration, RestApi, RestApiRef,
     };
+    pub use crate::autoscaling::{AutoScalingGroup, AutoScalingGroupRef, StepScaling};
     pub use crate::cloudtrail::{ReadWrite as TrailEvents, Trail, TrailRef};
     pub use crate::cloudwatch::{
         Alarm, AlarmRef, AlarmRule, AlarmStatusWidget, AnyAlarm, Comparison, CompositeAlarm, CompositeAlarmRef,
@@ -43,8 +46,12 @@ pub mod prelude {
         TableAction, TableEncryption, TableRef,
     };
     pub use crate::ec2::{
-        Connectable, Connections, GatewayService, InterfaceService, Peer, Port, SecurityGroup, SecurityGroupRef, Vpc,
-        VpcRef,
+        Connectable, Connections, GatewayService, InterfaceService, LaunchTemplate, LaunchTemplateRef, MachineImage,
+        Peer, Port, SecurityGroup, SecurityGroupRef, UserData, Vpc, VpcRef,
+    };
+    pub use crate::elasticloadbalancingv2::{
+        ApplicationLoadBalancer, ListenerRef, ListenerRule, LoadBalancerRef, NetworkLoadBalancer, TargetGroup,
+        TargetGroupRef, TargetProtocol, TargetType,
     };
     pub use crate::iam::{Grantable, ManagedPolicy, ManagedPolicyRef, PolicyStatement, Principal, Role, RoleRef};
     pub use crate::kms::{Key as KmsKey, KeyRef, KeySpec, KeyUsage};

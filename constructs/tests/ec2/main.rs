@@ -4,6 +4,7 @@
 
 mod connections;
 mod endpoints;
+mod launch_template;
 mod security_group;
 mod vpc;
 
