@@ -3,25 +3,130 @@
 //!
 //! | Resource type | Struct | Attributes |
 //! |---|---|---|
+//! | `AWS::EC2::ApplicationStatusCheck` | [`ApplicationStatusCheck`] | [`ApplicationStatusCheckAttrs`] |
+//! | `AWS::EC2::CapacityManagerDataExport` | [`CapacityManagerDataExport`] | [`CapacityManagerDataExportAttrs`] |
+//! | `AWS::EC2::CapacityReservation` | [`CapacityReservation`] | [`CapacityReservationAttrs`] |
+//! | `AWS::EC2::CapacityReservationFleet` | [`CapacityReservationFleet`] | [`CapacityReservationFleetAttrs`] |
+//! | `AWS::EC2::CarrierGateway` | [`CarrierGateway`] | [`CarrierGatewayAttrs`] |
+//! | `AWS::EC2::ClientVpnAuthorizationRule` | [`ClientVpnAuthorizationRule`] | [`ClientVpnAuthorizationRuleAttrs`] |
+//! | `AWS::EC2::ClientVpnEndpoint` | [`ClientVpnEndpoint`] | [`ClientVpnEndpointAttrs`] |
+//! | `AWS::EC2::ClientVpnRoute` | [`ClientVpnRoute`] | [`ClientVpnRouteAttrs`] |
+//! | `AWS::EC2::ClientVpnTargetNetworkAssociation` | [`ClientVpnTargetNetworkAssociation`] | [`ClientVpnTargetNetworkAssociationAttrs`] |
+//! | `AWS::EC2::CustomerGateway` | [`CustomerGateway`] | [`CustomerGatewayAttrs`] |
+//! | `AWS::EC2::DHCPOptions` | [`DHCPOptions`] | [`DHCPOptionsAttrs`] |
+//! | `AWS::EC2::EC2Fleet` | [`EC2Fleet`] | [`EC2FleetAttrs`] |
 //! | `AWS::EC2::EIP` | [`EIP`] | [`EIPAttrs`] |
+//! | `AWS::EC2::EIPAssociation` | [`EIPAssociation`] | [`EIPAssociationAttrs`] |
+//! | `AWS::EC2::EgressOnlyInternetGateway` | [`EgressOnlyInternetGateway`] | [`EgressOnlyInternetGatewayAttrs`] |
+//! | `AWS::EC2::EnclaveCertificateIamRoleAssociation` | [`EnclaveCertificateIamRoleAssociation`] | [`EnclaveCertificateIamRoleAssociationAttrs`] |
 //! | `AWS::EC2::FlowLog` | [`FlowLog`] | [`FlowLogAttrs`] |
+//! | `AWS::EC2::FpgaImage` | [`FpgaImage`] | [`FpgaImageAttrs`] |
+//! | `AWS::EC2::GatewayRouteTableAssociation` | [`GatewayRouteTableAssociation`] | [`GatewayRouteTableAssociationAttrs`] |
+//! | `AWS::EC2::Host` | [`Host`] | [`HostAttrs`] |
+//! | `AWS::EC2::IPAM` | [`IPAM`] | [`IPAMAttrs`] |
+//! | `AWS::EC2::IPAMAllocation` | [`IPAMAllocation`] | [`IPAMAllocationAttrs`] |
+//! | `AWS::EC2::IPAMPool` | [`IPAMPool`] | [`IPAMPoolAttrs`] |
+//! | `AWS::EC2::IPAMPoolCidr` | [`IPAMPoolCidr`] | [`IPAMPoolCidrAttrs`] |
+//! | `AWS::EC2::IPAMPrefixListResolver` | [`IPAMPrefixListResolver`] | [`IPAMPrefixListResolverAttrs`] |
+//! | `AWS::EC2::IPAMPrefixListResolverTarget` | [`IPAMPrefixListResolverTarget`] | [`IPAMPrefixListResolverTargetAttrs`] |
+//! | `AWS::EC2::IPAMResourceDiscovery` | [`IPAMResourceDiscovery`] | [`IPAMResourceDiscoveryAttrs`] |
+//! | `AWS::EC2::IPAMResourceDiscoveryAssociation` | [`IPAMResourceDiscoveryAssociation`] | [`IPAMResourceDiscoveryAssociationAttrs`] |
+//! | `AWS::EC2::IPAMScope` | [`IPAMScope`] | [`IPAMScopeAttrs`] |
+//! | `AWS::EC2::IPv4Pool` | [`IPv4Pool`] | [`IPv4PoolAttrs`] |
 //! | `AWS::EC2::Instance` | [`Instance`] | [`InstanceAttrs`] |
+//! | `AWS::EC2::InstanceConnectEndpoint` | [`InstanceConnectEndpoint`] | [`InstanceConnectEndpointAttrs`] |
+//! | `AWS::EC2::InstanceEventWindow` | [`InstanceEventWindow`] | [`InstanceEventWindowAttrs`] |
 //! | `AWS::EC2::InternetGateway` | [`InternetGateway`] | [`InternetGatewayAttrs`] |
+//! | `AWS::EC2::IpPoolRouteTableAssociation` | [`IpPoolRouteTableAssociation`] | [`IpPoolRouteTableAssociationAttrs`] |
+//! | `AWS::EC2::IpamExternalResourceVerificationToken` | [`IpamExternalResourceVerificationToken`] | [`IpamExternalResourceVerificationTokenAttrs`] |
+//! | `AWS::EC2::IpamInternetRegistryAssociation` | [`IpamInternetRegistryAssociation`] | [`IpamInternetRegistryAssociationAttrs`] |
+//! | `AWS::EC2::KeyPair` | [`KeyPair`] | [`KeyPairAttrs`] |
 //! | `AWS::EC2::LaunchTemplate` | [`LaunchTemplate`] | [`LaunchTemplateAttrs`] |
+//! | `AWS::EC2::LocalGatewayRoute` | [`LocalGatewayRoute`] | [`LocalGatewayRouteAttrs`] |
+//! | `AWS::EC2::LocalGatewayRouteTable` | [`LocalGatewayRouteTable`] | [`LocalGatewayRouteTableAttrs`] |
+//! | `AWS::EC2::LocalGatewayRouteTableVPCAssociation` | [`LocalGatewayRouteTableVPCAssociation`] | [`LocalGatewayRouteTableVPCAssociationAttrs`] |
+//! | `AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation` | [`LocalGatewayRouteTableVirtualInterfaceGroupAssociation`] | [`LocalGatewayRouteTableVirtualInterfaceGroupAssociationAttrs`] |
+//! | `AWS::EC2::LocalGatewayVirtualInterface` | [`LocalGatewayVirtualInterface`] | [`LocalGatewayVirtualInterfaceAttrs`] |
+//! | `AWS::EC2::LocalGatewayVirtualInterfaceGroup` | [`LocalGatewayVirtualInterfaceGroup`] | [`LocalGatewayVirtualInterfaceGroupAttrs`] |
 //! | `AWS::EC2::NatGateway` | [`NatGateway`] | [`NatGatewayAttrs`] |
 //! | `AWS::EC2::NetworkAcl` | [`NetworkAcl`] | [`NetworkAclAttrs`] |
 //! | `AWS::EC2::NetworkAclEntry` | [`NetworkAclEntry`] | [`NetworkAclEntryAttrs`] |
+//! | `AWS::EC2::NetworkInsightsAccessScope` | [`NetworkInsightsAccessScope`] | [`NetworkInsightsAccessScopeAttrs`] |
+//! | `AWS::EC2::NetworkInsightsAccessScopeAnalysis` | [`NetworkInsightsAccessScopeAnalysis`] | [`NetworkInsightsAccessScopeAnalysisAttrs`] |
+//! | `AWS::EC2::NetworkInsightsAnalysis` | [`NetworkInsightsAnalysis`] | [`NetworkInsightsAnalysisAttrs`] |
+//! | `AWS::EC2::NetworkInsightsPath` | [`NetworkInsightsPath`] | [`NetworkInsightsPathAttrs`] |
+//! | `AWS::EC2::NetworkInterface` | [`NetworkInterface`] | [`NetworkInterfaceAttrs`] |
+//! | `AWS::EC2::NetworkInterfaceAttachment` | [`NetworkInterfaceAttachment`] | [`NetworkInterfaceAttachmentAttrs`] |
+//! | `AWS::EC2::NetworkInterfacePermission` | [`NetworkInterfacePermission`] | [`NetworkInterfacePermissionAttrs`] |
+//! | `AWS::EC2::NetworkPerformanceMetricSubscription` | [`NetworkPerformanceMetricSubscription`] | - |
+//! | `AWS::EC2::PlacementGroup` | [`PlacementGroup`] | [`PlacementGroupAttrs`] |
+//! | `AWS::EC2::PrefixList` | [`PrefixList`] | [`PrefixListAttrs`] |
 //! | `AWS::EC2::Route` | [`Route`] | [`RouteAttrs`] |
+//! | `AWS::EC2::RouteServer` | [`RouteServer`] | [`RouteServerAttrs`] |
+//! | `AWS::EC2::RouteServerAssociation` | [`RouteServerAssociation`] | - |
+//! | `AWS::EC2::RouteServerEndpoint` | [`RouteServerEndpoint`] | [`RouteServerEndpointAttrs`] |
+//! | `AWS::EC2::RouteServerPeer` | [`RouteServerPeer`] | [`RouteServerPeerAttrs`] |
+//! | `AWS::EC2::RouteServerPropagation` | [`RouteServerPropagation`] | - |
 //! | `AWS::EC2::RouteTable` | [`RouteTable`] | [`RouteTableAttrs`] |
+//! | `AWS::EC2::SecondaryNetwork` | [`SecondaryNetwork`] | [`SecondaryNetworkAttrs`] |
 //! | `AWS::EC2::SecurityGroup` | [`SecurityGroup`] | [`SecurityGroupAttrs`] |
 //! | `AWS::EC2::SecurityGroupEgress` | [`SecurityGroupEgress`] | [`SecurityGroupEgressAttrs`] |
 //! | `AWS::EC2::SecurityGroupIngress` | [`SecurityGroupIngress`] | [`SecurityGroupIngressAttrs`] |
+//! | `AWS::EC2::SecurityGroupVpcAssociation` | [`SecurityGroupVpcAssociation`] | [`SecurityGroupVpcAssociationAttrs`] |
+//! | `AWS::EC2::SnapshotBlockPublicAccess` | [`SnapshotBlockPublicAccess`] | [`SnapshotBlockPublicAccessAttrs`] |
+//! | `AWS::EC2::SpotFleet` | [`SpotFleet`] | [`SpotFleetAttrs`] |
+//! | `AWS::EC2::SqlHaStandbyDetectedInstance` | [`SqlHaStandbyDetectedInstance`] | [`SqlHaStandbyDetectedInstanceAttrs`] |
 //! | `AWS::EC2::Subnet` | [`Subnet`] | [`SubnetAttrs`] |
+//! | `AWS::EC2::SubnetCidrBlock` | [`SubnetCidrBlock`] | [`SubnetCidrBlockAttrs`] |
+//! | `AWS::EC2::SubnetCidrReservation` | [`SubnetCidrReservation`] | [`SubnetCidrReservationAttrs`] |
+//! | `AWS::EC2::SubnetNetworkAclAssociation` | [`SubnetNetworkAclAssociation`] | [`SubnetNetworkAclAssociationAttrs`] |
 //! | `AWS::EC2::SubnetRouteTableAssociation` | [`SubnetRouteTableAssociation`] | [`SubnetRouteTableAssociationAttrs`] |
+//! | `AWS::EC2::TrafficMirrorFilter` | [`TrafficMirrorFilter`] | [`TrafficMirrorFilterAttrs`] |
+//! | `AWS::EC2::TrafficMirrorFilterRule` | [`TrafficMirrorFilterRule`] | [`TrafficMirrorFilterRuleAttrs`] |
+//! | `AWS::EC2::TrafficMirrorSession` | [`TrafficMirrorSession`] | [`TrafficMirrorSessionAttrs`] |
+//! | `AWS::EC2::TrafficMirrorTarget` | [`TrafficMirrorTarget`] | [`TrafficMirrorTargetAttrs`] |
+//! | `AWS::EC2::TransitGateway` | [`TransitGateway`] | [`TransitGatewayAttrs`] |
+//! | `AWS::EC2::TransitGatewayAttachment` | [`TransitGatewayAttachment`] | [`TransitGatewayAttachmentAttrs`] |
+//! | `AWS::EC2::TransitGatewayConnect` | [`TransitGatewayConnect`] | [`TransitGatewayConnectAttrs`] |
+//! | `AWS::EC2::TransitGatewayConnectPeer` | [`TransitGatewayConnectPeer`] | [`TransitGatewayConnectPeerAttrs`] |
+//! | `AWS::EC2::TransitGatewayMeteringPolicy` | [`TransitGatewayMeteringPolicy`] | [`TransitGatewayMeteringPolicyAttrs`] |
+//! | `AWS::EC2::TransitGatewayMeteringPolicyEntry` | [`TransitGatewayMeteringPolicyEntry`] | [`TransitGatewayMeteringPolicyEntryAttrs`] |
+//! | `AWS::EC2::TransitGatewayMulticastDomain` | [`TransitGatewayMulticastDomain`] | [`TransitGatewayMulticastDomainAttrs`] |
+//! | `AWS::EC2::TransitGatewayMulticastDomainAssociation` | [`TransitGatewayMulticastDomainAssociation`] | [`TransitGatewayMulticastDomainAssociationAttrs`] |
+//! | `AWS::EC2::TransitGatewayMulticastGroupMember` | [`TransitGatewayMulticastGroupMember`] | [`TransitGatewayMulticastGroupMemberAttrs`] |
+//! | `AWS::EC2::TransitGatewayMulticastGroupSource` | [`TransitGatewayMulticastGroupSource`] | [`TransitGatewayMulticastGroupSourceAttrs`] |
+//! | `AWS::EC2::TransitGatewayPeeringAttachment` | [`TransitGatewayPeeringAttachment`] | [`TransitGatewayPeeringAttachmentAttrs`] |
+//! | `AWS::EC2::TransitGatewayPolicyTable` | [`TransitGatewayPolicyTable`] | [`TransitGatewayPolicyTableAttrs`] |
+//! | `AWS::EC2::TransitGatewayPolicyTableAssociation` | [`TransitGatewayPolicyTableAssociation`] | [`TransitGatewayPolicyTableAssociationAttrs`] |
+//! | `AWS::EC2::TransitGatewayPolicyTableEntry` | [`TransitGatewayPolicyTableEntry`] | [`TransitGatewayPolicyTableEntryAttrs`] |
+//! | `AWS::EC2::TransitGatewayRoute` | [`TransitGatewayRoute`] | - |
+//! | `AWS::EC2::TransitGatewayRouteTable` | [`TransitGatewayRouteTable`] | [`TransitGatewayRouteTableAttrs`] |
+//! | `AWS::EC2::TransitGatewayRouteTableAssociation` | [`TransitGatewayRouteTableAssociation`] | - |
+//! | `AWS::EC2::TransitGatewayRouteTablePropagation` | [`TransitGatewayRouteTablePropagation`] | - |
+//! | `AWS::EC2::TransitGatewayVpcAttachment` | [`TransitGatewayVpcAttachment`] | [`TransitGatewayVpcAttachmentAttrs`] |
 //! | `AWS::EC2::VPC` | [`VPC`] | [`VPCAttrs`] |
+//! | `AWS::EC2::VPCBlockPublicAccessExclusion` | [`VPCBlockPublicAccessExclusion`] | [`VPCBlockPublicAccessExclusionAttrs`] |
+//! | `AWS::EC2::VPCBlockPublicAccessOptions` | [`VPCBlockPublicAccessOptions`] | [`VPCBlockPublicAccessOptionsAttrs`] |
+//! | `AWS::EC2::VPCCidrBlock` | [`VPCCidrBlock`] | [`VPCCidrBlockAttrs`] |
+//! | `AWS::EC2::VPCDHCPOptionsAssociation` | [`VPCDHCPOptionsAssociation`] | - |
+//! | `AWS::EC2::VPCEncryptionControl` | [`VPCEncryptionControl`] | [`VPCEncryptionControlAttrs`] |
 //! | `AWS::EC2::VPCEndpoint` | [`VPCEndpoint`] | [`VPCEndpointAttrs`] |
+//! | `AWS::EC2::VPCEndpointConnectionNotification` | [`VPCEndpointConnectionNotification`] | [`VPCEndpointConnectionNotificationAttrs`] |
+//! | `AWS::EC2::VPCEndpointService` | [`VPCEndpointService`] | [`VPCEndpointServiceAttrs`] |
+//! | `AWS::EC2::VPCEndpointServicePermissions` | [`VPCEndpointServicePermissions`] | - |
 //! | `AWS::EC2::VPCGatewayAttachment` | [`VPCGatewayAttachment`] | [`VPCGatewayAttachmentAttrs`] |
+//! | `AWS::EC2::VPCPeeringConnection` | [`VPCPeeringConnection`] | [`VPCPeeringConnectionAttrs`] |
+//! | `AWS::EC2::VPNConcentrator` | [`VPNConcentrator`] | [`VPNConcentratorAttrs`] |
+//! | `AWS::EC2::VPNConnection` | [`VPNConnection`] | [`VPNConnectionAttrs`] |
+//! | `AWS::EC2::VPNConnectionRoute` | [`VPNConnectionRoute`] | - |
+//! | `AWS::EC2::VPNGateway` | [`VPNGateway`] | [`VPNGatewayAttrs`] |
+//! | `AWS::EC2::VPNGatewayRoutePropagation` | [`VPNGatewayRoutePropagation`] | [`VPNGatewayRoutePropagationAttrs`] |
+//! | `AWS::EC2::VerifiedAccessEndpoint` | [`VerifiedAccessEndpoint`] | [`VerifiedAccessEndpointAttrs`] |
+//! | `AWS::EC2::VerifiedAccessGroup` | [`VerifiedAccessGroup`] | [`VerifiedAccessGroupAttrs`] |
+//! | `AWS::EC2::VerifiedAccessInstance` | [`VerifiedAccessInstance`] | [`VerifiedAccessInstanceAttrs`] |
+//! | `AWS::EC2::VerifiedAccessTrustProvider` | [`VerifiedAccessTrustProvider`] | [`VerifiedAccessTrustProviderAttrs`] |
 //! | `AWS::EC2::Volume` | [`Volume`] | [`VolumeAttrs`] |
+//! | `AWS::EC2::VolumeAttachment` | [`VolumeAttachment`] | - |
 //!
 //! Every property is a `Value<T>`: a literal or an intrinsic. Required
 //! properties are arguments of `new`; the others have chained setters.
@@ -30,7 +135,7 @@
 //! name. `use cfnkit_l1::ec2::*;` brings the structs and the
 //! `*Attrs` traits (the typed `Fn::GetAtt`s on `Handle`s).
 //!
-//! Generated by `cfnkit-codegen` from `schemas/resources` (19 resource types); regenerate with
+//! Generated by `cfnkit-codegen` from `schemas/resources` (124 resource types); regenerate with
 //! `cargo run -p cfnkit-codegen`.
 #![allow(clippy::too_many_arguments, reason = "constructors take every required property")]
 #![allow(clippy::struct_field_names, reason = "field names are the schema's property names")]
@@ -42,6 +147,2046 @@ use cfnkit_core::diag::{Validate, Validator};
 use cfnkit_core::resource::{Handle, TagFormat};
 use cfnkit_core::token::{Expr, ToToken, Token, Value};
 use indexmap::IndexMap;
+
+/// An application status check monitors an HTTP or HTTPS endpoint on Amazon EC2 instances and reports application-layer health. Configure a health check with a Protocol, Port, and Path, and then associate it with EC2 instances via AWS::EC2::ApplicationStatusCheckInstanceAssociation or AWS::EC2::ApplicationStatusCheckTagAssociation.
+///
+/// CloudFormation resource type `AWS::EC2::ApplicationStatusCheck`.
+///
+/// Its attributes are typed methods of `Handle<ApplicationStatusCheck>`: see [`ApplicationStatusCheckAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApplicationStatusCheck {
+    /// Whether this check is included in the rolled-up application status.
+    ///
+    /// CloudFormation property `Aggregation`.
+    ///
+    /// Allowed values: `included`, `excluded`.
+    pub aggregation: Option<Value<String>>,
+    /// The network interface device index used for the health check.
+    ///
+    /// CloudFormation property `DeviceIndex`.
+    pub device_index: Option<Value<i64>>,
+    /// The number of consecutive failed probes required to mark the instance unhealthy.
+    ///
+    /// CloudFormation property `FailureThreshold`.
+    pub failure_threshold: Option<Value<i64>>,
+    /// The source/destination network paths used for the health check.
+    ///
+    /// CloudFormation property `HealthCheckPaths`.
+    pub health_check_paths: Option<Value<Vec<HealthCheckPath>>>,
+    /// Seconds to wait after instance launch before beginning health checks.
+    ///
+    /// CloudFormation property `InitializationGracePeriodSeconds`.
+    pub initialization_grace_period_seconds: Option<Value<i64>>,
+    /// The interval, in seconds, between health check probes.
+    ///
+    /// CloudFormation property `Interval`.
+    pub interval: Option<Value<i64>>,
+    /// The IP scope used for the health check.
+    ///
+    /// CloudFormation property `IpScope`.
+    ///
+    /// Allowed values: `private`.
+    pub ip_scope: Option<Value<String>>,
+    /// The IP version used for the health check.
+    ///
+    /// CloudFormation property `IpVersion`.
+    ///
+    /// Allowed values: `ipv4`, `ipv6`.
+    pub ip_version: Option<Value<String>>,
+    /// The HTTP path used for the health check.
+    ///
+    /// CloudFormation property `Path`.
+    pub path: Option<Value<String>>,
+    /// The port used for the health check.
+    ///
+    /// CloudFormation property `Port` (required).
+    pub port: Value<i64>,
+    /// The network protocol used for the health check.
+    ///
+    /// CloudFormation property `Protocol` (required).
+    ///
+    /// Allowed values: `http`, `https`.
+    pub protocol: Value<String>,
+    /// The HTTP status codes considered successful (e.g., "200-299").
+    ///
+    /// CloudFormation property `StatusCodeMatcher`.
+    pub status_code_matcher: Option<Value<String>>,
+    /// The number of consecutive successful probes required to mark the instance healthy.
+    ///
+    /// CloudFormation property `SuccessThreshold`.
+    pub success_threshold: Option<Value<i64>>,
+    /// Tags to apply to the application status check.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// The timeout, in seconds, for each health check probe.
+    ///
+    /// CloudFormation property `Timeout`.
+    pub timeout: Option<Value<i64>>,
+}
+
+impl ApplicationStatusCheck {
+    /// A `ApplicationStatusCheck` from its required properties (`Port`, `Protocol`); set the others with the setters.
+    pub fn new(port: impl Into<Value<i64>>, protocol: impl Into<Value<String>>) -> Self {
+        ApplicationStatusCheck {
+            aggregation: None,
+            device_index: None,
+            failure_threshold: None,
+            health_check_paths: None,
+            initialization_grace_period_seconds: None,
+            interval: None,
+            ip_scope: None,
+            ip_version: None,
+            path: None,
+            port: port.into(),
+            protocol: protocol.into(),
+            status_code_matcher: None,
+            success_threshold: None,
+            tags: None,
+            timeout: None,
+        }
+    }
+
+    /// Sets `Aggregation`.
+    pub fn aggregation(mut self, v: impl Into<Value<String>>) -> Self {
+        self.aggregation = Some(v.into());
+        self
+    }
+
+    /// Sets `DeviceIndex`.
+    pub fn device_index(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.device_index = Some(v.into());
+        self
+    }
+
+    /// Sets `FailureThreshold`.
+    pub fn failure_threshold(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.failure_threshold = Some(v.into());
+        self
+    }
+
+    /// Sets `HealthCheckPaths`.
+    pub fn health_check_paths(mut self, v: impl IntoList<HealthCheckPath>) -> Self {
+        self.health_check_paths = Some(v.into_list());
+        self
+    }
+
+    /// Sets `InitializationGracePeriodSeconds`.
+    pub fn initialization_grace_period_seconds(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.initialization_grace_period_seconds = Some(v.into());
+        self
+    }
+
+    /// Sets `Interval`.
+    pub fn interval(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.interval = Some(v.into());
+        self
+    }
+
+    /// Sets `IpScope`.
+    pub fn ip_scope(mut self, v: impl Into<Value<String>>) -> Self {
+        self.ip_scope = Some(v.into());
+        self
+    }
+
+    /// Sets `IpVersion`.
+    pub fn ip_version(mut self, v: impl Into<Value<String>>) -> Self {
+        self.ip_version = Some(v.into());
+        self
+    }
+
+    /// Sets `Path`.
+    pub fn path(mut self, v: impl Into<Value<String>>) -> Self {
+        self.path = Some(v.into());
+        self
+    }
+
+    /// Sets `StatusCodeMatcher`.
+    pub fn status_code_matcher(mut self, v: impl Into<Value<String>>) -> Self {
+        self.status_code_matcher = Some(v.into());
+        self
+    }
+
+    /// Sets `SuccessThreshold`.
+    pub fn success_threshold(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.success_threshold = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Timeout`.
+    pub fn timeout(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.timeout = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for ApplicationStatusCheck {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::ApplicationStatusCheck"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Aggregation", self.aggregation.as_ref());
+        crate::opt(&mut m, "DeviceIndex", self.device_index.as_ref());
+        crate::opt(&mut m, "FailureThreshold", self.failure_threshold.as_ref());
+        crate::opt(&mut m, "HealthCheckPaths", self.health_check_paths.as_ref());
+        crate::opt(&mut m, "InitializationGracePeriodSeconds", self.initialization_grace_period_seconds.as_ref());
+        crate::opt(&mut m, "Interval", self.interval.as_ref());
+        crate::opt(&mut m, "IpScope", self.ip_scope.as_ref());
+        crate::opt(&mut m, "IpVersion", self.ip_version.as_ref());
+        crate::opt(&mut m, "Path", self.path.as_ref());
+        crate::req(&mut m, "Port", &self.port);
+        crate::req(&mut m, "Protocol", &self.protocol);
+        crate::opt(&mut m, "StatusCodeMatcher", self.status_code_matcher.as_ref());
+        crate::opt(&mut m, "SuccessThreshold", self.success_threshold.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::opt(&mut m, "Timeout", self.timeout.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for ApplicationStatusCheck {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for ApplicationStatusCheck {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.aggregation {
+            v.check_enum("Aggregation", x, &["included", "excluded"]);
+        }
+        v.field("HealthCheckPaths", self.health_check_paths.as_ref());
+        if let Some(x) = &self.initialization_grace_period_seconds {
+            v.check_int_range("InitializationGracePeriodSeconds", x, Some(-1.0), Some(600.0));
+        }
+        if let Some(x) = &self.ip_scope {
+            v.check_enum("IpScope", x, &["private"]);
+        }
+        if let Some(x) = &self.ip_version {
+            v.check_enum("IpVersion", x, &["ipv4", "ipv6"]);
+        }
+        v.check_int_range("Port", &self.port, Some(1.0), Some(65_535.0));
+        v.check_enum("Protocol", &self.protocol, &["http", "https"]);
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`ApplicationStatusCheck`] (`AWS::EC2::ApplicationStatusCheck`), as methods of its `Handle`.
+pub trait ApplicationStatusCheckAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Arn"]}`.
+    ///
+    /// The Amazon Resource Name (ARN) of the application status check.
+    fn attr_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ApplicationStatusCheckId"]}`.
+    ///
+    /// The unique identifier of the application status check.
+    fn attr_application_status_check_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "CreationTime"]}`.
+    ///
+    /// When the application status check was created (ISO 8601).
+    fn attr_creation_time(self) -> Expr<String>;
+}
+
+impl ApplicationStatusCheckAttrs for Handle<ApplicationStatusCheck> {
+    fn attr_arn(self) -> Expr<String> {
+        self.get_att("Arn")
+    }
+    fn attr_application_status_check_id(self) -> Expr<String> {
+        self.get_att("ApplicationStatusCheckId")
+    }
+    fn attr_creation_time(self) -> Expr<String> {
+        self.get_att("CreationTime")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::CapacityManagerDataExport
+///
+/// CloudFormation resource type `AWS::EC2::CapacityManagerDataExport`.
+///
+/// Its attributes are typed methods of `Handle<CapacityManagerDataExport>`: see [`CapacityManagerDataExportAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct CapacityManagerDataExport {
+    /// The format of the exported capacity manager data. Choose 'csv' for comma-separated values or 'parquet' for optimized columnar storage format.
+    ///
+    /// CloudFormation property `OutputFormat` (required).
+    ///
+    /// Allowed values: `csv`, `parquet`.
+    pub output_format: Value<String>,
+    /// The name of the Amazon S3 bucket where the capacity manager data export will be stored. The bucket must exist and be accessible by EC2 Capacity Manager service.
+    ///
+    /// CloudFormation property `S3BucketName` (required).
+    pub s3_bucket_name: Value<String>,
+    /// The prefix for the S3 bucket location where exported files will be placed. If not specified, files will be placed in the root of the bucket.
+    ///
+    /// CloudFormation property `S3BucketPrefix`.
+    pub s3_bucket_prefix: Option<Value<String>>,
+    /// The schedule for the capacity manager data export. Currently supports hourly exports that provide periodic snapshots of capacity manager data.
+    ///
+    /// CloudFormation property `Schedule` (required).
+    ///
+    /// Allowed values: `hourly`.
+    pub schedule: Value<String>,
+    /// An array of key-value pairs to apply to the capacity manager data export.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl CapacityManagerDataExport {
+    /// A `CapacityManagerDataExport` from its required properties (`OutputFormat`, `S3BucketName`, `Schedule`); set the others with the setters.
+    pub fn new(
+        output_format: impl Into<Value<String>>,
+        s3_bucket_name: impl Into<Value<String>>,
+        schedule: impl Into<Value<String>>,
+    ) -> Self {
+        CapacityManagerDataExport {
+            output_format: output_format.into(),
+            s3_bucket_name: s3_bucket_name.into(),
+            s3_bucket_prefix: None,
+            schedule: schedule.into(),
+            tags: None,
+        }
+    }
+
+    /// Sets `S3BucketPrefix`.
+    pub fn s3_bucket_prefix(mut self, v: impl Into<Value<String>>) -> Self {
+        self.s3_bucket_prefix = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for CapacityManagerDataExport {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::CapacityManagerDataExport"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "OutputFormat", &self.output_format);
+        crate::req(&mut m, "S3BucketName", &self.s3_bucket_name);
+        crate::opt(&mut m, "S3BucketPrefix", self.s3_bucket_prefix.as_ref());
+        crate::req(&mut m, "Schedule", &self.schedule);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for CapacityManagerDataExport {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for CapacityManagerDataExport {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.check_enum("OutputFormat", &self.output_format, &["csv", "parquet"]);
+        v.check_enum("Schedule", &self.schedule, &["hourly"]);
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`CapacityManagerDataExport`] (`AWS::EC2::CapacityManagerDataExport`), as methods of its `Handle`.
+pub trait CapacityManagerDataExportAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "CapacityManagerDataExportId"]}`.
+    ///
+    /// The unique identifier of the capacity manager data export.
+    fn attr_capacity_manager_data_export_id(self) -> Expr<String>;
+}
+
+impl CapacityManagerDataExportAttrs for Handle<CapacityManagerDataExport> {
+    fn attr_capacity_manager_data_export_id(self) -> Expr<String> {
+        self.get_att("CapacityManagerDataExportId")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::CapacityReservation
+///
+/// CloudFormation resource type `AWS::EC2::CapacityReservation`.
+///
+/// Its attributes are typed methods of `Handle<CapacityReservation>`: see [`CapacityReservationAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct CapacityReservation {
+    /// CloudFormation property `AvailabilityZone`.
+    pub availability_zone: Option<Value<String>>,
+    /// CloudFormation property `AvailabilityZoneId`.
+    pub availability_zone_id: Option<Value<String>>,
+    /// CloudFormation property `EbsOptimized`.
+    pub ebs_optimized: Option<Value<bool>>,
+    /// CloudFormation property `EndDate`.
+    pub end_date: Option<Value<String>>,
+    /// CloudFormation property `EndDateType`.
+    ///
+    /// Allowed values: `limited`, `unlimited`.
+    pub end_date_type: Option<Value<String>>,
+    /// CloudFormation property `EphemeralStorage`.
+    pub ephemeral_storage: Option<Value<bool>>,
+    /// CloudFormation property `InstanceCount` (required).
+    pub instance_count: Value<i64>,
+    /// CloudFormation property `InstanceMatchCriteria`.
+    ///
+    /// Allowed values: `open`, `targeted`.
+    pub instance_match_criteria: Option<Value<String>>,
+    /// CloudFormation property `InstancePlatform` (required).
+    ///
+    /// Allowed values: `Linux with SQL Server Enterprise`, `Linux with SQL Server Standard`, `Linux with SQL Server Web`, `Linux/UNIX`, `RHEL with HA`, `RHEL with HA and SQL Server Enterprise`, `RHEL with HA and SQL Server Standard`, `RHEL with SQL Server Enterprise`, `RHEL with SQL Server Standard`, `RHEL with SQL Server Web`, `Red Hat Enterprise Linux`, `SUSE Linux`, `Ubuntu Pro`, `Windows`, `Windows with SQL Server`, `Windows with SQL Server Enterprise`, `Windows with SQL Server Standard`, `Windows with SQL Server Web`.
+    pub instance_platform: Value<String>,
+    /// CloudFormation property `InstanceType` (required).
+    pub instance_type: Value<String>,
+    /// CloudFormation property `OutPostArn`.
+    pub out_post_arn: Option<Value<String>>,
+    /// CloudFormation property `PlacementGroupArn`.
+    pub placement_group_arn: Option<Value<String>>,
+    /// CloudFormation property `TagSpecifications`.
+    pub tag_specifications: Option<Value<Vec<TagSpecification>>>,
+    /// CloudFormation property `Tenancy`.
+    ///
+    /// Allowed values: `dedicated`, `default`.
+    pub tenancy: Option<Value<String>>,
+    /// CloudFormation property `UnusedReservationBillingOwnerId`.
+    pub unused_reservation_billing_owner_id: Option<Value<String>>,
+}
+
+impl CapacityReservation {
+    /// A `CapacityReservation` from its required properties (`InstanceCount`, `InstancePlatform`, `InstanceType`); set the others with the setters.
+    pub fn new(
+        instance_count: impl Into<Value<i64>>,
+        instance_platform: impl Into<Value<String>>,
+        instance_type: impl Into<Value<String>>,
+    ) -> Self {
+        CapacityReservation {
+            availability_zone: None,
+            availability_zone_id: None,
+            ebs_optimized: None,
+            end_date: None,
+            end_date_type: None,
+            ephemeral_storage: None,
+            instance_count: instance_count.into(),
+            instance_match_criteria: None,
+            instance_platform: instance_platform.into(),
+            instance_type: instance_type.into(),
+            out_post_arn: None,
+            placement_group_arn: None,
+            tag_specifications: None,
+            tenancy: None,
+            unused_reservation_billing_owner_id: None,
+        }
+    }
+
+    /// Sets `AvailabilityZone`.
+    pub fn availability_zone(mut self, v: impl Into<Value<String>>) -> Self {
+        self.availability_zone = Some(v.into());
+        self
+    }
+
+    /// Sets `AvailabilityZoneId`.
+    pub fn availability_zone_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.availability_zone_id = Some(v.into());
+        self
+    }
+
+    /// Sets `EbsOptimized`.
+    pub fn ebs_optimized(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.ebs_optimized = Some(v.into());
+        self
+    }
+
+    /// Sets `EndDate`.
+    pub fn end_date(mut self, v: impl Into<Value<String>>) -> Self {
+        self.end_date = Some(v.into());
+        self
+    }
+
+    /// Sets `EndDateType`.
+    pub fn end_date_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.end_date_type = Some(v.into());
+        self
+    }
+
+    /// Sets `EphemeralStorage`.
+    pub fn ephemeral_storage(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.ephemeral_storage = Some(v.into());
+        self
+    }
+
+    /// Sets `InstanceMatchCriteria`.
+    pub fn instance_match_criteria(mut self, v: impl Into<Value<String>>) -> Self {
+        self.instance_match_criteria = Some(v.into());
+        self
+    }
+
+    /// Sets `OutPostArn`.
+    pub fn out_post_arn(mut self, v: impl Into<Value<String>>) -> Self {
+        self.out_post_arn = Some(v.into());
+        self
+    }
+
+    /// Sets `PlacementGroupArn`.
+    pub fn placement_group_arn(mut self, v: impl Into<Value<String>>) -> Self {
+        self.placement_group_arn = Some(v.into());
+        self
+    }
+
+    /// Sets `TagSpecifications`.
+    pub fn tag_specifications(mut self, v: impl IntoList<TagSpecification>) -> Self {
+        self.tag_specifications = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Tenancy`.
+    pub fn tenancy(mut self, v: impl Into<Value<String>>) -> Self {
+        self.tenancy = Some(v.into());
+        self
+    }
+
+    /// Sets `UnusedReservationBillingOwnerId`.
+    pub fn unused_reservation_billing_owner_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.unused_reservation_billing_owner_id = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for CapacityReservation {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::CapacityReservation"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AvailabilityZone", self.availability_zone.as_ref());
+        crate::opt(&mut m, "AvailabilityZoneId", self.availability_zone_id.as_ref());
+        crate::opt(&mut m, "EbsOptimized", self.ebs_optimized.as_ref());
+        crate::opt(&mut m, "EndDate", self.end_date.as_ref());
+        crate::opt(&mut m, "EndDateType", self.end_date_type.as_ref());
+        crate::opt(&mut m, "EphemeralStorage", self.ephemeral_storage.as_ref());
+        crate::req(&mut m, "InstanceCount", &self.instance_count);
+        crate::opt(&mut m, "InstanceMatchCriteria", self.instance_match_criteria.as_ref());
+        crate::req(&mut m, "InstancePlatform", &self.instance_platform);
+        crate::req(&mut m, "InstanceType", &self.instance_type);
+        crate::opt(&mut m, "OutPostArn", self.out_post_arn.as_ref());
+        crate::opt(&mut m, "PlacementGroupArn", self.placement_group_arn.as_ref());
+        crate::opt(&mut m, "TagSpecifications", self.tag_specifications.as_ref());
+        crate::opt(&mut m, "Tenancy", self.tenancy.as_ref());
+        crate::opt(&mut m, "UnusedReservationBillingOwnerId", self.unused_reservation_billing_owner_id.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for CapacityReservation {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for CapacityReservation {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.end_date_type {
+            v.check_enum("EndDateType", x, &["limited", "unlimited"]);
+        }
+        if let Some(x) = &self.instance_match_criteria {
+            v.check_enum("InstanceMatchCriteria", x, &["open", "targeted"]);
+        }
+        v.check_enum(
+            "InstancePlatform",
+            &self.instance_platform,
+            &[
+                "Linux with SQL Server Enterprise",
+                "Linux with SQL Server Standard",
+                "Linux with SQL Server Web",
+                "Linux/UNIX",
+                "RHEL with HA",
+                "RHEL with HA and SQL Server Enterprise",
+                "RHEL with HA and SQL Server Standard",
+                "RHEL with SQL Server Enterprise",
+                "RHEL with SQL Server Standard",
+                "RHEL with SQL Server Web",
+                "Red Hat Enterprise Linux",
+                "SUSE Linux",
+                "Ubuntu Pro",
+                "Windows",
+                "Windows with SQL Server",
+                "Windows with SQL Server Enterprise",
+                "Windows with SQL Server Standard",
+                "Windows with SQL Server Web",
+            ],
+        );
+        if let Some(x) = &self.out_post_arn {
+            v.check_pattern("OutPostArn", x, "^arn:aws([a-z-]+)?:outposts:[a-z\\d-]+:\\d{12}:outpost/op-[a-f0-9]{17}$");
+        }
+        if let Some(x) = &self.placement_group_arn {
+            v.check_pattern(
+                "PlacementGroupArn",
+                x,
+                "^arn:aws([a-z-]+)?:ec2:[a-z\\d-]+:\\d{12}:placement-group/^.{1,255}$",
+            );
+        }
+        v.field("TagSpecifications", self.tag_specifications.as_ref());
+        if let Some(x) = &self.tenancy {
+            v.check_enum("Tenancy", x, &["dedicated", "default"]);
+        }
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`CapacityReservation`] (`AWS::EC2::CapacityReservation`), as methods of its `Handle`.
+pub trait CapacityReservationAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    fn attr_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "AvailableInstanceCount"]}`.
+    fn attr_available_instance_count(self) -> Expr<i64>;
+    /// `{"Fn::GetAtt": [<logical id>, "TotalInstanceCount"]}`.
+    fn attr_total_instance_count(self) -> Expr<i64>;
+    /// `{"Fn::GetAtt": [<logical id>, "StartDate"]}`.
+    fn attr_start_date(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "CapacityReservationArn"]}`.
+    fn attr_capacity_reservation_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "CreateDate"]}`.
+    fn attr_create_date(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    fn attr_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "OwnerId"]}`.
+    fn attr_owner_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ReservationType"]}`.
+    fn attr_reservation_type(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "DeliveryPreference"]}`.
+    fn attr_delivery_preference(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "CapacityReservationFleetId"]}`.
+    fn attr_capacity_reservation_fleet_id(self) -> Expr<String>;
+}
+
+impl CapacityReservationAttrs for Handle<CapacityReservation> {
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+    fn attr_available_instance_count(self) -> Expr<i64> {
+        Expr::from_token(self.get_att("AvailableInstanceCount").into_token())
+    }
+    fn attr_total_instance_count(self) -> Expr<i64> {
+        Expr::from_token(self.get_att("TotalInstanceCount").into_token())
+    }
+    fn attr_start_date(self) -> Expr<String> {
+        self.get_att("StartDate")
+    }
+    fn attr_capacity_reservation_arn(self) -> Expr<String> {
+        self.get_att("CapacityReservationArn")
+    }
+    fn attr_create_date(self) -> Expr<String> {
+        self.get_att("CreateDate")
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+    fn attr_owner_id(self) -> Expr<String> {
+        self.get_att("OwnerId")
+    }
+    fn attr_reservation_type(self) -> Expr<String> {
+        self.get_att("ReservationType")
+    }
+    fn attr_delivery_preference(self) -> Expr<String> {
+        self.get_att("DeliveryPreference")
+    }
+    fn attr_capacity_reservation_fleet_id(self) -> Expr<String> {
+        self.get_att("CapacityReservationFleetId")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::CapacityReservationFleet
+///
+/// CloudFormation resource type `AWS::EC2::CapacityReservationFleet`.
+///
+/// Its attributes are typed methods of `Handle<CapacityReservationFleet>`: see [`CapacityReservationFleetAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CapacityReservationFleet {
+    /// CloudFormation property `AllocationStrategy`.
+    pub allocation_strategy: Option<Value<String>>,
+    /// CloudFormation property `EndDate`.
+    pub end_date: Option<Value<String>>,
+    /// CloudFormation property `InstanceMatchCriteria`.
+    ///
+    /// Allowed values: `open`.
+    pub instance_match_criteria: Option<Value<String>>,
+    /// CloudFormation property `InstanceTypeSpecifications`.
+    pub instance_type_specifications: Option<Value<Vec<InstanceTypeSpecification>>>,
+    /// CloudFormation property `NoRemoveEndDate`.
+    pub no_remove_end_date: Option<Value<bool>>,
+    /// CloudFormation property `RemoveEndDate`.
+    pub remove_end_date: Option<Value<bool>>,
+    /// CloudFormation property `TagSpecifications`.
+    pub tag_specifications: Option<Value<Vec<TagSpecification>>>,
+    /// CloudFormation property `Tenancy`.
+    ///
+    /// Allowed values: `default`.
+    pub tenancy: Option<Value<String>>,
+    /// CloudFormation property `TotalTargetCapacity`.
+    pub total_target_capacity: Option<Value<i64>>,
+}
+
+impl CapacityReservationFleet {
+    /// A `CapacityReservationFleet` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `AllocationStrategy`.
+    pub fn allocation_strategy(mut self, v: impl Into<Value<String>>) -> Self {
+        self.allocation_strategy = Some(v.into());
+        self
+    }
+
+    /// Sets `EndDate`.
+    pub fn end_date(mut self, v: impl Into<Value<String>>) -> Self {
+        self.end_date = Some(v.into());
+        self
+    }
+
+    /// Sets `InstanceMatchCriteria`.
+    pub fn instance_match_criteria(mut self, v: impl Into<Value<String>>) -> Self {
+        self.instance_match_criteria = Some(v.into());
+        self
+    }
+
+    /// Sets `InstanceTypeSpecifications`.
+    pub fn instance_type_specifications(mut self, v: impl IntoList<InstanceTypeSpecification>) -> Self {
+        self.instance_type_specifications = Some(v.into_list());
+        self
+    }
+
+    /// Sets `NoRemoveEndDate`.
+    pub fn no_remove_end_date(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.no_remove_end_date = Some(v.into());
+        self
+    }
+
+    /// Sets `RemoveEndDate`.
+    pub fn remove_end_date(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.remove_end_date = Some(v.into());
+        self
+    }
+
+    /// Sets `TagSpecifications`.
+    pub fn tag_specifications(mut self, v: impl IntoList<TagSpecification>) -> Self {
+        self.tag_specifications = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Tenancy`.
+    pub fn tenancy(mut self, v: impl Into<Value<String>>) -> Self {
+        self.tenancy = Some(v.into());
+        self
+    }
+
+    /// Sets `TotalTargetCapacity`.
+    pub fn total_target_capacity(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.total_target_capacity = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for CapacityReservationFleet {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::CapacityReservationFleet"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AllocationStrategy", self.allocation_strategy.as_ref());
+        crate::opt(&mut m, "EndDate", self.end_date.as_ref());
+        crate::opt(&mut m, "InstanceMatchCriteria", self.instance_match_criteria.as_ref());
+        crate::opt(&mut m, "InstanceTypeSpecifications", self.instance_type_specifications.as_ref());
+        crate::opt(&mut m, "NoRemoveEndDate", self.no_remove_end_date.as_ref());
+        crate::opt(&mut m, "RemoveEndDate", self.remove_end_date.as_ref());
+        crate::opt(&mut m, "TagSpecifications", self.tag_specifications.as_ref());
+        crate::opt(&mut m, "Tenancy", self.tenancy.as_ref());
+        crate::opt(&mut m, "TotalTargetCapacity", self.total_target_capacity.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for CapacityReservationFleet {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for CapacityReservationFleet {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.instance_match_criteria {
+            v.check_enum("InstanceMatchCriteria", x, &["open"]);
+        }
+        if let Some(x) = &self.instance_type_specifications {
+            v.check_items("InstanceTypeSpecifications", x, None, Some(50));
+            v.field("InstanceTypeSpecifications", Some(x));
+        }
+        v.field("TagSpecifications", self.tag_specifications.as_ref());
+        if let Some(x) = &self.tenancy {
+            v.check_enum("Tenancy", x, &["default"]);
+        }
+        if let Some(x) = &self.total_target_capacity {
+            v.check_int_range("TotalTargetCapacity", x, Some(1.0), Some(25_000.0));
+        }
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`CapacityReservationFleet`] (`AWS::EC2::CapacityReservationFleet`), as methods of its `Handle`.
+pub trait CapacityReservationFleetAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "CapacityReservationFleetId"]}`.
+    fn attr_capacity_reservation_fleet_id(self) -> Expr<String>;
+}
+
+impl CapacityReservationFleetAttrs for Handle<CapacityReservationFleet> {
+    fn attr_capacity_reservation_fleet_id(self) -> Expr<String> {
+        self.get_att("CapacityReservationFleetId")
+    }
+}
+
+/// Resource Type definition for Carrier Gateway which describes the Carrier Gateway resource
+///
+/// CloudFormation resource type `AWS::EC2::CarrierGateway`.
+///
+/// Its attributes are typed methods of `Handle<CarrierGateway>`: see [`CarrierGatewayAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct CarrierGateway {
+    /// The tags for the carrier gateway.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<CarrierGatewayTag>>>,
+    /// The ID of the VPC.
+    ///
+    /// CloudFormation property `VpcId` (required).
+    pub vpc_id: Value<String>,
+}
+
+impl CarrierGateway {
+    /// A `CarrierGateway` from its required properties (`VpcId`); set the others with the setters.
+    pub fn new(vpc_id: impl Into<Value<String>>) -> Self {
+        CarrierGateway { tags: None, vpc_id: vpc_id.into() }
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<CarrierGatewayTag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for CarrierGateway {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::CarrierGateway"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::req(&mut m, "VpcId", &self.vpc_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for CarrierGateway {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for CarrierGateway {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`CarrierGateway`] (`AWS::EC2::CarrierGateway`), as methods of its `Handle`.
+pub trait CarrierGatewayAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "CarrierGatewayId"]}`.
+    ///
+    /// The ID of the carrier gateway.
+    fn attr_carrier_gateway_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "OwnerId"]}`.
+    ///
+    /// The ID of the owner.
+    fn attr_owner_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// The state of the carrier gateway.
+    fn attr_state(self) -> Expr<String>;
+}
+
+impl CarrierGatewayAttrs for Handle<CarrierGateway> {
+    fn attr_carrier_gateway_id(self) -> Expr<String> {
+        self.get_att("CarrierGatewayId")
+    }
+    fn attr_owner_id(self) -> Expr<String> {
+        self.get_att("OwnerId")
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::ClientVpnAuthorizationRule
+///
+/// CloudFormation resource type `AWS::EC2::ClientVpnAuthorizationRule`.
+///
+/// Its attributes are typed methods of `Handle<ClientVpnAuthorizationRule>`: see [`ClientVpnAuthorizationRuleAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientVpnAuthorizationRule {
+    /// The ID of the group to grant access to, for example, the Active Directory group or identity provider (IdP) group. Required if `AuthorizeAllGroups` is `false` or not specified.
+    ///
+    /// CloudFormation property `AccessGroupId`.
+    pub access_group_id: Option<Value<String>>,
+    /// Indicates whether to grant access to all clients. Specify `true` to grant all clients who successfully establish a VPN connection access to the network. Must be set to `true` if `AccessGroupId` is not specified.
+    ///
+    /// CloudFormation property `AuthorizeAllGroups`.
+    pub authorize_all_groups: Option<Value<bool>>,
+    /// The ID of the Client VPN endpoint.
+    ///
+    /// CloudFormation property `ClientVpnEndpointId` (required).
+    pub client_vpn_endpoint_id: Value<String>,
+    /// A brief description of the authorization rule.
+    ///
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// The IPv4 address range, in CIDR notation, of the network for which access is being authorized.
+    ///
+    /// CloudFormation property `TargetNetworkCidr` (required).
+    pub target_network_cidr: Value<String>,
+}
+
+impl ClientVpnAuthorizationRule {
+    /// A `ClientVpnAuthorizationRule` from its required properties (`ClientVpnEndpointId`, `TargetNetworkCidr`); set the others with the setters.
+    pub fn new(
+        client_vpn_endpoint_id: impl Into<Value<String>>,
+        target_network_cidr: impl Into<Value<String>>,
+    ) -> Self {
+        ClientVpnAuthorizationRule {
+            access_group_id: None,
+            authorize_all_groups: None,
+            client_vpn_endpoint_id: client_vpn_endpoint_id.into(),
+            description: None,
+            target_network_cidr: target_network_cidr.into(),
+        }
+    }
+
+    /// Sets `AccessGroupId`.
+    pub fn access_group_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.access_group_id = Some(v.into());
+        self
+    }
+
+    /// Sets `AuthorizeAllGroups`.
+    pub fn authorize_all_groups(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.authorize_all_groups = Some(v.into());
+        self
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for ClientVpnAuthorizationRule {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::ClientVpnAuthorizationRule"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AccessGroupId", self.access_group_id.as_ref());
+        crate::opt(&mut m, "AuthorizeAllGroups", self.authorize_all_groups.as_ref());
+        crate::req(&mut m, "ClientVpnEndpointId", &self.client_vpn_endpoint_id);
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::req(&mut m, "TargetNetworkCidr", &self.target_network_cidr);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for ClientVpnAuthorizationRule {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for ClientVpnAuthorizationRule {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`ClientVpnAuthorizationRule`] (`AWS::EC2::ClientVpnAuthorizationRule`), as methods of its `Handle`.
+pub trait ClientVpnAuthorizationRuleAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    ///
+    /// The ID of the Client VPN Authorization Rule.
+    fn attr_id(self) -> Expr<String>;
+}
+
+impl ClientVpnAuthorizationRuleAttrs for Handle<ClientVpnAuthorizationRule> {
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::ClientVpnEndpoint
+///
+/// CloudFormation resource type `AWS::EC2::ClientVpnEndpoint`.
+///
+/// Its attributes are typed methods of `Handle<ClientVpnEndpoint>`: see [`ClientVpnEndpointAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientVpnEndpoint {
+    /// CloudFormation property `AuthenticationOptions` (required).
+    pub authentication_options: Value<Vec<ClientAuthenticationRequest>>,
+    /// CloudFormation property `AuthorizationPolicy`.
+    pub authorization_policy: Option<Value<AuthorizationPolicy>>,
+    /// CloudFormation property `ClientCidrBlock`.
+    pub client_cidr_block: Option<Value<String>>,
+    /// CloudFormation property `ClientConnectOptions`.
+    pub client_connect_options: Option<Value<ClientConnectOptions>>,
+    /// CloudFormation property `ClientLoginBannerOptions`.
+    pub client_login_banner_options: Option<Value<ClientLoginBannerOptions>>,
+    /// CloudFormation property `ClientRouteEnforcementOptions`.
+    pub client_route_enforcement_options: Option<Value<ClientRouteEnforcementOptions>>,
+    /// CloudFormation property `ConnectionLogOptions` (required).
+    pub connection_log_options: Value<ConnectionLogOptions>,
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// CloudFormation property `DevicePostureOptions`.
+    pub device_posture_options: Option<Value<DevicePostureOptions>>,
+    /// CloudFormation property `DisconnectOnSessionTimeout`.
+    pub disconnect_on_session_timeout: Option<Value<bool>>,
+    /// CloudFormation property `DnsServers`.
+    pub dns_servers: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `EndpointIpAddressType`.
+    pub endpoint_ip_address_type: Option<Value<String>>,
+    /// CloudFormation property `SecurityGroupIds`.
+    pub security_group_ids: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `SelfServicePortal`.
+    pub self_service_portal: Option<Value<String>>,
+    /// CloudFormation property `ServerCertificateArn` (required).
+    pub server_certificate_arn: Value<String>,
+    /// CloudFormation property `SessionTimeoutHours`.
+    pub session_timeout_hours: Option<Value<i64>>,
+    /// CloudFormation property `SplitTunnel`.
+    pub split_tunnel: Option<Value<bool>>,
+    /// CloudFormation property `TagSpecifications`.
+    pub tag_specifications: Option<Value<Vec<ClientVpnEndpointTagSpecification>>>,
+    /// CloudFormation property `TrafficIpAddressType`.
+    pub traffic_ip_address_type: Option<Value<String>>,
+    /// CloudFormation property `TransitGatewayConfiguration`.
+    pub transit_gateway_configuration: Option<Value<TransitGatewayConfiguration>>,
+    /// CloudFormation property `TransportProtocol`.
+    pub transport_protocol: Option<Value<String>>,
+    /// CloudFormation property `VpcId`.
+    pub vpc_id: Option<Value<String>>,
+    /// CloudFormation property `VpnPort`.
+    pub vpn_port: Option<Value<i64>>,
+}
+
+impl ClientVpnEndpoint {
+    /// A `ClientVpnEndpoint` from its required properties (`AuthenticationOptions`, `ConnectionLogOptions`, `ServerCertificateArn`); set the others with the setters.
+    pub fn new(
+        authentication_options: impl IntoList<ClientAuthenticationRequest>,
+        connection_log_options: impl Into<Value<ConnectionLogOptions>>,
+        server_certificate_arn: impl Into<Value<String>>,
+    ) -> Self {
+        ClientVpnEndpoint {
+            authentication_options: authentication_options.into_list(),
+            authorization_policy: None,
+            client_cidr_block: None,
+            client_connect_options: None,
+            client_login_banner_options: None,
+            client_route_enforcement_options: None,
+            connection_log_options: connection_log_options.into(),
+            description: None,
+            device_posture_options: None,
+            disconnect_on_session_timeout: None,
+            dns_servers: None,
+            endpoint_ip_address_type: None,
+            security_group_ids: None,
+            self_service_portal: None,
+            server_certificate_arn: server_certificate_arn.into(),
+            session_timeout_hours: None,
+            split_tunnel: None,
+            tag_specifications: None,
+            traffic_ip_address_type: None,
+            transit_gateway_configuration: None,
+            transport_protocol: None,
+            vpc_id: None,
+            vpn_port: None,
+        }
+    }
+
+    /// Sets `AuthorizationPolicy`.
+    pub fn authorization_policy(mut self, v: impl Into<Value<AuthorizationPolicy>>) -> Self {
+        self.authorization_policy = Some(v.into());
+        self
+    }
+
+    /// Sets `ClientCidrBlock`.
+    pub fn client_cidr_block(mut self, v: impl Into<Value<String>>) -> Self {
+        self.client_cidr_block = Some(v.into());
+        self
+    }
+
+    /// Sets `ClientConnectOptions`.
+    pub fn client_connect_options(mut self, v: impl Into<Value<ClientConnectOptions>>) -> Self {
+        self.client_connect_options = Some(v.into());
+        self
+    }
+
+    /// Sets `ClientLoginBannerOptions`.
+    pub fn client_login_banner_options(mut self, v: impl Into<Value<ClientLoginBannerOptions>>) -> Self {
+        self.client_login_banner_options = Some(v.into());
+        self
+    }
+
+    /// Sets `ClientRouteEnforcementOptions`.
+    pub fn client_route_enforcement_options(mut self, v: impl Into<Value<ClientRouteEnforcementOptions>>) -> Self {
+        self.client_route_enforcement_options = Some(v.into());
+        self
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `DevicePostureOptions`.
+    pub fn device_posture_options(mut self, v: impl Into<Value<DevicePostureOptions>>) -> Self {
+        self.device_posture_options = Some(v.into());
+        self
+    }
+
+    /// Sets `DisconnectOnSessionTimeout`.
+    pub fn disconnect_on_session_timeout(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.disconnect_on_session_timeout = Some(v.into());
+        self
+    }
+
+    /// Sets `DnsServers`.
+    pub fn dns_servers(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.dns_servers = Some(v.into_list());
+        self
+    }
+
+    /// Sets `EndpointIpAddressType`.
+    pub fn endpoint_ip_address_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.endpoint_ip_address_type = Some(v.into());
+        self
+    }
+
+    /// Sets `SecurityGroupIds`.
+    pub fn security_group_ids(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.security_group_ids = Some(v.into_list());
+        self
+    }
+
+    /// Sets `SelfServicePortal`.
+    pub fn self_service_portal(mut self, v: impl Into<Value<String>>) -> Self {
+        self.self_service_portal = Some(v.into());
+        self
+    }
+
+    /// Sets `SessionTimeoutHours`.
+    pub fn session_timeout_hours(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.session_timeout_hours = Some(v.into());
+        self
+    }
+
+    /// Sets `SplitTunnel`.
+    pub fn split_tunnel(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.split_tunnel = Some(v.into());
+        self
+    }
+
+    /// Sets `TagSpecifications`.
+    pub fn tag_specifications(mut self, v: impl IntoList<ClientVpnEndpointTagSpecification>) -> Self {
+        self.tag_specifications = Some(v.into_list());
+        self
+    }
+
+    /// Sets `TrafficIpAddressType`.
+    pub fn traffic_ip_address_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.traffic_ip_address_type = Some(v.into());
+        self
+    }
+
+    /// Sets `TransitGatewayConfiguration`.
+    pub fn transit_gateway_configuration(mut self, v: impl Into<Value<TransitGatewayConfiguration>>) -> Self {
+        self.transit_gateway_configuration = Some(v.into());
+        self
+    }
+
+    /// Sets `TransportProtocol`.
+    pub fn transport_protocol(mut self, v: impl Into<Value<String>>) -> Self {
+        self.transport_protocol = Some(v.into());
+        self
+    }
+
+    /// Sets `VpcId`.
+    pub fn vpc_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.vpc_id = Some(v.into());
+        self
+    }
+
+    /// Sets `VpnPort`.
+    pub fn vpn_port(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.vpn_port = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for ClientVpnEndpoint {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::ClientVpnEndpoint"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "AuthenticationOptions", &self.authentication_options);
+        crate::opt(&mut m, "AuthorizationPolicy", self.authorization_policy.as_ref());
+        crate::opt(&mut m, "ClientCidrBlock", self.client_cidr_block.as_ref());
+        crate::opt(&mut m, "ClientConnectOptions", self.client_connect_options.as_ref());
+        crate::opt(&mut m, "ClientLoginBannerOptions", self.client_login_banner_options.as_ref());
+        crate::opt(&mut m, "ClientRouteEnforcementOptions", self.client_route_enforcement_options.as_ref());
+        crate::req(&mut m, "ConnectionLogOptions", &self.connection_log_options);
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::opt(&mut m, "DevicePostureOptions", self.device_posture_options.as_ref());
+        crate::opt(&mut m, "DisconnectOnSessionTimeout", self.disconnect_on_session_timeout.as_ref());
+        crate::opt(&mut m, "DnsServers", self.dns_servers.as_ref());
+        crate::opt(&mut m, "EndpointIpAddressType", self.endpoint_ip_address_type.as_ref());
+        crate::opt(&mut m, "SecurityGroupIds", self.security_group_ids.as_ref());
+        crate::opt(&mut m, "SelfServicePortal", self.self_service_portal.as_ref());
+        crate::req(&mut m, "ServerCertificateArn", &self.server_certificate_arn);
+        crate::opt(&mut m, "SessionTimeoutHours", self.session_timeout_hours.as_ref());
+        crate::opt(&mut m, "SplitTunnel", self.split_tunnel.as_ref());
+        crate::opt(&mut m, "TagSpecifications", self.tag_specifications.as_ref());
+        crate::opt(&mut m, "TrafficIpAddressType", self.traffic_ip_address_type.as_ref());
+        crate::opt(&mut m, "TransitGatewayConfiguration", self.transit_gateway_configuration.as_ref());
+        crate::opt(&mut m, "TransportProtocol", self.transport_protocol.as_ref());
+        crate::opt(&mut m, "VpcId", self.vpc_id.as_ref());
+        crate::opt(&mut m, "VpnPort", self.vpn_port.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for ClientVpnEndpoint {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for ClientVpnEndpoint {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("AuthenticationOptions", Some(&self.authentication_options));
+        v.field("AuthorizationPolicy", self.authorization_policy.as_ref());
+        v.field("ClientConnectOptions", self.client_connect_options.as_ref());
+        v.field("ClientLoginBannerOptions", self.client_login_banner_options.as_ref());
+        v.field("ClientRouteEnforcementOptions", self.client_route_enforcement_options.as_ref());
+        v.field("ConnectionLogOptions", Some(&self.connection_log_options));
+        v.field("DevicePostureOptions", self.device_posture_options.as_ref());
+        v.field("TagSpecifications", self.tag_specifications.as_ref());
+        v.field("TransitGatewayConfiguration", self.transit_gateway_configuration.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`ClientVpnEndpoint`] (`AWS::EC2::ClientVpnEndpoint`), as methods of its `Handle`.
+pub trait ClientVpnEndpointAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    fn attr_id(self) -> Expr<String>;
+}
+
+impl ClientVpnEndpointAttrs for Handle<ClientVpnEndpoint> {
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::ClientVpnRoute. Specifies a network route to add to a Client VPN endpoint. Each Client VPN endpoint has a route table that describes the available destination network routes. Each route in the route table specifies the path for traffic to specific resources or networks.
+///
+/// CloudFormation resource type `AWS::EC2::ClientVpnRoute`.
+///
+/// Its attributes are typed methods of `Handle<ClientVpnRoute>`: see [`ClientVpnRouteAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientVpnRoute {
+    /// The ID of the Client VPN endpoint to which to add the route.
+    ///
+    /// CloudFormation property `ClientVpnEndpointId` (required).
+    pub client_vpn_endpoint_id: Value<String>,
+    /// A brief description of the route.
+    ///
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// The IPv4 address range, in CIDR notation, of the route destination. For example: To add a route for Internet access, enter 0.0.0.0/0. To add a route for a peered VPC, enter the peered VPC's IPv4 CIDR range. To add a route for an on-premises network, enter the AWS Site-to-Site VPN connection's IPv4 CIDR range. To add a route for the local network, enter the client CIDR range.
+    ///
+    /// CloudFormation property `DestinationCidrBlock` (required).
+    pub destination_cidr_block: Value<String>,
+    /// The ID of the subnet through which you want to route traffic. The specified subnet must be an existing target network of the Client VPN endpoint. Alternatively, if you're adding a route for the local network, specify local.
+    ///
+    /// CloudFormation property `TargetVpcSubnetId`.
+    pub target_vpc_subnet_id: Option<Value<String>>,
+}
+
+impl ClientVpnRoute {
+    /// A `ClientVpnRoute` from its required properties (`ClientVpnEndpointId`, `DestinationCidrBlock`); set the others with the setters.
+    pub fn new(
+        client_vpn_endpoint_id: impl Into<Value<String>>,
+        destination_cidr_block: impl Into<Value<String>>,
+    ) -> Self {
+        ClientVpnRoute {
+            client_vpn_endpoint_id: client_vpn_endpoint_id.into(),
+            description: None,
+            destination_cidr_block: destination_cidr_block.into(),
+            target_vpc_subnet_id: None,
+        }
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `TargetVpcSubnetId`.
+    pub fn target_vpc_subnet_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.target_vpc_subnet_id = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for ClientVpnRoute {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::ClientVpnRoute"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "ClientVpnEndpointId", &self.client_vpn_endpoint_id);
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::req(&mut m, "DestinationCidrBlock", &self.destination_cidr_block);
+        crate::opt(&mut m, "TargetVpcSubnetId", self.target_vpc_subnet_id.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for ClientVpnRoute {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for ClientVpnRoute {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`ClientVpnRoute`] (`AWS::EC2::ClientVpnRoute`), as methods of its `Handle`.
+pub trait ClientVpnRouteAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    ///
+    /// The CloudFormation-generated identifier for this Client VPN route, derived from the logical resource id and client request token.
+    fn attr_id(self) -> Expr<String>;
+}
+
+impl ClientVpnRouteAttrs for Handle<ClientVpnRoute> {
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::ClientVpnTargetNetworkAssociation
+///
+/// CloudFormation resource type `AWS::EC2::ClientVpnTargetNetworkAssociation`.
+///
+/// Its attributes are typed methods of `Handle<ClientVpnTargetNetworkAssociation>`: see [`ClientVpnTargetNetworkAssociationAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientVpnTargetNetworkAssociation {
+    /// CloudFormation property `AvailabilityZone`.
+    pub availability_zone: Option<Value<String>>,
+    /// CloudFormation property `AvailabilityZoneId`.
+    pub availability_zone_id: Option<Value<String>>,
+    /// CloudFormation property `ClientVpnEndpointId` (required).
+    pub client_vpn_endpoint_id: Value<String>,
+    /// CloudFormation property `SubnetId`.
+    pub subnet_id: Option<Value<String>>,
+}
+
+impl ClientVpnTargetNetworkAssociation {
+    /// A `ClientVpnTargetNetworkAssociation` from its required properties (`ClientVpnEndpointId`); set the others with the setters.
+    pub fn new(client_vpn_endpoint_id: impl Into<Value<String>>) -> Self {
+        ClientVpnTargetNetworkAssociation {
+            availability_zone: None,
+            availability_zone_id: None,
+            client_vpn_endpoint_id: client_vpn_endpoint_id.into(),
+            subnet_id: None,
+        }
+    }
+
+    /// Sets `AvailabilityZone`.
+    pub fn availability_zone(mut self, v: impl Into<Value<String>>) -> Self {
+        self.availability_zone = Some(v.into());
+        self
+    }
+
+    /// Sets `AvailabilityZoneId`.
+    pub fn availability_zone_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.availability_zone_id = Some(v.into());
+        self
+    }
+
+    /// Sets `SubnetId`.
+    pub fn subnet_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.subnet_id = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for ClientVpnTargetNetworkAssociation {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::ClientVpnTargetNetworkAssociation"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AvailabilityZone", self.availability_zone.as_ref());
+        crate::opt(&mut m, "AvailabilityZoneId", self.availability_zone_id.as_ref());
+        crate::req(&mut m, "ClientVpnEndpointId", &self.client_vpn_endpoint_id);
+        crate::opt(&mut m, "SubnetId", self.subnet_id.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for ClientVpnTargetNetworkAssociation {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for ClientVpnTargetNetworkAssociation {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`ClientVpnTargetNetworkAssociation`] (`AWS::EC2::ClientVpnTargetNetworkAssociation`), as methods of its `Handle`.
+pub trait ClientVpnTargetNetworkAssociationAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    fn attr_id(self) -> Expr<String>;
+}
+
+impl ClientVpnTargetNetworkAssociationAttrs for Handle<ClientVpnTargetNetworkAssociation> {
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+}
+
+/// Specifies a customer gateway.
+///
+/// CloudFormation resource type `AWS::EC2::CustomerGateway`.
+///
+/// Its attributes are typed methods of `Handle<CustomerGateway>`: see [`CustomerGatewayAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct CustomerGateway {
+    /// For customer gateway devices that support BGP, specify the device's ASN. You must specify either ``BgpAsn`` or ``BgpAsnExtended`` when creating the customer gateway. If the ASN is larger than ``2,147,483,647``, you must use ``BgpAsnExtended``.
+    ///
+    /// Default: 65000
+    ///
+    /// Valid values: ``1`` to ``2,147,483,647``
+    ///
+    /// CloudFormation property `BgpAsn`.
+    pub bgp_asn: Option<Value<i64>>,
+    /// For customer gateway devices that support BGP, specify the device's ASN. You must specify either ``BgpAsn`` or ``BgpAsnExtended`` when creating the customer gateway. If the ASN is larger than ``2,147,483,647``, you must use ``BgpAsnExtended``.
+    ///
+    /// Valid values: ``2,147,483,648`` to ``4,294,967,295``
+    ///
+    /// CloudFormation property `BgpAsnExtended`.
+    pub bgp_asn_extended: Option<Value<f64>>,
+    /// The Amazon Resource Name (ARN) for the customer gateway certificate.
+    ///
+    /// CloudFormation property `CertificateArn`.
+    pub certificate_arn: Option<Value<String>>,
+    /// The name of customer gateway device.
+    ///
+    /// CloudFormation property `DeviceName`.
+    pub device_name: Option<Value<String>>,
+    /// The IP address for the customer gateway device's outside interface. The address must be static. If ``OutsideIpAddressType`` in your VPN connection options is set to ``PrivateIpv4``, you can use an RFC6598 or RFC1918 private IPv4 address. If ``OutsideIpAddressType`` is set to ``Ipv6``, you can use an IPv6 address.
+    ///
+    /// CloudFormation property `IpAddress` (required).
+    pub ip_address: Value<String>,
+    /// One or more tags for the customer gateway.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// The type of VPN connection that this customer gateway supports (``ipsec.1``).
+    ///
+    /// CloudFormation property `Type` (required).
+    pub type_: Value<String>,
+}
+
+impl CustomerGateway {
+    /// A `CustomerGateway` from its required properties (`IpAddress`, `Type`); set the others with the setters.
+    pub fn new(ip_address: impl Into<Value<String>>, type_: impl Into<Value<String>>) -> Self {
+        CustomerGateway {
+            bgp_asn: None,
+            bgp_asn_extended: None,
+            certificate_arn: None,
+            device_name: None,
+            ip_address: ip_address.into(),
+            tags: None,
+            type_: type_.into(),
+        }
+    }
+
+    /// Sets `BgpAsn`.
+    pub fn bgp_asn(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.bgp_asn = Some(v.into());
+        self
+    }
+
+    /// Sets `BgpAsnExtended`.
+    pub fn bgp_asn_extended(mut self, v: impl Into<Value<f64>>) -> Self {
+        self.bgp_asn_extended = Some(v.into());
+        self
+    }
+
+    /// Sets `CertificateArn`.
+    pub fn certificate_arn(mut self, v: impl Into<Value<String>>) -> Self {
+        self.certificate_arn = Some(v.into());
+        self
+    }
+
+    /// Sets `DeviceName`.
+    pub fn device_name(mut self, v: impl Into<Value<String>>) -> Self {
+        self.device_name = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for CustomerGateway {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::CustomerGateway"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "BgpAsn", self.bgp_asn.as_ref());
+        crate::opt(&mut m, "BgpAsnExtended", self.bgp_asn_extended.as_ref());
+        crate::opt(&mut m, "CertificateArn", self.certificate_arn.as_ref());
+        crate::opt(&mut m, "DeviceName", self.device_name.as_ref());
+        crate::req(&mut m, "IpAddress", &self.ip_address);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::req(&mut m, "Type", &self.type_);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for CustomerGateway {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for CustomerGateway {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.bgp_asn_extended {
+            v.check_range("BgpAsnExtended", x, Some(2_147_483_648.0), Some(4_294_967_294.0));
+        }
+        if let Some(x) = &self.certificate_arn {
+            v.check_pattern("CertificateArn", x, "^arn:(aws[a-zA-Z-]*)?:acm:[a-z]{2}((-gov)|(-iso([a-z]{1})?))?-[a-z]+-\\d{1}:\\d{12}:certificate\\/[a-zA-Z0-9-_]+$");
+        }
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`CustomerGateway`] (`AWS::EC2::CustomerGateway`), as methods of its `Handle`.
+pub trait CustomerGatewayAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "CustomerGatewayId"]}`.
+    fn attr_customer_gateway_id(self) -> Expr<String>;
+}
+
+impl CustomerGatewayAttrs for Handle<CustomerGateway> {
+    fn attr_customer_gateway_id(self) -> Expr<String> {
+        self.get_att("CustomerGatewayId")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::DHCPOptions
+///
+/// CloudFormation resource type `AWS::EC2::DHCPOptions`.
+///
+/// Its attributes are typed methods of `Handle<DHCPOptions>`: see [`DHCPOptionsAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DHCPOptions {
+    /// This value is used to complete unqualified DNS hostnames.
+    ///
+    /// CloudFormation property `DomainName`.
+    pub domain_name: Option<Value<String>>,
+    /// The IPv4 addresses of up to four domain name servers, or AmazonProvidedDNS.
+    ///
+    /// CloudFormation property `DomainNameServers`.
+    pub domain_name_servers: Option<Value<Vec<Value<String>>>>,
+    /// The preferred Lease Time for ipV6 address in seconds.
+    ///
+    /// CloudFormation property `Ipv6AddressPreferredLeaseTime`.
+    pub ipv6_address_preferred_lease_time: Option<Value<i64>>,
+    /// The IPv4 addresses of up to four NetBIOS name servers.
+    ///
+    /// CloudFormation property `NetbiosNameServers`.
+    pub netbios_name_servers: Option<Value<Vec<Value<String>>>>,
+    /// The NetBIOS node type (1, 2, 4, or 8).
+    ///
+    /// CloudFormation property `NetbiosNodeType`.
+    pub netbios_node_type: Option<Value<i64>>,
+    /// The IPv4 addresses of up to four Network Time Protocol (NTP) servers.
+    ///
+    /// CloudFormation property `NtpServers`.
+    pub ntp_servers: Option<Value<Vec<Value<String>>>>,
+    /// Any tags assigned to the DHCP options set.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl DHCPOptions {
+    /// A `DHCPOptions` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `DomainName`.
+    pub fn domain_name(mut self, v: impl Into<Value<String>>) -> Self {
+        self.domain_name = Some(v.into());
+        self
+    }
+
+    /// Sets `DomainNameServers`.
+    pub fn domain_name_servers(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.domain_name_servers = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Ipv6AddressPreferredLeaseTime`.
+    pub fn ipv6_address_preferred_lease_time(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.ipv6_address_preferred_lease_time = Some(v.into());
+        self
+    }
+
+    /// Sets `NetbiosNameServers`.
+    pub fn netbios_name_servers(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.netbios_name_servers = Some(v.into_list());
+        self
+    }
+
+    /// Sets `NetbiosNodeType`.
+    pub fn netbios_node_type(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.netbios_node_type = Some(v.into());
+        self
+    }
+
+    /// Sets `NtpServers`.
+    pub fn ntp_servers(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.ntp_servers = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for DHCPOptions {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::DHCPOptions"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "DomainName", self.domain_name.as_ref());
+        crate::opt(&mut m, "DomainNameServers", self.domain_name_servers.as_ref());
+        crate::opt(&mut m, "Ipv6AddressPreferredLeaseTime", self.ipv6_address_preferred_lease_time.as_ref());
+        crate::opt(&mut m, "NetbiosNameServers", self.netbios_name_servers.as_ref());
+        crate::opt(&mut m, "NetbiosNodeType", self.netbios_node_type.as_ref());
+        crate::opt(&mut m, "NtpServers", self.ntp_servers.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for DHCPOptions {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for DHCPOptions {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.netbios_node_type {
+            crate::check_int_enum(v, "NetbiosNodeType", x, &[1, 2, 4, 8]);
+        }
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`DHCPOptions`] (`AWS::EC2::DHCPOptions`), as methods of its `Handle`.
+pub trait DHCPOptionsAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "DhcpOptionsId"]}`.
+    fn attr_dhcp_options_id(self) -> Expr<String>;
+}
+
+impl DHCPOptionsAttrs for Handle<DHCPOptions> {
+    fn attr_dhcp_options_id(self) -> Expr<String> {
+        self.get_att("DhcpOptionsId")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::EC2Fleet
+///
+/// CloudFormation resource type `AWS::EC2::EC2Fleet`.
+///
+/// Its attributes are typed methods of `Handle<EC2Fleet>`: see [`EC2FleetAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct EC2Fleet {
+    /// CloudFormation property `Context`.
+    pub context: Option<Value<String>>,
+    /// CloudFormation property `ExcessCapacityTerminationPolicy`.
+    ///
+    /// Allowed values: `termination`, `no-termination`.
+    pub excess_capacity_termination_policy: Option<Value<String>>,
+    /// CloudFormation property `LaunchTemplateConfigs` (required).
+    pub launch_template_configs: Value<Vec<FleetLaunchTemplateConfigRequest>>,
+    /// CloudFormation property `OnDemandOptions`.
+    pub on_demand_options: Option<Value<OnDemandOptionsRequest>>,
+    /// CloudFormation property `ReplaceUnhealthyInstances`.
+    pub replace_unhealthy_instances: Option<Value<bool>>,
+    /// CloudFormation property `ReservedCapacityOptions`.
+    pub reserved_capacity_options: Option<Value<ReservedCapacityOptionsRequest>>,
+    /// CloudFormation property `SpotOptions`.
+    pub spot_options: Option<Value<SpotOptionsRequest>>,
+    /// CloudFormation property `TagSpecifications`.
+    pub tag_specifications: Option<Value<Vec<TagSpecification>>>,
+    /// CloudFormation property `TargetCapacitySpecification` (required).
+    pub target_capacity_specification: Value<TargetCapacitySpecificationRequest>,
+    /// CloudFormation property `TerminateInstancesWithExpiration`.
+    pub terminate_instances_with_expiration: Option<Value<bool>>,
+    /// CloudFormation property `Type`.
+    ///
+    /// Allowed values: `maintain`, `request`, `instant`.
+    pub type_: Option<Value<String>>,
+    /// CloudFormation property `ValidFrom`.
+    pub valid_from: Option<Value<String>>,
+    /// CloudFormation property `ValidUntil`.
+    pub valid_until: Option<Value<String>>,
+}
+
+impl EC2Fleet {
+    /// A `EC2Fleet` from its required properties (`LaunchTemplateConfigs`, `TargetCapacitySpecification`); set the others with the setters.
+    pub fn new(
+        launch_template_configs: impl IntoList<FleetLaunchTemplateConfigRequest>,
+        target_capacity_specification: impl Into<Value<TargetCapacitySpecificationRequest>>,
+    ) -> Self {
+        EC2Fleet {
+            context: None,
+            excess_capacity_termination_policy: None,
+            launch_template_configs: launch_template_configs.into_list(),
+            on_demand_options: None,
+            replace_unhealthy_instances: None,
+            reserved_capacity_options: None,
+            spot_options: None,
+            tag_specifications: None,
+            target_capacity_specification: target_capacity_specification.into(),
+            terminate_instances_with_expiration: None,
+            type_: None,
+            valid_from: None,
+            valid_until: None,
+        }
+    }
+
+    /// Sets `Context`.
+    pub fn context(mut self, v: impl Into<Value<String>>) -> Self {
+        self.context = Some(v.into());
+        self
+    }
+
+    /// Sets `ExcessCapacityTerminationPolicy`.
+    pub fn excess_capacity_termination_policy(mut self, v: impl Into<Value<String>>) -> Self {
+        self.excess_capacity_termination_policy = Some(v.into());
+        self
+    }
+
+    /// Sets `OnDemandOptions`.
+    pub fn on_demand_options(mut self, v: impl Into<Value<OnDemandOptionsRequest>>) -> Self {
+        self.on_demand_options = Some(v.into());
+        self
+    }
+
+    /// Sets `ReplaceUnhealthyInstances`.
+    pub fn replace_unhealthy_instances(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.replace_unhealthy_instances = Some(v.into());
+        self
+    }
+
+    /// Sets `ReservedCapacityOptions`.
+    pub fn reserved_capacity_options(mut self, v: impl Into<Value<ReservedCapacityOptionsRequest>>) -> Self {
+        self.reserved_capacity_options = Some(v.into());
+        self
+    }
+
+    /// Sets `SpotOptions`.
+    pub fn spot_options(mut self, v: impl Into<Value<SpotOptionsRequest>>) -> Self {
+        self.spot_options = Some(v.into());
+        self
+    }
+
+    /// Sets `TagSpecifications`.
+    pub fn tag_specifications(mut self, v: impl IntoList<TagSpecification>) -> Self {
+        self.tag_specifications = Some(v.into_list());
+        self
+    }
+
+    /// Sets `TerminateInstancesWithExpiration`.
+    pub fn terminate_instances_with_expiration(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.terminate_instances_with_expiration = Some(v.into());
+        self
+    }
+
+    /// Sets `Type`.
+    pub fn type_(mut self, v: impl Into<Value<String>>) -> Self {
+        self.type_ = Some(v.into());
+        self
+    }
+
+    /// Sets `ValidFrom`.
+    pub fn valid_from(mut self, v: impl Into<Value<String>>) -> Self {
+        self.valid_from = Some(v.into());
+        self
+    }
+
+    /// Sets `ValidUntil`.
+    pub fn valid_until(mut self, v: impl Into<Value<String>>) -> Self {
+        self.valid_until = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for EC2Fleet {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::EC2Fleet"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Context", self.context.as_ref());
+        crate::opt(&mut m, "ExcessCapacityTerminationPolicy", self.excess_capacity_termination_policy.as_ref());
+        crate::req(&mut m, "LaunchTemplateConfigs", &self.launch_template_configs);
+        crate::opt(&mut m, "OnDemandOptions", self.on_demand_options.as_ref());
+        crate::opt(&mut m, "ReplaceUnhealthyInstances", self.replace_unhealthy_instances.as_ref());
+        crate::opt(&mut m, "ReservedCapacityOptions", self.reserved_capacity_options.as_ref());
+        crate::opt(&mut m, "SpotOptions", self.spot_options.as_ref());
+        crate::opt(&mut m, "TagSpecifications", self.tag_specifications.as_ref());
+        crate::req(&mut m, "TargetCapacitySpecification", &self.target_capacity_specification);
+        crate::opt(&mut m, "TerminateInstancesWithExpiration", self.terminate_instances_with_expiration.as_ref());
+        crate::opt(&mut m, "Type", self.type_.as_ref());
+        crate::opt(&mut m, "ValidFrom", self.valid_from.as_ref());
+        crate::opt(&mut m, "ValidUntil", self.valid_until.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for EC2Fleet {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for EC2Fleet {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.excess_capacity_termination_policy {
+            v.check_enum("ExcessCapacityTerminationPolicy", x, &["termination", "no-termination"]);
+        }
+        v.check_items("LaunchTemplateConfigs", &self.launch_template_configs, Some(0), Some(50));
+        v.field("LaunchTemplateConfigs", Some(&self.launch_template_configs));
+        v.field("OnDemandOptions", self.on_demand_options.as_ref());
+        v.field("ReservedCapacityOptions", self.reserved_capacity_options.as_ref());
+        v.field("SpotOptions", self.spot_options.as_ref());
+        v.field("TagSpecifications", self.tag_specifications.as_ref());
+        v.field("TargetCapacitySpecification", Some(&self.target_capacity_specification));
+        if let Some(x) = &self.type_ {
+            v.check_enum("Type", x, &["maintain", "request", "instant"]);
+        }
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`EC2Fleet`] (`AWS::EC2::EC2Fleet`), as methods of its `Handle`.
+pub trait EC2FleetAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "FleetId"]}`.
+    fn attr_fleet_id(self) -> Expr<String>;
+}
+
+impl EC2FleetAttrs for Handle<EC2Fleet> {
+    fn attr_fleet_id(self) -> Expr<String> {
+        self.get_att("FleetId")
+    }
+}
 
 /// Specifies an Elastic IP (EIP) address and can, optionally, associate it with an Amazon EC2 instance.
 ///
@@ -210,6 +2355,301 @@ impl EIPAttrs for Handle<EIP> {
     }
     fn attr_allocation_id(self) -> Expr<String> {
         self.get_att("AllocationId")
+    }
+}
+
+/// Associates an Elastic IP address with an instance or a network interface. Before you can use an Elastic IP address, you must allocate it to your account. For more information about working with Elastic IP addresses, see [Elastic IP address concepts and rules](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#vpc-eip-overview).
+///
+/// You must specify ``AllocationId`` and either ``InstanceId``, ``NetworkInterfaceId``, or ``PrivateIpAddress``.
+///
+/// CloudFormation resource type `AWS::EC2::EIPAssociation`.
+///
+/// Its attributes are typed methods of `Handle<EIPAssociation>`: see [`EIPAssociationAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EIPAssociation {
+    /// The allocation ID. This is required.
+    ///
+    /// CloudFormation property `AllocationId`.
+    pub allocation_id: Option<Value<String>>,
+    /// CloudFormation property `EIP`.
+    pub eip: Option<Value<String>>,
+    /// The ID of the instance. The instance must have exactly one attached network interface. You can specify either the instance ID or the network interface ID, but not both.
+    ///
+    /// CloudFormation property `InstanceId`.
+    pub instance_id: Option<Value<String>>,
+    /// The ID of the network interface. If the instance has more than one network interface, you must specify a network interface ID.
+    ///
+    /// You can specify either the instance ID or the network interface ID, but not both.
+    ///
+    /// CloudFormation property `NetworkInterfaceId`.
+    pub network_interface_id: Option<Value<String>>,
+    /// The primary or secondary private IP address to associate with the Elastic IP address. If no private IP address is specified, the Elastic IP address is associated with the primary private IP address.
+    ///
+    /// CloudFormation property `PrivateIpAddress`.
+    pub private_ip_address: Option<Value<String>>,
+}
+
+impl EIPAssociation {
+    /// A `EIPAssociation` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `AllocationId`.
+    pub fn allocation_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.allocation_id = Some(v.into());
+        self
+    }
+
+    /// Sets `EIP`.
+    pub fn eip(mut self, v: impl Into<Value<String>>) -> Self {
+        self.eip = Some(v.into());
+        self
+    }
+
+    /// Sets `InstanceId`.
+    pub fn instance_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.instance_id = Some(v.into());
+        self
+    }
+
+    /// Sets `NetworkInterfaceId`.
+    pub fn network_interface_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.network_interface_id = Some(v.into());
+        self
+    }
+
+    /// Sets `PrivateIpAddress`.
+    pub fn private_ip_address(mut self, v: impl Into<Value<String>>) -> Self {
+        self.private_ip_address = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for EIPAssociation {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::EIPAssociation"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AllocationId", self.allocation_id.as_ref());
+        crate::opt(&mut m, "EIP", self.eip.as_ref());
+        crate::opt(&mut m, "InstanceId", self.instance_id.as_ref());
+        crate::opt(&mut m, "NetworkInterfaceId", self.network_interface_id.as_ref());
+        crate::opt(&mut m, "PrivateIpAddress", self.private_ip_address.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for EIPAssociation {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for EIPAssociation {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`EIPAssociation`] (`AWS::EC2::EIPAssociation`), as methods of its `Handle`.
+pub trait EIPAssociationAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    fn attr_id(self) -> Expr<String>;
+}
+
+impl EIPAssociationAttrs for Handle<EIPAssociation> {
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::EgressOnlyInternetGateway
+///
+/// CloudFormation resource type `AWS::EC2::EgressOnlyInternetGateway`.
+///
+/// Its attributes are typed methods of `Handle<EgressOnlyInternetGateway>`: see [`EgressOnlyInternetGatewayAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct EgressOnlyInternetGateway {
+    /// Any tags assigned to the egress only internet gateway.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// The ID of the VPC for which to create the egress-only internet gateway.
+    ///
+    /// CloudFormation property `VpcId` (required).
+    pub vpc_id: Value<String>,
+}
+
+impl EgressOnlyInternetGateway {
+    /// A `EgressOnlyInternetGateway` from its required properties (`VpcId`); set the others with the setters.
+    pub fn new(vpc_id: impl Into<Value<String>>) -> Self {
+        EgressOnlyInternetGateway { tags: None, vpc_id: vpc_id.into() }
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for EgressOnlyInternetGateway {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::EgressOnlyInternetGateway"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::req(&mut m, "VpcId", &self.vpc_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for EgressOnlyInternetGateway {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for EgressOnlyInternetGateway {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`EgressOnlyInternetGateway`] (`AWS::EC2::EgressOnlyInternetGateway`), as methods of its `Handle`.
+pub trait EgressOnlyInternetGatewayAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    ///
+    /// Service Generated ID of the EgressOnlyInternetGateway
+    fn attr_id(self) -> Expr<String>;
+}
+
+impl EgressOnlyInternetGatewayAttrs for Handle<EgressOnlyInternetGateway> {
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+}
+
+/// Associates an AWS Identity and Access Management (IAM) role with an AWS Certificate Manager (ACM) certificate. This association is based on Amazon Resource Names and it enables the certificate to be used by the ACM for Nitro Enclaves application inside an enclave.
+///
+/// CloudFormation resource type `AWS::EC2::EnclaveCertificateIamRoleAssociation`.
+///
+/// Its attributes are typed methods of `Handle<EnclaveCertificateIamRoleAssociation>`: see [`EnclaveCertificateIamRoleAssociationAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnclaveCertificateIamRoleAssociation {
+    /// The Amazon Resource Name (ARN) of the ACM certificate with which to associate the IAM role.
+    ///
+    /// CloudFormation property `CertificateArn` (required).
+    pub certificate_arn: Value<String>,
+    /// The Amazon Resource Name (ARN) of the IAM role to associate with the ACM certificate. You can associate up to 16 IAM roles with an ACM certificate.
+    ///
+    /// CloudFormation property `RoleArn` (required).
+    pub role_arn: Value<String>,
+}
+
+impl EnclaveCertificateIamRoleAssociation {
+    /// A `EnclaveCertificateIamRoleAssociation` from its required properties (`CertificateArn`, `RoleArn`); set the others with the setters.
+    pub fn new(certificate_arn: impl Into<Value<String>>, role_arn: impl Into<Value<String>>) -> Self {
+        EnclaveCertificateIamRoleAssociation { certificate_arn: certificate_arn.into(), role_arn: role_arn.into() }
+    }
+}
+
+impl cfnkit_core::resource::Resource for EnclaveCertificateIamRoleAssociation {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::EnclaveCertificateIamRoleAssociation"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "CertificateArn", &self.certificate_arn);
+        crate::req(&mut m, "RoleArn", &self.role_arn);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for EnclaveCertificateIamRoleAssociation {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for EnclaveCertificateIamRoleAssociation {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.check_length("CertificateArn", &self.certificate_arn, Some(1), Some(1283));
+        v.check_pattern(
+            "CertificateArn",
+            &self.certificate_arn,
+            "^arn:aws[A-Za-z0-9-]{0,64}:acm:[A-Za-z0-9-]{1,64}:([0-9]{12})?:certificate/.+$",
+        );
+        v.check_length("RoleArn", &self.role_arn, Some(1), Some(1283));
+        v.check_pattern("RoleArn", &self.role_arn, "^arn:aws[A-Za-z0-9-]{0,64}:iam:.*:([0-9]{12})?:role/.+$");
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`EnclaveCertificateIamRoleAssociation`] (`AWS::EC2::EnclaveCertificateIamRoleAssociation`), as methods of its `Handle`.
+pub trait EnclaveCertificateIamRoleAssociationAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "CertificateS3BucketName"]}`.
+    ///
+    /// The name of the Amazon S3 bucket to which the certificate was uploaded.
+    fn attr_certificate_s3_bucket_name(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "CertificateS3ObjectKey"]}`.
+    ///
+    /// The Amazon S3 object key where the certificate, certificate chain, and encrypted private key bundle are stored.
+    fn attr_certificate_s3_object_key(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "EncryptionKmsKeyId"]}`.
+    ///
+    /// The ID of the AWS KMS CMK used to encrypt the private key of the certificate.
+    fn attr_encryption_kms_key_id(self) -> Expr<String>;
+}
+
+impl EnclaveCertificateIamRoleAssociationAttrs for Handle<EnclaveCertificateIamRoleAssociation> {
+    fn attr_certificate_s3_bucket_name(self) -> Expr<String> {
+        self.get_att("CertificateS3BucketName")
+    }
+    fn attr_certificate_s3_object_key(self) -> Expr<String> {
+        self.get_att("CertificateS3ObjectKey")
+    }
+    fn attr_encryption_kms_key_id(self) -> Expr<String> {
+        self.get_att("EncryptionKmsKeyId")
     }
 }
 
@@ -443,6 +2883,1957 @@ impl FlowLogAttrs for Handle<FlowLog> {
     }
 }
 
+/// Creates and manages an Amazon FPGA Image (AFI) from a design checkpoint (DCP).
+///
+/// CloudFormation resource type `AWS::EC2::FpgaImage`.
+///
+/// Its attributes are typed methods of `Handle<FpgaImage>`: see [`FpgaImageAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FpgaImage {
+    /// A description for the AFI.
+    ///
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// The location of the encrypted design checkpoint in Amazon S3. The input must be a tarball.
+    ///
+    /// CloudFormation property `InputStorageLocation`.
+    pub input_storage_location: Option<Value<StorageLocation>>,
+    /// The location in Amazon S3 for the output logs.
+    ///
+    /// CloudFormation property `LogsStorageLocation`.
+    pub logs_storage_location: Option<Value<StorageLocation>>,
+    /// A name for the AFI.
+    ///
+    /// CloudFormation property `Name`.
+    pub name: Option<Value<String>>,
+    /// The tags assigned to the FPGA image.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl FpgaImage {
+    /// A `FpgaImage` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `InputStorageLocation`.
+    pub fn input_storage_location(mut self, v: impl Into<Value<StorageLocation>>) -> Self {
+        self.input_storage_location = Some(v.into());
+        self
+    }
+
+    /// Sets `LogsStorageLocation`.
+    pub fn logs_storage_location(mut self, v: impl Into<Value<StorageLocation>>) -> Self {
+        self.logs_storage_location = Some(v.into());
+        self
+    }
+
+    /// Sets `Name`.
+    pub fn name(mut self, v: impl Into<Value<String>>) -> Self {
+        self.name = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for FpgaImage {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::FpgaImage"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::opt(&mut m, "InputStorageLocation", self.input_storage_location.as_ref());
+        crate::opt(&mut m, "LogsStorageLocation", self.logs_storage_location.as_ref());
+        crate::opt(&mut m, "Name", self.name.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for FpgaImage {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for FpgaImage {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("InputStorageLocation", self.input_storage_location.as_ref());
+        v.field("LogsStorageLocation", self.logs_storage_location.as_ref());
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`FpgaImage`] (`AWS::EC2::FpgaImage`), as methods of its `Handle`.
+pub trait FpgaImageAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Arn"]}`.
+    ///
+    /// The ARN of the FPGA image.
+    fn attr_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "FpgaImageId"]}`.
+    ///
+    /// The FPGA image identifier (AFI ID).
+    fn attr_fpga_image_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "FpgaImageGlobalId"]}`.
+    ///
+    /// The global FPGA image identifier (AGFI ID).
+    fn attr_fpga_image_global_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// The state of the AFI (pending | available | failed | unavailable).
+    fn attr_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "OwnerId"]}`.
+    ///
+    /// The ID of the AWS account that owns the AFI.
+    fn attr_owner_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "CreateTime"]}`.
+    ///
+    /// The date and time the AFI was created.
+    fn attr_create_time(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "UpdateTime"]}`.
+    ///
+    /// The time of the most recent update to the AFI.
+    fn attr_update_time(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "DataRetentionSupport"]}`.
+    ///
+    /// Indicates whether data retention support is enabled for the AFI.
+    fn attr_data_retention_support(self) -> Expr<bool>;
+    /// `{"Fn::GetAtt": [<logical id>, "Public"]}`.
+    ///
+    /// Indicates whether the AFI is public.
+    fn attr_public(self) -> Expr<bool>;
+}
+
+impl FpgaImageAttrs for Handle<FpgaImage> {
+    fn attr_arn(self) -> Expr<String> {
+        self.get_att("Arn")
+    }
+    fn attr_fpga_image_id(self) -> Expr<String> {
+        self.get_att("FpgaImageId")
+    }
+    fn attr_fpga_image_global_id(self) -> Expr<String> {
+        self.get_att("FpgaImageGlobalId")
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+    fn attr_owner_id(self) -> Expr<String> {
+        self.get_att("OwnerId")
+    }
+    fn attr_create_time(self) -> Expr<String> {
+        self.get_att("CreateTime")
+    }
+    fn attr_update_time(self) -> Expr<String> {
+        self.get_att("UpdateTime")
+    }
+    fn attr_data_retention_support(self) -> Expr<bool> {
+        Expr::from_token(self.get_att("DataRetentionSupport").into_token())
+    }
+    fn attr_public(self) -> Expr<bool> {
+        Expr::from_token(self.get_att("Public").into_token())
+    }
+}
+
+/// Associates a gateway with a route table. The gateway and route table must be in the same VPC. This association causes the incoming traffic to the gateway to be routed according to the routes in the route table.
+///
+/// CloudFormation resource type `AWS::EC2::GatewayRouteTableAssociation`.
+///
+/// Its attributes are typed methods of `Handle<GatewayRouteTableAssociation>`: see [`GatewayRouteTableAssociationAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct GatewayRouteTableAssociation {
+    /// The ID of the gateway.
+    ///
+    /// CloudFormation property `GatewayId` (required).
+    pub gateway_id: Value<String>,
+    /// The ID of the route table.
+    ///
+    /// CloudFormation property `RouteTableId` (required).
+    pub route_table_id: Value<String>,
+}
+
+impl GatewayRouteTableAssociation {
+    /// A `GatewayRouteTableAssociation` from its required properties (`GatewayId`, `RouteTableId`); set the others with the setters.
+    pub fn new(gateway_id: impl Into<Value<String>>, route_table_id: impl Into<Value<String>>) -> Self {
+        GatewayRouteTableAssociation { gateway_id: gateway_id.into(), route_table_id: route_table_id.into() }
+    }
+}
+
+impl cfnkit_core::resource::Resource for GatewayRouteTableAssociation {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::GatewayRouteTableAssociation"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "GatewayId", &self.gateway_id);
+        crate::req(&mut m, "RouteTableId", &self.route_table_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for GatewayRouteTableAssociation {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for GatewayRouteTableAssociation {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`GatewayRouteTableAssociation`] (`AWS::EC2::GatewayRouteTableAssociation`), as methods of its `Handle`.
+pub trait GatewayRouteTableAssociationAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "AssociationId"]}`.
+    ///
+    /// The route table association ID.
+    fn attr_association_id(self) -> Expr<String>;
+}
+
+impl GatewayRouteTableAssociationAttrs for Handle<GatewayRouteTableAssociation> {
+    fn attr_association_id(self) -> Expr<String> {
+        self.get_att("AssociationId")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::Host
+///
+/// CloudFormation resource type `AWS::EC2::Host`.
+///
+/// Its attributes are typed methods of `Handle<Host>`: see [`HostAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct Host {
+    /// The ID of the Outpost hardware asset.
+    ///
+    /// CloudFormation property `AssetId`.
+    pub asset_id: Option<Value<String>>,
+    /// Indicates whether the host accepts any untargeted instance launches that match its instance type configuration, or if it only accepts Host tenancy instance launches that specify its unique host ID.
+    ///
+    /// CloudFormation property `AutoPlacement`.
+    ///
+    /// Allowed values: `on`, `off`.
+    pub auto_placement: Option<Value<String>>,
+    /// The Availability Zone in which to allocate the Dedicated Host.
+    ///
+    /// CloudFormation property `AvailabilityZone` (required).
+    pub availability_zone: Value<String>,
+    /// Automatically allocates a new dedicated host and moves your instances on to it if a degradation is detected on your current host.
+    ///
+    /// CloudFormation property `HostMaintenance`.
+    ///
+    /// Allowed values: `on`, `off`.
+    pub host_maintenance: Option<Value<String>>,
+    /// Indicates whether to enable or disable host recovery for the Dedicated Host. Host recovery is disabled by default.
+    ///
+    /// CloudFormation property `HostRecovery`.
+    ///
+    /// Allowed values: `on`, `off`.
+    pub host_recovery: Option<Value<String>>,
+    /// Specifies the instance family to be supported by the Dedicated Hosts. If you specify an instance family, the Dedicated Hosts support multiple instance types within that instance family.
+    ///
+    /// CloudFormation property `InstanceFamily`.
+    pub instance_family: Option<Value<String>>,
+    /// Specifies the instance type to be supported by the Dedicated Hosts. If you specify an instance type, the Dedicated Hosts support instances of the specified instance type only.
+    ///
+    /// CloudFormation property `InstanceType`.
+    pub instance_type: Option<Value<String>>,
+    /// The Amazon Resource Name (ARN) of the Amazon Web Services Outpost on which to allocate the Dedicated Host.
+    ///
+    /// CloudFormation property `OutpostArn`.
+    pub outpost_arn: Option<Value<String>>,
+    /// Any tags assigned to the Host.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl Host {
+    /// A `Host` from its required properties (`AvailabilityZone`); set the others with the setters.
+    pub fn new(availability_zone: impl Into<Value<String>>) -> Self {
+        Host {
+            asset_id: None,
+            auto_placement: None,
+            availability_zone: availability_zone.into(),
+            host_maintenance: None,
+            host_recovery: None,
+            instance_family: None,
+            instance_type: None,
+            outpost_arn: None,
+            tags: None,
+        }
+    }
+
+    /// Sets `AssetId`.
+    pub fn asset_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.asset_id = Some(v.into());
+        self
+    }
+
+    /// Sets `AutoPlacement`.
+    pub fn auto_placement(mut self, v: impl Into<Value<String>>) -> Self {
+        self.auto_placement = Some(v.into());
+        self
+    }
+
+    /// Sets `HostMaintenance`.
+    pub fn host_maintenance(mut self, v: impl Into<Value<String>>) -> Self {
+        self.host_maintenance = Some(v.into());
+        self
+    }
+
+    /// Sets `HostRecovery`.
+    pub fn host_recovery(mut self, v: impl Into<Value<String>>) -> Self {
+        self.host_recovery = Some(v.into());
+        self
+    }
+
+    /// Sets `InstanceFamily`.
+    pub fn instance_family(mut self, v: impl Into<Value<String>>) -> Self {
+        self.instance_family = Some(v.into());
+        self
+    }
+
+    /// Sets `InstanceType`.
+    pub fn instance_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.instance_type = Some(v.into());
+        self
+    }
+
+    /// Sets `OutpostArn`.
+    pub fn outpost_arn(mut self, v: impl Into<Value<String>>) -> Self {
+        self.outpost_arn = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for Host {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::Host"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AssetId", self.asset_id.as_ref());
+        crate::opt(&mut m, "AutoPlacement", self.auto_placement.as_ref());
+        crate::req(&mut m, "AvailabilityZone", &self.availability_zone);
+        crate::opt(&mut m, "HostMaintenance", self.host_maintenance.as_ref());
+        crate::opt(&mut m, "HostRecovery", self.host_recovery.as_ref());
+        crate::opt(&mut m, "InstanceFamily", self.instance_family.as_ref());
+        crate::opt(&mut m, "InstanceType", self.instance_type.as_ref());
+        crate::opt(&mut m, "OutpostArn", self.outpost_arn.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for Host {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for Host {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.auto_placement {
+            v.check_enum("AutoPlacement", x, &["on", "off"]);
+        }
+        if let Some(x) = &self.host_maintenance {
+            v.check_enum("HostMaintenance", x, &["on", "off"]);
+        }
+        if let Some(x) = &self.host_recovery {
+            v.check_enum("HostRecovery", x, &["on", "off"]);
+        }
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`Host`] (`AWS::EC2::Host`), as methods of its `Handle`.
+pub trait HostAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "HostId"]}`.
+    ///
+    /// ID of the host created.
+    fn attr_host_id(self) -> Expr<String>;
+}
+
+impl HostAttrs for Handle<Host> {
+    fn attr_host_id(self) -> Expr<String> {
+        self.get_att("HostId")
+    }
+}
+
+/// Resource Schema of AWS::EC2::IPAM Type
+///
+/// CloudFormation resource type `AWS::EC2::IPAM`.
+///
+/// Its attributes are typed methods of `Handle<IPAM>`: see [`IPAMAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct IPAM {
+    /// A set of organizational unit (OU) exclusions for the default resource discovery, created with this IPAM.
+    ///
+    /// CloudFormation property `DefaultResourceDiscoveryOrganizationalUnitExclusions`.
+    pub default_resource_discovery_organizational_unit_exclusions: Option<Value<Vec<IpamOrganizationalUnitExclusion>>>,
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// Enable provisioning of GUA space in private pools.
+    ///
+    /// CloudFormation property `EnablePrivateGua`.
+    pub enable_private_gua: Option<Value<bool>>,
+    /// A metered account is an account that is charged for active IP addresses managed in IPAM
+    ///
+    /// CloudFormation property `MeteredAccount`.
+    ///
+    /// Allowed values: `ipam-owner`, `resource-owner`.
+    pub metered_account: Option<Value<String>>,
+    /// The regions IPAM is enabled for. Allows pools to be created in these regions, as well as enabling monitoring
+    ///
+    /// CloudFormation property `OperatingRegions`.
+    pub operating_regions: Option<Value<Vec<IpamOperatingRegion>>>,
+    /// An array of key-value pairs to apply to this resource.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// The tier of the IPAM.
+    ///
+    /// CloudFormation property `Tier`.
+    ///
+    /// Allowed values: `free`, `advanced`.
+    pub tier: Option<Value<String>>,
+}
+
+impl IPAM {
+    /// A `IPAM` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `DefaultResourceDiscoveryOrganizationalUnitExclusions`.
+    pub fn default_resource_discovery_organizational_unit_exclusions(
+        mut self,
+        v: impl IntoList<IpamOrganizationalUnitExclusion>,
+    ) -> Self {
+        self.default_resource_discovery_organizational_unit_exclusions = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `EnablePrivateGua`.
+    pub fn enable_private_gua(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.enable_private_gua = Some(v.into());
+        self
+    }
+
+    /// Sets `MeteredAccount`.
+    pub fn metered_account(mut self, v: impl Into<Value<String>>) -> Self {
+        self.metered_account = Some(v.into());
+        self
+    }
+
+    /// Sets `OperatingRegions`.
+    pub fn operating_regions(mut self, v: impl IntoList<IpamOperatingRegion>) -> Self {
+        self.operating_regions = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Tier`.
+    pub fn tier(mut self, v: impl Into<Value<String>>) -> Self {
+        self.tier = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for IPAM {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::IPAM"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(
+            &mut m,
+            "DefaultResourceDiscoveryOrganizationalUnitExclusions",
+            self.default_resource_discovery_organizational_unit_exclusions.as_ref(),
+        );
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::opt(&mut m, "EnablePrivateGua", self.enable_private_gua.as_ref());
+        crate::opt(&mut m, "MeteredAccount", self.metered_account.as_ref());
+        crate::opt(&mut m, "OperatingRegions", self.operating_regions.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::opt(&mut m, "Tier", self.tier.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for IPAM {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for IPAM {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field(
+            "DefaultResourceDiscoveryOrganizationalUnitExclusions",
+            self.default_resource_discovery_organizational_unit_exclusions.as_ref(),
+        );
+        if let Some(x) = &self.metered_account {
+            v.check_enum("MeteredAccount", x, &["ipam-owner", "resource-owner"]);
+        }
+        if let Some(x) = &self.operating_regions {
+            v.check_items("OperatingRegions", x, Some(0), Some(50));
+            v.field("OperatingRegions", Some(x));
+        }
+        v.field("Tags", self.tags.as_ref());
+        if let Some(x) = &self.tier {
+            v.check_enum("Tier", x, &["free", "advanced"]);
+        }
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`IPAM`] (`AWS::EC2::IPAM`), as methods of its `Handle`.
+pub trait IPAMAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "IpamId"]}`.
+    ///
+    /// Id of the IPAM.
+    fn attr_ipam_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "Arn"]}`.
+    ///
+    /// The Amazon Resource Name (ARN) of the IPAM.
+    fn attr_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "PublicDefaultScopeId"]}`.
+    ///
+    /// The Id of the default scope for publicly routable IP space, created with this IPAM.
+    fn attr_public_default_scope_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "PrivateDefaultScopeId"]}`.
+    ///
+    /// The Id of the default scope for publicly routable IP space, created with this IPAM.
+    fn attr_private_default_scope_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ScopeCount"]}`.
+    ///
+    /// The number of scopes that currently exist in this IPAM.
+    fn attr_scope_count(self) -> Expr<i64>;
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceDiscoveryAssociationCount"]}`.
+    ///
+    /// The count of resource discoveries associated with this IPAM.
+    fn attr_resource_discovery_association_count(self) -> Expr<i64>;
+    /// `{"Fn::GetAtt": [<logical id>, "DefaultResourceDiscoveryId"]}`.
+    ///
+    /// The Id of the default resource discovery, created with this IPAM.
+    fn attr_default_resource_discovery_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "DefaultResourceDiscoveryAssociationId"]}`.
+    ///
+    /// The Id of the default association to the default resource discovery, created with this IPAM.
+    fn attr_default_resource_discovery_association_id(self) -> Expr<String>;
+}
+
+impl IPAMAttrs for Handle<IPAM> {
+    fn attr_ipam_id(self) -> Expr<String> {
+        self.get_att("IpamId")
+    }
+    fn attr_arn(self) -> Expr<String> {
+        self.get_att("Arn")
+    }
+    fn attr_public_default_scope_id(self) -> Expr<String> {
+        self.get_att("PublicDefaultScopeId")
+    }
+    fn attr_private_default_scope_id(self) -> Expr<String> {
+        self.get_att("PrivateDefaultScopeId")
+    }
+    fn attr_scope_count(self) -> Expr<i64> {
+        Expr::from_token(self.get_att("ScopeCount").into_token())
+    }
+    fn attr_resource_discovery_association_count(self) -> Expr<i64> {
+        Expr::from_token(self.get_att("ResourceDiscoveryAssociationCount").into_token())
+    }
+    fn attr_default_resource_discovery_id(self) -> Expr<String> {
+        self.get_att("DefaultResourceDiscoveryId")
+    }
+    fn attr_default_resource_discovery_association_id(self) -> Expr<String> {
+        self.get_att("DefaultResourceDiscoveryAssociationId")
+    }
+}
+
+/// Resource Schema of AWS::EC2::IPAMAllocation Type
+///
+/// CloudFormation resource type `AWS::EC2::IPAMAllocation`.
+///
+/// Its attributes are typed methods of `Handle<IPAMAllocation>`: see [`IPAMAllocationAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct IPAMAllocation {
+    /// Represents an IPAM custom allocation of a single IPv4 or IPv6 CIDR
+    ///
+    /// CloudFormation property `Cidr`.
+    pub cidr: Option<Value<String>>,
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// Id of the IPAM Pool.
+    ///
+    /// CloudFormation property `IpamPoolId` (required).
+    pub ipam_pool_id: Value<String>,
+    /// The desired netmask length of the allocation. If set, IPAM will choose a block of free space with this size and return the CIDR representing it.
+    ///
+    /// CloudFormation property `NetmaskLength`.
+    pub netmask_length: Option<Value<i64>>,
+}
+
+impl IPAMAllocation {
+    /// A `IPAMAllocation` from its required properties (`IpamPoolId`); set the others with the setters.
+    pub fn new(ipam_pool_id: impl Into<Value<String>>) -> Self {
+        IPAMAllocation { cidr: None, description: None, ipam_pool_id: ipam_pool_id.into(), netmask_length: None }
+    }
+
+    /// Sets `Cidr`.
+    pub fn cidr(mut self, v: impl Into<Value<String>>) -> Self {
+        self.cidr = Some(v.into());
+        self
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `NetmaskLength`.
+    pub fn netmask_length(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.netmask_length = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for IPAMAllocation {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::IPAMAllocation"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Cidr", self.cidr.as_ref());
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::req(&mut m, "IpamPoolId", &self.ipam_pool_id);
+        crate::opt(&mut m, "NetmaskLength", self.netmask_length.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for IPAMAllocation {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for IPAMAllocation {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`IPAMAllocation`] (`AWS::EC2::IPAMAllocation`), as methods of its `Handle`.
+pub trait IPAMAllocationAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "IpamPoolAllocationId"]}`.
+    ///
+    /// Id of the allocation.
+    fn attr_ipam_pool_allocation_id(self) -> Expr<String>;
+}
+
+impl IPAMAllocationAttrs for Handle<IPAMAllocation> {
+    fn attr_ipam_pool_allocation_id(self) -> Expr<String> {
+        self.get_att("IpamPoolAllocationId")
+    }
+}
+
+/// Resource Schema of AWS::EC2::IPAMPool Type
+///
+/// CloudFormation resource type `AWS::EC2::IPAMPool`.
+///
+/// Its attributes are typed methods of `Handle<IPAMPool>`: see [`IPAMPoolAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct IPAMPool {
+    /// The address family of the address space in this pool. Either IPv4 or IPv6.
+    ///
+    /// CloudFormation property `AddressFamily` (required).
+    pub address_family: Value<String>,
+    /// The default netmask length for allocations made from this pool. This value is used when the netmask length of an allocation isn't specified.
+    ///
+    /// CloudFormation property `AllocationDefaultNetmaskLength`.
+    pub allocation_default_netmask_length: Option<Value<i64>>,
+    /// The maximum allowed netmask length for allocations made from this pool.
+    ///
+    /// CloudFormation property `AllocationMaxNetmaskLength`.
+    pub allocation_max_netmask_length: Option<Value<i64>>,
+    /// The minimum allowed netmask length for allocations made from this pool.
+    ///
+    /// CloudFormation property `AllocationMinNetmaskLength`.
+    pub allocation_min_netmask_length: Option<Value<i64>>,
+    /// When specified, an allocation will not be allowed unless a resource has a matching set of tags.
+    ///
+    /// CloudFormation property `AllocationResourceTags`.
+    pub allocation_resource_tags: Option<Value<Vec<Tag>>>,
+    /// Determines what to do if IPAM discovers resources that haven't been assigned an allocation. If set to true, an allocation will be made automatically.
+    ///
+    /// CloudFormation property `AutoImport`.
+    pub auto_import: Option<Value<bool>>,
+    /// Limits which service in Amazon Web Services that the pool can be used in.
+    ///
+    /// CloudFormation property `AwsService`.
+    pub aws_service: Option<Value<String>>,
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// The Id of the scope this pool is a part of.
+    ///
+    /// CloudFormation property `IpamScopeId` (required).
+    pub ipam_scope_id: Value<String>,
+    /// The region of this pool. If not set, this will default to "None" which will disable non-custom allocations. If the locale has been specified for the source pool, this value must match.
+    ///
+    /// CloudFormation property `Locale`.
+    pub locale: Option<Value<String>>,
+    /// A list of cidrs representing the address space available for allocation in this pool.
+    ///
+    /// CloudFormation property `ProvisionedCidrs`.
+    pub provisioned_cidrs: Option<Value<Vec<ProvisionedCidr>>>,
+    /// The IP address source for pools in the public scope. Only used for provisioning IP address CIDRs to pools in the public scope. Default is `byoip`.
+    ///
+    /// CloudFormation property `PublicIpSource`.
+    pub public_ip_source: Option<Value<String>>,
+    /// Determines whether or not address space from this pool is publicly advertised. Must be set if and only if the pool is IPv6.
+    ///
+    /// CloudFormation property `PubliclyAdvertisable`.
+    pub publicly_advertisable: Option<Value<bool>>,
+    /// The Id of this pool's source. If set, all space provisioned in this pool must be free space provisioned in the parent pool.
+    ///
+    /// CloudFormation property `SourceIpamPoolId`.
+    pub source_ipam_pool_id: Option<Value<String>>,
+    /// The resource associated with this pool's space. Depending on the ResourceType, setting a SourceResource changes which space can be provisioned in this pool and which types of resources can receive allocations
+    ///
+    /// CloudFormation property `SourceResource`.
+    pub source_resource: Option<Value<SourceResource>>,
+    /// An array of key-value pairs to apply to this resource.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl IPAMPool {
+    /// A `IPAMPool` from its required properties (`AddressFamily`, `IpamScopeId`); set the others with the setters.
+    pub fn new(address_family: impl Into<Value<String>>, ipam_scope_id: impl Into<Value<String>>) -> Self {
+        IPAMPool {
+            address_family: address_family.into(),
+            allocation_default_netmask_length: None,
+            allocation_max_netmask_length: None,
+            allocation_min_netmask_length: None,
+            allocation_resource_tags: None,
+            auto_import: None,
+            aws_service: None,
+            description: None,
+            ipam_scope_id: ipam_scope_id.into(),
+            locale: None,
+            provisioned_cidrs: None,
+            public_ip_source: None,
+            publicly_advertisable: None,
+            source_ipam_pool_id: None,
+            source_resource: None,
+            tags: None,
+        }
+    }
+
+    /// Sets `AllocationDefaultNetmaskLength`.
+    pub fn allocation_default_netmask_length(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.allocation_default_netmask_length = Some(v.into());
+        self
+    }
+
+    /// Sets `AllocationMaxNetmaskLength`.
+    pub fn allocation_max_netmask_length(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.allocation_max_netmask_length = Some(v.into());
+        self
+    }
+
+    /// Sets `AllocationMinNetmaskLength`.
+    pub fn allocation_min_netmask_length(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.allocation_min_netmask_length = Some(v.into());
+        self
+    }
+
+    /// Sets `AllocationResourceTags`.
+    pub fn allocation_resource_tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.allocation_resource_tags = Some(v.into_list());
+        self
+    }
+
+    /// Sets `AutoImport`.
+    pub fn auto_import(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.auto_import = Some(v.into());
+        self
+    }
+
+    /// Sets `AwsService`.
+    pub fn aws_service(mut self, v: impl Into<Value<String>>) -> Self {
+        self.aws_service = Some(v.into());
+        self
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `Locale`.
+    pub fn locale(mut self, v: impl Into<Value<String>>) -> Self {
+        self.locale = Some(v.into());
+        self
+    }
+
+    /// Sets `ProvisionedCidrs`.
+    pub fn provisioned_cidrs(mut self, v: impl IntoList<ProvisionedCidr>) -> Self {
+        self.provisioned_cidrs = Some(v.into_list());
+        self
+    }
+
+    /// Sets `PublicIpSource`.
+    pub fn public_ip_source(mut self, v: impl Into<Value<String>>) -> Self {
+        self.public_ip_source = Some(v.into());
+        self
+    }
+
+    /// Sets `PubliclyAdvertisable`.
+    pub fn publicly_advertisable(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.publicly_advertisable = Some(v.into());
+        self
+    }
+
+    /// Sets `SourceIpamPoolId`.
+    pub fn source_ipam_pool_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.source_ipam_pool_id = Some(v.into());
+        self
+    }
+
+    /// Sets `SourceResource`.
+    pub fn source_resource(mut self, v: impl Into<Value<SourceResource>>) -> Self {
+        self.source_resource = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for IPAMPool {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::IPAMPool"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "AddressFamily", &self.address_family);
+        crate::opt(&mut m, "AllocationDefaultNetmaskLength", self.allocation_default_netmask_length.as_ref());
+        crate::opt(&mut m, "AllocationMaxNetmaskLength", self.allocation_max_netmask_length.as_ref());
+        crate::opt(&mut m, "AllocationMinNetmaskLength", self.allocation_min_netmask_length.as_ref());
+        crate::opt(&mut m, "AllocationResourceTags", self.allocation_resource_tags.as_ref());
+        crate::opt(&mut m, "AutoImport", self.auto_import.as_ref());
+        crate::opt(&mut m, "AwsService", self.aws_service.as_ref());
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::req(&mut m, "IpamScopeId", &self.ipam_scope_id);
+        crate::opt(&mut m, "Locale", self.locale.as_ref());
+        crate::opt(&mut m, "ProvisionedCidrs", self.provisioned_cidrs.as_ref());
+        crate::opt(&mut m, "PublicIpSource", self.public_ip_source.as_ref());
+        crate::opt(&mut m, "PubliclyAdvertisable", self.publicly_advertisable.as_ref());
+        crate::opt(&mut m, "SourceIpamPoolId", self.source_ipam_pool_id.as_ref());
+        crate::opt(&mut m, "SourceResource", self.source_resource.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for IPAMPool {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for IPAMPool {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.allocation_default_netmask_length {
+            v.check_int_range("AllocationDefaultNetmaskLength", x, Some(0.0), Some(128.0));
+        }
+        if let Some(x) = &self.allocation_max_netmask_length {
+            v.check_int_range("AllocationMaxNetmaskLength", x, Some(0.0), Some(128.0));
+        }
+        if let Some(x) = &self.allocation_min_netmask_length {
+            v.check_int_range("AllocationMinNetmaskLength", x, Some(0.0), Some(128.0));
+        }
+        v.field("AllocationResourceTags", self.allocation_resource_tags.as_ref());
+        v.field("ProvisionedCidrs", self.provisioned_cidrs.as_ref());
+        v.field("SourceResource", self.source_resource.as_ref());
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`IPAMPool`] (`AWS::EC2::IPAMPool`), as methods of its `Handle`.
+pub trait IPAMPoolAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "IpamPoolId"]}`.
+    ///
+    /// Id of the IPAM Pool.
+    fn attr_ipam_pool_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "Arn"]}`.
+    ///
+    /// The Amazon Resource Name (ARN) of the IPAM Pool.
+    fn attr_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "IpamScopeArn"]}`.
+    ///
+    /// The Amazon Resource Name (ARN) of the scope this pool is a part of.
+    fn attr_ipam_scope_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "IpamScopeType"]}`.
+    ///
+    /// Determines whether this scope contains publicly routable space or space for a private network
+    fn attr_ipam_scope_type(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "IpamArn"]}`.
+    ///
+    /// The Amazon Resource Name (ARN) of the IPAM this pool is a part of.
+    fn attr_ipam_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "PoolDepth"]}`.
+    ///
+    /// The depth of this pool in the source pool hierarchy.
+    fn attr_pool_depth(self) -> Expr<i64>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// The state of this pool. This can be one of the following values: "create-in-progress", "create-complete", "modify-in-progress", "modify-complete", "delete-in-progress", or "delete-complete"
+    fn attr_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "StateMessage"]}`.
+    ///
+    /// An explanation of how the pool arrived at it current state.
+    fn attr_state_message(self) -> Expr<String>;
+}
+
+impl IPAMPoolAttrs for Handle<IPAMPool> {
+    fn attr_ipam_pool_id(self) -> Expr<String> {
+        self.get_att("IpamPoolId")
+    }
+    fn attr_arn(self) -> Expr<String> {
+        self.get_att("Arn")
+    }
+    fn attr_ipam_scope_arn(self) -> Expr<String> {
+        self.get_att("IpamScopeArn")
+    }
+    fn attr_ipam_scope_type(self) -> Expr<String> {
+        self.get_att("IpamScopeType")
+    }
+    fn attr_ipam_arn(self) -> Expr<String> {
+        self.get_att("IpamArn")
+    }
+    fn attr_pool_depth(self) -> Expr<i64> {
+        Expr::from_token(self.get_att("PoolDepth").into_token())
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+    fn attr_state_message(self) -> Expr<String> {
+        self.get_att("StateMessage")
+    }
+}
+
+/// Resource Schema of AWS::EC2::IPAMPoolCidr Type
+///
+/// CloudFormation resource type `AWS::EC2::IPAMPoolCidr`.
+///
+/// Its attributes are typed methods of `Handle<IPAMPoolCidr>`: see [`IPAMPoolCidrAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct IPAMPoolCidr {
+    /// Represents a single IPv4 or IPv6 CIDR
+    ///
+    /// CloudFormation property `Cidr`.
+    pub cidr: Option<Value<String>>,
+    /// Id of the IPAM Pool.
+    ///
+    /// CloudFormation property `IpamPoolId` (required).
+    pub ipam_pool_id: Value<String>,
+    /// The desired netmask length of the provision. If set, IPAM will choose a block of free space with this size and return the CIDR representing it.
+    ///
+    /// CloudFormation property `NetmaskLength`.
+    pub netmask_length: Option<Value<i64>>,
+}
+
+impl IPAMPoolCidr {
+    /// A `IPAMPoolCidr` from its required properties (`IpamPoolId`); set the others with the setters.
+    pub fn new(ipam_pool_id: impl Into<Value<String>>) -> Self {
+        IPAMPoolCidr { cidr: None, ipam_pool_id: ipam_pool_id.into(), netmask_length: None }
+    }
+
+    /// Sets `Cidr`.
+    pub fn cidr(mut self, v: impl Into<Value<String>>) -> Self {
+        self.cidr = Some(v.into());
+        self
+    }
+
+    /// Sets `NetmaskLength`.
+    pub fn netmask_length(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.netmask_length = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for IPAMPoolCidr {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::IPAMPoolCidr"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Cidr", self.cidr.as_ref());
+        crate::req(&mut m, "IpamPoolId", &self.ipam_pool_id);
+        crate::opt(&mut m, "NetmaskLength", self.netmask_length.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for IPAMPoolCidr {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for IPAMPoolCidr {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`IPAMPoolCidr`] (`AWS::EC2::IPAMPoolCidr`), as methods of its `Handle`.
+pub trait IPAMPoolCidrAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "IpamPoolCidrId"]}`.
+    ///
+    /// Id of the IPAM Pool Cidr.
+    fn attr_ipam_pool_cidr_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// Provisioned state of the cidr.
+    fn attr_state(self) -> Expr<String>;
+}
+
+impl IPAMPoolCidrAttrs for Handle<IPAMPoolCidr> {
+    fn attr_ipam_pool_cidr_id(self) -> Expr<String> {
+        self.get_att("IpamPoolCidrId")
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::IPAMPrefixListResolver
+///
+/// CloudFormation resource type `AWS::EC2::IPAMPrefixListResolver`.
+///
+/// Its attributes are typed methods of `Handle<IPAMPrefixListResolver>`: see [`IPAMPrefixListResolverAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct IPAMPrefixListResolver {
+    /// The address family of the address space in this Prefix List Resolver. Either IPv4 or IPv6.
+    ///
+    /// CloudFormation property `AddressFamily` (required).
+    ///
+    /// Allowed values: `ipv4`, `ipv6`.
+    pub address_family: Value<String>,
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// The Id of the IPAM this Prefix List Resolver is a part of.
+    ///
+    /// CloudFormation property `IpamId`.
+    pub ipam_id: Option<Value<String>>,
+    /// Rules define the business logic for selecting CIDRs from IPAM.
+    ///
+    /// CloudFormation property `Rules`.
+    pub rules: Option<Value<Vec<IpamPrefixListResolverRule>>>,
+    /// An array of key-value pairs to apply to this resource.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl IPAMPrefixListResolver {
+    /// A `IPAMPrefixListResolver` from its required properties (`AddressFamily`); set the others with the setters.
+    pub fn new(address_family: impl Into<Value<String>>) -> Self {
+        IPAMPrefixListResolver {
+            address_family: address_family.into(),
+            description: None,
+            ipam_id: None,
+            rules: None,
+            tags: None,
+        }
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `IpamId`.
+    pub fn ipam_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.ipam_id = Some(v.into());
+        self
+    }
+
+    /// Sets `Rules`.
+    pub fn rules(mut self, v: impl IntoList<IpamPrefixListResolverRule>) -> Self {
+        self.rules = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for IPAMPrefixListResolver {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::IPAMPrefixListResolver"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "AddressFamily", &self.address_family);
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::opt(&mut m, "IpamId", self.ipam_id.as_ref());
+        crate::opt(&mut m, "Rules", self.rules.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for IPAMPrefixListResolver {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for IPAMPrefixListResolver {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.check_enum("AddressFamily", &self.address_family, &["ipv4", "ipv6"]);
+        v.field("Rules", self.rules.as_ref());
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`IPAMPrefixListResolver`] (`AWS::EC2::IPAMPrefixListResolver`), as methods of its `Handle`.
+pub trait IPAMPrefixListResolverAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "IpamArn"]}`.
+    ///
+    /// The Amazon Resource Name (ARN) of the IPAM this Prefix List Resolver is a part of.
+    fn attr_ipam_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "IpamPrefixListResolverId"]}`.
+    ///
+    /// Id of the IPAM Prefix List Resolver.
+    fn attr_ipam_prefix_list_resolver_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "IpamPrefixListResolverArn"]}`.
+    ///
+    /// The Amazon Resource Name (ARN) of the IPAM Prefix List Resolver
+    fn attr_ipam_prefix_list_resolver_arn(self) -> Expr<String>;
+}
+
+impl IPAMPrefixListResolverAttrs for Handle<IPAMPrefixListResolver> {
+    fn attr_ipam_arn(self) -> Expr<String> {
+        self.get_att("IpamArn")
+    }
+    fn attr_ipam_prefix_list_resolver_id(self) -> Expr<String> {
+        self.get_att("IpamPrefixListResolverId")
+    }
+    fn attr_ipam_prefix_list_resolver_arn(self) -> Expr<String> {
+        self.get_att("IpamPrefixListResolverArn")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::IPAMPrefixListResolverTarget
+///
+/// CloudFormation resource type `AWS::EC2::IPAMPrefixListResolverTarget`.
+///
+/// Its attributes are typed methods of `Handle<IPAMPrefixListResolverTarget>`: see [`IPAMPrefixListResolverTargetAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct IPAMPrefixListResolverTarget {
+    /// The desired version of the Prefix List Resolver that this Target should synchronize with.
+    ///
+    /// CloudFormation property `DesiredVersion`.
+    pub desired_version: Option<Value<i64>>,
+    /// The Id of the IPAM Prefix List Resolver associated with this Target.
+    ///
+    /// CloudFormation property `IpamPrefixListResolverId` (required).
+    pub ipam_prefix_list_resolver_id: Value<String>,
+    /// The Id of the Managed Prefix List.
+    ///
+    /// CloudFormation property `PrefixListId` (required).
+    pub prefix_list_id: Value<String>,
+    /// The region that the Managed Prefix List is located in.
+    ///
+    /// CloudFormation property `PrefixListRegion` (required).
+    pub prefix_list_region: Value<String>,
+    /// An array of key-value pairs to apply to this resource.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// Indicates whether this Target automatically tracks the latest version of the Prefix List Resolver.
+    ///
+    /// CloudFormation property `TrackLatestVersion` (required).
+    pub track_latest_version: Value<bool>,
+}
+
+impl IPAMPrefixListResolverTarget {
+    /// A `IPAMPrefixListResolverTarget` from its required properties (`IpamPrefixListResolverId`, `PrefixListId`, `PrefixListRegion`, `TrackLatestVersion`); set the others with the setters.
+    pub fn new(
+        ipam_prefix_list_resolver_id: impl Into<Value<String>>,
+        prefix_list_id: impl Into<Value<String>>,
+        prefix_list_region: impl Into<Value<String>>,
+        track_latest_version: impl Into<Value<bool>>,
+    ) -> Self {
+        IPAMPrefixListResolverTarget {
+            desired_version: None,
+            ipam_prefix_list_resolver_id: ipam_prefix_list_resolver_id.into(),
+            prefix_list_id: prefix_list_id.into(),
+            prefix_list_region: prefix_list_region.into(),
+            tags: None,
+            track_latest_version: track_latest_version.into(),
+        }
+    }
+
+    /// Sets `DesiredVersion`.
+    pub fn desired_version(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.desired_version = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for IPAMPrefixListResolverTarget {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::IPAMPrefixListResolverTarget"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "DesiredVersion", self.desired_version.as_ref());
+        crate::req(&mut m, "IpamPrefixListResolverId", &self.ipam_prefix_list_resolver_id);
+        crate::req(&mut m, "PrefixListId", &self.prefix_list_id);
+        crate::req(&mut m, "PrefixListRegion", &self.prefix_list_region);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::req(&mut m, "TrackLatestVersion", &self.track_latest_version);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for IPAMPrefixListResolverTarget {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for IPAMPrefixListResolverTarget {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`IPAMPrefixListResolverTarget`] (`AWS::EC2::IPAMPrefixListResolverTarget`), as methods of its `Handle`.
+pub trait IPAMPrefixListResolverTargetAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "IpamPrefixListResolverTargetId"]}`.
+    ///
+    /// Id of the IPAM Prefix List Resolver Target.
+    fn attr_ipam_prefix_list_resolver_target_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "IpamPrefixListResolverTargetArn"]}`.
+    ///
+    /// Id of the IPAM Prefix List Resolver Target.
+    fn attr_ipam_prefix_list_resolver_target_arn(self) -> Expr<String>;
+}
+
+impl IPAMPrefixListResolverTargetAttrs for Handle<IPAMPrefixListResolverTarget> {
+    fn attr_ipam_prefix_list_resolver_target_id(self) -> Expr<String> {
+        self.get_att("IpamPrefixListResolverTargetId")
+    }
+    fn attr_ipam_prefix_list_resolver_target_arn(self) -> Expr<String> {
+        self.get_att("IpamPrefixListResolverTargetArn")
+    }
+}
+
+/// Resource Schema of AWS::EC2::IPAMResourceDiscovery Type
+///
+/// CloudFormation resource type `AWS::EC2::IPAMResourceDiscovery`.
+///
+/// Its attributes are typed methods of `Handle<IPAMResourceDiscovery>`: see [`IPAMResourceDiscoveryAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct IPAMResourceDiscovery {
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// The regions Resource Discovery is enabled for. Allows resource discoveries to be created in these regions, as well as enabling monitoring
+    ///
+    /// CloudFormation property `OperatingRegions`.
+    pub operating_regions: Option<Value<Vec<IpamOperatingRegion>>>,
+    /// A set of organizational unit (OU) exclusions for this resource.
+    ///
+    /// CloudFormation property `OrganizationalUnitExclusions`.
+    pub organizational_unit_exclusions: Option<Value<Vec<IpamResourceDiscoveryOrganizationalUnitExclusion>>>,
+    /// An array of key-value pairs to apply to this resource.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl IPAMResourceDiscovery {
+    /// A `IPAMResourceDiscovery` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `OperatingRegions`.
+    pub fn operating_regions(mut self, v: impl IntoList<IpamOperatingRegion>) -> Self {
+        self.operating_regions = Some(v.into_list());
+        self
+    }
+
+    /// Sets `OrganizationalUnitExclusions`.
+    pub fn organizational_unit_exclusions(
+        mut self,
+        v: impl IntoList<IpamResourceDiscoveryOrganizationalUnitExclusion>,
+    ) -> Self {
+        self.organizational_unit_exclusions = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for IPAMResourceDiscovery {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::IPAMResourceDiscovery"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::opt(&mut m, "OperatingRegions", self.operating_regions.as_ref());
+        crate::opt(&mut m, "OrganizationalUnitExclusions", self.organizational_unit_exclusions.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for IPAMResourceDiscovery {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for IPAMResourceDiscovery {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.operating_regions {
+            v.check_items("OperatingRegions", x, Some(0), Some(50));
+            v.field("OperatingRegions", Some(x));
+        }
+        v.field("OrganizationalUnitExclusions", self.organizational_unit_exclusions.as_ref());
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`IPAMResourceDiscovery`] (`AWS::EC2::IPAMResourceDiscovery`), as methods of its `Handle`.
+pub trait IPAMResourceDiscoveryAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "IpamResourceDiscoveryId"]}`.
+    ///
+    /// Id of the IPAM Pool.
+    fn attr_ipam_resource_discovery_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "IpamResourceDiscoveryArn"]}`.
+    ///
+    /// Amazon Resource Name (Arn) for the Resource Discovery.
+    fn attr_ipam_resource_discovery_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "OwnerId"]}`.
+    ///
+    /// Owner Account ID of the Resource Discovery
+    fn attr_owner_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "IpamResourceDiscoveryRegion"]}`.
+    ///
+    /// The region the resource discovery is setup in.
+    fn attr_ipam_resource_discovery_region(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "IsDefault"]}`.
+    ///
+    /// Determines whether or not address space from this pool is publicly advertised. Must be set if and only if the pool is IPv6.
+    fn attr_is_default(self) -> Expr<bool>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// The state of this Resource Discovery.
+    fn attr_state(self) -> Expr<String>;
+}
+
+impl IPAMResourceDiscoveryAttrs for Handle<IPAMResourceDiscovery> {
+    fn attr_ipam_resource_discovery_id(self) -> Expr<String> {
+        self.get_att("IpamResourceDiscoveryId")
+    }
+    fn attr_ipam_resource_discovery_arn(self) -> Expr<String> {
+        self.get_att("IpamResourceDiscoveryArn")
+    }
+    fn attr_owner_id(self) -> Expr<String> {
+        self.get_att("OwnerId")
+    }
+    fn attr_ipam_resource_discovery_region(self) -> Expr<String> {
+        self.get_att("IpamResourceDiscoveryRegion")
+    }
+    fn attr_is_default(self) -> Expr<bool> {
+        Expr::from_token(self.get_att("IsDefault").into_token())
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+}
+
+/// Resource Schema of AWS::EC2::IPAMResourceDiscoveryAssociation Type
+///
+/// CloudFormation resource type `AWS::EC2::IPAMResourceDiscoveryAssociation`.
+///
+/// Its attributes are typed methods of `Handle<IPAMResourceDiscoveryAssociation>`: see [`IPAMResourceDiscoveryAssociationAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct IPAMResourceDiscoveryAssociation {
+    /// The Id of the IPAM this Resource Discovery is associated to.
+    ///
+    /// CloudFormation property `IpamId` (required).
+    pub ipam_id: Value<String>,
+    /// The Amazon Resource Name (ARN) of the IPAM Resource Discovery Association.
+    ///
+    /// CloudFormation property `IpamResourceDiscoveryId` (required).
+    pub ipam_resource_discovery_id: Value<String>,
+    /// An array of key-value pairs to apply to this resource.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl IPAMResourceDiscoveryAssociation {
+    /// A `IPAMResourceDiscoveryAssociation` from its required properties (`IpamId`, `IpamResourceDiscoveryId`); set the others with the setters.
+    pub fn new(ipam_id: impl Into<Value<String>>, ipam_resource_discovery_id: impl Into<Value<String>>) -> Self {
+        IPAMResourceDiscoveryAssociation {
+            ipam_id: ipam_id.into(),
+            ipam_resource_discovery_id: ipam_resource_discovery_id.into(),
+            tags: None,
+        }
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for IPAMResourceDiscoveryAssociation {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::IPAMResourceDiscoveryAssociation"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "IpamId", &self.ipam_id);
+        crate::req(&mut m, "IpamResourceDiscoveryId", &self.ipam_resource_discovery_id);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for IPAMResourceDiscoveryAssociation {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for IPAMResourceDiscoveryAssociation {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`IPAMResourceDiscoveryAssociation`] (`AWS::EC2::IPAMResourceDiscoveryAssociation`), as methods of its `Handle`.
+pub trait IPAMResourceDiscoveryAssociationAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "IpamArn"]}`.
+    ///
+    /// Arn of the IPAM.
+    fn attr_ipam_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "IpamRegion"]}`.
+    ///
+    /// The home region of the IPAM.
+    fn attr_ipam_region(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "IpamResourceDiscoveryAssociationId"]}`.
+    ///
+    /// Id of the IPAM Resource Discovery Association.
+    fn attr_ipam_resource_discovery_association_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "IpamResourceDiscoveryAssociationArn"]}`.
+    ///
+    /// The Amazon Resource Name (ARN) of the resource discovery association is a part of.
+    fn attr_ipam_resource_discovery_association_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "IsDefault"]}`.
+    ///
+    /// If the Resource Discovery Association exists due as part of CreateIpam.
+    fn attr_is_default(self) -> Expr<bool>;
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceDiscoveryStatus"]}`.
+    ///
+    /// The status of the resource discovery.
+    fn attr_resource_discovery_status(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// The operational state of the Resource Discovery Association. Related to Create/Delete activities.
+    fn attr_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "OwnerId"]}`.
+    ///
+    /// The AWS Account ID for the account where the shared IPAM exists.
+    fn attr_owner_id(self) -> Expr<String>;
+}
+
+impl IPAMResourceDiscoveryAssociationAttrs for Handle<IPAMResourceDiscoveryAssociation> {
+    fn attr_ipam_arn(self) -> Expr<String> {
+        self.get_att("IpamArn")
+    }
+    fn attr_ipam_region(self) -> Expr<String> {
+        self.get_att("IpamRegion")
+    }
+    fn attr_ipam_resource_discovery_association_id(self) -> Expr<String> {
+        self.get_att("IpamResourceDiscoveryAssociationId")
+    }
+    fn attr_ipam_resource_discovery_association_arn(self) -> Expr<String> {
+        self.get_att("IpamResourceDiscoveryAssociationArn")
+    }
+    fn attr_is_default(self) -> Expr<bool> {
+        Expr::from_token(self.get_att("IsDefault").into_token())
+    }
+    fn attr_resource_discovery_status(self) -> Expr<String> {
+        self.get_att("ResourceDiscoveryStatus")
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+    fn attr_owner_id(self) -> Expr<String> {
+        self.get_att("OwnerId")
+    }
+}
+
+/// Resource Schema of AWS::EC2::IPAMScope Type
+///
+/// CloudFormation resource type `AWS::EC2::IPAMScope`.
+///
+/// Its attributes are typed methods of `Handle<IPAMScope>`: see [`IPAMScopeAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct IPAMScope {
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// External service configuration to connect your AWS IPAM scope.
+    ///
+    /// CloudFormation property `ExternalAuthorityConfiguration`.
+    pub external_authority_configuration: Option<Value<IpamScopeExternalAuthorityConfiguration>>,
+    /// The Id of the IPAM this scope is a part of.
+    ///
+    /// CloudFormation property `IpamId` (required).
+    pub ipam_id: Value<String>,
+    /// An array of key-value pairs to apply to this resource.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl IPAMScope {
+    /// A `IPAMScope` from its required properties (`IpamId`); set the others with the setters.
+    pub fn new(ipam_id: impl Into<Value<String>>) -> Self {
+        IPAMScope { description: None, external_authority_configuration: None, ipam_id: ipam_id.into(), tags: None }
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `ExternalAuthorityConfiguration`.
+    pub fn external_authority_configuration(
+        mut self,
+        v: impl Into<Value<IpamScopeExternalAuthorityConfiguration>>,
+    ) -> Self {
+        self.external_authority_configuration = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for IPAMScope {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::IPAMScope"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::opt(&mut m, "ExternalAuthorityConfiguration", self.external_authority_configuration.as_ref());
+        crate::req(&mut m, "IpamId", &self.ipam_id);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for IPAMScope {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for IPAMScope {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("ExternalAuthorityConfiguration", self.external_authority_configuration.as_ref());
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`IPAMScope`] (`AWS::EC2::IPAMScope`), as methods of its `Handle`.
+pub trait IPAMScopeAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "IpamScopeId"]}`.
+    ///
+    /// Id of the IPAM scope.
+    fn attr_ipam_scope_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "Arn"]}`.
+    ///
+    /// The Amazon Resource Name (ARN) of the IPAM scope.
+    fn attr_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "IpamArn"]}`.
+    ///
+    /// The Amazon Resource Name (ARN) of the IPAM this scope is a part of.
+    fn attr_ipam_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "IsDefault"]}`.
+    ///
+    /// Is this one of the default scopes created with the IPAM.
+    fn attr_is_default(self) -> Expr<bool>;
+    /// `{"Fn::GetAtt": [<logical id>, "PoolCount"]}`.
+    ///
+    /// The number of pools that currently exist in this scope.
+    fn attr_pool_count(self) -> Expr<i64>;
+    /// `{"Fn::GetAtt": [<logical id>, "IpamScopeType"]}`.
+    ///
+    /// Determines whether this scope contains publicly routable space or space for a private network
+    fn attr_ipam_scope_type(self) -> Expr<String>;
+}
+
+impl IPAMScopeAttrs for Handle<IPAMScope> {
+    fn attr_ipam_scope_id(self) -> Expr<String> {
+        self.get_att("IpamScopeId")
+    }
+    fn attr_arn(self) -> Expr<String> {
+        self.get_att("Arn")
+    }
+    fn attr_ipam_arn(self) -> Expr<String> {
+        self.get_att("IpamArn")
+    }
+    fn attr_is_default(self) -> Expr<bool> {
+        Expr::from_token(self.get_att("IsDefault").into_token())
+    }
+    fn attr_pool_count(self) -> Expr<i64> {
+        Expr::from_token(self.get_att("PoolCount").into_token())
+    }
+    fn attr_ipam_scope_type(self) -> Expr<String> {
+        self.get_att("IpamScopeType")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::IPv4Pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to AWS to manage with IPAM (BYOIP).
+///
+/// CloudFormation resource type `AWS::EC2::IPv4Pool`.
+///
+/// Its attributes are typed methods of `Handle<IPv4Pool>`: see [`IPv4PoolAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct IPv4Pool {
+    /// Any tags assigned to the public IPv4 pool.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl IPv4Pool {
+    /// A `IPv4Pool` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for IPv4Pool {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::IPv4Pool"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for IPv4Pool {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for IPv4Pool {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`IPv4Pool`] (`AWS::EC2::IPv4Pool`), as methods of its `Handle`.
+pub trait IPv4PoolAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Arn"]}`.
+    ///
+    /// The Amazon Resource Name (ARN) of the public IPv4 pool.
+    fn attr_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "PoolId"]}`.
+    ///
+    /// The ID of the public IPv4 pool.
+    fn attr_pool_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "Description"]}`.
+    ///
+    /// A description of the public IPv4 pool.
+    fn attr_description(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "NetworkBorderGroup"]}`.
+    ///
+    /// The name of the location from which the address pool is advertised.
+    fn attr_network_border_group(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "TotalAddressCount"]}`.
+    ///
+    /// The total number of addresses in the pool.
+    fn attr_total_address_count(self) -> Expr<i64>;
+    /// `{"Fn::GetAtt": [<logical id>, "TotalAvailableAddressCount"]}`.
+    ///
+    /// The total number of available addresses in the pool.
+    fn attr_total_available_address_count(self) -> Expr<i64>;
+}
+
+impl IPv4PoolAttrs for Handle<IPv4Pool> {
+    fn attr_arn(self) -> Expr<String> {
+        self.get_att("Arn")
+    }
+    fn attr_pool_id(self) -> Expr<String> {
+        self.get_att("PoolId")
+    }
+    fn attr_description(self) -> Expr<String> {
+        self.get_att("Description")
+    }
+    fn attr_network_border_group(self) -> Expr<String> {
+        self.get_att("NetworkBorderGroup")
+    }
+    fn attr_total_address_count(self) -> Expr<i64> {
+        Expr::from_token(self.get_att("TotalAddressCount").into_token())
+    }
+    fn attr_total_available_address_count(self) -> Expr<i64> {
+        Expr::from_token(self.get_att("TotalAvailableAddressCount").into_token())
+    }
+}
+
 /// Resource Type definition for AWS::EC2::Instance
 ///
 /// CloudFormation resource type `AWS::EC2::Instance`.
@@ -468,7 +4859,7 @@ pub struct Instance {
     /// The block device mapping entries that defines the block devices to attach to the instance at launch.
     ///
     /// CloudFormation property `BlockDeviceMappings`.
-    pub block_device_mappings: Option<Value<Vec<BlockDeviceMapping>>>,
+    pub block_device_mappings: Option<Value<Vec<InstanceBlockDeviceMapping>>>,
     /// The CPU options for the instance.
     ///
     /// CloudFormation property `CpuOptions`.
@@ -562,7 +4953,7 @@ pub struct Instance {
     /// The network interfaces to associate with the instance.
     ///
     /// CloudFormation property `NetworkInterfaces`.
-    pub network_interfaces: Option<Value<Vec<NetworkInterface>>>,
+    pub network_interfaces: Option<Value<Vec<InstanceNetworkInterface>>>,
     /// The name of an existing placement group that you want to launch the instance into (cluster | partition | spread).
     ///
     /// CloudFormation property `PlacementGroupName`.
@@ -646,7 +5037,7 @@ impl Instance {
     }
 
     /// Sets `BlockDeviceMappings`.
-    pub fn block_device_mappings(mut self, v: impl IntoList<BlockDeviceMapping>) -> Self {
+    pub fn block_device_mappings(mut self, v: impl IntoList<InstanceBlockDeviceMapping>) -> Self {
         self.block_device_mappings = Some(v.into_list());
         self
     }
@@ -784,7 +5175,7 @@ impl Instance {
     }
 
     /// Sets `NetworkInterfaces`.
-    pub fn network_interfaces(mut self, v: impl IntoList<NetworkInterface>) -> Self {
+    pub fn network_interfaces(mut self, v: impl IntoList<InstanceNetworkInterface>) -> Self {
         self.network_interfaces = Some(v.into_list());
         self
     }
@@ -1024,6 +5415,316 @@ impl InstanceAttrs for Handle<Instance> {
     }
 }
 
+/// Resource Type definition for AWS::EC2::InstanceConnectEndpoint
+///
+/// CloudFormation resource type `AWS::EC2::InstanceConnectEndpoint`.
+///
+/// Its attributes are typed methods of `Handle<InstanceConnectEndpoint>`: see [`InstanceConnectEndpointAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceConnectEndpoint {
+    /// The client token of the instance connect endpoint.
+    ///
+    /// CloudFormation property `ClientToken`.
+    pub client_token: Option<Value<String>>,
+    /// Indicates whether your client's IP address is preserved as the source when you connect to a resource.
+    ///
+    /// CloudFormation property `PreserveClientIp`.
+    pub preserve_client_ip: Option<Value<bool>>,
+    /// The security groups associated with the endpoint.
+    ///
+    /// CloudFormation property `SecurityGroupIds`.
+    pub security_group_ids: Option<Value<Vec<Value<String>>>>,
+    /// The ID of the subnet in which the EC2 Instance Connect Endpoint was created.
+    ///
+    /// CloudFormation property `SubnetId` (required).
+    pub subnet_id: Value<String>,
+    /// The tags assigned to the EC2 Instance Connect Endpoint.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl InstanceConnectEndpoint {
+    /// A `InstanceConnectEndpoint` from its required properties (`SubnetId`); set the others with the setters.
+    pub fn new(subnet_id: impl Into<Value<String>>) -> Self {
+        InstanceConnectEndpoint {
+            client_token: None,
+            preserve_client_ip: None,
+            security_group_ids: None,
+            subnet_id: subnet_id.into(),
+            tags: None,
+        }
+    }
+
+    /// Sets `ClientToken`.
+    pub fn client_token(mut self, v: impl Into<Value<String>>) -> Self {
+        self.client_token = Some(v.into());
+        self
+    }
+
+    /// Sets `PreserveClientIp`.
+    pub fn preserve_client_ip(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.preserve_client_ip = Some(v.into());
+        self
+    }
+
+    /// Sets `SecurityGroupIds`.
+    pub fn security_group_ids(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.security_group_ids = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for InstanceConnectEndpoint {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::InstanceConnectEndpoint"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "ClientToken", self.client_token.as_ref());
+        crate::opt(&mut m, "PreserveClientIp", self.preserve_client_ip.as_ref());
+        crate::opt(&mut m, "SecurityGroupIds", self.security_group_ids.as_ref());
+        crate::req(&mut m, "SubnetId", &self.subnet_id);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for InstanceConnectEndpoint {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for InstanceConnectEndpoint {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.security_group_ids {
+            v.check_items("SecurityGroupIds", x, Some(0), Some(16));
+        }
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`InstanceConnectEndpoint`] (`AWS::EC2::InstanceConnectEndpoint`), as methods of its `Handle`.
+pub trait InstanceConnectEndpointAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    ///
+    /// The ID of the EC2 Instance Connect Endpoint.
+    fn attr_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "AvailabilityZone"]}`.
+    ///
+    /// The Availability Zone of the EC2 Instance Connect Endpoint
+    fn attr_availability_zone(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "AvailabilityZoneId"]}`.
+    ///
+    /// The ID of the Availability Zone of the EC2 Instance Connect Endpoint
+    fn attr_availability_zone_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "CreatedAt"]}`.
+    ///
+    /// The date and time that the EC2 Instance Connect Endpoint was created
+    fn attr_created_at(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "InstanceConnectEndpointArn"]}`.
+    ///
+    /// The Amazon Resource Name (ARN) of the EC2 Instance Connect Endpoint
+    fn attr_instance_connect_endpoint_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "NetworkInterfaceIds"]}`.
+    ///
+    /// The ID of the elastic network interface that Amazon EC2 automatically created when creating the EC2 Instance Connect Endpoint
+    fn attr_network_interface_ids(self) -> Expr<Vec<String>>;
+    /// `{"Fn::GetAtt": [<logical id>, "OwnerId"]}`.
+    ///
+    /// The ID of the AWS account that created the EC2 Instance Connect Endpoint
+    fn attr_owner_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// The current state of the EC2 Instance Connect Endpoint
+    fn attr_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "StateMessage"]}`.
+    ///
+    /// The message for the current state of the EC2 Instance Connect Endpoint. Can include a failure message
+    fn attr_state_message(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "VpcId"]}`.
+    ///
+    /// The ID of the VPC in which the EC2 Instance Connect Endpoint was created
+    fn attr_vpc_id(self) -> Expr<String>;
+}
+
+impl InstanceConnectEndpointAttrs for Handle<InstanceConnectEndpoint> {
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+    fn attr_availability_zone(self) -> Expr<String> {
+        self.get_att("AvailabilityZone")
+    }
+    fn attr_availability_zone_id(self) -> Expr<String> {
+        self.get_att("AvailabilityZoneId")
+    }
+    fn attr_created_at(self) -> Expr<String> {
+        self.get_att("CreatedAt")
+    }
+    fn attr_instance_connect_endpoint_arn(self) -> Expr<String> {
+        self.get_att("InstanceConnectEndpointArn")
+    }
+    fn attr_network_interface_ids(self) -> Expr<Vec<String>> {
+        self.get_att_list("NetworkInterfaceIds")
+    }
+    fn attr_owner_id(self) -> Expr<String> {
+        self.get_att("OwnerId")
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+    fn attr_state_message(self) -> Expr<String> {
+        self.get_att("StateMessage")
+    }
+    fn attr_vpc_id(self) -> Expr<String> {
+        self.get_att("VpcId")
+    }
+}
+
+/// Resource type definition for AWS::EC2::InstanceEventWindow. An event window defines a recurring set of time ranges, or a cron expression, during which AWS-initiated maintenance events may be scheduled for the associated Amazon EC2 instances or Dedicated Hosts.
+///
+/// CloudFormation resource type `AWS::EC2::InstanceEventWindow`.
+///
+/// Its attributes are typed methods of `Handle<InstanceEventWindow>`: see [`InstanceEventWindowAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InstanceEventWindow {
+    /// The cron expression defined for the event window. Exactly one of TimeRanges or CronExpression must be specified.
+    ///
+    /// CloudFormation property `CronExpression`.
+    pub cron_expression: Option<Value<String>>,
+    /// The name of the event window.
+    ///
+    /// CloudFormation property `Name`.
+    pub name: Option<Value<String>>,
+    /// The tags applied to the event window.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// The time ranges of the event window. Exactly one of TimeRanges or CronExpression must be specified.
+    ///
+    /// CloudFormation property `TimeRanges`.
+    pub time_ranges: Option<Value<Vec<TimeRange>>>,
+}
+
+impl InstanceEventWindow {
+    /// A `InstanceEventWindow` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `CronExpression`.
+    pub fn cron_expression(mut self, v: impl Into<Value<String>>) -> Self {
+        self.cron_expression = Some(v.into());
+        self
+    }
+
+    /// Sets `Name`.
+    pub fn name(mut self, v: impl Into<Value<String>>) -> Self {
+        self.name = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+
+    /// Sets `TimeRanges`.
+    pub fn time_ranges(mut self, v: impl IntoList<TimeRange>) -> Self {
+        self.time_ranges = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for InstanceEventWindow {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::InstanceEventWindow"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "CronExpression", self.cron_expression.as_ref());
+        crate::opt(&mut m, "Name", self.name.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::opt(&mut m, "TimeRanges", self.time_ranges.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for InstanceEventWindow {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for InstanceEventWindow {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Tags", self.tags.as_ref());
+        v.field("TimeRanges", self.time_ranges.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`InstanceEventWindow`] (`AWS::EC2::InstanceEventWindow`), as methods of its `Handle`.
+pub trait InstanceEventWindowAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Arn"]}`.
+    ///
+    /// The Amazon Resource Name (ARN) of the event window.
+    fn attr_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "InstanceEventWindowId"]}`.
+    ///
+    /// The ID of the event window.
+    fn attr_instance_event_window_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// The current state of the event window. Observed values include creating, active, modifying, deleting and deleted.
+    fn attr_state(self) -> Expr<String>;
+}
+
+impl InstanceEventWindowAttrs for Handle<InstanceEventWindow> {
+    fn attr_arn(self) -> Expr<String> {
+        self.get_att("Arn")
+    }
+    fn attr_instance_event_window_id(self) -> Expr<String> {
+        self.get_att("InstanceEventWindowId")
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+}
+
 /// Allocates an internet gateway for use with a VPC. After creating the Internet gateway, you then attach it to a VPC.
 ///
 /// CloudFormation resource type `AWS::EC2::InternetGateway`.
@@ -1095,6 +5796,511 @@ pub trait InternetGatewayAttrs {
 impl InternetGatewayAttrs for Handle<InternetGateway> {
     fn attr_internet_gateway_id(self) -> Expr<String> {
         self.get_att("InternetGatewayId")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::IpPoolRouteTableAssociation
+///
+/// CloudFormation resource type `AWS::EC2::IpPoolRouteTableAssociation`.
+///
+/// Its attributes are typed methods of `Handle<IpPoolRouteTableAssociation>`: see [`IpPoolRouteTableAssociationAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct IpPoolRouteTableAssociation {
+    /// The ID of the public IPv4 pool.
+    ///
+    /// CloudFormation property `PublicIpv4Pool` (required).
+    pub public_ipv4_pool: Value<String>,
+    /// The ID of the route table.
+    ///
+    /// CloudFormation property `RouteTableId` (required).
+    pub route_table_id: Value<String>,
+}
+
+impl IpPoolRouteTableAssociation {
+    /// A `IpPoolRouteTableAssociation` from its required properties (`PublicIpv4Pool`, `RouteTableId`); set the others with the setters.
+    pub fn new(public_ipv4_pool: impl Into<Value<String>>, route_table_id: impl Into<Value<String>>) -> Self {
+        IpPoolRouteTableAssociation { public_ipv4_pool: public_ipv4_pool.into(), route_table_id: route_table_id.into() }
+    }
+}
+
+impl cfnkit_core::resource::Resource for IpPoolRouteTableAssociation {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::IpPoolRouteTableAssociation"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "PublicIpv4Pool", &self.public_ipv4_pool);
+        crate::req(&mut m, "RouteTableId", &self.route_table_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for IpPoolRouteTableAssociation {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for IpPoolRouteTableAssociation {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`IpPoolRouteTableAssociation`] (`AWS::EC2::IpPoolRouteTableAssociation`), as methods of its `Handle`.
+pub trait IpPoolRouteTableAssociationAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "AssociationId"]}`.
+    ///
+    /// The route table association ID.
+    fn attr_association_id(self) -> Expr<String>;
+}
+
+impl IpPoolRouteTableAssociationAttrs for Handle<IpPoolRouteTableAssociation> {
+    fn attr_association_id(self) -> Expr<String> {
+        self.get_att("AssociationId")
+    }
+}
+
+/// A verification token is an AWS-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to AWS (BYOIP).
+///
+/// CloudFormation resource type `AWS::EC2::IpamExternalResourceVerificationToken`.
+///
+/// Its attributes are typed methods of `Handle<IpamExternalResourceVerificationToken>`: see [`IpamExternalResourceVerificationTokenAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct IpamExternalResourceVerificationToken {
+    /// The ID of the IPAM that will create the token.
+    ///
+    /// CloudFormation property `IpamId` (required).
+    pub ipam_id: Value<String>,
+    /// The tags for the token.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl IpamExternalResourceVerificationToken {
+    /// A `IpamExternalResourceVerificationToken` from its required properties (`IpamId`); set the others with the setters.
+    pub fn new(ipam_id: impl Into<Value<String>>) -> Self {
+        IpamExternalResourceVerificationToken { ipam_id: ipam_id.into(), tags: None }
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for IpamExternalResourceVerificationToken {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::IpamExternalResourceVerificationToken"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "IpamId", &self.ipam_id);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for IpamExternalResourceVerificationToken {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for IpamExternalResourceVerificationToken {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`IpamExternalResourceVerificationToken`] (`AWS::EC2::IpamExternalResourceVerificationToken`), as methods of its `Handle`.
+pub trait IpamExternalResourceVerificationTokenAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "IpamExternalResourceVerificationTokenArn"]}`.
+    ///
+    /// The ARN of the IPAM external resource verification token.
+    fn attr_ipam_external_resource_verification_token_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "IpamExternalResourceVerificationTokenId"]}`.
+    ///
+    /// The ID of the token.
+    fn attr_ipam_external_resource_verification_token_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "IpamArn"]}`.
+    ///
+    /// The ARN of the IPAM that created the token.
+    fn attr_ipam_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "IpamRegion"]}`.
+    ///
+    /// The Region of the IPAM that created the token.
+    fn attr_ipam_region(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "TokenValue"]}`.
+    ///
+    /// The token value.
+    fn attr_token_value(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "TokenName"]}`.
+    ///
+    /// The token name.
+    fn attr_token_name(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "NotAfter"]}`.
+    ///
+    /// The token expiration.
+    fn attr_not_after(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "Status"]}`.
+    ///
+    /// The token status.
+    fn attr_status(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// The token state.
+    fn attr_state(self) -> Expr<String>;
+}
+
+impl IpamExternalResourceVerificationTokenAttrs for Handle<IpamExternalResourceVerificationToken> {
+    fn attr_ipam_external_resource_verification_token_arn(self) -> Expr<String> {
+        self.get_att("IpamExternalResourceVerificationTokenArn")
+    }
+    fn attr_ipam_external_resource_verification_token_id(self) -> Expr<String> {
+        self.get_att("IpamExternalResourceVerificationTokenId")
+    }
+    fn attr_ipam_arn(self) -> Expr<String> {
+        self.get_att("IpamArn")
+    }
+    fn attr_ipam_region(self) -> Expr<String> {
+        self.get_att("IpamRegion")
+    }
+    fn attr_token_value(self) -> Expr<String> {
+        self.get_att("TokenValue")
+    }
+    fn attr_token_name(self) -> Expr<String> {
+        self.get_att("TokenName")
+    }
+    fn attr_not_after(self) -> Expr<String> {
+        self.get_att("NotAfter")
+    }
+    fn attr_status(self) -> Expr<String> {
+        self.get_att("Status")
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+}
+
+/// An association between an IPAM and a Regional Internet Registry (RIR) for delegated Resource Public Key Infrastructure (RPKI) management. Use it to have IPAM create Route Origin Authorizations (ROAs) for IP address prefixes registered with the internet registry. The IPAM must be in the Advanced tier.
+///
+/// CloudFormation resource type `AWS::EC2::IpamInternetRegistryAssociation`.
+///
+/// Its attributes are typed methods of `Handle<IpamInternetRegistryAssociation>`: see [`IpamInternetRegistryAssociationAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct IpamInternetRegistryAssociation {
+    /// A description for the internet registry association.
+    ///
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// The ID of the IPAM to associate with the internet registry.
+    ///
+    /// CloudFormation property `IpamId` (required).
+    pub ipam_id: Value<String>,
+    /// The organization handle at the internet registry (for example, a RIPE NCC organization ID or ARIN Org ID).
+    ///
+    /// CloudFormation property `OrganizationHandle` (required).
+    pub organization_handle: Value<String>,
+    /// The Regional Internet Registry to associate with. The service returns these values in upper case, so the enum uses the round-tripping form.
+    ///
+    /// CloudFormation property `Rir` (required).
+    ///
+    /// Allowed values: `RIPE`, `APNIC`, `ARIN`, `LACNIC`.
+    pub rir: Value<String>,
+    /// The tags assigned to the internet registry association.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl IpamInternetRegistryAssociation {
+    /// A `IpamInternetRegistryAssociation` from its required properties (`IpamId`, `OrganizationHandle`, `Rir`); set the others with the setters.
+    pub fn new(
+        ipam_id: impl Into<Value<String>>,
+        organization_handle: impl Into<Value<String>>,
+        rir: impl Into<Value<String>>,
+    ) -> Self {
+        IpamInternetRegistryAssociation {
+            description: None,
+            ipam_id: ipam_id.into(),
+            organization_handle: organization_handle.into(),
+            rir: rir.into(),
+            tags: None,
+        }
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for IpamInternetRegistryAssociation {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::IpamInternetRegistryAssociation"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::req(&mut m, "IpamId", &self.ipam_id);
+        crate::req(&mut m, "OrganizationHandle", &self.organization_handle);
+        crate::req(&mut m, "Rir", &self.rir);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for IpamInternetRegistryAssociation {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for IpamInternetRegistryAssociation {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.check_enum("Rir", &self.rir, &["RIPE", "APNIC", "ARIN", "LACNIC"]);
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`IpamInternetRegistryAssociation`] (`AWS::EC2::IpamInternetRegistryAssociation`), as methods of its `Handle`.
+pub trait IpamInternetRegistryAssociationAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "IpamInternetRegistryAssociationArn"]}`.
+    ///
+    /// The Amazon Resource Name (ARN) of the internet registry association.
+    fn attr_ipam_internet_registry_association_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "IpamInternetRegistryAssociationId"]}`.
+    ///
+    /// The ID of the internet registry association.
+    fn attr_ipam_internet_registry_association_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "OwnerId"]}`.
+    ///
+    /// The ID of the Amazon Web Services account that owns the internet registry association.
+    fn attr_owner_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "IpamRegion"]}`.
+    ///
+    /// The Amazon Web Services Region of the IPAM.
+    fn attr_ipam_region(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// The state of the internet registry association.
+    fn attr_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ChildRequestXml"]}`.
+    ///
+    /// The XML content for the child request to be submitted to the internet registry to complete the BPKI setup.
+    fn attr_child_request_xml(self) -> Expr<String>;
+}
+
+impl IpamInternetRegistryAssociationAttrs for Handle<IpamInternetRegistryAssociation> {
+    fn attr_ipam_internet_registry_association_arn(self) -> Expr<String> {
+        self.get_att("IpamInternetRegistryAssociationArn")
+    }
+    fn attr_ipam_internet_registry_association_id(self) -> Expr<String> {
+        self.get_att("IpamInternetRegistryAssociationId")
+    }
+    fn attr_owner_id(self) -> Expr<String> {
+        self.get_att("OwnerId")
+    }
+    fn attr_ipam_region(self) -> Expr<String> {
+        self.get_att("IpamRegion")
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+    fn attr_child_request_xml(self) -> Expr<String> {
+        self.get_att("ChildRequestXml")
+    }
+}
+
+/// Specifies a key pair for use with an EC2long instance as follows:
+///
+/// \+  To import an existing key pair, include the ``PublicKeyMaterial`` property.
+///
+/// \+  To create a new key pair, omit the ``PublicKeyMaterial`` property.
+///
+/// When you import an existing key pair, you specify the public key material for the key. We assume that you have the private key material for the key. CFNlong does not create or return the private key material when you import a key pair.
+///
+/// When you create a new key pair, the private key is saved to SYSlong Parameter Store, using a parameter with the following name: ``/ec2/keypair/{key_pair_id}``. For more information about retrieving private key, and the required permissions, see [Create a key pair using](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-key-pairs.html#create-key-pair-cloudformation) in the \*User Guide\*.
+///
+/// When CFN deletes a key pair that was created or imported by a stack, it also deletes the parameter that was used to store the private key material in Parameter Store.
+///
+/// CloudFormation resource type `AWS::EC2::KeyPair`.
+///
+/// Its attributes are typed methods of `Handle<KeyPair>`: see [`KeyPairAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyPair {
+    /// The format of the key pair.
+    ///
+    /// Default: ``pem``
+    ///
+    /// CloudFormation property `KeyFormat`.
+    ///
+    /// Allowed values: `pem`, `ppk`.
+    pub key_format: Option<Value<String>>,
+    /// A unique name for the key pair.
+    ///
+    /// Constraints: Up to 255 ASCII characters
+    ///
+    /// CloudFormation property `KeyName` (required).
+    pub key_name: Value<String>,
+    /// The type of key pair. Note that ED25519 keys are not supported for Windows instances.
+    ///
+    /// If the ``PublicKeyMaterial`` property is specified, the ``KeyType`` property is ignored, and the key type is inferred from the ``PublicKeyMaterial`` value.
+    ///
+    /// Default: ``rsa``
+    ///
+    /// CloudFormation property `KeyType`.
+    ///
+    /// Allowed values: `rsa`, `ed25519`.
+    pub key_type: Option<Value<String>>,
+    /// The public key material. The ``PublicKeyMaterial`` property is used to import a key pair. If this property is not specified, then a new key pair will be created.
+    ///
+    /// CloudFormation property `PublicKeyMaterial`.
+    pub public_key_material: Option<Value<String>>,
+    /// The tags to apply to the key pair.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl KeyPair {
+    /// A `KeyPair` from its required properties (`KeyName`); set the others with the setters.
+    pub fn new(key_name: impl Into<Value<String>>) -> Self {
+        KeyPair { key_format: None, key_name: key_name.into(), key_type: None, public_key_material: None, tags: None }
+    }
+
+    /// Sets `KeyFormat`.
+    pub fn key_format(mut self, v: impl Into<Value<String>>) -> Self {
+        self.key_format = Some(v.into());
+        self
+    }
+
+    /// Sets `KeyType`.
+    pub fn key_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.key_type = Some(v.into());
+        self
+    }
+
+    /// Sets `PublicKeyMaterial`.
+    pub fn public_key_material(mut self, v: impl Into<Value<String>>) -> Self {
+        self.public_key_material = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for KeyPair {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::KeyPair"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "KeyFormat", self.key_format.as_ref());
+        crate::req(&mut m, "KeyName", &self.key_name);
+        crate::opt(&mut m, "KeyType", self.key_type.as_ref());
+        crate::opt(&mut m, "PublicKeyMaterial", self.public_key_material.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for KeyPair {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for KeyPair {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.key_format {
+            v.check_enum("KeyFormat", x, &["pem", "ppk"]);
+        }
+        if let Some(x) = &self.key_type {
+            v.check_enum("KeyType", x, &["rsa", "ed25519"]);
+        }
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`KeyPair`] (`AWS::EC2::KeyPair`), as methods of its `Handle`.
+pub trait KeyPairAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "KeyPairId"]}`.
+    fn attr_key_pair_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "KeyFingerprint"]}`.
+    fn attr_key_fingerprint(self) -> Expr<String>;
+}
+
+impl KeyPairAttrs for Handle<KeyPair> {
+    fn attr_key_pair_id(self) -> Expr<String> {
+        self.get_att("KeyPairId")
+    }
+    fn attr_key_fingerprint(self) -> Expr<String> {
+        self.get_att("KeyFingerprint")
     }
 }
 
@@ -1227,6 +6433,778 @@ impl LaunchTemplateAttrs for Handle<LaunchTemplate> {
     }
     fn attr_latest_version_number(self) -> Expr<String> {
         self.get_att("LatestVersionNumber")
+    }
+}
+
+/// Resource Type definition for Local Gateway Route which describes a route for a local gateway route table.
+///
+/// CloudFormation resource type `AWS::EC2::LocalGatewayRoute`.
+///
+/// Its attributes are typed methods of `Handle<LocalGatewayRoute>`: see [`LocalGatewayRouteAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LocalGatewayRoute {
+    /// The CIDR block used for destination matches.
+    ///
+    /// CloudFormation property `DestinationCidrBlock`.
+    pub destination_cidr_block: Option<Value<String>>,
+    /// The ID of the local gateway route table.
+    ///
+    /// CloudFormation property `LocalGatewayRouteTableId`.
+    pub local_gateway_route_table_id: Option<Value<String>>,
+    /// The ID of the virtual interface group.
+    ///
+    /// CloudFormation property `LocalGatewayVirtualInterfaceGroupId`.
+    pub local_gateway_virtual_interface_group_id: Option<Value<String>>,
+    /// The ID of the network interface.
+    ///
+    /// CloudFormation property `NetworkInterfaceId`.
+    pub network_interface_id: Option<Value<String>>,
+}
+
+impl LocalGatewayRoute {
+    /// A `LocalGatewayRoute` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `DestinationCidrBlock`.
+    pub fn destination_cidr_block(mut self, v: impl Into<Value<String>>) -> Self {
+        self.destination_cidr_block = Some(v.into());
+        self
+    }
+
+    /// Sets `LocalGatewayRouteTableId`.
+    pub fn local_gateway_route_table_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.local_gateway_route_table_id = Some(v.into());
+        self
+    }
+
+    /// Sets `LocalGatewayVirtualInterfaceGroupId`.
+    pub fn local_gateway_virtual_interface_group_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.local_gateway_virtual_interface_group_id = Some(v.into());
+        self
+    }
+
+    /// Sets `NetworkInterfaceId`.
+    pub fn network_interface_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.network_interface_id = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for LocalGatewayRoute {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::LocalGatewayRoute"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "DestinationCidrBlock", self.destination_cidr_block.as_ref());
+        crate::opt(&mut m, "LocalGatewayRouteTableId", self.local_gateway_route_table_id.as_ref());
+        crate::opt(
+            &mut m,
+            "LocalGatewayVirtualInterfaceGroupId",
+            self.local_gateway_virtual_interface_group_id.as_ref(),
+        );
+        crate::opt(&mut m, "NetworkInterfaceId", self.network_interface_id.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for LocalGatewayRoute {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for LocalGatewayRoute {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`LocalGatewayRoute`] (`AWS::EC2::LocalGatewayRoute`), as methods of its `Handle`.
+pub trait LocalGatewayRouteAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// The state of the route.
+    fn attr_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "Type"]}`.
+    ///
+    /// The route type.
+    fn attr_type(self) -> Expr<String>;
+}
+
+impl LocalGatewayRouteAttrs for Handle<LocalGatewayRoute> {
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+    fn attr_type(self) -> Expr<String> {
+        self.get_att("Type")
+    }
+}
+
+/// Resource Type definition for Local Gateway Route Table which describes a route table for a local gateway.
+///
+/// CloudFormation resource type `AWS::EC2::LocalGatewayRouteTable`.
+///
+/// Its attributes are typed methods of `Handle<LocalGatewayRouteTable>`: see [`LocalGatewayRouteTableAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct LocalGatewayRouteTable {
+    /// The ID of the local gateway.
+    ///
+    /// CloudFormation property `LocalGatewayId` (required).
+    pub local_gateway_id: Value<String>,
+    /// The mode of the local gateway route table.
+    ///
+    /// CloudFormation property `Mode`.
+    ///
+    /// Allowed values: `coip`, `direct-vpc-routing`.
+    pub mode: Option<Value<String>>,
+    /// The tags for the local gateway route table.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<LocalGatewayRouteTableTag>>>,
+}
+
+impl LocalGatewayRouteTable {
+    /// A `LocalGatewayRouteTable` from its required properties (`LocalGatewayId`); set the others with the setters.
+    pub fn new(local_gateway_id: impl Into<Value<String>>) -> Self {
+        LocalGatewayRouteTable { local_gateway_id: local_gateway_id.into(), mode: None, tags: None }
+    }
+
+    /// Sets `Mode`.
+    pub fn mode(mut self, v: impl Into<Value<String>>) -> Self {
+        self.mode = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<LocalGatewayRouteTableTag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for LocalGatewayRouteTable {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::LocalGatewayRouteTable"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "LocalGatewayId", &self.local_gateway_id);
+        crate::opt(&mut m, "Mode", self.mode.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for LocalGatewayRouteTable {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for LocalGatewayRouteTable {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.mode {
+            v.check_enum("Mode", x, &["coip", "direct-vpc-routing"]);
+        }
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`LocalGatewayRouteTable`] (`AWS::EC2::LocalGatewayRouteTable`), as methods of its `Handle`.
+pub trait LocalGatewayRouteTableAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "LocalGatewayRouteTableId"]}`.
+    ///
+    /// The ID of the local gateway route table.
+    fn attr_local_gateway_route_table_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "LocalGatewayRouteTableArn"]}`.
+    ///
+    /// The ARN of the local gateway route table.
+    fn attr_local_gateway_route_table_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "OutpostArn"]}`.
+    ///
+    /// The ARN of the outpost.
+    fn attr_outpost_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "OwnerId"]}`.
+    ///
+    /// The owner of the local gateway route table.
+    fn attr_owner_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// The state of the local gateway route table.
+    fn attr_state(self) -> Expr<String>;
+}
+
+impl LocalGatewayRouteTableAttrs for Handle<LocalGatewayRouteTable> {
+    fn attr_local_gateway_route_table_id(self) -> Expr<String> {
+        self.get_att("LocalGatewayRouteTableId")
+    }
+    fn attr_local_gateway_route_table_arn(self) -> Expr<String> {
+        self.get_att("LocalGatewayRouteTableArn")
+    }
+    fn attr_outpost_arn(self) -> Expr<String> {
+        self.get_att("OutpostArn")
+    }
+    fn attr_owner_id(self) -> Expr<String> {
+        self.get_att("OwnerId")
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+}
+
+/// Resource Type definition for Local Gateway Route Table VPC Association which describes an association between a local gateway route table and a VPC.
+///
+/// CloudFormation resource type `AWS::EC2::LocalGatewayRouteTableVPCAssociation`.
+///
+/// Its attributes are typed methods of `Handle<LocalGatewayRouteTableVPCAssociation>`: see [`LocalGatewayRouteTableVPCAssociationAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct LocalGatewayRouteTableVPCAssociation {
+    /// The ID of the local gateway route table.
+    ///
+    /// CloudFormation property `LocalGatewayRouteTableId` (required).
+    pub local_gateway_route_table_id: Value<String>,
+    /// The tags for the association.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<LocalGatewayRouteTableVPCAssociationTag>>>,
+    /// The ID of the VPC.
+    ///
+    /// CloudFormation property `VpcId` (required).
+    pub vpc_id: Value<String>,
+}
+
+impl LocalGatewayRouteTableVPCAssociation {
+    /// A `LocalGatewayRouteTableVPCAssociation` from its required properties (`LocalGatewayRouteTableId`, `VpcId`); set the others with the setters.
+    pub fn new(local_gateway_route_table_id: impl Into<Value<String>>, vpc_id: impl Into<Value<String>>) -> Self {
+        LocalGatewayRouteTableVPCAssociation {
+            local_gateway_route_table_id: local_gateway_route_table_id.into(),
+            tags: None,
+            vpc_id: vpc_id.into(),
+        }
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<LocalGatewayRouteTableVPCAssociationTag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for LocalGatewayRouteTableVPCAssociation {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::LocalGatewayRouteTableVPCAssociation"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "LocalGatewayRouteTableId", &self.local_gateway_route_table_id);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::req(&mut m, "VpcId", &self.vpc_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for LocalGatewayRouteTableVPCAssociation {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for LocalGatewayRouteTableVPCAssociation {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`LocalGatewayRouteTableVPCAssociation`] (`AWS::EC2::LocalGatewayRouteTableVPCAssociation`), as methods of its `Handle`.
+pub trait LocalGatewayRouteTableVPCAssociationAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "LocalGatewayId"]}`.
+    ///
+    /// The ID of the local gateway.
+    fn attr_local_gateway_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "LocalGatewayRouteTableVpcAssociationId"]}`.
+    ///
+    /// The ID of the association.
+    fn attr_local_gateway_route_table_vpc_association_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// The state of the association.
+    fn attr_state(self) -> Expr<String>;
+}
+
+impl LocalGatewayRouteTableVPCAssociationAttrs for Handle<LocalGatewayRouteTableVPCAssociation> {
+    fn attr_local_gateway_id(self) -> Expr<String> {
+        self.get_att("LocalGatewayId")
+    }
+    fn attr_local_gateway_route_table_vpc_association_id(self) -> Expr<String> {
+        self.get_att("LocalGatewayRouteTableVpcAssociationId")
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+}
+
+/// Resource Type definition for Local Gateway Route Table Virtual Interface Group Association which describes a local gateway route table virtual interface group association for a local gateway.
+///
+/// CloudFormation resource type `AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation`.
+///
+/// Its attributes are typed methods of `Handle<LocalGatewayRouteTableVirtualInterfaceGroupAssociation>`: see [`LocalGatewayRouteTableVirtualInterfaceGroupAssociationAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct LocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+    /// The ID of the local gateway route table.
+    ///
+    /// CloudFormation property `LocalGatewayRouteTableId` (required).
+    pub local_gateway_route_table_id: Value<String>,
+    /// The ID of the local gateway route table virtual interface group.
+    ///
+    /// CloudFormation property `LocalGatewayVirtualInterfaceGroupId` (required).
+    pub local_gateway_virtual_interface_group_id: Value<String>,
+    /// The tags for the local gateway route table virtual interface group association.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<LocalGatewayRouteTableVirtualInterfaceGroupAssociationTag>>>,
+}
+
+impl LocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+    /// A `LocalGatewayRouteTableVirtualInterfaceGroupAssociation` from its required properties (`LocalGatewayRouteTableId`, `LocalGatewayVirtualInterfaceGroupId`); set the others with the setters.
+    pub fn new(
+        local_gateway_route_table_id: impl Into<Value<String>>,
+        local_gateway_virtual_interface_group_id: impl Into<Value<String>>,
+    ) -> Self {
+        LocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+            local_gateway_route_table_id: local_gateway_route_table_id.into(),
+            local_gateway_virtual_interface_group_id: local_gateway_virtual_interface_group_id.into(),
+            tags: None,
+        }
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<LocalGatewayRouteTableVirtualInterfaceGroupAssociationTag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for LocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "LocalGatewayRouteTableId", &self.local_gateway_route_table_id);
+        crate::req(&mut m, "LocalGatewayVirtualInterfaceGroupId", &self.local_gateway_virtual_interface_group_id);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for LocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for LocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`LocalGatewayRouteTableVirtualInterfaceGroupAssociation`] (`AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation`), as methods of its `Handle`.
+pub trait LocalGatewayRouteTableVirtualInterfaceGroupAssociationAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "LocalGatewayRouteTableVirtualInterfaceGroupAssociationId"]}`.
+    ///
+    /// The ID of the local gateway route table virtual interface group association.
+    fn attr_local_gateway_route_table_virtual_interface_group_association_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "LocalGatewayId"]}`.
+    ///
+    /// The ID of the local gateway.
+    fn attr_local_gateway_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "LocalGatewayRouteTableArn"]}`.
+    ///
+    /// The ARN of the local gateway route table.
+    fn attr_local_gateway_route_table_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "OwnerId"]}`.
+    ///
+    /// The owner of the local gateway route table virtual interface group association.
+    fn attr_owner_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// The state of the local gateway route table virtual interface group association.
+    fn attr_state(self) -> Expr<String>;
+}
+
+impl LocalGatewayRouteTableVirtualInterfaceGroupAssociationAttrs
+    for Handle<LocalGatewayRouteTableVirtualInterfaceGroupAssociation>
+{
+    fn attr_local_gateway_route_table_virtual_interface_group_association_id(self) -> Expr<String> {
+        self.get_att("LocalGatewayRouteTableVirtualInterfaceGroupAssociationId")
+    }
+    fn attr_local_gateway_id(self) -> Expr<String> {
+        self.get_att("LocalGatewayId")
+    }
+    fn attr_local_gateway_route_table_arn(self) -> Expr<String> {
+        self.get_att("LocalGatewayRouteTableArn")
+    }
+    fn attr_owner_id(self) -> Expr<String> {
+        self.get_att("OwnerId")
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+}
+
+/// Resource Type definition for Local Gateway Virtual Interface which describes a virtual interface for AWS Outposts local gateways.
+///
+/// CloudFormation resource type `AWS::EC2::LocalGatewayVirtualInterface`.
+///
+/// Its attributes are typed methods of `Handle<LocalGatewayVirtualInterface>`: see [`LocalGatewayVirtualInterfaceAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct LocalGatewayVirtualInterface {
+    /// The local address.
+    ///
+    /// CloudFormation property `LocalAddress` (required).
+    pub local_address: Value<String>,
+    /// The ID of the virtual interface group
+    ///
+    /// CloudFormation property `LocalGatewayVirtualInterfaceGroupId` (required).
+    pub local_gateway_virtual_interface_group_id: Value<String>,
+    /// The Outpost LAG ID.
+    ///
+    /// CloudFormation property `OutpostLagId` (required).
+    pub outpost_lag_id: Value<String>,
+    /// The peer address.
+    ///
+    /// CloudFormation property `PeerAddress` (required).
+    pub peer_address: Value<String>,
+    /// The peer BGP ASN.
+    ///
+    /// CloudFormation property `PeerBgpAsn`.
+    pub peer_bgp_asn: Option<Value<i64>>,
+    /// The extended 32-bit ASN of the BGP peer for use with larger ASN values.
+    ///
+    /// CloudFormation property `PeerBgpAsnExtended`.
+    pub peer_bgp_asn_extended: Option<Value<i64>>,
+    /// An array of key-value pairs to apply to this resource.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<LocalGatewayVirtualInterfaceTag>>>,
+    /// The ID of the VLAN.
+    ///
+    /// CloudFormation property `Vlan` (required).
+    pub vlan: Value<i64>,
+}
+
+impl LocalGatewayVirtualInterface {
+    /// A `LocalGatewayVirtualInterface` from its required properties (`LocalAddress`, `LocalGatewayVirtualInterfaceGroupId`, `OutpostLagId`, `PeerAddress`, `Vlan`); set the others with the setters.
+    pub fn new(
+        local_address: impl Into<Value<String>>,
+        local_gateway_virtual_interface_group_id: impl Into<Value<String>>,
+        outpost_lag_id: impl Into<Value<String>>,
+        peer_address: impl Into<Value<String>>,
+        vlan: impl Into<Value<i64>>,
+    ) -> Self {
+        LocalGatewayVirtualInterface {
+            local_address: local_address.into(),
+            local_gateway_virtual_interface_group_id: local_gateway_virtual_interface_group_id.into(),
+            outpost_lag_id: outpost_lag_id.into(),
+            peer_address: peer_address.into(),
+            peer_bgp_asn: None,
+            peer_bgp_asn_extended: None,
+            tags: None,
+            vlan: vlan.into(),
+        }
+    }
+
+    /// Sets `PeerBgpAsn`.
+    pub fn peer_bgp_asn(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.peer_bgp_asn = Some(v.into());
+        self
+    }
+
+    /// Sets `PeerBgpAsnExtended`.
+    pub fn peer_bgp_asn_extended(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.peer_bgp_asn_extended = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<LocalGatewayVirtualInterfaceTag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for LocalGatewayVirtualInterface {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::LocalGatewayVirtualInterface"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "LocalAddress", &self.local_address);
+        crate::req(&mut m, "LocalGatewayVirtualInterfaceGroupId", &self.local_gateway_virtual_interface_group_id);
+        crate::req(&mut m, "OutpostLagId", &self.outpost_lag_id);
+        crate::req(&mut m, "PeerAddress", &self.peer_address);
+        crate::opt(&mut m, "PeerBgpAsn", self.peer_bgp_asn.as_ref());
+        crate::opt(&mut m, "PeerBgpAsnExtended", self.peer_bgp_asn_extended.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::req(&mut m, "Vlan", &self.vlan);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for LocalGatewayVirtualInterface {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for LocalGatewayVirtualInterface {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`LocalGatewayVirtualInterface`] (`AWS::EC2::LocalGatewayVirtualInterface`), as methods of its `Handle`.
+pub trait LocalGatewayVirtualInterfaceAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "LocalGatewayVirtualInterfaceId"]}`.
+    ///
+    /// The ID of the virtual interface
+    fn attr_local_gateway_virtual_interface_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "LocalGatewayId"]}`.
+    ///
+    /// The ID of the local gateway
+    fn attr_local_gateway_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "LocalBgpAsn"]}`.
+    ///
+    /// The Autonomous System Number(ASN) for the local Border Gateway Protocol (BGP)
+    fn attr_local_bgp_asn(self) -> Expr<i64>;
+    /// `{"Fn::GetAtt": [<logical id>, "OwnerId"]}`.
+    ///
+    /// The ID of the Amazon Web Services account that owns the local gateway virtual interface group
+    fn attr_owner_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ConfigurationState"]}`.
+    ///
+    /// The current state of the local gateway virtual interface
+    fn attr_configuration_state(self) -> Expr<String>;
+}
+
+impl LocalGatewayVirtualInterfaceAttrs for Handle<LocalGatewayVirtualInterface> {
+    fn attr_local_gateway_virtual_interface_id(self) -> Expr<String> {
+        self.get_att("LocalGatewayVirtualInterfaceId")
+    }
+    fn attr_local_gateway_id(self) -> Expr<String> {
+        self.get_att("LocalGatewayId")
+    }
+    fn attr_local_bgp_asn(self) -> Expr<i64> {
+        Expr::from_token(self.get_att("LocalBgpAsn").into_token())
+    }
+    fn attr_owner_id(self) -> Expr<String> {
+        self.get_att("OwnerId")
+    }
+    fn attr_configuration_state(self) -> Expr<String> {
+        self.get_att("ConfigurationState")
+    }
+}
+
+/// Resource Type definition for LocalGatewayVirtualInterfaceGroup which describes a group of LocalGateway VirtualInterfaces
+///
+/// CloudFormation resource type `AWS::EC2::LocalGatewayVirtualInterfaceGroup`.
+///
+/// Its attributes are typed methods of `Handle<LocalGatewayVirtualInterfaceGroup>`: see [`LocalGatewayVirtualInterfaceGroupAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct LocalGatewayVirtualInterfaceGroup {
+    /// The Autonomous System Number(ASN) for the local Border Gateway Protocol (BGP)
+    ///
+    /// CloudFormation property `LocalBgpAsn`.
+    pub local_bgp_asn: Option<Value<i64>>,
+    /// The extended 32-bit ASN for the local BGP configuration
+    ///
+    /// CloudFormation property `LocalBgpAsnExtended`.
+    pub local_bgp_asn_extended: Option<Value<i64>>,
+    /// The ID of the local gateway
+    ///
+    /// CloudFormation property `LocalGatewayId` (required).
+    pub local_gateway_id: Value<String>,
+    /// The tags assigned to the virtual interface group
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<LocalGatewayVirtualInterfaceGroupTag>>>,
+}
+
+impl LocalGatewayVirtualInterfaceGroup {
+    /// A `LocalGatewayVirtualInterfaceGroup` from its required properties (`LocalGatewayId`); set the others with the setters.
+    pub fn new(local_gateway_id: impl Into<Value<String>>) -> Self {
+        LocalGatewayVirtualInterfaceGroup {
+            local_bgp_asn: None,
+            local_bgp_asn_extended: None,
+            local_gateway_id: local_gateway_id.into(),
+            tags: None,
+        }
+    }
+
+    /// Sets `LocalBgpAsn`.
+    pub fn local_bgp_asn(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.local_bgp_asn = Some(v.into());
+        self
+    }
+
+    /// Sets `LocalBgpAsnExtended`.
+    pub fn local_bgp_asn_extended(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.local_bgp_asn_extended = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<LocalGatewayVirtualInterfaceGroupTag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for LocalGatewayVirtualInterfaceGroup {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::LocalGatewayVirtualInterfaceGroup"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "LocalBgpAsn", self.local_bgp_asn.as_ref());
+        crate::opt(&mut m, "LocalBgpAsnExtended", self.local_bgp_asn_extended.as_ref());
+        crate::req(&mut m, "LocalGatewayId", &self.local_gateway_id);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for LocalGatewayVirtualInterfaceGroup {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for LocalGatewayVirtualInterfaceGroup {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`LocalGatewayVirtualInterfaceGroup`] (`AWS::EC2::LocalGatewayVirtualInterfaceGroup`), as methods of its `Handle`.
+pub trait LocalGatewayVirtualInterfaceGroupAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "LocalGatewayVirtualInterfaceGroupArn"]}`.
+    ///
+    /// The Amazon Resource Number (ARN) of the local gateway virtual interface group
+    fn attr_local_gateway_virtual_interface_group_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "LocalGatewayVirtualInterfaceGroupId"]}`.
+    ///
+    /// The ID of the virtual interface group
+    fn attr_local_gateway_virtual_interface_group_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "LocalGatewayVirtualInterfaceIds"]}`.
+    ///
+    /// The IDs of the virtual interfaces
+    fn attr_local_gateway_virtual_interface_ids(self) -> Expr<Vec<String>>;
+    /// `{"Fn::GetAtt": [<logical id>, "OwnerId"]}`.
+    ///
+    /// The ID of the Amazon Web Services account that owns the local gateway virtual interface group
+    fn attr_owner_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ConfigurationState"]}`.
+    ///
+    /// The current state of the local gateway virtual interface group
+    fn attr_configuration_state(self) -> Expr<String>;
+}
+
+impl LocalGatewayVirtualInterfaceGroupAttrs for Handle<LocalGatewayVirtualInterfaceGroup> {
+    fn attr_local_gateway_virtual_interface_group_arn(self) -> Expr<String> {
+        self.get_att("LocalGatewayVirtualInterfaceGroupArn")
+    }
+    fn attr_local_gateway_virtual_interface_group_id(self) -> Expr<String> {
+        self.get_att("LocalGatewayVirtualInterfaceGroupId")
+    }
+    fn attr_local_gateway_virtual_interface_ids(self) -> Expr<Vec<String>> {
+        self.get_att_list("LocalGatewayVirtualInterfaceIds")
+    }
+    fn attr_owner_id(self) -> Expr<String> {
+        self.get_att("OwnerId")
+    }
+    fn attr_configuration_state(self) -> Expr<String> {
+        self.get_att("ConfigurationState")
     }
 }
 
@@ -1713,6 +7691,1437 @@ impl NetworkAclEntryAttrs for Handle<NetworkAclEntry> {
     }
 }
 
+/// Resource schema for AWS::EC2::NetworkInsightsAccessScope
+///
+/// CloudFormation resource type `AWS::EC2::NetworkInsightsAccessScope`.
+///
+/// Its attributes are typed methods of `Handle<NetworkInsightsAccessScope>`: see [`NetworkInsightsAccessScopeAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NetworkInsightsAccessScope {
+    /// CloudFormation property `ExcludePaths`.
+    pub exclude_paths: Option<Value<Vec<AccessScopePathRequest>>>,
+    /// CloudFormation property `MatchPaths`.
+    pub match_paths: Option<Value<Vec<AccessScopePathRequest>>>,
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<NetworkInsightsAccessScopeTag>>>,
+}
+
+impl NetworkInsightsAccessScope {
+    /// A `NetworkInsightsAccessScope` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `ExcludePaths`.
+    pub fn exclude_paths(mut self, v: impl IntoList<AccessScopePathRequest>) -> Self {
+        self.exclude_paths = Some(v.into_list());
+        self
+    }
+
+    /// Sets `MatchPaths`.
+    pub fn match_paths(mut self, v: impl IntoList<AccessScopePathRequest>) -> Self {
+        self.match_paths = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<NetworkInsightsAccessScopeTag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for NetworkInsightsAccessScope {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::NetworkInsightsAccessScope"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "ExcludePaths", self.exclude_paths.as_ref());
+        crate::opt(&mut m, "MatchPaths", self.match_paths.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for NetworkInsightsAccessScope {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for NetworkInsightsAccessScope {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("ExcludePaths", self.exclude_paths.as_ref());
+        v.field("MatchPaths", self.match_paths.as_ref());
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`NetworkInsightsAccessScope`] (`AWS::EC2::NetworkInsightsAccessScope`), as methods of its `Handle`.
+pub trait NetworkInsightsAccessScopeAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "NetworkInsightsAccessScopeId"]}`.
+    fn attr_network_insights_access_scope_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "NetworkInsightsAccessScopeArn"]}`.
+    fn attr_network_insights_access_scope_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "CreatedDate"]}`.
+    fn attr_created_date(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "UpdatedDate"]}`.
+    fn attr_updated_date(self) -> Expr<String>;
+}
+
+impl NetworkInsightsAccessScopeAttrs for Handle<NetworkInsightsAccessScope> {
+    fn attr_network_insights_access_scope_id(self) -> Expr<String> {
+        self.get_att("NetworkInsightsAccessScopeId")
+    }
+    fn attr_network_insights_access_scope_arn(self) -> Expr<String> {
+        self.get_att("NetworkInsightsAccessScopeArn")
+    }
+    fn attr_created_date(self) -> Expr<String> {
+        self.get_att("CreatedDate")
+    }
+    fn attr_updated_date(self) -> Expr<String> {
+        self.get_att("UpdatedDate")
+    }
+}
+
+/// Resource schema for AWS::EC2::NetworkInsightsAccessScopeAnalysis
+///
+/// CloudFormation resource type `AWS::EC2::NetworkInsightsAccessScopeAnalysis`.
+///
+/// Its attributes are typed methods of `Handle<NetworkInsightsAccessScopeAnalysis>`: see [`NetworkInsightsAccessScopeAnalysisAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkInsightsAccessScopeAnalysis {
+    /// CloudFormation property `NetworkInsightsAccessScopeId` (required).
+    pub network_insights_access_scope_id: Value<String>,
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<NetworkInsightsAccessScopeAnalysisTag>>>,
+}
+
+impl NetworkInsightsAccessScopeAnalysis {
+    /// A `NetworkInsightsAccessScopeAnalysis` from its required properties (`NetworkInsightsAccessScopeId`); set the others with the setters.
+    pub fn new(network_insights_access_scope_id: impl Into<Value<String>>) -> Self {
+        NetworkInsightsAccessScopeAnalysis {
+            network_insights_access_scope_id: network_insights_access_scope_id.into(),
+            tags: None,
+        }
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<NetworkInsightsAccessScopeAnalysisTag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for NetworkInsightsAccessScopeAnalysis {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::NetworkInsightsAccessScopeAnalysis"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "NetworkInsightsAccessScopeId", &self.network_insights_access_scope_id);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for NetworkInsightsAccessScopeAnalysis {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for NetworkInsightsAccessScopeAnalysis {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`NetworkInsightsAccessScopeAnalysis`] (`AWS::EC2::NetworkInsightsAccessScopeAnalysis`), as methods of its `Handle`.
+pub trait NetworkInsightsAccessScopeAnalysisAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "NetworkInsightsAccessScopeAnalysisId"]}`.
+    fn attr_network_insights_access_scope_analysis_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "NetworkInsightsAccessScopeAnalysisArn"]}`.
+    fn attr_network_insights_access_scope_analysis_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "Status"]}`.
+    fn attr_status(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "StatusMessage"]}`.
+    fn attr_status_message(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "StartDate"]}`.
+    fn attr_start_date(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "EndDate"]}`.
+    fn attr_end_date(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "FindingsFound"]}`.
+    fn attr_findings_found(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "AnalyzedEniCount"]}`.
+    fn attr_analyzed_eni_count(self) -> Expr<i64>;
+}
+
+impl NetworkInsightsAccessScopeAnalysisAttrs for Handle<NetworkInsightsAccessScopeAnalysis> {
+    fn attr_network_insights_access_scope_analysis_id(self) -> Expr<String> {
+        self.get_att("NetworkInsightsAccessScopeAnalysisId")
+    }
+    fn attr_network_insights_access_scope_analysis_arn(self) -> Expr<String> {
+        self.get_att("NetworkInsightsAccessScopeAnalysisArn")
+    }
+    fn attr_status(self) -> Expr<String> {
+        self.get_att("Status")
+    }
+    fn attr_status_message(self) -> Expr<String> {
+        self.get_att("StatusMessage")
+    }
+    fn attr_start_date(self) -> Expr<String> {
+        self.get_att("StartDate")
+    }
+    fn attr_end_date(self) -> Expr<String> {
+        self.get_att("EndDate")
+    }
+    fn attr_findings_found(self) -> Expr<String> {
+        self.get_att("FindingsFound")
+    }
+    fn attr_analyzed_eni_count(self) -> Expr<i64> {
+        Expr::from_token(self.get_att("AnalyzedEniCount").into_token())
+    }
+}
+
+/// Resource schema for AWS::EC2::NetworkInsightsAnalysis
+///
+/// CloudFormation resource type `AWS::EC2::NetworkInsightsAnalysis`.
+///
+/// Its attributes are typed methods of `Handle<NetworkInsightsAnalysis>`: see [`NetworkInsightsAnalysisAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkInsightsAnalysis {
+    /// CloudFormation property `AdditionalAccounts`.
+    pub additional_accounts: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `FilterInArns`.
+    pub filter_in_arns: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `FilterOutArns`.
+    pub filter_out_arns: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `NetworkInsightsPathId` (required).
+    pub network_insights_path_id: Value<String>,
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<NetworkInsightsAnalysisTag>>>,
+}
+
+impl NetworkInsightsAnalysis {
+    /// A `NetworkInsightsAnalysis` from its required properties (`NetworkInsightsPathId`); set the others with the setters.
+    pub fn new(network_insights_path_id: impl Into<Value<String>>) -> Self {
+        NetworkInsightsAnalysis {
+            additional_accounts: None,
+            filter_in_arns: None,
+            filter_out_arns: None,
+            network_insights_path_id: network_insights_path_id.into(),
+            tags: None,
+        }
+    }
+
+    /// Sets `AdditionalAccounts`.
+    pub fn additional_accounts(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.additional_accounts = Some(v.into_list());
+        self
+    }
+
+    /// Sets `FilterInArns`.
+    pub fn filter_in_arns(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.filter_in_arns = Some(v.into_list());
+        self
+    }
+
+    /// Sets `FilterOutArns`.
+    pub fn filter_out_arns(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.filter_out_arns = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<NetworkInsightsAnalysisTag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for NetworkInsightsAnalysis {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::NetworkInsightsAnalysis"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AdditionalAccounts", self.additional_accounts.as_ref());
+        crate::opt(&mut m, "FilterInArns", self.filter_in_arns.as_ref());
+        crate::opt(&mut m, "FilterOutArns", self.filter_out_arns.as_ref());
+        crate::req(&mut m, "NetworkInsightsPathId", &self.network_insights_path_id);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for NetworkInsightsAnalysis {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for NetworkInsightsAnalysis {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.filter_in_arns {
+            crate::each_item(v, "FilterInArns", x, |v, n, it| {
+                v.check_length(n, it, Some(1), Some(1283));
+            });
+        }
+        if let Some(x) = &self.filter_out_arns {
+            crate::each_item(v, "FilterOutArns", x, |v, n, it| {
+                v.check_length(n, it, Some(1), Some(1283));
+            });
+        }
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`NetworkInsightsAnalysis`] (`AWS::EC2::NetworkInsightsAnalysis`), as methods of its `Handle`.
+pub trait NetworkInsightsAnalysisAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "NetworkInsightsAnalysisId"]}`.
+    fn attr_network_insights_analysis_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "NetworkInsightsAnalysisArn"]}`.
+    fn attr_network_insights_analysis_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "StartDate"]}`.
+    fn attr_start_date(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "Status"]}`.
+    fn attr_status(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "StatusMessage"]}`.
+    fn attr_status_message(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "NetworkPathFound"]}`.
+    fn attr_network_path_found(self) -> Expr<bool>;
+    /// `{"Fn::GetAtt": [<logical id>, "SuggestedAccounts"]}`.
+    fn attr_suggested_accounts(self) -> Expr<Vec<String>>;
+}
+
+impl NetworkInsightsAnalysisAttrs for Handle<NetworkInsightsAnalysis> {
+    fn attr_network_insights_analysis_id(self) -> Expr<String> {
+        self.get_att("NetworkInsightsAnalysisId")
+    }
+    fn attr_network_insights_analysis_arn(self) -> Expr<String> {
+        self.get_att("NetworkInsightsAnalysisArn")
+    }
+    fn attr_start_date(self) -> Expr<String> {
+        self.get_att("StartDate")
+    }
+    fn attr_status(self) -> Expr<String> {
+        self.get_att("Status")
+    }
+    fn attr_status_message(self) -> Expr<String> {
+        self.get_att("StatusMessage")
+    }
+    fn attr_network_path_found(self) -> Expr<bool> {
+        Expr::from_token(self.get_att("NetworkPathFound").into_token())
+    }
+    fn attr_suggested_accounts(self) -> Expr<Vec<String>> {
+        self.get_att_list("SuggestedAccounts")
+    }
+}
+
+/// Resource schema for AWS::EC2::NetworkInsightsPath
+///
+/// CloudFormation resource type `AWS::EC2::NetworkInsightsPath`.
+///
+/// Its attributes are typed methods of `Handle<NetworkInsightsPath>`: see [`NetworkInsightsPathAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkInsightsPath {
+    /// CloudFormation property `Destination`.
+    pub destination: Option<Value<String>>,
+    /// CloudFormation property `DestinationIp`.
+    pub destination_ip: Option<Value<String>>,
+    /// CloudFormation property `DestinationPort`.
+    pub destination_port: Option<Value<i64>>,
+    /// CloudFormation property `FilterAtDestination`.
+    pub filter_at_destination: Option<Value<PathFilter>>,
+    /// CloudFormation property `FilterAtSource`.
+    pub filter_at_source: Option<Value<PathFilter>>,
+    /// CloudFormation property `Protocol` (required).
+    ///
+    /// Allowed values: `tcp`, `udp`.
+    pub protocol: Value<String>,
+    /// CloudFormation property `Source` (required).
+    pub source: Value<String>,
+    /// CloudFormation property `SourceIp`.
+    pub source_ip: Option<Value<String>>,
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<NetworkInsightsPathTag>>>,
+}
+
+impl NetworkInsightsPath {
+    /// A `NetworkInsightsPath` from its required properties (`Protocol`, `Source`); set the others with the setters.
+    pub fn new(protocol: impl Into<Value<String>>, source: impl Into<Value<String>>) -> Self {
+        NetworkInsightsPath {
+            destination: None,
+            destination_ip: None,
+            destination_port: None,
+            filter_at_destination: None,
+            filter_at_source: None,
+            protocol: protocol.into(),
+            source: source.into(),
+            source_ip: None,
+            tags: None,
+        }
+    }
+
+    /// Sets `Destination`.
+    pub fn destination(mut self, v: impl Into<Value<String>>) -> Self {
+        self.destination = Some(v.into());
+        self
+    }
+
+    /// Sets `DestinationIp`.
+    pub fn destination_ip(mut self, v: impl Into<Value<String>>) -> Self {
+        self.destination_ip = Some(v.into());
+        self
+    }
+
+    /// Sets `DestinationPort`.
+    pub fn destination_port(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.destination_port = Some(v.into());
+        self
+    }
+
+    /// Sets `FilterAtDestination`.
+    pub fn filter_at_destination(mut self, v: impl Into<Value<PathFilter>>) -> Self {
+        self.filter_at_destination = Some(v.into());
+        self
+    }
+
+    /// Sets `FilterAtSource`.
+    pub fn filter_at_source(mut self, v: impl Into<Value<PathFilter>>) -> Self {
+        self.filter_at_source = Some(v.into());
+        self
+    }
+
+    /// Sets `SourceIp`.
+    pub fn source_ip(mut self, v: impl Into<Value<String>>) -> Self {
+        self.source_ip = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<NetworkInsightsPathTag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for NetworkInsightsPath {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::NetworkInsightsPath"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Destination", self.destination.as_ref());
+        crate::opt(&mut m, "DestinationIp", self.destination_ip.as_ref());
+        crate::opt(&mut m, "DestinationPort", self.destination_port.as_ref());
+        crate::opt(&mut m, "FilterAtDestination", self.filter_at_destination.as_ref());
+        crate::opt(&mut m, "FilterAtSource", self.filter_at_source.as_ref());
+        crate::req(&mut m, "Protocol", &self.protocol);
+        crate::req(&mut m, "Source", &self.source);
+        crate::opt(&mut m, "SourceIp", self.source_ip.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for NetworkInsightsPath {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for NetworkInsightsPath {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.destination_ip {
+            v.check_length("DestinationIp", x, Some(0), Some(15));
+            v.check_pattern("DestinationIp", x, "^([0-9]{1,3}.){3}[0-9]{1,3}$");
+        }
+        if let Some(x) = &self.destination_port {
+            v.check_int_range("DestinationPort", x, Some(0.0), Some(65_535.0));
+        }
+        v.field("FilterAtDestination", self.filter_at_destination.as_ref());
+        v.field("FilterAtSource", self.filter_at_source.as_ref());
+        v.check_enum("Protocol", &self.protocol, &["tcp", "udp"]);
+        if let Some(x) = &self.source_ip {
+            v.check_length("SourceIp", x, Some(0), Some(15));
+            v.check_pattern("SourceIp", x, "^([0-9]{1,3}.){3}[0-9]{1,3}$");
+        }
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`NetworkInsightsPath`] (`AWS::EC2::NetworkInsightsPath`), as methods of its `Handle`.
+pub trait NetworkInsightsPathAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "NetworkInsightsPathId"]}`.
+    fn attr_network_insights_path_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "NetworkInsightsPathArn"]}`.
+    fn attr_network_insights_path_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "CreatedDate"]}`.
+    fn attr_created_date(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "SourceArn"]}`.
+    fn attr_source_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "DestinationArn"]}`.
+    fn attr_destination_arn(self) -> Expr<String>;
+}
+
+impl NetworkInsightsPathAttrs for Handle<NetworkInsightsPath> {
+    fn attr_network_insights_path_id(self) -> Expr<String> {
+        self.get_att("NetworkInsightsPathId")
+    }
+    fn attr_network_insights_path_arn(self) -> Expr<String> {
+        self.get_att("NetworkInsightsPathArn")
+    }
+    fn attr_created_date(self) -> Expr<String> {
+        self.get_att("CreatedDate")
+    }
+    fn attr_source_arn(self) -> Expr<String> {
+        self.get_att("SourceArn")
+    }
+    fn attr_destination_arn(self) -> Expr<String> {
+        self.get_att("DestinationArn")
+    }
+}
+
+/// The AWS::EC2::NetworkInterface resource creates network interface
+///
+/// CloudFormation resource type `AWS::EC2::NetworkInterface`.
+///
+/// Its attributes are typed methods of `Handle<NetworkInterface>`: see [`NetworkInterfaceAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkInterface {
+    /// CloudFormation property `ConnectionTrackingSpecification`.
+    pub connection_tracking_specification: Option<Value<ConnectionTrackingSpecification>>,
+    /// A description for the network interface.
+    ///
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// If you have instances or ENIs that rely on the IPv6 address not changing, to avoid disrupting traffic to instances or ENIs, you can enable a primary IPv6 address. Enable this option to automatically assign an IPv6 associated with the ENI attached to your instance to be the primary IPv6 address. When you enable an IPv6 address to be a primary IPv6, you cannot disable it. Traffic will be routed to the primary IPv6 address until the instance is terminated or the ENI is detached. If you have multiple IPv6 addresses associated with an ENI and you enable a primary IPv6 address, the first IPv6 address associated with the ENI becomes the primary IPv6 address.
+    ///
+    /// CloudFormation property `EnablePrimaryIpv6`.
+    pub enable_primary_ipv6: Option<Value<bool>>,
+    /// A list of security group IDs associated with this network interface.
+    ///
+    /// CloudFormation property `GroupSet`.
+    pub group_set: Option<Value<Vec<Value<String>>>>,
+    /// Indicates the type of network interface.
+    ///
+    /// CloudFormation property `InterfaceType`.
+    pub interface_type: Option<Value<String>>,
+    /// The number of IPv4 prefixes to assign to a network interface. When you specify a number of IPv4 prefixes, Amazon EC2 selects these prefixes from your existing subnet CIDR reservations, if available, or from free spaces in the subnet. By default, these will be /28 prefixes. You can't specify a count of IPv4 prefixes if you've specified one of the following: specific IPv4 prefixes, specific private IPv4 addresses, or a count of private IPv4 addresses.
+    ///
+    /// CloudFormation property `Ipv4PrefixCount`.
+    pub ipv4_prefix_count: Option<Value<i64>>,
+    /// Assigns a list of IPv4 prefixes to the network interface. If you want EC2 to automatically assign IPv4 prefixes, use the Ipv4PrefixCount property and do not specify this property. Presently, only /28 prefixes are supported. You can't specify IPv4 prefixes if you've specified one of the following: a count of IPv4 prefixes, specific private IPv4 addresses, or a count of private IPv4 addresses.
+    ///
+    /// CloudFormation property `Ipv4Prefixes`.
+    pub ipv4_prefixes: Option<Value<Vec<NetworkInterfaceIpv4PrefixSpecification>>>,
+    /// The number of IPv6 addresses to assign to a network interface. Amazon EC2 automatically selects the IPv6 addresses from the subnet range. To specify specific IPv6 addresses, use the Ipv6Addresses property and don't specify this property.
+    ///
+    /// CloudFormation property `Ipv6AddressCount`.
+    pub ipv6_address_count: Option<Value<i64>>,
+    /// One or more specific IPv6 addresses from the IPv6 CIDR block range of your subnet to associate with the network interface. If you're specifying a number of IPv6 addresses, use the Ipv6AddressCount property and don't specify this property.
+    ///
+    /// CloudFormation property `Ipv6Addresses`.
+    pub ipv6_addresses: Option<Value<Vec<InstanceIpv6Address>>>,
+    /// The number of IPv6 prefixes to assign to a network interface. When you specify a number of IPv6 prefixes, Amazon EC2 selects these prefixes from your existing subnet CIDR reservations, if available, or from free spaces in the subnet. By default, these will be /80 prefixes. You can't specify a count of IPv6 prefixes if you've specified one of the following: specific IPv6 prefixes, specific IPv6 addresses, or a count of IPv6 addresses.
+    ///
+    /// CloudFormation property `Ipv6PrefixCount`.
+    pub ipv6_prefix_count: Option<Value<i64>>,
+    /// Assigns a list of IPv6 prefixes to the network interface. If you want EC2 to automatically assign IPv6 prefixes, use the Ipv6PrefixCount property and do not specify this property. Presently, only /80 prefixes are supported. You can't specify IPv6 prefixes if you've specified one of the following: a count of IPv6 prefixes, specific IPv6 addresses, or a count of IPv6 addresses.
+    ///
+    /// CloudFormation property `Ipv6Prefixes`.
+    pub ipv6_prefixes: Option<Value<Vec<NetworkInterfaceIpv6PrefixSpecification>>>,
+    /// Assigns a single private IP address to the network interface, which is used as the primary private IP address. If you want to specify multiple private IP address, use the PrivateIpAddresses property.
+    ///
+    /// CloudFormation property `PrivateIpAddress`.
+    pub private_ip_address: Option<Value<String>>,
+    /// Assigns a list of private IP addresses to the network interface. You can specify a primary private IP address by setting the value of the Primary property to true in the PrivateIpAddressSpecification property. If you want EC2 to automatically assign private IP addresses, use the SecondaryPrivateIpAddressCount property and do not specify this property.
+    ///
+    /// CloudFormation property `PrivateIpAddresses`.
+    pub private_ip_addresses: Option<Value<Vec<PrivateIpAddressSpecification>>>,
+    /// Public IP DNS hostname type
+    ///
+    /// CloudFormation property `PublicIpDnsHostnameTypeSpecification`.
+    ///
+    /// Allowed values: `public-dual-stack-dns-name`, `public-ipv4-dns-name`, `public-ipv6-dns-name`.
+    pub public_ip_dns_hostname_type_specification: Option<Value<String>>,
+    /// The number of secondary private IPv4 addresses to assign to a network interface. When you specify a number of secondary IPv4 addresses, Amazon EC2 selects these IP addresses within the subnet's IPv4 CIDR range. You can't specify this option and specify more than one private IP address using privateIpAddresses
+    ///
+    /// CloudFormation property `SecondaryPrivateIpAddressCount`.
+    pub secondary_private_ip_address_count: Option<Value<i64>>,
+    /// Indicates whether traffic to or from the instance is validated.
+    ///
+    /// CloudFormation property `SourceDestCheck`.
+    pub source_dest_check: Option<Value<bool>>,
+    /// The ID of the subnet to associate with the network interface.
+    ///
+    /// CloudFormation property `SubnetId` (required).
+    pub subnet_id: Value<String>,
+    /// An arbitrary set of tags (key-value pairs) for this network interface.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl NetworkInterface {
+    /// A `NetworkInterface` from its required properties (`SubnetId`); set the others with the setters.
+    pub fn new(subnet_id: impl Into<Value<String>>) -> Self {
+        NetworkInterface {
+            connection_tracking_specification: None,
+            description: None,
+            enable_primary_ipv6: None,
+            group_set: None,
+            interface_type: None,
+            ipv4_prefix_count: None,
+            ipv4_prefixes: None,
+            ipv6_address_count: None,
+            ipv6_addresses: None,
+            ipv6_prefix_count: None,
+            ipv6_prefixes: None,
+            private_ip_address: None,
+            private_ip_addresses: None,
+            public_ip_dns_hostname_type_specification: None,
+            secondary_private_ip_address_count: None,
+            source_dest_check: None,
+            subnet_id: subnet_id.into(),
+            tags: None,
+        }
+    }
+
+    /// Sets `ConnectionTrackingSpecification`.
+    pub fn connection_tracking_specification(mut self, v: impl Into<Value<ConnectionTrackingSpecification>>) -> Self {
+        self.connection_tracking_specification = Some(v.into());
+        self
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `EnablePrimaryIpv6`.
+    pub fn enable_primary_ipv6(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.enable_primary_ipv6 = Some(v.into());
+        self
+    }
+
+    /// Sets `GroupSet`.
+    pub fn group_set(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.group_set = Some(v.into_list());
+        self
+    }
+
+    /// Sets `InterfaceType`.
+    pub fn interface_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.interface_type = Some(v.into());
+        self
+    }
+
+    /// Sets `Ipv4PrefixCount`.
+    pub fn ipv4_prefix_count(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.ipv4_prefix_count = Some(v.into());
+        self
+    }
+
+    /// Sets `Ipv4Prefixes`.
+    pub fn ipv4_prefixes(mut self, v: impl IntoList<NetworkInterfaceIpv4PrefixSpecification>) -> Self {
+        self.ipv4_prefixes = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Ipv6AddressCount`.
+    pub fn ipv6_address_count(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.ipv6_address_count = Some(v.into());
+        self
+    }
+
+    /// Sets `Ipv6Addresses`.
+    pub fn ipv6_addresses(mut self, v: impl IntoList<InstanceIpv6Address>) -> Self {
+        self.ipv6_addresses = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Ipv6PrefixCount`.
+    pub fn ipv6_prefix_count(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.ipv6_prefix_count = Some(v.into());
+        self
+    }
+
+    /// Sets `Ipv6Prefixes`.
+    pub fn ipv6_prefixes(mut self, v: impl IntoList<NetworkInterfaceIpv6PrefixSpecification>) -> Self {
+        self.ipv6_prefixes = Some(v.into_list());
+        self
+    }
+
+    /// Sets `PrivateIpAddress`.
+    pub fn private_ip_address(mut self, v: impl Into<Value<String>>) -> Self {
+        self.private_ip_address = Some(v.into());
+        self
+    }
+
+    /// Sets `PrivateIpAddresses`.
+    pub fn private_ip_addresses(mut self, v: impl IntoList<PrivateIpAddressSpecification>) -> Self {
+        self.private_ip_addresses = Some(v.into_list());
+        self
+    }
+
+    /// Sets `PublicIpDnsHostnameTypeSpecification`.
+    pub fn public_ip_dns_hostname_type_specification(mut self, v: impl Into<Value<String>>) -> Self {
+        self.public_ip_dns_hostname_type_specification = Some(v.into());
+        self
+    }
+
+    /// Sets `SecondaryPrivateIpAddressCount`.
+    pub fn secondary_private_ip_address_count(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.secondary_private_ip_address_count = Some(v.into());
+        self
+    }
+
+    /// Sets `SourceDestCheck`.
+    pub fn source_dest_check(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.source_dest_check = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for NetworkInterface {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::NetworkInterface"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "ConnectionTrackingSpecification", self.connection_tracking_specification.as_ref());
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::opt(&mut m, "EnablePrimaryIpv6", self.enable_primary_ipv6.as_ref());
+        crate::opt(&mut m, "GroupSet", self.group_set.as_ref());
+        crate::opt(&mut m, "InterfaceType", self.interface_type.as_ref());
+        crate::opt(&mut m, "Ipv4PrefixCount", self.ipv4_prefix_count.as_ref());
+        crate::opt(&mut m, "Ipv4Prefixes", self.ipv4_prefixes.as_ref());
+        crate::opt(&mut m, "Ipv6AddressCount", self.ipv6_address_count.as_ref());
+        crate::opt(&mut m, "Ipv6Addresses", self.ipv6_addresses.as_ref());
+        crate::opt(&mut m, "Ipv6PrefixCount", self.ipv6_prefix_count.as_ref());
+        crate::opt(&mut m, "Ipv6Prefixes", self.ipv6_prefixes.as_ref());
+        crate::opt(&mut m, "PrivateIpAddress", self.private_ip_address.as_ref());
+        crate::opt(&mut m, "PrivateIpAddresses", self.private_ip_addresses.as_ref());
+        crate::opt(
+            &mut m,
+            "PublicIpDnsHostnameTypeSpecification",
+            self.public_ip_dns_hostname_type_specification.as_ref(),
+        );
+        crate::opt(&mut m, "SecondaryPrivateIpAddressCount", self.secondary_private_ip_address_count.as_ref());
+        crate::opt(&mut m, "SourceDestCheck", self.source_dest_check.as_ref());
+        crate::req(&mut m, "SubnetId", &self.subnet_id);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for NetworkInterface {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for NetworkInterface {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("ConnectionTrackingSpecification", self.connection_tracking_specification.as_ref());
+        v.field("Ipv4Prefixes", self.ipv4_prefixes.as_ref());
+        v.field("Ipv6Addresses", self.ipv6_addresses.as_ref());
+        v.field("Ipv6Prefixes", self.ipv6_prefixes.as_ref());
+        v.field("PrivateIpAddresses", self.private_ip_addresses.as_ref());
+        if let Some(x) = &self.public_ip_dns_hostname_type_specification {
+            v.check_enum(
+                "PublicIpDnsHostnameTypeSpecification",
+                x,
+                &["public-dual-stack-dns-name", "public-ipv4-dns-name", "public-ipv6-dns-name"],
+            );
+        }
+        v.field("Tags", self.tags.as_ref());
+        v.check_excluded(
+            "Ipv6AddressCount",
+            self.ipv6_address_count.is_some(),
+            &[("Ipv6Addresses", self.ipv6_addresses.is_some())],
+        );
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`NetworkInterface`] (`AWS::EC2::NetworkInterface`), as methods of its `Handle`.
+pub trait NetworkInterfaceAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    ///
+    /// Network interface id.
+    fn attr_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "SecondaryPrivateIpAddresses"]}`.
+    ///
+    /// Returns the secondary private IP addresses of the network interface.
+    fn attr_secondary_private_ip_addresses(self) -> Expr<Vec<String>>;
+    /// `{"Fn::GetAtt": [<logical id>, "PrimaryPrivateIpAddress"]}`.
+    ///
+    /// Returns the primary private IP address of the network interface.
+    fn attr_primary_private_ip_address(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "PrimaryIpv6Address"]}`.
+    ///
+    /// The primary IPv6 address
+    fn attr_primary_ipv6_address(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "VpcId"]}`.
+    ///
+    /// The ID of the VPC
+    fn attr_vpc_id(self) -> Expr<String>;
+}
+
+impl NetworkInterfaceAttrs for Handle<NetworkInterface> {
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+    fn attr_secondary_private_ip_addresses(self) -> Expr<Vec<String>> {
+        self.get_att_list("SecondaryPrivateIpAddresses")
+    }
+    fn attr_primary_private_ip_address(self) -> Expr<String> {
+        self.get_att("PrimaryPrivateIpAddress")
+    }
+    fn attr_primary_ipv6_address(self) -> Expr<String> {
+        self.get_att("PrimaryIpv6Address")
+    }
+    fn attr_vpc_id(self) -> Expr<String> {
+        self.get_att("VpcId")
+    }
+}
+
+/// Attaches an elastic network interface (ENI) to an Amazon EC2 instance. You can use this resource type to attach additional network interfaces to an instance without interruption.
+///
+/// CloudFormation resource type `AWS::EC2::NetworkInterfaceAttachment`.
+///
+/// Its attributes are typed methods of `Handle<NetworkInterfaceAttachment>`: see [`NetworkInterfaceAttachmentAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkInterfaceAttachment {
+    /// Whether to delete the network interface when the instance terminates. By default, this value is set to ``true``.
+    ///
+    /// CloudFormation property `DeleteOnTermination`.
+    pub delete_on_termination: Option<Value<bool>>,
+    /// The network interface's position in the attachment order. For example, the first attached network interface has a ``DeviceIndex`` of 0.
+    ///
+    /// CloudFormation property `DeviceIndex` (required).
+    pub device_index: Value<String>,
+    /// The number of ENA queues created with the instance.
+    ///
+    /// CloudFormation property `EnaQueueCount`.
+    pub ena_queue_count: Option<Value<i64>>,
+    /// Configures ENA Express for the network interface that this action attaches to the instance.
+    ///
+    /// CloudFormation property `EnaSrdSpecification`.
+    pub ena_srd_specification: Option<Value<EnaSrdSpecification>>,
+    /// The ID of the instance to which you will attach the ENI.
+    ///
+    /// CloudFormation property `InstanceId` (required).
+    pub instance_id: Value<String>,
+    /// The ID of the ENI that you want to attach.
+    ///
+    /// CloudFormation property `NetworkInterfaceId` (required).
+    pub network_interface_id: Value<String>,
+}
+
+impl NetworkInterfaceAttachment {
+    /// A `NetworkInterfaceAttachment` from its required properties (`DeviceIndex`, `InstanceId`, `NetworkInterfaceId`); set the others with the setters.
+    pub fn new(
+        device_index: impl Into<Value<String>>,
+        instance_id: impl Into<Value<String>>,
+        network_interface_id: impl Into<Value<String>>,
+    ) -> Self {
+        NetworkInterfaceAttachment {
+            delete_on_termination: None,
+            device_index: device_index.into(),
+            ena_queue_count: None,
+            ena_srd_specification: None,
+            instance_id: instance_id.into(),
+            network_interface_id: network_interface_id.into(),
+        }
+    }
+
+    /// Sets `DeleteOnTermination`.
+    pub fn delete_on_termination(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.delete_on_termination = Some(v.into());
+        self
+    }
+
+    /// Sets `EnaQueueCount`.
+    pub fn ena_queue_count(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.ena_queue_count = Some(v.into());
+        self
+    }
+
+    /// Sets `EnaSrdSpecification`.
+    pub fn ena_srd_specification(mut self, v: impl Into<Value<EnaSrdSpecification>>) -> Self {
+        self.ena_srd_specification = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for NetworkInterfaceAttachment {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::NetworkInterfaceAttachment"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "DeleteOnTermination", self.delete_on_termination.as_ref());
+        crate::req(&mut m, "DeviceIndex", &self.device_index);
+        crate::opt(&mut m, "EnaQueueCount", self.ena_queue_count.as_ref());
+        crate::opt(&mut m, "EnaSrdSpecification", self.ena_srd_specification.as_ref());
+        crate::req(&mut m, "InstanceId", &self.instance_id);
+        crate::req(&mut m, "NetworkInterfaceId", &self.network_interface_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for NetworkInterfaceAttachment {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for NetworkInterfaceAttachment {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("EnaSrdSpecification", self.ena_srd_specification.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`NetworkInterfaceAttachment`] (`AWS::EC2::NetworkInterfaceAttachment`), as methods of its `Handle`.
+pub trait NetworkInterfaceAttachmentAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "AttachmentId"]}`.
+    fn attr_attachment_id(self) -> Expr<String>;
+}
+
+impl NetworkInterfaceAttachmentAttrs for Handle<NetworkInterfaceAttachment> {
+    fn attr_attachment_id(self) -> Expr<String> {
+        self.get_att("AttachmentId")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::NetworkInterfacePermission
+///
+/// CloudFormation resource type `AWS::EC2::NetworkInterfacePermission`.
+///
+/// Its attributes are typed methods of `Handle<NetworkInterfacePermission>`: see [`NetworkInterfacePermissionAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkInterfacePermission {
+    /// CloudFormation property `AwsAccountId` (required).
+    pub aws_account_id: Value<String>,
+    /// CloudFormation property `NetworkInterfaceId` (required).
+    pub network_interface_id: Value<String>,
+    /// CloudFormation property `Permission` (required).
+    pub permission: Value<String>,
+}
+
+impl NetworkInterfacePermission {
+    /// A `NetworkInterfacePermission` from its required properties (`AwsAccountId`, `NetworkInterfaceId`, `Permission`); set the others with the setters.
+    pub fn new(
+        aws_account_id: impl Into<Value<String>>,
+        network_interface_id: impl Into<Value<String>>,
+        permission: impl Into<Value<String>>,
+    ) -> Self {
+        NetworkInterfacePermission {
+            aws_account_id: aws_account_id.into(),
+            network_interface_id: network_interface_id.into(),
+            permission: permission.into(),
+        }
+    }
+}
+
+impl cfnkit_core::resource::Resource for NetworkInterfacePermission {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::NetworkInterfacePermission"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "AwsAccountId", &self.aws_account_id);
+        crate::req(&mut m, "NetworkInterfaceId", &self.network_interface_id);
+        crate::req(&mut m, "Permission", &self.permission);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for NetworkInterfacePermission {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for NetworkInterfacePermission {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`NetworkInterfacePermission`] (`AWS::EC2::NetworkInterfacePermission`), as methods of its `Handle`.
+pub trait NetworkInterfacePermissionAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    fn attr_id(self) -> Expr<String>;
+}
+
+impl NetworkInterfacePermissionAttrs for Handle<NetworkInterfacePermission> {
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::NetworkPerformanceMetricSubscription
+///
+/// CloudFormation resource type `AWS::EC2::NetworkPerformanceMetricSubscription`.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkPerformanceMetricSubscription {
+    /// The target Region or Availability Zone for the metric to subscribe to.
+    ///
+    /// CloudFormation property `Destination` (required).
+    pub destination: Value<String>,
+    /// The metric type to subscribe to.
+    ///
+    /// CloudFormation property `Metric` (required).
+    pub metric: Value<String>,
+    /// The starting Region or Availability Zone for metric to subscribe to.
+    ///
+    /// CloudFormation property `Source` (required).
+    pub source: Value<String>,
+    /// The statistic to subscribe to.
+    ///
+    /// CloudFormation property `Statistic` (required).
+    pub statistic: Value<String>,
+}
+
+impl NetworkPerformanceMetricSubscription {
+    /// A `NetworkPerformanceMetricSubscription` from its required properties (`Destination`, `Metric`, `Source`, `Statistic`); set the others with the setters.
+    pub fn new(
+        destination: impl Into<Value<String>>,
+        metric: impl Into<Value<String>>,
+        source: impl Into<Value<String>>,
+        statistic: impl Into<Value<String>>,
+    ) -> Self {
+        NetworkPerformanceMetricSubscription {
+            destination: destination.into(),
+            metric: metric.into(),
+            source: source.into(),
+            statistic: statistic.into(),
+        }
+    }
+}
+
+impl cfnkit_core::resource::Resource for NetworkPerformanceMetricSubscription {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::NetworkPerformanceMetricSubscription"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "Destination", &self.destination);
+        crate::req(&mut m, "Metric", &self.metric);
+        crate::req(&mut m, "Source", &self.source);
+        crate::req(&mut m, "Statistic", &self.statistic);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for NetworkPerformanceMetricSubscription {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for NetworkPerformanceMetricSubscription {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Resource Type definition for AWS::EC2::PlacementGroup
+///
+/// CloudFormation resource type `AWS::EC2::PlacementGroup`.
+///
+/// Its attributes are typed methods of `Handle<PlacementGroup>`: see [`PlacementGroupAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PlacementGroup {
+    /// The ID of a parent placement group. Valid for strategies that support parent group linking.
+    ///
+    /// CloudFormation property `ParentGroupId`.
+    pub parent_group_id: Option<Value<String>>,
+    /// The number of partitions. Valid only when \*\*Strategy\*\* is set to `partition`
+    ///
+    /// CloudFormation property `PartitionCount`.
+    pub partition_count: Option<Value<i64>>,
+    /// The Spread Level of Placement Group is an enum where it accepts either host or rack when strategy is spread
+    ///
+    /// CloudFormation property `SpreadLevel`.
+    ///
+    /// Allowed values: `host`, `rack`.
+    pub spread_level: Option<Value<String>>,
+    /// The placement strategy.
+    ///
+    /// CloudFormation property `Strategy`.
+    ///
+    /// Allowed values: `cluster`, `partition`, `precision-time`, `spread`.
+    pub strategy: Option<Value<String>>,
+    /// An array of key-value pairs to apply to this resource.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl PlacementGroup {
+    /// A `PlacementGroup` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `ParentGroupId`.
+    pub fn parent_group_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.parent_group_id = Some(v.into());
+        self
+    }
+
+    /// Sets `PartitionCount`.
+    pub fn partition_count(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.partition_count = Some(v.into());
+        self
+    }
+
+    /// Sets `SpreadLevel`.
+    pub fn spread_level(mut self, v: impl Into<Value<String>>) -> Self {
+        self.spread_level = Some(v.into());
+        self
+    }
+
+    /// Sets `Strategy`.
+    pub fn strategy(mut self, v: impl Into<Value<String>>) -> Self {
+        self.strategy = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for PlacementGroup {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::PlacementGroup"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "ParentGroupId", self.parent_group_id.as_ref());
+        crate::opt(&mut m, "PartitionCount", self.partition_count.as_ref());
+        crate::opt(&mut m, "SpreadLevel", self.spread_level.as_ref());
+        crate::opt(&mut m, "Strategy", self.strategy.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for PlacementGroup {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for PlacementGroup {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.spread_level {
+            v.check_enum("SpreadLevel", x, &["host", "rack"]);
+        }
+        if let Some(x) = &self.strategy {
+            v.check_enum("Strategy", x, &["cluster", "partition", "precision-time", "spread"]);
+        }
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`PlacementGroup`] (`AWS::EC2::PlacementGroup`), as methods of its `Handle`.
+pub trait PlacementGroupAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "GroupName"]}`.
+    ///
+    /// The Group Name of Placement Group.
+    fn attr_group_name(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "GroupId"]}`.
+    ///
+    /// The ID of the placement group.
+    fn attr_group_id(self) -> Expr<String>;
+}
+
+impl PlacementGroupAttrs for Handle<PlacementGroup> {
+    fn attr_group_name(self) -> Expr<String> {
+        self.get_att("GroupName")
+    }
+    fn attr_group_id(self) -> Expr<String> {
+        self.get_att("GroupId")
+    }
+}
+
+/// Resource schema of AWS::EC2::PrefixList Type
+///
+/// CloudFormation resource type `AWS::EC2::PrefixList`.
+///
+/// Its attributes are typed methods of `Handle<PrefixList>`: see [`PrefixListAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct PrefixList {
+    /// Ip Version of Prefix List.
+    ///
+    /// CloudFormation property `AddressFamily` (required).
+    ///
+    /// Allowed values: `IPv4`, `IPv6`.
+    pub address_family: Value<String>,
+    /// Entries of Prefix List.
+    ///
+    /// CloudFormation property `Entries`.
+    pub entries: Option<Value<Vec<Entry>>>,
+    /// Max Entries of Prefix List.
+    ///
+    /// CloudFormation property `MaxEntries`.
+    pub max_entries: Option<Value<i64>>,
+    /// Name of Prefix List.
+    ///
+    /// CloudFormation property `PrefixListName` (required).
+    pub prefix_list_name: Value<String>,
+    /// Tags for Prefix List
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<PrefixListTag>>>,
+}
+
+impl PrefixList {
+    /// A `PrefixList` from its required properties (`AddressFamily`, `PrefixListName`); set the others with the setters.
+    pub fn new(address_family: impl Into<Value<String>>, prefix_list_name: impl Into<Value<String>>) -> Self {
+        PrefixList {
+            address_family: address_family.into(),
+            entries: None,
+            max_entries: None,
+            prefix_list_name: prefix_list_name.into(),
+            tags: None,
+        }
+    }
+
+    /// Sets `Entries`.
+    pub fn entries(mut self, v: impl IntoList<Entry>) -> Self {
+        self.entries = Some(v.into_list());
+        self
+    }
+
+    /// Sets `MaxEntries`.
+    pub fn max_entries(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.max_entries = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<PrefixListTag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for PrefixList {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::PrefixList"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "AddressFamily", &self.address_family);
+        crate::opt(&mut m, "Entries", self.entries.as_ref());
+        crate::opt(&mut m, "MaxEntries", self.max_entries.as_ref());
+        crate::req(&mut m, "PrefixListName", &self.prefix_list_name);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for PrefixList {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for PrefixList {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.check_enum("AddressFamily", &self.address_family, &["IPv4", "IPv6"]);
+        if let Some(x) = &self.entries {
+            v.check_items("Entries", x, Some(0), Some(100));
+            v.field("Entries", Some(x));
+        }
+        if let Some(x) = &self.max_entries {
+            v.check_int_range("MaxEntries", x, Some(1.0), None);
+        }
+        v.check_length("PrefixListName", &self.prefix_list_name, Some(1), Some(255));
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`PrefixList`] (`AWS::EC2::PrefixList`), as methods of its `Handle`.
+pub trait PrefixListAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "PrefixListId"]}`.
+    ///
+    /// Id of Prefix List.
+    fn attr_prefix_list_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "OwnerId"]}`.
+    ///
+    /// Owner Id of Prefix List.
+    fn attr_owner_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "Version"]}`.
+    ///
+    /// Version of Prefix List.
+    fn attr_version(self) -> Expr<i64>;
+    /// `{"Fn::GetAtt": [<logical id>, "Arn"]}`.
+    ///
+    /// The Amazon Resource Name (ARN) of the Prefix List.
+    fn attr_arn(self) -> Expr<String>;
+}
+
+impl PrefixListAttrs for Handle<PrefixList> {
+    fn attr_prefix_list_id(self) -> Expr<String> {
+        self.get_att("PrefixListId")
+    }
+    fn attr_owner_id(self) -> Expr<String> {
+        self.get_att("OwnerId")
+    }
+    fn attr_version(self) -> Expr<i64> {
+        Expr::from_token(self.get_att("Version").into_token())
+    }
+    fn attr_arn(self) -> Expr<String> {
+        self.get_att("Arn")
+    }
+}
+
 /// Specifies a route in a route table. For more information, see [Routes](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html#route-table-routes) in the \*Amazon VPC User Guide\*.
 ///
 /// You must specify either a destination CIDR block or prefix list ID. You must also specify exactly one of the resources as the target.
@@ -1967,6 +9376,513 @@ impl RouteAttrs for Handle<Route> {
     }
 }
 
+/// VPC Route Server
+///
+/// CloudFormation resource type `AWS::EC2::RouteServer`.
+///
+/// Its attributes are typed methods of `Handle<RouteServer>`: see [`RouteServerAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct RouteServer {
+    /// The Amazon-side ASN of the Route Server.
+    ///
+    /// CloudFormation property `AmazonSideAsn` (required).
+    pub amazon_side_asn: Value<i64>,
+    /// Whether to enable persistent routes
+    ///
+    /// CloudFormation property `PersistRoutes`.
+    ///
+    /// Allowed values: `enable`, `disable`.
+    pub persist_routes: Option<Value<String>>,
+    /// The duration of persistent routes in minutes
+    ///
+    /// CloudFormation property `PersistRoutesDuration`.
+    pub persist_routes_duration: Option<Value<i64>>,
+    /// Whether to enable SNS notifications
+    ///
+    /// CloudFormation property `SnsNotificationsEnabled`.
+    pub sns_notifications_enabled: Option<Value<bool>>,
+    /// An array of key-value pairs to apply to this resource.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl RouteServer {
+    /// A `RouteServer` from its required properties (`AmazonSideAsn`); set the others with the setters.
+    pub fn new(amazon_side_asn: impl Into<Value<i64>>) -> Self {
+        RouteServer {
+            amazon_side_asn: amazon_side_asn.into(),
+            persist_routes: None,
+            persist_routes_duration: None,
+            sns_notifications_enabled: None,
+            tags: None,
+        }
+    }
+
+    /// Sets `PersistRoutes`.
+    pub fn persist_routes(mut self, v: impl Into<Value<String>>) -> Self {
+        self.persist_routes = Some(v.into());
+        self
+    }
+
+    /// Sets `PersistRoutesDuration`.
+    pub fn persist_routes_duration(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.persist_routes_duration = Some(v.into());
+        self
+    }
+
+    /// Sets `SnsNotificationsEnabled`.
+    pub fn sns_notifications_enabled(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.sns_notifications_enabled = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for RouteServer {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::RouteServer"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "AmazonSideAsn", &self.amazon_side_asn);
+        crate::opt(&mut m, "PersistRoutes", self.persist_routes.as_ref());
+        crate::opt(&mut m, "PersistRoutesDuration", self.persist_routes_duration.as_ref());
+        crate::opt(&mut m, "SnsNotificationsEnabled", self.sns_notifications_enabled.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for RouteServer {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for RouteServer {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.check_int_range("AmazonSideAsn", &self.amazon_side_asn, Some(1.0), Some(4_294_967_294.0));
+        if let Some(x) = &self.persist_routes {
+            v.check_enum("PersistRoutes", x, &["enable", "disable"]);
+        }
+        if let Some(x) = &self.persist_routes_duration {
+            v.check_int_range("PersistRoutesDuration", x, Some(0.0), Some(5.0));
+        }
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`RouteServer`] (`AWS::EC2::RouteServer`), as methods of its `Handle`.
+pub trait RouteServerAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Arn"]}`.
+    ///
+    /// The Amazon Resource Name (ARN) of the Route Server.
+    fn attr_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    ///
+    /// The ID of the Route Server.
+    fn attr_id(self) -> Expr<String>;
+}
+
+impl RouteServerAttrs for Handle<RouteServer> {
+    fn attr_arn(self) -> Expr<String> {
+        self.get_att("Arn")
+    }
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+}
+
+/// VPC Route Server Association
+///
+/// CloudFormation resource type `AWS::EC2::RouteServerAssociation`.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct RouteServerAssociation {
+    /// Route Server ID
+    ///
+    /// CloudFormation property `RouteServerId` (required).
+    pub route_server_id: Value<String>,
+    /// VPC ID
+    ///
+    /// CloudFormation property `VpcId` (required).
+    pub vpc_id: Value<String>,
+}
+
+impl RouteServerAssociation {
+    /// A `RouteServerAssociation` from its required properties (`RouteServerId`, `VpcId`); set the others with the setters.
+    pub fn new(route_server_id: impl Into<Value<String>>, vpc_id: impl Into<Value<String>>) -> Self {
+        RouteServerAssociation { route_server_id: route_server_id.into(), vpc_id: vpc_id.into() }
+    }
+}
+
+impl cfnkit_core::resource::Resource for RouteServerAssociation {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::RouteServerAssociation"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "RouteServerId", &self.route_server_id);
+        crate::req(&mut m, "VpcId", &self.vpc_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for RouteServerAssociation {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for RouteServerAssociation {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// VPC Route Server Endpoint
+///
+/// CloudFormation resource type `AWS::EC2::RouteServerEndpoint`.
+///
+/// Its attributes are typed methods of `Handle<RouteServerEndpoint>`: see [`RouteServerEndpointAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct RouteServerEndpoint {
+    /// Route Server ID
+    ///
+    /// CloudFormation property `RouteServerId` (required).
+    pub route_server_id: Value<String>,
+    /// Subnet ID
+    ///
+    /// CloudFormation property `SubnetId` (required).
+    pub subnet_id: Value<String>,
+    /// An array of key-value pairs to apply to this resource.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl RouteServerEndpoint {
+    /// A `RouteServerEndpoint` from its required properties (`RouteServerId`, `SubnetId`); set the others with the setters.
+    pub fn new(route_server_id: impl Into<Value<String>>, subnet_id: impl Into<Value<String>>) -> Self {
+        RouteServerEndpoint { route_server_id: route_server_id.into(), subnet_id: subnet_id.into(), tags: None }
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for RouteServerEndpoint {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::RouteServerEndpoint"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "RouteServerId", &self.route_server_id);
+        crate::req(&mut m, "SubnetId", &self.subnet_id);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for RouteServerEndpoint {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for RouteServerEndpoint {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`RouteServerEndpoint`] (`AWS::EC2::RouteServerEndpoint`), as methods of its `Handle`.
+pub trait RouteServerEndpointAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Arn"]}`.
+    ///
+    /// The Amazon Resource Name (ARN) of the Route Server Endpoint.
+    fn attr_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    ///
+    /// The ID of the Route Server Endpoint.
+    fn attr_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "EniId"]}`.
+    ///
+    /// Elastic Network Interface ID owned by the Route Server Endpoint
+    fn attr_eni_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "EniAddress"]}`.
+    ///
+    /// Elastic Network Interface IP address owned by the Route Server Endpoint
+    fn attr_eni_address(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "VpcId"]}`.
+    ///
+    /// VPC ID
+    fn attr_vpc_id(self) -> Expr<String>;
+}
+
+impl RouteServerEndpointAttrs for Handle<RouteServerEndpoint> {
+    fn attr_arn(self) -> Expr<String> {
+        self.get_att("Arn")
+    }
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+    fn attr_eni_id(self) -> Expr<String> {
+        self.get_att("EniId")
+    }
+    fn attr_eni_address(self) -> Expr<String> {
+        self.get_att("EniAddress")
+    }
+    fn attr_vpc_id(self) -> Expr<String> {
+        self.get_att("VpcId")
+    }
+}
+
+/// VPC Route Server Peer
+///
+/// CloudFormation resource type `AWS::EC2::RouteServerPeer`.
+///
+/// Its attributes are typed methods of `Handle<RouteServerPeer>`: see [`RouteServerPeerAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct RouteServerPeer {
+    /// BGP Options
+    ///
+    /// CloudFormation property `BgpOptions` (required).
+    pub bgp_options: Value<BgpOptions>,
+    /// IP address of the Route Server Peer
+    ///
+    /// CloudFormation property `PeerAddress` (required).
+    pub peer_address: Value<String>,
+    /// Route Server Endpoint ID
+    ///
+    /// CloudFormation property `RouteServerEndpointId` (required).
+    pub route_server_endpoint_id: Value<String>,
+    /// An array of key-value pairs to apply to this resource.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl RouteServerPeer {
+    /// A `RouteServerPeer` from its required properties (`BgpOptions`, `PeerAddress`, `RouteServerEndpointId`); set the others with the setters.
+    pub fn new(
+        bgp_options: impl Into<Value<BgpOptions>>,
+        peer_address: impl Into<Value<String>>,
+        route_server_endpoint_id: impl Into<Value<String>>,
+    ) -> Self {
+        RouteServerPeer {
+            bgp_options: bgp_options.into(),
+            peer_address: peer_address.into(),
+            route_server_endpoint_id: route_server_endpoint_id.into(),
+            tags: None,
+        }
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for RouteServerPeer {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::RouteServerPeer"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "BgpOptions", &self.bgp_options);
+        crate::req(&mut m, "PeerAddress", &self.peer_address);
+        crate::req(&mut m, "RouteServerEndpointId", &self.route_server_endpoint_id);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for RouteServerPeer {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for RouteServerPeer {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("BgpOptions", Some(&self.bgp_options));
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`RouteServerPeer`] (`AWS::EC2::RouteServerPeer`), as methods of its `Handle`.
+pub trait RouteServerPeerAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Arn"]}`.
+    ///
+    /// The Amazon Resource Name (ARN) of the Route Server Peer.
+    fn attr_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    ///
+    /// The ID of the Route Server Peer.
+    fn attr_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "RouteServerId"]}`.
+    ///
+    /// Route Server ID
+    fn attr_route_server_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "EndpointEniId"]}`.
+    ///
+    /// Elastic Network Interface ID owned by the Route Server Endpoint
+    fn attr_endpoint_eni_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "EndpointEniAddress"]}`.
+    ///
+    /// Elastic Network Interface IP address owned by the Route Server Endpoint
+    fn attr_endpoint_eni_address(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "SubnetId"]}`.
+    ///
+    /// Subnet ID
+    fn attr_subnet_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "VpcId"]}`.
+    ///
+    /// VPC ID
+    fn attr_vpc_id(self) -> Expr<String>;
+}
+
+impl RouteServerPeerAttrs for Handle<RouteServerPeer> {
+    fn attr_arn(self) -> Expr<String> {
+        self.get_att("Arn")
+    }
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+    fn attr_route_server_id(self) -> Expr<String> {
+        self.get_att("RouteServerId")
+    }
+    fn attr_endpoint_eni_id(self) -> Expr<String> {
+        self.get_att("EndpointEniId")
+    }
+    fn attr_endpoint_eni_address(self) -> Expr<String> {
+        self.get_att("EndpointEniAddress")
+    }
+    fn attr_subnet_id(self) -> Expr<String> {
+        self.get_att("SubnetId")
+    }
+    fn attr_vpc_id(self) -> Expr<String> {
+        self.get_att("VpcId")
+    }
+}
+
+/// VPC Route Server Propagation
+///
+/// CloudFormation resource type `AWS::EC2::RouteServerPropagation`.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct RouteServerPropagation {
+    /// Route Server ID
+    ///
+    /// CloudFormation property `RouteServerId` (required).
+    pub route_server_id: Value<String>,
+    /// Route Table ID
+    ///
+    /// CloudFormation property `RouteTableId` (required).
+    pub route_table_id: Value<String>,
+}
+
+impl RouteServerPropagation {
+    /// A `RouteServerPropagation` from its required properties (`RouteServerId`, `RouteTableId`); set the others with the setters.
+    pub fn new(route_server_id: impl Into<Value<String>>, route_table_id: impl Into<Value<String>>) -> Self {
+        RouteServerPropagation { route_server_id: route_server_id.into(), route_table_id: route_table_id.into() }
+    }
+}
+
+impl cfnkit_core::resource::Resource for RouteServerPropagation {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::RouteServerPropagation"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "RouteServerId", &self.route_server_id);
+        crate::req(&mut m, "RouteTableId", &self.route_table_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for RouteServerPropagation {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for RouteServerPropagation {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
 /// Specifies a route table for the specified VPC. After you create a route table, you can add routes and associate the table with a subnet.
 ///
 /// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the \*Amazon VPC User Guide\*.
@@ -2045,6 +9961,109 @@ pub trait RouteTableAttrs {
 impl RouteTableAttrs for Handle<RouteTable> {
     fn attr_route_table_id(self) -> Expr<String> {
         self.get_att("RouteTableId")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::SecondaryNetwork. Creates a secondary network for RDMA (Remote Direct Memory Access) connectivity.
+///
+/// CloudFormation resource type `AWS::EC2::SecondaryNetwork`.
+///
+/// Its attributes are typed methods of `Handle<SecondaryNetwork>`: see [`SecondaryNetworkAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecondaryNetwork {
+    /// The IPv4 CIDR block for the secondary network. The CIDR block size must be between /12 and /28.
+    ///
+    /// CloudFormation property `Ipv4CidrBlock` (required).
+    pub ipv4_cidr_block: Value<String>,
+    /// The type of secondary network.
+    ///
+    /// CloudFormation property `NetworkType` (required).
+    ///
+    /// Allowed values: `rdma`.
+    pub network_type: Value<String>,
+    /// The tags for the secondary network.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl SecondaryNetwork {
+    /// A `SecondaryNetwork` from its required properties (`Ipv4CidrBlock`, `NetworkType`); set the others with the setters.
+    pub fn new(ipv4_cidr_block: impl Into<Value<String>>, network_type: impl Into<Value<String>>) -> Self {
+        SecondaryNetwork { ipv4_cidr_block: ipv4_cidr_block.into(), network_type: network_type.into(), tags: None }
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for SecondaryNetwork {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::SecondaryNetwork"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "Ipv4CidrBlock", &self.ipv4_cidr_block);
+        crate::req(&mut m, "NetworkType", &self.network_type);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for SecondaryNetwork {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for SecondaryNetwork {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.check_enum("NetworkType", &self.network_type, &["rdma"]);
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`SecondaryNetwork`] (`AWS::EC2::SecondaryNetwork`), as methods of its `Handle`.
+pub trait SecondaryNetworkAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "SecondaryNetworkArn"]}`.
+    ///
+    /// The Amazon Resource Name (ARN) of the secondary network.
+    fn attr_secondary_network_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "SecondaryNetworkId"]}`.
+    ///
+    /// The ID of the secondary network.
+    fn attr_secondary_network_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "OwnerId"]}`.
+    ///
+    /// The ID of the Amazon Web Services account that owns the secondary network.
+    fn attr_owner_id(self) -> Expr<String>;
+}
+
+impl SecondaryNetworkAttrs for Handle<SecondaryNetwork> {
+    fn attr_secondary_network_arn(self) -> Expr<String> {
+        self.get_att("SecondaryNetworkArn")
+    }
+    fn attr_secondary_network_id(self) -> Expr<String> {
+        self.get_att("SecondaryNetworkId")
+    }
+    fn attr_owner_id(self) -> Expr<String> {
+        self.get_att("OwnerId")
     }
 }
 
@@ -2619,6 +10638,338 @@ impl SecurityGroupIngressAttrs for Handle<SecurityGroupIngress> {
     }
 }
 
+/// Resource type definition for the AWS::EC2::SecurityGroupVpcAssociation resource
+///
+/// CloudFormation resource type `AWS::EC2::SecurityGroupVpcAssociation`.
+///
+/// Its attributes are typed methods of `Handle<SecurityGroupVpcAssociation>`: see [`SecurityGroupVpcAssociationAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecurityGroupVpcAssociation {
+    /// The group ID of the specified security group.
+    ///
+    /// CloudFormation property `GroupId` (required).
+    pub group_id: Value<String>,
+    /// The ID of the VPC in the security group vpc association.
+    ///
+    /// CloudFormation property `VpcId` (required).
+    pub vpc_id: Value<String>,
+}
+
+impl SecurityGroupVpcAssociation {
+    /// A `SecurityGroupVpcAssociation` from its required properties (`GroupId`, `VpcId`); set the others with the setters.
+    pub fn new(group_id: impl Into<Value<String>>, vpc_id: impl Into<Value<String>>) -> Self {
+        SecurityGroupVpcAssociation { group_id: group_id.into(), vpc_id: vpc_id.into() }
+    }
+}
+
+impl cfnkit_core::resource::Resource for SecurityGroupVpcAssociation {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::SecurityGroupVpcAssociation"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "GroupId", &self.group_id);
+        crate::req(&mut m, "VpcId", &self.vpc_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for SecurityGroupVpcAssociation {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for SecurityGroupVpcAssociation {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`SecurityGroupVpcAssociation`] (`AWS::EC2::SecurityGroupVpcAssociation`), as methods of its `Handle`.
+pub trait SecurityGroupVpcAssociationAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "VpcOwnerId"]}`.
+    ///
+    /// The owner of the VPC in the security group vpc association.
+    fn attr_vpc_owner_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// The state of the security group vpc association.
+    fn attr_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "StateReason"]}`.
+    ///
+    /// The reason for the state of the security group vpc association.
+    fn attr_state_reason(self) -> Expr<String>;
+}
+
+impl SecurityGroupVpcAssociationAttrs for Handle<SecurityGroupVpcAssociation> {
+    fn attr_vpc_owner_id(self) -> Expr<String> {
+        self.get_att("VpcOwnerId")
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+    fn attr_state_reason(self) -> Expr<String> {
+        self.get_att("StateReason")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::SnapshotBlockPublicAccess
+///
+/// CloudFormation resource type `AWS::EC2::SnapshotBlockPublicAccess`.
+///
+/// Its attributes are typed methods of `Handle<SnapshotBlockPublicAccess>`: see [`SnapshotBlockPublicAccessAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct SnapshotBlockPublicAccess {
+    /// The state of EBS Snapshot Block Public Access.
+    ///
+    /// CloudFormation property `State` (required).
+    ///
+    /// Allowed values: `block-all-sharing`, `block-new-sharing`.
+    pub state: Value<String>,
+}
+
+impl SnapshotBlockPublicAccess {
+    /// A `SnapshotBlockPublicAccess` from its required properties (`State`); set the others with the setters.
+    pub fn new(state: impl Into<Value<String>>) -> Self {
+        SnapshotBlockPublicAccess { state: state.into() }
+    }
+}
+
+impl cfnkit_core::resource::Resource for SnapshotBlockPublicAccess {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::SnapshotBlockPublicAccess"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "State", &self.state);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for SnapshotBlockPublicAccess {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for SnapshotBlockPublicAccess {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.check_enum("State", &self.state, &["block-all-sharing", "block-new-sharing"]);
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`SnapshotBlockPublicAccess`] (`AWS::EC2::SnapshotBlockPublicAccess`), as methods of its `Handle`.
+pub trait SnapshotBlockPublicAccessAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "AccountId"]}`.
+    ///
+    /// The identifier for the specified AWS account.
+    fn attr_account_id(self) -> Expr<String>;
+}
+
+impl SnapshotBlockPublicAccessAttrs for Handle<SnapshotBlockPublicAccess> {
+    fn attr_account_id(self) -> Expr<String> {
+        self.get_att("AccountId")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::SpotFleet
+///
+/// CloudFormation resource type `AWS::EC2::SpotFleet`.
+///
+/// Its attributes are typed methods of `Handle<SpotFleet>`: see [`SpotFleetAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpotFleet {
+    /// CloudFormation property `SpotFleetRequestConfigData` (required).
+    pub spot_fleet_request_config_data: Value<SpotFleetRequestConfigData>,
+    /// The tags to specify in SpotFleetRequestConfigData
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl SpotFleet {
+    /// A `SpotFleet` from its required properties (`SpotFleetRequestConfigData`); set the others with the setters.
+    pub fn new(spot_fleet_request_config_data: impl Into<Value<SpotFleetRequestConfigData>>) -> Self {
+        SpotFleet { spot_fleet_request_config_data: spot_fleet_request_config_data.into(), tags: None }
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for SpotFleet {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::SpotFleet"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "SpotFleetRequestConfigData", &self.spot_fleet_request_config_data);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for SpotFleet {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for SpotFleet {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("SpotFleetRequestConfigData", Some(&self.spot_fleet_request_config_data));
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`SpotFleet`] (`AWS::EC2::SpotFleet`), as methods of its `Handle`.
+pub trait SpotFleetAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    fn attr_id(self) -> Expr<String>;
+}
+
+impl SpotFleetAttrs for Handle<SpotFleet> {
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::SqlHaStandbyDetectedInstance
+///
+/// CloudFormation resource type `AWS::EC2::SqlHaStandbyDetectedInstance`.
+///
+/// Its attributes are typed methods of `Handle<SqlHaStandbyDetectedInstance>`: see [`SqlHaStandbyDetectedInstanceAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct SqlHaStandbyDetectedInstance {
+    /// The ID of the EC2 instance to enable for SQL Server high availability standby detection.
+    ///
+    /// CloudFormation property `InstanceId` (required).
+    pub instance_id: Value<String>,
+    /// The ARN of the AWS Secrets Manager secret containing SQL Server access credentials to the EC2 instance. If not specified, AWS Systems Manager agent will use default local user credentials.
+    ///
+    /// CloudFormation property `SqlServerCredentials`.
+    pub sql_server_credentials: Option<Value<String>>,
+}
+
+impl SqlHaStandbyDetectedInstance {
+    /// A `SqlHaStandbyDetectedInstance` from its required properties (`InstanceId`); set the others with the setters.
+    pub fn new(instance_id: impl Into<Value<String>>) -> Self {
+        SqlHaStandbyDetectedInstance { instance_id: instance_id.into(), sql_server_credentials: None }
+    }
+
+    /// Sets `SqlServerCredentials`.
+    pub fn sql_server_credentials(mut self, v: impl Into<Value<String>>) -> Self {
+        self.sql_server_credentials = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for SqlHaStandbyDetectedInstance {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::SqlHaStandbyDetectedInstance"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "InstanceId", &self.instance_id);
+        crate::opt(&mut m, "SqlServerCredentials", self.sql_server_credentials.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for SqlHaStandbyDetectedInstance {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for SqlHaStandbyDetectedInstance {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.check_pattern("InstanceId", &self.instance_id, "^i-[0-9a-f]{8,17}$");
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`SqlHaStandbyDetectedInstance`] (`AWS::EC2::SqlHaStandbyDetectedInstance`), as methods of its `Handle`.
+pub trait SqlHaStandbyDetectedInstanceAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "HaStatus"]}`.
+    ///
+    /// The SQL Server high availability status of the EC2 instance.
+    fn attr_ha_status(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "SqlServerLicenseUsage"]}`.
+    ///
+    /// The SQL Server license type of the EC2 instance.
+    fn attr_sql_server_license_usage(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "LastUpdatedTime"]}`.
+    ///
+    /// The timestamp when the EC2 instance's SQL Server high availability status was last updated.
+    fn attr_last_updated_time(self) -> Expr<String>;
+}
+
+impl SqlHaStandbyDetectedInstanceAttrs for Handle<SqlHaStandbyDetectedInstance> {
+    fn attr_ha_status(self) -> Expr<String> {
+        self.get_att("HaStatus")
+    }
+    fn attr_sql_server_license_usage(self) -> Expr<String> {
+        self.get_att("SqlServerLicenseUsage")
+    }
+    fn attr_last_updated_time(self) -> Expr<String> {
+        self.get_att("LastUpdatedTime")
+    }
+}
+
 /// Specifies a subnet for the specified VPC.
 ///
 /// For an IPv4 only subnet, specify an IPv4 CIDR block. If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual stack subnet instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR block.
@@ -2966,6 +11317,333 @@ impl SubnetAttrs for Handle<Subnet> {
     }
 }
 
+/// The AWS::EC2::SubnetCidrBlock resource creates association between subnet and IPv6 CIDR
+///
+/// CloudFormation resource type `AWS::EC2::SubnetCidrBlock`.
+///
+/// Its attributes are typed methods of `Handle<SubnetCidrBlock>`: see [`SubnetCidrBlockAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct SubnetCidrBlock {
+    /// The IPv6 network range for the subnet, in CIDR notation. The subnet size must use a /64 prefix length
+    ///
+    /// CloudFormation property `Ipv6CidrBlock`.
+    pub ipv6_cidr_block: Option<Value<String>>,
+    /// The ID of an IPv6 Amazon VPC IP Address Manager (IPAM) pool from which to allocate, to get the subnet's CIDR
+    ///
+    /// CloudFormation property `Ipv6IpamPoolId`.
+    pub ipv6_ipam_pool_id: Option<Value<String>>,
+    /// The netmask length of the IPv6 CIDR to allocate to the subnet from an IPAM pool
+    ///
+    /// CloudFormation property `Ipv6NetmaskLength`.
+    pub ipv6_netmask_length: Option<Value<i64>>,
+    /// The ID of the subnet
+    ///
+    /// CloudFormation property `SubnetId` (required).
+    pub subnet_id: Value<String>,
+}
+
+impl SubnetCidrBlock {
+    /// A `SubnetCidrBlock` from its required properties (`SubnetId`); set the others with the setters.
+    pub fn new(subnet_id: impl Into<Value<String>>) -> Self {
+        SubnetCidrBlock {
+            ipv6_cidr_block: None,
+            ipv6_ipam_pool_id: None,
+            ipv6_netmask_length: None,
+            subnet_id: subnet_id.into(),
+        }
+    }
+
+    /// Sets `Ipv6CidrBlock`.
+    pub fn ipv6_cidr_block(mut self, v: impl Into<Value<String>>) -> Self {
+        self.ipv6_cidr_block = Some(v.into());
+        self
+    }
+
+    /// Sets `Ipv6IpamPoolId`.
+    pub fn ipv6_ipam_pool_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.ipv6_ipam_pool_id = Some(v.into());
+        self
+    }
+
+    /// Sets `Ipv6NetmaskLength`.
+    pub fn ipv6_netmask_length(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.ipv6_netmask_length = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for SubnetCidrBlock {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::SubnetCidrBlock"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Ipv6CidrBlock", self.ipv6_cidr_block.as_ref());
+        crate::opt(&mut m, "Ipv6IpamPoolId", self.ipv6_ipam_pool_id.as_ref());
+        crate::opt(&mut m, "Ipv6NetmaskLength", self.ipv6_netmask_length.as_ref());
+        crate::req(&mut m, "SubnetId", &self.subnet_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for SubnetCidrBlock {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for SubnetCidrBlock {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.ipv6_cidr_block {
+            v.check_length("Ipv6CidrBlock", x, None, Some(42));
+        }
+        if let Some(x) = &self.ipv6_netmask_length {
+            v.check_int_range("Ipv6NetmaskLength", x, Some(0.0), Some(128.0));
+        }
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`SubnetCidrBlock`] (`AWS::EC2::SubnetCidrBlock`), as methods of its `Handle`.
+pub trait SubnetCidrBlockAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    ///
+    /// Information about the IPv6 association.
+    fn attr_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "Ipv6AddressAttribute"]}`.
+    ///
+    /// The value denoting whether an IPv6 Subnet CIDR Block is public or private.
+    fn attr_ipv6_address_attribute(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "IpSource"]}`.
+    ///
+    /// The IP Source of an IPv6 Subnet CIDR Block.
+    fn attr_ip_source(self) -> Expr<String>;
+}
+
+impl SubnetCidrBlockAttrs for Handle<SubnetCidrBlock> {
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+    fn attr_ipv6_address_attribute(self) -> Expr<String> {
+        self.get_att("Ipv6AddressAttribute")
+    }
+    fn attr_ip_source(self) -> Expr<String> {
+        self.get_att("IpSource")
+    }
+}
+
+/// Resource Type definition for a CIDR range reserved inside an Amazon EC2 subnet.
+///
+/// CloudFormation resource type `AWS::EC2::SubnetCidrReservation`.
+///
+/// Its attributes are typed methods of `Handle<SubnetCidrReservation>`: see [`SubnetCidrReservationAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct SubnetCidrReservation {
+    /// The IPv4 or IPv6 CIDR range to reserve. Must lie inside the subnet's CIDR block and must not overlap an existing reservation. Supply an IPv6 range exactly as the service returns it: Amazon EC2 stores an IPv6 CIDR in RFC 5952 compressed form, and a noncanonical spelling of the same range is reported as drift because this property is create-only and read back.
+    ///
+    /// CloudFormation property `Cidr` (required).
+    pub cidr: Value<String>,
+    /// The description of the subnet CIDR reservation.
+    ///
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// The type of reservation. A prefix reservation is used for an IPv6 prefix delegated to a network interface; an explicit reservation is used for a range that Amazon EC2 must not assign automatically.
+    ///
+    /// CloudFormation property `ReservationType` (required).
+    ///
+    /// Allowed values: `prefix`, `explicit`.
+    pub reservation_type: Value<String>,
+    /// The identifier of the subnet the CIDR range is reserved in.
+    ///
+    /// CloudFormation property `SubnetId` (required).
+    pub subnet_id: Value<String>,
+    /// The tags assigned to the subnet CIDR reservation.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl SubnetCidrReservation {
+    /// A `SubnetCidrReservation` from its required properties (`Cidr`, `ReservationType`, `SubnetId`); set the others with the setters.
+    pub fn new(
+        cidr: impl Into<Value<String>>,
+        reservation_type: impl Into<Value<String>>,
+        subnet_id: impl Into<Value<String>>,
+    ) -> Self {
+        SubnetCidrReservation {
+            cidr: cidr.into(),
+            description: None,
+            reservation_type: reservation_type.into(),
+            subnet_id: subnet_id.into(),
+            tags: None,
+        }
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for SubnetCidrReservation {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::SubnetCidrReservation"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "Cidr", &self.cidr);
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::req(&mut m, "ReservationType", &self.reservation_type);
+        crate::req(&mut m, "SubnetId", &self.subnet_id);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for SubnetCidrReservation {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for SubnetCidrReservation {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.check_enum("ReservationType", &self.reservation_type, &["prefix", "explicit"]);
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`SubnetCidrReservation`] (`AWS::EC2::SubnetCidrReservation`), as methods of its `Handle`.
+pub trait SubnetCidrReservationAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Arn"]}`.
+    ///
+    /// The Amazon Resource Name (ARN) of the subnet CIDR reservation.
+    fn attr_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "SubnetCidrReservationId"]}`.
+    ///
+    /// The identifier of the subnet CIDR reservation.
+    fn attr_subnet_cidr_reservation_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "OwnerId"]}`.
+    ///
+    /// The identifier of the AWS account that owns the subnet CIDR reservation.
+    fn attr_owner_id(self) -> Expr<String>;
+}
+
+impl SubnetCidrReservationAttrs for Handle<SubnetCidrReservation> {
+    fn attr_arn(self) -> Expr<String> {
+        self.get_att("Arn")
+    }
+    fn attr_subnet_cidr_reservation_id(self) -> Expr<String> {
+        self.get_att("SubnetCidrReservationId")
+    }
+    fn attr_owner_id(self) -> Expr<String> {
+        self.get_att("OwnerId")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::SubnetNetworkAclAssociation
+///
+/// CloudFormation resource type `AWS::EC2::SubnetNetworkAclAssociation`.
+///
+/// Its attributes are typed methods of `Handle<SubnetNetworkAclAssociation>`: see [`SubnetNetworkAclAssociationAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct SubnetNetworkAclAssociation {
+    /// The ID of the network ACL
+    ///
+    /// CloudFormation property `NetworkAclId` (required).
+    pub network_acl_id: Value<String>,
+    /// The ID of the subnet
+    ///
+    /// CloudFormation property `SubnetId` (required).
+    pub subnet_id: Value<String>,
+}
+
+impl SubnetNetworkAclAssociation {
+    /// A `SubnetNetworkAclAssociation` from its required properties (`NetworkAclId`, `SubnetId`); set the others with the setters.
+    pub fn new(network_acl_id: impl Into<Value<String>>, subnet_id: impl Into<Value<String>>) -> Self {
+        SubnetNetworkAclAssociation { network_acl_id: network_acl_id.into(), subnet_id: subnet_id.into() }
+    }
+}
+
+impl cfnkit_core::resource::Resource for SubnetNetworkAclAssociation {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::SubnetNetworkAclAssociation"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "NetworkAclId", &self.network_acl_id);
+        crate::req(&mut m, "SubnetId", &self.subnet_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for SubnetNetworkAclAssociation {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for SubnetNetworkAclAssociation {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`SubnetNetworkAclAssociation`] (`AWS::EC2::SubnetNetworkAclAssociation`), as methods of its `Handle`.
+pub trait SubnetNetworkAclAssociationAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "AssociationId"]}`.
+    fn attr_association_id(self) -> Expr<String>;
+}
+
+impl SubnetNetworkAclAssociationAttrs for Handle<SubnetNetworkAclAssociation> {
+    fn attr_association_id(self) -> Expr<String> {
+        self.get_att("AssociationId")
+    }
+}
+
 /// Associates a subnet with a route table. The subnet and route table must be in the same VPC. This association causes traffic originating from the subnet to be routed according to the routes in the route table. A route table can be associated with multiple subnets. To create a route table, see [AWS::EC2::RouteTable](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routetable.html).
 ///
 /// CloudFormation resource type `AWS::EC2::SubnetRouteTableAssociation`.
@@ -3034,6 +11712,2726 @@ pub trait SubnetRouteTableAssociationAttrs {
 }
 
 impl SubnetRouteTableAssociationAttrs for Handle<SubnetRouteTableAssociation> {
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+}
+
+/// Resource schema for AWS::EC2::TrafficMirrorFilter
+///
+/// CloudFormation resource type `AWS::EC2::TrafficMirrorFilter`.
+///
+/// Its attributes are typed methods of `Handle<TrafficMirrorFilter>`: see [`TrafficMirrorFilterAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TrafficMirrorFilter {
+    /// The description of a traffic mirror filter.
+    ///
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// The network service that is associated with the traffic mirror filter.
+    ///
+    /// CloudFormation property `NetworkServices`.
+    ///
+    /// Allowed item values: `amazon-dns`.
+    pub network_services: Option<Value<Vec<Value<String>>>>,
+    /// The tags for a traffic mirror filter.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl TrafficMirrorFilter {
+    /// A `TrafficMirrorFilter` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `NetworkServices`.
+    pub fn network_services(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.network_services = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for TrafficMirrorFilter {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::TrafficMirrorFilter"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::opt(&mut m, "NetworkServices", self.network_services.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for TrafficMirrorFilter {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for TrafficMirrorFilter {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.network_services {
+            crate::each_item(v, "NetworkServices", x, |v, n, it| {
+                v.check_enum(n, it, &["amazon-dns"]);
+            });
+        }
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`TrafficMirrorFilter`] (`AWS::EC2::TrafficMirrorFilter`), as methods of its `Handle`.
+pub trait TrafficMirrorFilterAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    ///
+    /// The ID of a traffic mirror filter.
+    fn attr_id(self) -> Expr<String>;
+}
+
+impl TrafficMirrorFilterAttrs for Handle<TrafficMirrorFilter> {
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+}
+
+/// Resource Type definition for for AWS::EC2::TrafficMirrorFilterRule
+///
+/// CloudFormation resource type `AWS::EC2::TrafficMirrorFilterRule`.
+///
+/// Its attributes are typed methods of `Handle<TrafficMirrorFilterRule>`: see [`TrafficMirrorFilterRuleAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrafficMirrorFilterRule {
+    /// The description of the Traffic Mirror Filter rule.
+    ///
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// The destination CIDR block to assign to the Traffic Mirror rule.
+    ///
+    /// CloudFormation property `DestinationCidrBlock` (required).
+    pub destination_cidr_block: Value<String>,
+    /// The destination port range.
+    ///
+    /// CloudFormation property `DestinationPortRange`.
+    pub destination_port_range: Option<Value<TrafficMirrorPortRange>>,
+    /// The number of protocol, for example 17 (UDP), to assign to the Traffic Mirror rule.
+    ///
+    /// CloudFormation property `Protocol`.
+    pub protocol: Option<Value<i64>>,
+    /// The action to take on the filtered traffic (accept/reject).
+    ///
+    /// CloudFormation property `RuleAction` (required).
+    pub rule_action: Value<String>,
+    /// The number of the Traffic Mirror rule.
+    ///
+    /// CloudFormation property `RuleNumber` (required).
+    pub rule_number: Value<i64>,
+    /// The source CIDR block to assign to the Traffic Mirror Filter rule.
+    ///
+    /// CloudFormation property `SourceCidrBlock` (required).
+    pub source_cidr_block: Value<String>,
+    /// The source port range.
+    ///
+    /// CloudFormation property `SourcePortRange`.
+    pub source_port_range: Option<Value<TrafficMirrorPortRange>>,
+    /// Any tags assigned to the Traffic Mirror Filter rule.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// The direction of traffic (ingress/egress).
+    ///
+    /// CloudFormation property `TrafficDirection` (required).
+    pub traffic_direction: Value<String>,
+    /// The ID of the filter that this rule is associated with.
+    ///
+    /// CloudFormation property `TrafficMirrorFilterId` (required).
+    pub traffic_mirror_filter_id: Value<String>,
+}
+
+impl TrafficMirrorFilterRule {
+    /// A `TrafficMirrorFilterRule` from its required properties (`DestinationCidrBlock`, `RuleAction`, `RuleNumber`, `SourceCidrBlock`, `TrafficDirection`, `TrafficMirrorFilterId`); set the others with the setters.
+    pub fn new(
+        destination_cidr_block: impl Into<Value<String>>,
+        rule_action: impl Into<Value<String>>,
+        rule_number: impl Into<Value<i64>>,
+        source_cidr_block: impl Into<Value<String>>,
+        traffic_direction: impl Into<Value<String>>,
+        traffic_mirror_filter_id: impl Into<Value<String>>,
+    ) -> Self {
+        TrafficMirrorFilterRule {
+            description: None,
+            destination_cidr_block: destination_cidr_block.into(),
+            destination_port_range: None,
+            protocol: None,
+            rule_action: rule_action.into(),
+            rule_number: rule_number.into(),
+            source_cidr_block: source_cidr_block.into(),
+            source_port_range: None,
+            tags: None,
+            traffic_direction: traffic_direction.into(),
+            traffic_mirror_filter_id: traffic_mirror_filter_id.into(),
+        }
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `DestinationPortRange`.
+    pub fn destination_port_range(mut self, v: impl Into<Value<TrafficMirrorPortRange>>) -> Self {
+        self.destination_port_range = Some(v.into());
+        self
+    }
+
+    /// Sets `Protocol`.
+    pub fn protocol(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.protocol = Some(v.into());
+        self
+    }
+
+    /// Sets `SourcePortRange`.
+    pub fn source_port_range(mut self, v: impl Into<Value<TrafficMirrorPortRange>>) -> Self {
+        self.source_port_range = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for TrafficMirrorFilterRule {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::TrafficMirrorFilterRule"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::req(&mut m, "DestinationCidrBlock", &self.destination_cidr_block);
+        crate::opt(&mut m, "DestinationPortRange", self.destination_port_range.as_ref());
+        crate::opt(&mut m, "Protocol", self.protocol.as_ref());
+        crate::req(&mut m, "RuleAction", &self.rule_action);
+        crate::req(&mut m, "RuleNumber", &self.rule_number);
+        crate::req(&mut m, "SourceCidrBlock", &self.source_cidr_block);
+        crate::opt(&mut m, "SourcePortRange", self.source_port_range.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::req(&mut m, "TrafficDirection", &self.traffic_direction);
+        crate::req(&mut m, "TrafficMirrorFilterId", &self.traffic_mirror_filter_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for TrafficMirrorFilterRule {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for TrafficMirrorFilterRule {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("DestinationPortRange", self.destination_port_range.as_ref());
+        v.field("SourcePortRange", self.source_port_range.as_ref());
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`TrafficMirrorFilterRule`] (`AWS::EC2::TrafficMirrorFilterRule`), as methods of its `Handle`.
+pub trait TrafficMirrorFilterRuleAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "TrafficMirrorFilterRuleId"]}`.
+    ///
+    /// The ID of the Traffic Mirror Filter rule.
+    fn attr_traffic_mirror_filter_rule_id(self) -> Expr<String>;
+}
+
+impl TrafficMirrorFilterRuleAttrs for Handle<TrafficMirrorFilterRule> {
+    fn attr_traffic_mirror_filter_rule_id(self) -> Expr<String> {
+        self.get_att("TrafficMirrorFilterRuleId")
+    }
+}
+
+/// Resource schema for AWS::EC2::TrafficMirrorSession
+///
+/// CloudFormation resource type `AWS::EC2::TrafficMirrorSession`.
+///
+/// Its attributes are typed methods of `Handle<TrafficMirrorSession>`: see [`TrafficMirrorSessionAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrafficMirrorSession {
+    /// The description of the Traffic Mirror session.
+    ///
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// The ID of the source network interface.
+    ///
+    /// CloudFormation property `NetworkInterfaceId` (required).
+    pub network_interface_id: Value<String>,
+    /// The ID of the account that owns the Traffic Mirror session.
+    ///
+    /// CloudFormation property `OwnerId`.
+    pub owner_id: Option<Value<String>>,
+    /// The number of bytes in each packet to mirror.
+    ///
+    /// CloudFormation property `PacketLength`.
+    pub packet_length: Option<Value<i64>>,
+    /// The session number determines the order in which sessions are evaluated when an interface is used by multiple sessions. The first session with a matching filter is the one that mirrors the packets.
+    ///
+    /// CloudFormation property `SessionNumber` (required).
+    pub session_number: Value<i64>,
+    /// The tags assigned to the Traffic Mirror session.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// The ID of a Traffic Mirror filter.
+    ///
+    /// CloudFormation property `TrafficMirrorFilterId` (required).
+    pub traffic_mirror_filter_id: Value<String>,
+    /// The ID of a Traffic Mirror target.
+    ///
+    /// CloudFormation property `TrafficMirrorTargetId` (required).
+    pub traffic_mirror_target_id: Value<String>,
+    /// The VXLAN ID for the Traffic Mirror session.
+    ///
+    /// CloudFormation property `VirtualNetworkId`.
+    pub virtual_network_id: Option<Value<i64>>,
+}
+
+impl TrafficMirrorSession {
+    /// A `TrafficMirrorSession` from its required properties (`NetworkInterfaceId`, `SessionNumber`, `TrafficMirrorFilterId`, `TrafficMirrorTargetId`); set the others with the setters.
+    pub fn new(
+        network_interface_id: impl Into<Value<String>>,
+        session_number: impl Into<Value<i64>>,
+        traffic_mirror_filter_id: impl Into<Value<String>>,
+        traffic_mirror_target_id: impl Into<Value<String>>,
+    ) -> Self {
+        TrafficMirrorSession {
+            description: None,
+            network_interface_id: network_interface_id.into(),
+            owner_id: None,
+            packet_length: None,
+            session_number: session_number.into(),
+            tags: None,
+            traffic_mirror_filter_id: traffic_mirror_filter_id.into(),
+            traffic_mirror_target_id: traffic_mirror_target_id.into(),
+            virtual_network_id: None,
+        }
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `OwnerId`.
+    pub fn owner_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.owner_id = Some(v.into());
+        self
+    }
+
+    /// Sets `PacketLength`.
+    pub fn packet_length(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.packet_length = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+
+    /// Sets `VirtualNetworkId`.
+    pub fn virtual_network_id(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.virtual_network_id = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for TrafficMirrorSession {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::TrafficMirrorSession"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::req(&mut m, "NetworkInterfaceId", &self.network_interface_id);
+        crate::opt(&mut m, "OwnerId", self.owner_id.as_ref());
+        crate::opt(&mut m, "PacketLength", self.packet_length.as_ref());
+        crate::req(&mut m, "SessionNumber", &self.session_number);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::req(&mut m, "TrafficMirrorFilterId", &self.traffic_mirror_filter_id);
+        crate::req(&mut m, "TrafficMirrorTargetId", &self.traffic_mirror_target_id);
+        crate::opt(&mut m, "VirtualNetworkId", self.virtual_network_id.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for TrafficMirrorSession {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for TrafficMirrorSession {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`TrafficMirrorSession`] (`AWS::EC2::TrafficMirrorSession`), as methods of its `Handle`.
+pub trait TrafficMirrorSessionAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    ///
+    /// The ID of a Traffic Mirror session.
+    fn attr_id(self) -> Expr<String>;
+}
+
+impl TrafficMirrorSessionAttrs for Handle<TrafficMirrorSession> {
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+}
+
+/// The description of the Traffic Mirror target.
+///
+/// CloudFormation resource type `AWS::EC2::TrafficMirrorTarget`.
+///
+/// Its attributes are typed methods of `Handle<TrafficMirrorTarget>`: see [`TrafficMirrorTargetAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TrafficMirrorTarget {
+    /// The description of the Traffic Mirror target.
+    ///
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// The ID of the Gateway Load Balancer endpoint.
+    ///
+    /// CloudFormation property `GatewayLoadBalancerEndpointId`.
+    pub gateway_load_balancer_endpoint_id: Option<Value<String>>,
+    /// The network interface ID that is associated with the target.
+    ///
+    /// CloudFormation property `NetworkInterfaceId`.
+    pub network_interface_id: Option<Value<String>>,
+    /// The Amazon Resource Name (ARN) of the Network Load Balancer that is associated with the target.
+    ///
+    /// CloudFormation property `NetworkLoadBalancerArn`.
+    pub network_load_balancer_arn: Option<Value<String>>,
+    /// The tags to assign to the Traffic Mirror target.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl TrafficMirrorTarget {
+    /// A `TrafficMirrorTarget` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `GatewayLoadBalancerEndpointId`.
+    pub fn gateway_load_balancer_endpoint_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.gateway_load_balancer_endpoint_id = Some(v.into());
+        self
+    }
+
+    /// Sets `NetworkInterfaceId`.
+    pub fn network_interface_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.network_interface_id = Some(v.into());
+        self
+    }
+
+    /// Sets `NetworkLoadBalancerArn`.
+    pub fn network_load_balancer_arn(mut self, v: impl Into<Value<String>>) -> Self {
+        self.network_load_balancer_arn = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for TrafficMirrorTarget {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::TrafficMirrorTarget"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::opt(&mut m, "GatewayLoadBalancerEndpointId", self.gateway_load_balancer_endpoint_id.as_ref());
+        crate::opt(&mut m, "NetworkInterfaceId", self.network_interface_id.as_ref());
+        crate::opt(&mut m, "NetworkLoadBalancerArn", self.network_load_balancer_arn.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for TrafficMirrorTarget {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for TrafficMirrorTarget {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`TrafficMirrorTarget`] (`AWS::EC2::TrafficMirrorTarget`), as methods of its `Handle`.
+pub trait TrafficMirrorTargetAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    fn attr_id(self) -> Expr<String>;
+}
+
+impl TrafficMirrorTargetAttrs for Handle<TrafficMirrorTarget> {
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::TransitGateway
+///
+/// CloudFormation resource type `AWS::EC2::TransitGateway`.
+///
+/// Its attributes are typed methods of `Handle<TransitGateway>`: see [`TransitGatewayAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TransitGateway {
+    /// CloudFormation property `AmazonSideAsn`.
+    pub amazon_side_asn: Option<Value<i64>>,
+    /// CloudFormation property `AssociationDefaultRouteTableId`.
+    pub association_default_route_table_id: Option<Value<String>>,
+    /// CloudFormation property `AutoAcceptSharedAttachments`.
+    pub auto_accept_shared_attachments: Option<Value<String>>,
+    /// CloudFormation property `DefaultRouteTableAssociation`.
+    pub default_route_table_association: Option<Value<String>>,
+    /// CloudFormation property `DefaultRouteTablePropagation`.
+    pub default_route_table_propagation: Option<Value<String>>,
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// CloudFormation property `DnsSupport`.
+    pub dns_support: Option<Value<String>>,
+    /// CloudFormation property `EncryptionSupport`.
+    ///
+    /// Allowed values: `disable`, `enable`.
+    pub encryption_support: Option<Value<String>>,
+    /// CloudFormation property `MulticastSupport`.
+    pub multicast_support: Option<Value<String>>,
+    /// CloudFormation property `PropagationDefaultRouteTableId`.
+    pub propagation_default_route_table_id: Option<Value<String>>,
+    /// CloudFormation property `SecurityGroupReferencingSupport`.
+    pub security_group_referencing_support: Option<Value<String>>,
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// CloudFormation property `TransitGatewayCidrBlocks`.
+    pub transit_gateway_cidr_blocks: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `VpnEcmpSupport`.
+    pub vpn_ecmp_support: Option<Value<String>>,
+}
+
+impl TransitGateway {
+    /// A `TransitGateway` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `AmazonSideAsn`.
+    pub fn amazon_side_asn(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.amazon_side_asn = Some(v.into());
+        self
+    }
+
+    /// Sets `AssociationDefaultRouteTableId`.
+    pub fn association_default_route_table_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.association_default_route_table_id = Some(v.into());
+        self
+    }
+
+    /// Sets `AutoAcceptSharedAttachments`.
+    pub fn auto_accept_shared_attachments(mut self, v: impl Into<Value<String>>) -> Self {
+        self.auto_accept_shared_attachments = Some(v.into());
+        self
+    }
+
+    /// Sets `DefaultRouteTableAssociation`.
+    pub fn default_route_table_association(mut self, v: impl Into<Value<String>>) -> Self {
+        self.default_route_table_association = Some(v.into());
+        self
+    }
+
+    /// Sets `DefaultRouteTablePropagation`.
+    pub fn default_route_table_propagation(mut self, v: impl Into<Value<String>>) -> Self {
+        self.default_route_table_propagation = Some(v.into());
+        self
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `DnsSupport`.
+    pub fn dns_support(mut self, v: impl Into<Value<String>>) -> Self {
+        self.dns_support = Some(v.into());
+        self
+    }
+
+    /// Sets `EncryptionSupport`.
+    pub fn encryption_support(mut self, v: impl Into<Value<String>>) -> Self {
+        self.encryption_support = Some(v.into());
+        self
+    }
+
+    /// Sets `MulticastSupport`.
+    pub fn multicast_support(mut self, v: impl Into<Value<String>>) -> Self {
+        self.multicast_support = Some(v.into());
+        self
+    }
+
+    /// Sets `PropagationDefaultRouteTableId`.
+    pub fn propagation_default_route_table_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.propagation_default_route_table_id = Some(v.into());
+        self
+    }
+
+    /// Sets `SecurityGroupReferencingSupport`.
+    pub fn security_group_referencing_support(mut self, v: impl Into<Value<String>>) -> Self {
+        self.security_group_referencing_support = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+
+    /// Sets `TransitGatewayCidrBlocks`.
+    pub fn transit_gateway_cidr_blocks(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.transit_gateway_cidr_blocks = Some(v.into_list());
+        self
+    }
+
+    /// Sets `VpnEcmpSupport`.
+    pub fn vpn_ecmp_support(mut self, v: impl Into<Value<String>>) -> Self {
+        self.vpn_ecmp_support = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for TransitGateway {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::TransitGateway"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AmazonSideAsn", self.amazon_side_asn.as_ref());
+        crate::opt(&mut m, "AssociationDefaultRouteTableId", self.association_default_route_table_id.as_ref());
+        crate::opt(&mut m, "AutoAcceptSharedAttachments", self.auto_accept_shared_attachments.as_ref());
+        crate::opt(&mut m, "DefaultRouteTableAssociation", self.default_route_table_association.as_ref());
+        crate::opt(&mut m, "DefaultRouteTablePropagation", self.default_route_table_propagation.as_ref());
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::opt(&mut m, "DnsSupport", self.dns_support.as_ref());
+        crate::opt(&mut m, "EncryptionSupport", self.encryption_support.as_ref());
+        crate::opt(&mut m, "MulticastSupport", self.multicast_support.as_ref());
+        crate::opt(&mut m, "PropagationDefaultRouteTableId", self.propagation_default_route_table_id.as_ref());
+        crate::opt(&mut m, "SecurityGroupReferencingSupport", self.security_group_referencing_support.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::opt(&mut m, "TransitGatewayCidrBlocks", self.transit_gateway_cidr_blocks.as_ref());
+        crate::opt(&mut m, "VpnEcmpSupport", self.vpn_ecmp_support.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for TransitGateway {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for TransitGateway {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.encryption_support {
+            v.check_enum("EncryptionSupport", x, &["disable", "enable"]);
+        }
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`TransitGateway`] (`AWS::EC2::TransitGateway`), as methods of its `Handle`.
+pub trait TransitGatewayAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    fn attr_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "TransitGatewayArn"]}`.
+    fn attr_transit_gateway_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "EncryptionSupportState"]}`.
+    fn attr_encryption_support_state(self) -> Expr<String>;
+}
+
+impl TransitGatewayAttrs for Handle<TransitGateway> {
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+    fn attr_transit_gateway_arn(self) -> Expr<String> {
+        self.get_att("TransitGatewayArn")
+    }
+    fn attr_encryption_support_state(self) -> Expr<String> {
+        self.get_att("EncryptionSupportState")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::TransitGatewayAttachment
+///
+/// CloudFormation resource type `AWS::EC2::TransitGatewayAttachment`.
+///
+/// Its attributes are typed methods of `Handle<TransitGatewayAttachment>`: see [`TransitGatewayAttachmentAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransitGatewayAttachment {
+    /// The options for the transit gateway vpc attachment.
+    ///
+    /// CloudFormation property `Options`.
+    pub options: Option<Value<Options>>,
+    /// CloudFormation property `SubnetIds` (required).
+    pub subnet_ids: Value<Vec<Value<String>>>,
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// CloudFormation property `TransitGatewayId` (required).
+    pub transit_gateway_id: Value<String>,
+    /// CloudFormation property `VpcId` (required).
+    pub vpc_id: Value<String>,
+}
+
+impl TransitGatewayAttachment {
+    /// A `TransitGatewayAttachment` from its required properties (`SubnetIds`, `TransitGatewayId`, `VpcId`); set the others with the setters.
+    pub fn new(
+        subnet_ids: impl IntoList<Value<String>>,
+        transit_gateway_id: impl Into<Value<String>>,
+        vpc_id: impl Into<Value<String>>,
+    ) -> Self {
+        TransitGatewayAttachment {
+            options: None,
+            subnet_ids: subnet_ids.into_list(),
+            tags: None,
+            transit_gateway_id: transit_gateway_id.into(),
+            vpc_id: vpc_id.into(),
+        }
+    }
+
+    /// Sets `Options`.
+    pub fn options(mut self, v: impl Into<Value<Options>>) -> Self {
+        self.options = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for TransitGatewayAttachment {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::TransitGatewayAttachment"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Options", self.options.as_ref());
+        crate::req(&mut m, "SubnetIds", &self.subnet_ids);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::req(&mut m, "TransitGatewayId", &self.transit_gateway_id);
+        crate::req(&mut m, "VpcId", &self.vpc_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for TransitGatewayAttachment {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for TransitGatewayAttachment {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Options", self.options.as_ref());
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`TransitGatewayAttachment`] (`AWS::EC2::TransitGatewayAttachment`), as methods of its `Handle`.
+pub trait TransitGatewayAttachmentAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    fn attr_id(self) -> Expr<String>;
+}
+
+impl TransitGatewayAttachmentAttrs for Handle<TransitGatewayAttachment> {
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+}
+
+/// The AWS::EC2::TransitGatewayConnect type
+///
+/// CloudFormation resource type `AWS::EC2::TransitGatewayConnect`.
+///
+/// Its attributes are typed methods of `Handle<TransitGatewayConnect>`: see [`TransitGatewayConnectAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransitGatewayConnect {
+    /// The Connect attachment options.
+    ///
+    /// CloudFormation property `Options` (required).
+    pub options: Value<TransitGatewayConnectOptions>,
+    /// The tags for the attachment.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<TransitGatewayConnectTag>>>,
+    /// The ID of the attachment from which the Connect attachment was created.
+    ///
+    /// CloudFormation property `TransportTransitGatewayAttachmentId` (required).
+    pub transport_transit_gateway_attachment_id: Value<String>,
+}
+
+impl TransitGatewayConnect {
+    /// A `TransitGatewayConnect` from its required properties (`Options`, `TransportTransitGatewayAttachmentId`); set the others with the setters.
+    pub fn new(
+        options: impl Into<Value<TransitGatewayConnectOptions>>,
+        transport_transit_gateway_attachment_id: impl Into<Value<String>>,
+    ) -> Self {
+        TransitGatewayConnect {
+            options: options.into(),
+            tags: None,
+            transport_transit_gateway_attachment_id: transport_transit_gateway_attachment_id.into(),
+        }
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<TransitGatewayConnectTag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for TransitGatewayConnect {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::TransitGatewayConnect"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "Options", &self.options);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::req(&mut m, "TransportTransitGatewayAttachmentId", &self.transport_transit_gateway_attachment_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for TransitGatewayConnect {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for TransitGatewayConnect {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Options", Some(&self.options));
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`TransitGatewayConnect`] (`AWS::EC2::TransitGatewayConnect`), as methods of its `Handle`.
+pub trait TransitGatewayConnectAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "TransitGatewayAttachmentId"]}`.
+    ///
+    /// The ID of the Connect attachment.
+    fn attr_transit_gateway_attachment_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// The state of the attachment.
+    fn attr_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "CreationTime"]}`.
+    ///
+    /// The creation time.
+    fn attr_creation_time(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "TransitGatewayId"]}`.
+    ///
+    /// The ID of the transit gateway.
+    fn attr_transit_gateway_id(self) -> Expr<String>;
+}
+
+impl TransitGatewayConnectAttrs for Handle<TransitGatewayConnect> {
+    fn attr_transit_gateway_attachment_id(self) -> Expr<String> {
+        self.get_att("TransitGatewayAttachmentId")
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+    fn attr_creation_time(self) -> Expr<String> {
+        self.get_att("CreationTime")
+    }
+    fn attr_transit_gateway_id(self) -> Expr<String> {
+        self.get_att("TransitGatewayId")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::TransitGatewayConnectPeer
+///
+/// CloudFormation resource type `AWS::EC2::TransitGatewayConnectPeer`.
+///
+/// Its attributes are typed methods of `Handle<TransitGatewayConnectPeer>`: see [`TransitGatewayConnectPeerAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransitGatewayConnectPeer {
+    /// The Connect peer details.
+    ///
+    /// CloudFormation property `ConnectPeerConfiguration` (required).
+    pub connect_peer_configuration: Value<TransitGatewayConnectPeerConfiguration>,
+    /// The tags for the Connect Peer.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<TransitGatewayConnectPeerTag>>>,
+    /// The ID of the Connect attachment.
+    ///
+    /// CloudFormation property `TransitGatewayAttachmentId` (required).
+    pub transit_gateway_attachment_id: Value<String>,
+}
+
+impl TransitGatewayConnectPeer {
+    /// A `TransitGatewayConnectPeer` from its required properties (`ConnectPeerConfiguration`, `TransitGatewayAttachmentId`); set the others with the setters.
+    pub fn new(
+        connect_peer_configuration: impl Into<Value<TransitGatewayConnectPeerConfiguration>>,
+        transit_gateway_attachment_id: impl Into<Value<String>>,
+    ) -> Self {
+        TransitGatewayConnectPeer {
+            connect_peer_configuration: connect_peer_configuration.into(),
+            tags: None,
+            transit_gateway_attachment_id: transit_gateway_attachment_id.into(),
+        }
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<TransitGatewayConnectPeerTag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for TransitGatewayConnectPeer {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::TransitGatewayConnectPeer"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "ConnectPeerConfiguration", &self.connect_peer_configuration);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::req(&mut m, "TransitGatewayAttachmentId", &self.transit_gateway_attachment_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for TransitGatewayConnectPeer {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for TransitGatewayConnectPeer {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("ConnectPeerConfiguration", Some(&self.connect_peer_configuration));
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`TransitGatewayConnectPeer`] (`AWS::EC2::TransitGatewayConnectPeer`), as methods of its `Handle`.
+pub trait TransitGatewayConnectPeerAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "TransitGatewayConnectPeerId"]}`.
+    ///
+    /// The ID of the Connect peer.
+    fn attr_transit_gateway_connect_peer_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ConnectPeerConfiguration.Protocol"]}`.
+    ///
+    /// The tunnel protocol.
+    fn attr_connect_peer_configuration_protocol(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// The state of the Connect peer.
+    fn attr_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "CreationTime"]}`.
+    ///
+    /// The creation time.
+    fn attr_creation_time(self) -> Expr<String>;
+}
+
+impl TransitGatewayConnectPeerAttrs for Handle<TransitGatewayConnectPeer> {
+    fn attr_transit_gateway_connect_peer_id(self) -> Expr<String> {
+        self.get_att("TransitGatewayConnectPeerId")
+    }
+    fn attr_connect_peer_configuration_protocol(self) -> Expr<String> {
+        self.get_att("ConnectPeerConfiguration.Protocol")
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+    fn attr_creation_time(self) -> Expr<String> {
+        self.get_att("CreationTime")
+    }
+}
+
+/// AWS::EC2::TransitGatewayMeteringPolicy Resource Definition
+///
+/// CloudFormation resource type `AWS::EC2::TransitGatewayMeteringPolicy`.
+///
+/// Its attributes are typed methods of `Handle<TransitGatewayMeteringPolicy>`: see [`TransitGatewayMeteringPolicyAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransitGatewayMeteringPolicy {
+    /// Middle box attachment Ids
+    ///
+    /// CloudFormation property `MiddleboxAttachmentIds`.
+    pub middlebox_attachment_ids: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// The Id of transit gateway
+    ///
+    /// CloudFormation property `TransitGatewayId` (required).
+    pub transit_gateway_id: Value<String>,
+}
+
+impl TransitGatewayMeteringPolicy {
+    /// A `TransitGatewayMeteringPolicy` from its required properties (`TransitGatewayId`); set the others with the setters.
+    pub fn new(transit_gateway_id: impl Into<Value<String>>) -> Self {
+        TransitGatewayMeteringPolicy {
+            middlebox_attachment_ids: None,
+            tags: None,
+            transit_gateway_id: transit_gateway_id.into(),
+        }
+    }
+
+    /// Sets `MiddleboxAttachmentIds`.
+    pub fn middlebox_attachment_ids(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.middlebox_attachment_ids = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for TransitGatewayMeteringPolicy {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::TransitGatewayMeteringPolicy"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "MiddleboxAttachmentIds", self.middlebox_attachment_ids.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::req(&mut m, "TransitGatewayId", &self.transit_gateway_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for TransitGatewayMeteringPolicy {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for TransitGatewayMeteringPolicy {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`TransitGatewayMeteringPolicy`] (`AWS::EC2::TransitGatewayMeteringPolicy`), as methods of its `Handle`.
+pub trait TransitGatewayMeteringPolicyAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "TransitGatewayMeteringPolicyId"]}`.
+    ///
+    /// The Id of the transit gateway metering policy
+    fn attr_transit_gateway_metering_policy_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// State of the transit gateway metering policy
+    fn attr_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "UpdateEffectiveAt"]}`.
+    ///
+    /// The timestamp at which the latest action performed on the metering policy will become effective
+    fn attr_update_effective_at(self) -> Expr<String>;
+}
+
+impl TransitGatewayMeteringPolicyAttrs for Handle<TransitGatewayMeteringPolicy> {
+    fn attr_transit_gateway_metering_policy_id(self) -> Expr<String> {
+        self.get_att("TransitGatewayMeteringPolicyId")
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+    fn attr_update_effective_at(self) -> Expr<String> {
+        self.get_att("UpdateEffectiveAt")
+    }
+}
+
+/// AWS::EC2::TransitGatewayMeteringPolicyEntry Resource Definition
+///
+/// CloudFormation resource type `AWS::EC2::TransitGatewayMeteringPolicyEntry`.
+///
+/// Its attributes are typed methods of `Handle<TransitGatewayMeteringPolicyEntry>`: see [`TransitGatewayMeteringPolicyEntryAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransitGatewayMeteringPolicyEntry {
+    /// The list of IP addresses of the instances receiving traffic from the transit gateway
+    ///
+    /// CloudFormation property `DestinationCidrBlock`.
+    pub destination_cidr_block: Option<Value<String>>,
+    /// The list of ports on destination instances receiving traffic from the transit gateway
+    ///
+    /// CloudFormation property `DestinationPortRange`.
+    pub destination_port_range: Option<Value<String>>,
+    /// The ID of the source attachment through which traffic leaves a transit gateway
+    ///
+    /// CloudFormation property `DestinationTransitGatewayAttachmentId`.
+    pub destination_transit_gateway_attachment_id: Option<Value<String>>,
+    /// The type of the attachment through which traffic leaves a transit gateway
+    ///
+    /// CloudFormation property `DestinationTransitGatewayAttachmentType`.
+    ///
+    /// Allowed values: `vpc`, `vpn`, `direct-connect-gateway`, `peering`, `network-function`, `vpn-concentrator`, `client-vpn`.
+    pub destination_transit_gateway_attachment_type: Option<Value<String>>,
+    /// The resource owner information responsible for paying default billable charges for the traffic flow
+    ///
+    /// CloudFormation property `MeteredAccount` (required).
+    ///
+    /// Allowed values: `source-attachment-owner`, `destination-attachment-owner`, `transit-gateway-owner`.
+    pub metered_account: Value<String>,
+    /// The rule number of the metering policy entry
+    ///
+    /// CloudFormation property `PolicyRuleNumber` (required).
+    pub policy_rule_number: Value<i64>,
+    /// The protocol of the traffic
+    ///
+    /// CloudFormation property `Protocol`.
+    pub protocol: Option<Value<String>>,
+    /// The list of IP addresses of the instances sending traffic to the transit gateway for which the metering policy entry is applicable
+    ///
+    /// CloudFormation property `SourceCidrBlock`.
+    pub source_cidr_block: Option<Value<String>>,
+    /// The list of ports on source instances sending traffic to the transit gateway
+    ///
+    /// CloudFormation property `SourcePortRange`.
+    pub source_port_range: Option<Value<String>>,
+    /// The ID of the source attachment through which traffic enters a transit gateway
+    ///
+    /// CloudFormation property `SourceTransitGatewayAttachmentId`.
+    pub source_transit_gateway_attachment_id: Option<Value<String>>,
+    /// The type of the attachment through which traffic enters a  transit gateway
+    ///
+    /// CloudFormation property `SourceTransitGatewayAttachmentType`.
+    ///
+    /// Allowed values: `vpc`, `vpn`, `direct-connect-gateway`, `peering`, `network-function`, `vpn-concentrator`, `client-vpn`.
+    pub source_transit_gateway_attachment_type: Option<Value<String>>,
+    /// The ID of the transit gateway metering policy for which the entry is being created
+    ///
+    /// CloudFormation property `TransitGatewayMeteringPolicyId` (required).
+    pub transit_gateway_metering_policy_id: Value<String>,
+}
+
+impl TransitGatewayMeteringPolicyEntry {
+    /// A `TransitGatewayMeteringPolicyEntry` from its required properties (`MeteredAccount`, `PolicyRuleNumber`, `TransitGatewayMeteringPolicyId`); set the others with the setters.
+    pub fn new(
+        metered_account: impl Into<Value<String>>,
+        policy_rule_number: impl Into<Value<i64>>,
+        transit_gateway_metering_policy_id: impl Into<Value<String>>,
+    ) -> Self {
+        TransitGatewayMeteringPolicyEntry {
+            destination_cidr_block: None,
+            destination_port_range: None,
+            destination_transit_gateway_attachment_id: None,
+            destination_transit_gateway_attachment_type: None,
+            metered_account: metered_account.into(),
+            policy_rule_number: policy_rule_number.into(),
+            protocol: None,
+            source_cidr_block: None,
+            source_port_range: None,
+            source_transit_gateway_attachment_id: None,
+            source_transit_gateway_attachment_type: None,
+            transit_gateway_metering_policy_id: transit_gateway_metering_policy_id.into(),
+        }
+    }
+
+    /// Sets `DestinationCidrBlock`.
+    pub fn destination_cidr_block(mut self, v: impl Into<Value<String>>) -> Self {
+        self.destination_cidr_block = Some(v.into());
+        self
+    }
+
+    /// Sets `DestinationPortRange`.
+    pub fn destination_port_range(mut self, v: impl Into<Value<String>>) -> Self {
+        self.destination_port_range = Some(v.into());
+        self
+    }
+
+    /// Sets `DestinationTransitGatewayAttachmentId`.
+    pub fn destination_transit_gateway_attachment_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.destination_transit_gateway_attachment_id = Some(v.into());
+        self
+    }
+
+    /// Sets `DestinationTransitGatewayAttachmentType`.
+    pub fn destination_transit_gateway_attachment_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.destination_transit_gateway_attachment_type = Some(v.into());
+        self
+    }
+
+    /// Sets `Protocol`.
+    pub fn protocol(mut self, v: impl Into<Value<String>>) -> Self {
+        self.protocol = Some(v.into());
+        self
+    }
+
+    /// Sets `SourceCidrBlock`.
+    pub fn source_cidr_block(mut self, v: impl Into<Value<String>>) -> Self {
+        self.source_cidr_block = Some(v.into());
+        self
+    }
+
+    /// Sets `SourcePortRange`.
+    pub fn source_port_range(mut self, v: impl Into<Value<String>>) -> Self {
+        self.source_port_range = Some(v.into());
+        self
+    }
+
+    /// Sets `SourceTransitGatewayAttachmentId`.
+    pub fn source_transit_gateway_attachment_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.source_transit_gateway_attachment_id = Some(v.into());
+        self
+    }
+
+    /// Sets `SourceTransitGatewayAttachmentType`.
+    pub fn source_transit_gateway_attachment_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.source_transit_gateway_attachment_type = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for TransitGatewayMeteringPolicyEntry {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::TransitGatewayMeteringPolicyEntry"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "DestinationCidrBlock", self.destination_cidr_block.as_ref());
+        crate::opt(&mut m, "DestinationPortRange", self.destination_port_range.as_ref());
+        crate::opt(
+            &mut m,
+            "DestinationTransitGatewayAttachmentId",
+            self.destination_transit_gateway_attachment_id.as_ref(),
+        );
+        crate::opt(
+            &mut m,
+            "DestinationTransitGatewayAttachmentType",
+            self.destination_transit_gateway_attachment_type.as_ref(),
+        );
+        crate::req(&mut m, "MeteredAccount", &self.metered_account);
+        crate::req(&mut m, "PolicyRuleNumber", &self.policy_rule_number);
+        crate::opt(&mut m, "Protocol", self.protocol.as_ref());
+        crate::opt(&mut m, "SourceCidrBlock", self.source_cidr_block.as_ref());
+        crate::opt(&mut m, "SourcePortRange", self.source_port_range.as_ref());
+        crate::opt(&mut m, "SourceTransitGatewayAttachmentId", self.source_transit_gateway_attachment_id.as_ref());
+        crate::opt(&mut m, "SourceTransitGatewayAttachmentType", self.source_transit_gateway_attachment_type.as_ref());
+        crate::req(&mut m, "TransitGatewayMeteringPolicyId", &self.transit_gateway_metering_policy_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for TransitGatewayMeteringPolicyEntry {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for TransitGatewayMeteringPolicyEntry {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.destination_transit_gateway_attachment_type {
+            v.check_enum(
+                "DestinationTransitGatewayAttachmentType",
+                x,
+                &[
+                    "vpc",
+                    "vpn",
+                    "direct-connect-gateway",
+                    "peering",
+                    "network-function",
+                    "vpn-concentrator",
+                    "client-vpn",
+                ],
+            );
+        }
+        v.check_enum(
+            "MeteredAccount",
+            &self.metered_account,
+            &["source-attachment-owner", "destination-attachment-owner", "transit-gateway-owner"],
+        );
+        if let Some(x) = &self.source_transit_gateway_attachment_type {
+            v.check_enum(
+                "SourceTransitGatewayAttachmentType",
+                x,
+                &[
+                    "vpc",
+                    "vpn",
+                    "direct-connect-gateway",
+                    "peering",
+                    "network-function",
+                    "vpn-concentrator",
+                    "client-vpn",
+                ],
+            );
+        }
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`TransitGatewayMeteringPolicyEntry`] (`AWS::EC2::TransitGatewayMeteringPolicyEntry`), as methods of its `Handle`.
+pub trait TransitGatewayMeteringPolicyEntryAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "UpdateEffectiveAt"]}`.
+    ///
+    /// The timestamp at which the latest action performed on the metering policy entry will become effective
+    fn attr_update_effective_at(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// State of the transit gateway metering policy
+    fn attr_state(self) -> Expr<String>;
+}
+
+impl TransitGatewayMeteringPolicyEntryAttrs for Handle<TransitGatewayMeteringPolicyEntry> {
+    fn attr_update_effective_at(self) -> Expr<String> {
+        self.get_att("UpdateEffectiveAt")
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+}
+
+/// The AWS::EC2::TransitGatewayMulticastDomain type
+///
+/// CloudFormation resource type `AWS::EC2::TransitGatewayMulticastDomain`.
+///
+/// Its attributes are typed methods of `Handle<TransitGatewayMulticastDomain>`: see [`TransitGatewayMulticastDomainAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransitGatewayMulticastDomain {
+    /// The options for the transit gateway multicast domain.
+    ///
+    /// CloudFormation property `Options`.
+    pub options: Option<Value<TransitGatewayMulticastDomainOptions>>,
+    /// The tags for the transit gateway multicast domain.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<TransitGatewayMulticastDomainTag>>>,
+    /// The ID of the transit gateway.
+    ///
+    /// CloudFormation property `TransitGatewayId` (required).
+    pub transit_gateway_id: Value<String>,
+}
+
+impl TransitGatewayMulticastDomain {
+    /// A `TransitGatewayMulticastDomain` from its required properties (`TransitGatewayId`); set the others with the setters.
+    pub fn new(transit_gateway_id: impl Into<Value<String>>) -> Self {
+        TransitGatewayMulticastDomain { options: None, tags: None, transit_gateway_id: transit_gateway_id.into() }
+    }
+
+    /// Sets `Options`.
+    pub fn options(mut self, v: impl Into<Value<TransitGatewayMulticastDomainOptions>>) -> Self {
+        self.options = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<TransitGatewayMulticastDomainTag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for TransitGatewayMulticastDomain {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::TransitGatewayMulticastDomain"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Options", self.options.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::req(&mut m, "TransitGatewayId", &self.transit_gateway_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for TransitGatewayMulticastDomain {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for TransitGatewayMulticastDomain {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Options", self.options.as_ref());
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`TransitGatewayMulticastDomain`] (`AWS::EC2::TransitGatewayMulticastDomain`), as methods of its `Handle`.
+pub trait TransitGatewayMulticastDomainAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "TransitGatewayMulticastDomainId"]}`.
+    ///
+    /// The ID of the transit gateway multicast domain.
+    fn attr_transit_gateway_multicast_domain_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// The state of the transit gateway multicast domain.
+    fn attr_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "CreationTime"]}`.
+    ///
+    /// The time the transit gateway multicast domain was created.
+    fn attr_creation_time(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "TransitGatewayMulticastDomainArn"]}`.
+    ///
+    /// The Amazon Resource Name (ARN) of the transit gateway multicast domain.
+    fn attr_transit_gateway_multicast_domain_arn(self) -> Expr<String>;
+}
+
+impl TransitGatewayMulticastDomainAttrs for Handle<TransitGatewayMulticastDomain> {
+    fn attr_transit_gateway_multicast_domain_id(self) -> Expr<String> {
+        self.get_att("TransitGatewayMulticastDomainId")
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+    fn attr_creation_time(self) -> Expr<String> {
+        self.get_att("CreationTime")
+    }
+    fn attr_transit_gateway_multicast_domain_arn(self) -> Expr<String> {
+        self.get_att("TransitGatewayMulticastDomainArn")
+    }
+}
+
+/// The AWS::EC2::TransitGatewayMulticastDomainAssociation type
+///
+/// CloudFormation resource type `AWS::EC2::TransitGatewayMulticastDomainAssociation`.
+///
+/// Its attributes are typed methods of `Handle<TransitGatewayMulticastDomainAssociation>`: see [`TransitGatewayMulticastDomainAssociationAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransitGatewayMulticastDomainAssociation {
+    /// The IDs of the subnets to associate with the transit gateway multicast domain.
+    ///
+    /// CloudFormation property `SubnetId` (required).
+    pub subnet_id: Value<String>,
+    /// The ID of the transit gateway attachment.
+    ///
+    /// CloudFormation property `TransitGatewayAttachmentId` (required).
+    pub transit_gateway_attachment_id: Value<String>,
+    /// The ID of the transit gateway multicast domain.
+    ///
+    /// CloudFormation property `TransitGatewayMulticastDomainId` (required).
+    pub transit_gateway_multicast_domain_id: Value<String>,
+}
+
+impl TransitGatewayMulticastDomainAssociation {
+    /// A `TransitGatewayMulticastDomainAssociation` from its required properties (`SubnetId`, `TransitGatewayAttachmentId`, `TransitGatewayMulticastDomainId`); set the others with the setters.
+    pub fn new(
+        subnet_id: impl Into<Value<String>>,
+        transit_gateway_attachment_id: impl Into<Value<String>>,
+        transit_gateway_multicast_domain_id: impl Into<Value<String>>,
+    ) -> Self {
+        TransitGatewayMulticastDomainAssociation {
+            subnet_id: subnet_id.into(),
+            transit_gateway_attachment_id: transit_gateway_attachment_id.into(),
+            transit_gateway_multicast_domain_id: transit_gateway_multicast_domain_id.into(),
+        }
+    }
+}
+
+impl cfnkit_core::resource::Resource for TransitGatewayMulticastDomainAssociation {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::TransitGatewayMulticastDomainAssociation"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "SubnetId", &self.subnet_id);
+        crate::req(&mut m, "TransitGatewayAttachmentId", &self.transit_gateway_attachment_id);
+        crate::req(&mut m, "TransitGatewayMulticastDomainId", &self.transit_gateway_multicast_domain_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for TransitGatewayMulticastDomainAssociation {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for TransitGatewayMulticastDomainAssociation {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`TransitGatewayMulticastDomainAssociation`] (`AWS::EC2::TransitGatewayMulticastDomainAssociation`), as methods of its `Handle`.
+pub trait TransitGatewayMulticastDomainAssociationAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceId"]}`.
+    ///
+    /// The ID of the resource.
+    fn attr_resource_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceType"]}`.
+    ///
+    /// The type of resource, for example a VPC attachment.
+    fn attr_resource_type(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// The state of the subnet association.
+    fn attr_state(self) -> Expr<String>;
+}
+
+impl TransitGatewayMulticastDomainAssociationAttrs for Handle<TransitGatewayMulticastDomainAssociation> {
+    fn attr_resource_id(self) -> Expr<String> {
+        self.get_att("ResourceId")
+    }
+    fn attr_resource_type(self) -> Expr<String> {
+        self.get_att("ResourceType")
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+}
+
+/// The AWS::EC2::TransitGatewayMulticastGroupMember registers and deregisters members and sources (network interfaces) with the transit gateway multicast group
+///
+/// CloudFormation resource type `AWS::EC2::TransitGatewayMulticastGroupMember`.
+///
+/// Its attributes are typed methods of `Handle<TransitGatewayMulticastGroupMember>`: see [`TransitGatewayMulticastGroupMemberAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransitGatewayMulticastGroupMember {
+    /// The IP address assigned to the transit gateway multicast group.
+    ///
+    /// CloudFormation property `GroupIpAddress` (required).
+    pub group_ip_address: Value<String>,
+    /// The ID of the transit gateway attachment.
+    ///
+    /// CloudFormation property `NetworkInterfaceId` (required).
+    pub network_interface_id: Value<String>,
+    /// The ID of the transit gateway multicast domain.
+    ///
+    /// CloudFormation property `TransitGatewayMulticastDomainId` (required).
+    pub transit_gateway_multicast_domain_id: Value<String>,
+}
+
+impl TransitGatewayMulticastGroupMember {
+    /// A `TransitGatewayMulticastGroupMember` from its required properties (`GroupIpAddress`, `NetworkInterfaceId`, `TransitGatewayMulticastDomainId`); set the others with the setters.
+    pub fn new(
+        group_ip_address: impl Into<Value<String>>,
+        network_interface_id: impl Into<Value<String>>,
+        transit_gateway_multicast_domain_id: impl Into<Value<String>>,
+    ) -> Self {
+        TransitGatewayMulticastGroupMember {
+            group_ip_address: group_ip_address.into(),
+            network_interface_id: network_interface_id.into(),
+            transit_gateway_multicast_domain_id: transit_gateway_multicast_domain_id.into(),
+        }
+    }
+}
+
+impl cfnkit_core::resource::Resource for TransitGatewayMulticastGroupMember {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::TransitGatewayMulticastGroupMember"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "GroupIpAddress", &self.group_ip_address);
+        crate::req(&mut m, "NetworkInterfaceId", &self.network_interface_id);
+        crate::req(&mut m, "TransitGatewayMulticastDomainId", &self.transit_gateway_multicast_domain_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for TransitGatewayMulticastGroupMember {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for TransitGatewayMulticastGroupMember {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`TransitGatewayMulticastGroupMember`] (`AWS::EC2::TransitGatewayMulticastGroupMember`), as methods of its `Handle`.
+pub trait TransitGatewayMulticastGroupMemberAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "SubnetId"]}`.
+    ///
+    /// The ID of the subnet.
+    fn attr_subnet_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceId"]}`.
+    ///
+    /// The ID of the resource.
+    fn attr_resource_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceType"]}`.
+    ///
+    /// The type of resource, for example a VPC attachment.
+    fn attr_resource_type(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "GroupSource"]}`.
+    ///
+    /// Indicates that the resource is a transit gateway multicast group member.
+    fn attr_group_source(self) -> Expr<bool>;
+    /// `{"Fn::GetAtt": [<logical id>, "GroupMember"]}`.
+    ///
+    /// Indicates that the resource is a transit gateway multicast group member.
+    fn attr_group_member(self) -> Expr<bool>;
+    /// `{"Fn::GetAtt": [<logical id>, "MemberType"]}`.
+    ///
+    /// The member type (for example, static).
+    fn attr_member_type(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "TransitGatewayAttachmentId"]}`.
+    ///
+    /// The ID of the transit gateway attachment.
+    fn attr_transit_gateway_attachment_id(self) -> Expr<String>;
+}
+
+impl TransitGatewayMulticastGroupMemberAttrs for Handle<TransitGatewayMulticastGroupMember> {
+    fn attr_subnet_id(self) -> Expr<String> {
+        self.get_att("SubnetId")
+    }
+    fn attr_resource_id(self) -> Expr<String> {
+        self.get_att("ResourceId")
+    }
+    fn attr_resource_type(self) -> Expr<String> {
+        self.get_att("ResourceType")
+    }
+    fn attr_group_source(self) -> Expr<bool> {
+        Expr::from_token(self.get_att("GroupSource").into_token())
+    }
+    fn attr_group_member(self) -> Expr<bool> {
+        Expr::from_token(self.get_att("GroupMember").into_token())
+    }
+    fn attr_member_type(self) -> Expr<String> {
+        self.get_att("MemberType")
+    }
+    fn attr_transit_gateway_attachment_id(self) -> Expr<String> {
+        self.get_att("TransitGatewayAttachmentId")
+    }
+}
+
+/// The AWS::EC2::TransitGatewayMulticastGroupSource registers and deregisters members and sources (network interfaces) with the transit gateway multicast group
+///
+/// CloudFormation resource type `AWS::EC2::TransitGatewayMulticastGroupSource`.
+///
+/// Its attributes are typed methods of `Handle<TransitGatewayMulticastGroupSource>`: see [`TransitGatewayMulticastGroupSourceAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransitGatewayMulticastGroupSource {
+    /// The IP address assigned to the transit gateway multicast group.
+    ///
+    /// CloudFormation property `GroupIpAddress` (required).
+    pub group_ip_address: Value<String>,
+    /// The ID of the transit gateway attachment.
+    ///
+    /// CloudFormation property `NetworkInterfaceId` (required).
+    pub network_interface_id: Value<String>,
+    /// The ID of the transit gateway multicast domain.
+    ///
+    /// CloudFormation property `TransitGatewayMulticastDomainId` (required).
+    pub transit_gateway_multicast_domain_id: Value<String>,
+}
+
+impl TransitGatewayMulticastGroupSource {
+    /// A `TransitGatewayMulticastGroupSource` from its required properties (`GroupIpAddress`, `NetworkInterfaceId`, `TransitGatewayMulticastDomainId`); set the others with the setters.
+    pub fn new(
+        group_ip_address: impl Into<Value<String>>,
+        network_interface_id: impl Into<Value<String>>,
+        transit_gateway_multicast_domain_id: impl Into<Value<String>>,
+    ) -> Self {
+        TransitGatewayMulticastGroupSource {
+            group_ip_address: group_ip_address.into(),
+            network_interface_id: network_interface_id.into(),
+            transit_gateway_multicast_domain_id: transit_gateway_multicast_domain_id.into(),
+        }
+    }
+}
+
+impl cfnkit_core::resource::Resource for TransitGatewayMulticastGroupSource {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::TransitGatewayMulticastGroupSource"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "GroupIpAddress", &self.group_ip_address);
+        crate::req(&mut m, "NetworkInterfaceId", &self.network_interface_id);
+        crate::req(&mut m, "TransitGatewayMulticastDomainId", &self.transit_gateway_multicast_domain_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for TransitGatewayMulticastGroupSource {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for TransitGatewayMulticastGroupSource {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`TransitGatewayMulticastGroupSource`] (`AWS::EC2::TransitGatewayMulticastGroupSource`), as methods of its `Handle`.
+pub trait TransitGatewayMulticastGroupSourceAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "SubnetId"]}`.
+    ///
+    /// The ID of the subnet.
+    fn attr_subnet_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceId"]}`.
+    ///
+    /// The ID of the resource.
+    fn attr_resource_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceType"]}`.
+    ///
+    /// The type of resource, for example a VPC attachment.
+    fn attr_resource_type(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "GroupSource"]}`.
+    ///
+    /// Indicates that the resource is a transit gateway multicast group member.
+    fn attr_group_source(self) -> Expr<bool>;
+    /// `{"Fn::GetAtt": [<logical id>, "GroupMember"]}`.
+    ///
+    /// Indicates that the resource is a transit gateway multicast group member.
+    fn attr_group_member(self) -> Expr<bool>;
+    /// `{"Fn::GetAtt": [<logical id>, "SourceType"]}`.
+    ///
+    /// The source type.
+    fn attr_source_type(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "TransitGatewayAttachmentId"]}`.
+    ///
+    /// The ID of the transit gateway attachment.
+    fn attr_transit_gateway_attachment_id(self) -> Expr<String>;
+}
+
+impl TransitGatewayMulticastGroupSourceAttrs for Handle<TransitGatewayMulticastGroupSource> {
+    fn attr_subnet_id(self) -> Expr<String> {
+        self.get_att("SubnetId")
+    }
+    fn attr_resource_id(self) -> Expr<String> {
+        self.get_att("ResourceId")
+    }
+    fn attr_resource_type(self) -> Expr<String> {
+        self.get_att("ResourceType")
+    }
+    fn attr_group_source(self) -> Expr<bool> {
+        Expr::from_token(self.get_att("GroupSource").into_token())
+    }
+    fn attr_group_member(self) -> Expr<bool> {
+        Expr::from_token(self.get_att("GroupMember").into_token())
+    }
+    fn attr_source_type(self) -> Expr<String> {
+        self.get_att("SourceType")
+    }
+    fn attr_transit_gateway_attachment_id(self) -> Expr<String> {
+        self.get_att("TransitGatewayAttachmentId")
+    }
+}
+
+/// The AWS::EC2::TransitGatewayPeeringAttachment type
+///
+/// CloudFormation resource type `AWS::EC2::TransitGatewayPeeringAttachment`.
+///
+/// Its attributes are typed methods of `Handle<TransitGatewayPeeringAttachment>`: see [`TransitGatewayPeeringAttachmentAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransitGatewayPeeringAttachment {
+    /// The ID of the peer account
+    ///
+    /// CloudFormation property `PeerAccountId` (required).
+    pub peer_account_id: Value<String>,
+    /// Peer Region
+    ///
+    /// CloudFormation property `PeerRegion` (required).
+    pub peer_region: Value<String>,
+    /// The ID of the peer transit gateway.
+    ///
+    /// CloudFormation property `PeerTransitGatewayId` (required).
+    pub peer_transit_gateway_id: Value<String>,
+    /// The tags for the transit gateway peering attachment.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<TransitGatewayPeeringAttachmentTag>>>,
+    /// The ID of the transit gateway.
+    ///
+    /// CloudFormation property `TransitGatewayId` (required).
+    pub transit_gateway_id: Value<String>,
+}
+
+impl TransitGatewayPeeringAttachment {
+    /// A `TransitGatewayPeeringAttachment` from its required properties (`PeerAccountId`, `PeerRegion`, `PeerTransitGatewayId`, `TransitGatewayId`); set the others with the setters.
+    pub fn new(
+        peer_account_id: impl Into<Value<String>>,
+        peer_region: impl Into<Value<String>>,
+        peer_transit_gateway_id: impl Into<Value<String>>,
+        transit_gateway_id: impl Into<Value<String>>,
+    ) -> Self {
+        TransitGatewayPeeringAttachment {
+            peer_account_id: peer_account_id.into(),
+            peer_region: peer_region.into(),
+            peer_transit_gateway_id: peer_transit_gateway_id.into(),
+            tags: None,
+            transit_gateway_id: transit_gateway_id.into(),
+        }
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<TransitGatewayPeeringAttachmentTag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for TransitGatewayPeeringAttachment {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::TransitGatewayPeeringAttachment"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "PeerAccountId", &self.peer_account_id);
+        crate::req(&mut m, "PeerRegion", &self.peer_region);
+        crate::req(&mut m, "PeerTransitGatewayId", &self.peer_transit_gateway_id);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::req(&mut m, "TransitGatewayId", &self.transit_gateway_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for TransitGatewayPeeringAttachment {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for TransitGatewayPeeringAttachment {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`TransitGatewayPeeringAttachment`] (`AWS::EC2::TransitGatewayPeeringAttachment`), as methods of its `Handle`.
+pub trait TransitGatewayPeeringAttachmentAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "TransitGatewayAttachmentId"]}`.
+    ///
+    /// The ID of the transit gateway peering attachment.
+    fn attr_transit_gateway_attachment_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// The state of the transit gateway peering attachment. Note that the initiating state has been deprecated.
+    fn attr_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "CreationTime"]}`.
+    ///
+    /// The time the transit gateway peering attachment was created.
+    fn attr_creation_time(self) -> Expr<String>;
+}
+
+impl TransitGatewayPeeringAttachmentAttrs for Handle<TransitGatewayPeeringAttachment> {
+    fn attr_transit_gateway_attachment_id(self) -> Expr<String> {
+        self.get_att("TransitGatewayAttachmentId")
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+    fn attr_creation_time(self) -> Expr<String> {
+        self.get_att("CreationTime")
+    }
+}
+
+/// AWS::EC2::TransitGatewayPolicyTable Resource Definition
+///
+/// CloudFormation resource type `AWS::EC2::TransitGatewayPolicyTable`.
+///
+/// Its attributes are typed methods of `Handle<TransitGatewayPolicyTable>`: see [`TransitGatewayPolicyTableAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransitGatewayPolicyTable {
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// The Id of transit gateway
+    ///
+    /// CloudFormation property `TransitGatewayId` (required).
+    pub transit_gateway_id: Value<String>,
+}
+
+impl TransitGatewayPolicyTable {
+    /// A `TransitGatewayPolicyTable` from its required properties (`TransitGatewayId`); set the others with the setters.
+    pub fn new(transit_gateway_id: impl Into<Value<String>>) -> Self {
+        TransitGatewayPolicyTable { tags: None, transit_gateway_id: transit_gateway_id.into() }
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for TransitGatewayPolicyTable {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::TransitGatewayPolicyTable"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::req(&mut m, "TransitGatewayId", &self.transit_gateway_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for TransitGatewayPolicyTable {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for TransitGatewayPolicyTable {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`TransitGatewayPolicyTable`] (`AWS::EC2::TransitGatewayPolicyTable`), as methods of its `Handle`.
+pub trait TransitGatewayPolicyTableAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "TransitGatewayPolicyTableId"]}`.
+    ///
+    /// The Id of transit gateway policy table.
+    fn attr_transit_gateway_policy_table_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// State of the transit gateway policy table
+    fn attr_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "CreationTime"]}`.
+    ///
+    /// Creation time of the transit gateway policy table
+    fn attr_creation_time(self) -> Expr<String>;
+}
+
+impl TransitGatewayPolicyTableAttrs for Handle<TransitGatewayPolicyTable> {
+    fn attr_transit_gateway_policy_table_id(self) -> Expr<String> {
+        self.get_att("TransitGatewayPolicyTableId")
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+    fn attr_creation_time(self) -> Expr<String> {
+        self.get_att("CreationTime")
+    }
+}
+
+/// AWS::EC2::TransitGatewayPolicyTableAssociation Resource Definition
+///
+/// CloudFormation resource type `AWS::EC2::TransitGatewayPolicyTableAssociation`.
+///
+/// Its attributes are typed methods of `Handle<TransitGatewayPolicyTableAssociation>`: see [`TransitGatewayPolicyTableAssociationAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransitGatewayPolicyTableAssociation {
+    /// The ID of transit gateway attachment.
+    ///
+    /// CloudFormation property `TransitGatewayAttachmentId` (required).
+    pub transit_gateway_attachment_id: Value<String>,
+    /// The ID of transit gateway policy table.
+    ///
+    /// CloudFormation property `TransitGatewayPolicyTableId` (required).
+    pub transit_gateway_policy_table_id: Value<String>,
+}
+
+impl TransitGatewayPolicyTableAssociation {
+    /// A `TransitGatewayPolicyTableAssociation` from its required properties (`TransitGatewayAttachmentId`, `TransitGatewayPolicyTableId`); set the others with the setters.
+    pub fn new(
+        transit_gateway_attachment_id: impl Into<Value<String>>,
+        transit_gateway_policy_table_id: impl Into<Value<String>>,
+    ) -> Self {
+        TransitGatewayPolicyTableAssociation {
+            transit_gateway_attachment_id: transit_gateway_attachment_id.into(),
+            transit_gateway_policy_table_id: transit_gateway_policy_table_id.into(),
+        }
+    }
+}
+
+impl cfnkit_core::resource::Resource for TransitGatewayPolicyTableAssociation {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::TransitGatewayPolicyTableAssociation"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "TransitGatewayAttachmentId", &self.transit_gateway_attachment_id);
+        crate::req(&mut m, "TransitGatewayPolicyTableId", &self.transit_gateway_policy_table_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for TransitGatewayPolicyTableAssociation {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for TransitGatewayPolicyTableAssociation {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`TransitGatewayPolicyTableAssociation`] (`AWS::EC2::TransitGatewayPolicyTableAssociation`), as methods of its `Handle`.
+pub trait TransitGatewayPolicyTableAssociationAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// The state of the transit gateway policy table association.
+    fn attr_state(self) -> Expr<String>;
+}
+
+impl TransitGatewayPolicyTableAssociationAttrs for Handle<TransitGatewayPolicyTableAssociation> {
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+}
+
+/// AWS::EC2::TransitGatewayPolicyTableEntry Resource Definition
+///
+/// CloudFormation resource type `AWS::EC2::TransitGatewayPolicyTableEntry`.
+///
+/// Its attributes are typed methods of `Handle<TransitGatewayPolicyTableEntry>`: see [`TransitGatewayPolicyTableEntryAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransitGatewayPolicyTableEntry {
+    /// The policy rule associated with the entry.
+    ///
+    /// CloudFormation property `PolicyRule` (required).
+    pub policy_rule: Value<TransitGatewayPolicyRule>,
+    /// The rule number for the policy table entry.
+    ///
+    /// CloudFormation property `PolicyRuleNumber` (required).
+    pub policy_rule_number: Value<String>,
+    /// The ID of the target route table.
+    ///
+    /// CloudFormation property `TargetRouteTableId` (required).
+    pub target_route_table_id: Value<String>,
+    /// The ID of the transit gateway policy table.
+    ///
+    /// CloudFormation property `TransitGatewayPolicyTableId` (required).
+    pub transit_gateway_policy_table_id: Value<String>,
+}
+
+impl TransitGatewayPolicyTableEntry {
+    /// A `TransitGatewayPolicyTableEntry` from its required properties (`PolicyRule`, `PolicyRuleNumber`, `TargetRouteTableId`, `TransitGatewayPolicyTableId`); set the others with the setters.
+    pub fn new(
+        policy_rule: impl Into<Value<TransitGatewayPolicyRule>>,
+        policy_rule_number: impl Into<Value<String>>,
+        target_route_table_id: impl Into<Value<String>>,
+        transit_gateway_policy_table_id: impl Into<Value<String>>,
+    ) -> Self {
+        TransitGatewayPolicyTableEntry {
+            policy_rule: policy_rule.into(),
+            policy_rule_number: policy_rule_number.into(),
+            target_route_table_id: target_route_table_id.into(),
+            transit_gateway_policy_table_id: transit_gateway_policy_table_id.into(),
+        }
+    }
+}
+
+impl cfnkit_core::resource::Resource for TransitGatewayPolicyTableEntry {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::TransitGatewayPolicyTableEntry"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "PolicyRule", &self.policy_rule);
+        crate::req(&mut m, "PolicyRuleNumber", &self.policy_rule_number);
+        crate::req(&mut m, "TargetRouteTableId", &self.target_route_table_id);
+        crate::req(&mut m, "TransitGatewayPolicyTableId", &self.transit_gateway_policy_table_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for TransitGatewayPolicyTableEntry {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for TransitGatewayPolicyTableEntry {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("PolicyRule", Some(&self.policy_rule));
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`TransitGatewayPolicyTableEntry`] (`AWS::EC2::TransitGatewayPolicyTableEntry`), as methods of its `Handle`.
+pub trait TransitGatewayPolicyTableEntryAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// The state of the policy table entry.
+    fn attr_state(self) -> Expr<String>;
+}
+
+impl TransitGatewayPolicyTableEntryAttrs for Handle<TransitGatewayPolicyTableEntry> {
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::TransitGatewayRoute
+///
+/// CloudFormation resource type `AWS::EC2::TransitGatewayRoute`.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransitGatewayRoute {
+    /// Indicates whether to drop traffic that matches this route.
+    ///
+    /// CloudFormation property `Blackhole`.
+    pub blackhole: Option<Value<bool>>,
+    /// The CIDR range used for destination matches. Routing decisions are based on the most specific match.
+    ///
+    /// CloudFormation property `DestinationCidrBlock` (required).
+    pub destination_cidr_block: Value<String>,
+    /// The ID of transit gateway attachment.
+    ///
+    /// CloudFormation property `TransitGatewayAttachmentId`.
+    pub transit_gateway_attachment_id: Option<Value<String>>,
+    /// The ID of transit gateway route table.
+    ///
+    /// CloudFormation property `TransitGatewayRouteTableId` (required).
+    pub transit_gateway_route_table_id: Value<String>,
+}
+
+impl TransitGatewayRoute {
+    /// A `TransitGatewayRoute` from its required properties (`DestinationCidrBlock`, `TransitGatewayRouteTableId`); set the others with the setters.
+    pub fn new(
+        destination_cidr_block: impl Into<Value<String>>,
+        transit_gateway_route_table_id: impl Into<Value<String>>,
+    ) -> Self {
+        TransitGatewayRoute {
+            blackhole: None,
+            destination_cidr_block: destination_cidr_block.into(),
+            transit_gateway_attachment_id: None,
+            transit_gateway_route_table_id: transit_gateway_route_table_id.into(),
+        }
+    }
+
+    /// Sets `Blackhole`.
+    pub fn blackhole(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.blackhole = Some(v.into());
+        self
+    }
+
+    /// Sets `TransitGatewayAttachmentId`.
+    pub fn transit_gateway_attachment_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.transit_gateway_attachment_id = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for TransitGatewayRoute {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::TransitGatewayRoute"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Blackhole", self.blackhole.as_ref());
+        crate::req(&mut m, "DestinationCidrBlock", &self.destination_cidr_block);
+        crate::opt(&mut m, "TransitGatewayAttachmentId", self.transit_gateway_attachment_id.as_ref());
+        crate::req(&mut m, "TransitGatewayRouteTableId", &self.transit_gateway_route_table_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for TransitGatewayRoute {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for TransitGatewayRoute {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Resource Type definition for AWS::EC2::TransitGatewayRouteTable
+///
+/// CloudFormation resource type `AWS::EC2::TransitGatewayRouteTable`.
+///
+/// Its attributes are typed methods of `Handle<TransitGatewayRouteTable>`: see [`TransitGatewayRouteTableAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransitGatewayRouteTable {
+    /// Tags are composed of a Key/Value pair. You can use tags to categorize and track each parameter group. The tag value null is permitted.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// The ID of the transit gateway.
+    ///
+    /// CloudFormation property `TransitGatewayId` (required).
+    pub transit_gateway_id: Value<String>,
+}
+
+impl TransitGatewayRouteTable {
+    /// A `TransitGatewayRouteTable` from its required properties (`TransitGatewayId`); set the others with the setters.
+    pub fn new(transit_gateway_id: impl Into<Value<String>>) -> Self {
+        TransitGatewayRouteTable { tags: None, transit_gateway_id: transit_gateway_id.into() }
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for TransitGatewayRouteTable {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::TransitGatewayRouteTable"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::req(&mut m, "TransitGatewayId", &self.transit_gateway_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for TransitGatewayRouteTable {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for TransitGatewayRouteTable {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`TransitGatewayRouteTable`] (`AWS::EC2::TransitGatewayRouteTable`), as methods of its `Handle`.
+pub trait TransitGatewayRouteTableAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "TransitGatewayRouteTableId"]}`.
+    ///
+    /// Transit Gateway Route Table primary identifier
+    fn attr_transit_gateway_route_table_id(self) -> Expr<String>;
+}
+
+impl TransitGatewayRouteTableAttrs for Handle<TransitGatewayRouteTable> {
+    fn attr_transit_gateway_route_table_id(self) -> Expr<String> {
+        self.get_att("TransitGatewayRouteTableId")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::TransitGatewayRouteTableAssociation
+///
+/// CloudFormation resource type `AWS::EC2::TransitGatewayRouteTableAssociation`.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransitGatewayRouteTableAssociation {
+    /// The ID of transit gateway attachment.
+    ///
+    /// CloudFormation property `TransitGatewayAttachmentId` (required).
+    pub transit_gateway_attachment_id: Value<String>,
+    /// The ID of transit gateway route table.
+    ///
+    /// CloudFormation property `TransitGatewayRouteTableId` (required).
+    pub transit_gateway_route_table_id: Value<String>,
+}
+
+impl TransitGatewayRouteTableAssociation {
+    /// A `TransitGatewayRouteTableAssociation` from its required properties (`TransitGatewayAttachmentId`, `TransitGatewayRouteTableId`); set the others with the setters.
+    pub fn new(
+        transit_gateway_attachment_id: impl Into<Value<String>>,
+        transit_gateway_route_table_id: impl Into<Value<String>>,
+    ) -> Self {
+        TransitGatewayRouteTableAssociation {
+            transit_gateway_attachment_id: transit_gateway_attachment_id.into(),
+            transit_gateway_route_table_id: transit_gateway_route_table_id.into(),
+        }
+    }
+}
+
+impl cfnkit_core::resource::Resource for TransitGatewayRouteTableAssociation {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::TransitGatewayRouteTableAssociation"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "TransitGatewayAttachmentId", &self.transit_gateway_attachment_id);
+        crate::req(&mut m, "TransitGatewayRouteTableId", &self.transit_gateway_route_table_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for TransitGatewayRouteTableAssociation {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for TransitGatewayRouteTableAssociation {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// AWS::EC2::TransitGatewayRouteTablePropagation Type
+///
+/// CloudFormation resource type `AWS::EC2::TransitGatewayRouteTablePropagation`.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransitGatewayRouteTablePropagation {
+    /// The ID of transit gateway attachment.
+    ///
+    /// CloudFormation property `TransitGatewayAttachmentId` (required).
+    pub transit_gateway_attachment_id: Value<String>,
+    /// The ID of transit gateway route table.
+    ///
+    /// CloudFormation property `TransitGatewayRouteTableId` (required).
+    pub transit_gateway_route_table_id: Value<String>,
+}
+
+impl TransitGatewayRouteTablePropagation {
+    /// A `TransitGatewayRouteTablePropagation` from its required properties (`TransitGatewayAttachmentId`, `TransitGatewayRouteTableId`); set the others with the setters.
+    pub fn new(
+        transit_gateway_attachment_id: impl Into<Value<String>>,
+        transit_gateway_route_table_id: impl Into<Value<String>>,
+    ) -> Self {
+        TransitGatewayRouteTablePropagation {
+            transit_gateway_attachment_id: transit_gateway_attachment_id.into(),
+            transit_gateway_route_table_id: transit_gateway_route_table_id.into(),
+        }
+    }
+}
+
+impl cfnkit_core::resource::Resource for TransitGatewayRouteTablePropagation {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::TransitGatewayRouteTablePropagation"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "TransitGatewayAttachmentId", &self.transit_gateway_attachment_id);
+        crate::req(&mut m, "TransitGatewayRouteTableId", &self.transit_gateway_route_table_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for TransitGatewayRouteTablePropagation {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for TransitGatewayRouteTablePropagation {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Resource Type definition for AWS::EC2::TransitGatewayVpcAttachment
+///
+/// CloudFormation resource type `AWS::EC2::TransitGatewayVpcAttachment`.
+///
+/// Its attributes are typed methods of `Handle<TransitGatewayVpcAttachment>`: see [`TransitGatewayVpcAttachmentAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransitGatewayVpcAttachment {
+    /// CloudFormation property `AddSubnetIds`.
+    pub add_subnet_ids: Option<Value<Vec<Value<String>>>>,
+    /// The options for the transit gateway vpc attachment.
+    ///
+    /// CloudFormation property `Options`.
+    pub options: Option<Value<Options>>,
+    /// CloudFormation property `RemoveSubnetIds`.
+    pub remove_subnet_ids: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `SubnetIds` (required).
+    pub subnet_ids: Value<Vec<Value<String>>>,
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// CloudFormation property `TransitGatewayId` (required).
+    pub transit_gateway_id: Value<String>,
+    /// CloudFormation property `VpcId` (required).
+    pub vpc_id: Value<String>,
+}
+
+impl TransitGatewayVpcAttachment {
+    /// A `TransitGatewayVpcAttachment` from its required properties (`SubnetIds`, `TransitGatewayId`, `VpcId`); set the others with the setters.
+    pub fn new(
+        subnet_ids: impl IntoList<Value<String>>,
+        transit_gateway_id: impl Into<Value<String>>,
+        vpc_id: impl Into<Value<String>>,
+    ) -> Self {
+        TransitGatewayVpcAttachment {
+            add_subnet_ids: None,
+            options: None,
+            remove_subnet_ids: None,
+            subnet_ids: subnet_ids.into_list(),
+            tags: None,
+            transit_gateway_id: transit_gateway_id.into(),
+            vpc_id: vpc_id.into(),
+        }
+    }
+
+    /// Sets `AddSubnetIds`.
+    pub fn add_subnet_ids(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.add_subnet_ids = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Options`.
+    pub fn options(mut self, v: impl Into<Value<Options>>) -> Self {
+        self.options = Some(v.into());
+        self
+    }
+
+    /// Sets `RemoveSubnetIds`.
+    pub fn remove_subnet_ids(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.remove_subnet_ids = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for TransitGatewayVpcAttachment {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::TransitGatewayVpcAttachment"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AddSubnetIds", self.add_subnet_ids.as_ref());
+        crate::opt(&mut m, "Options", self.options.as_ref());
+        crate::opt(&mut m, "RemoveSubnetIds", self.remove_subnet_ids.as_ref());
+        crate::req(&mut m, "SubnetIds", &self.subnet_ids);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::req(&mut m, "TransitGatewayId", &self.transit_gateway_id);
+        crate::req(&mut m, "VpcId", &self.vpc_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for TransitGatewayVpcAttachment {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for TransitGatewayVpcAttachment {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Options", self.options.as_ref());
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`TransitGatewayVpcAttachment`] (`AWS::EC2::TransitGatewayVpcAttachment`), as methods of its `Handle`.
+pub trait TransitGatewayVpcAttachmentAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    fn attr_id(self) -> Expr<String>;
+}
+
+impl TransitGatewayVpcAttachmentAttrs for Handle<TransitGatewayVpcAttachment> {
     fn attr_id(self) -> Expr<String> {
         self.get_att("Id")
     }
@@ -3393,6 +14791,787 @@ impl VPCAttrs for Handle<VPC> {
     }
 }
 
+/// Resource Type definition for AWS::EC2::VPCBlockPublicAccessExclusion.
+///
+/// CloudFormation resource type `AWS::EC2::VPCBlockPublicAccessExclusion`.
+///
+/// Its attributes are typed methods of `Handle<VPCBlockPublicAccessExclusion>`: see [`VPCBlockPublicAccessExclusionAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct VPCBlockPublicAccessExclusion {
+    /// The desired Block Public Access Exclusion Mode for a specific VPC/Subnet.
+    ///
+    /// CloudFormation property `InternetGatewayExclusionMode` (required).
+    ///
+    /// Allowed values: `allow-bidirectional`, `allow-egress`.
+    pub internet_gateway_exclusion_mode: Value<String>,
+    /// The ID of the subnet. Required only if you don't specify VpcId
+    ///
+    /// CloudFormation property `SubnetId`.
+    pub subnet_id: Option<Value<String>>,
+    /// An array of key-value pairs to apply to this resource.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// The ID of the vpc. Required only if you don't specify SubnetId.
+    ///
+    /// CloudFormation property `VpcId`.
+    pub vpc_id: Option<Value<String>>,
+}
+
+impl VPCBlockPublicAccessExclusion {
+    /// A `VPCBlockPublicAccessExclusion` from its required properties (`InternetGatewayExclusionMode`); set the others with the setters.
+    pub fn new(internet_gateway_exclusion_mode: impl Into<Value<String>>) -> Self {
+        VPCBlockPublicAccessExclusion {
+            internet_gateway_exclusion_mode: internet_gateway_exclusion_mode.into(),
+            subnet_id: None,
+            tags: None,
+            vpc_id: None,
+        }
+    }
+
+    /// Sets `SubnetId`.
+    pub fn subnet_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.subnet_id = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+
+    /// Sets `VpcId`.
+    pub fn vpc_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.vpc_id = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for VPCBlockPublicAccessExclusion {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::VPCBlockPublicAccessExclusion"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "InternetGatewayExclusionMode", &self.internet_gateway_exclusion_mode);
+        crate::opt(&mut m, "SubnetId", self.subnet_id.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::opt(&mut m, "VpcId", self.vpc_id.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for VPCBlockPublicAccessExclusion {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for VPCBlockPublicAccessExclusion {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.check_enum(
+            "InternetGatewayExclusionMode",
+            &self.internet_gateway_exclusion_mode,
+            &["allow-bidirectional", "allow-egress"],
+        );
+        v.field("Tags", self.tags.as_ref());
+        v.check_one_of(&[("VpcId", self.vpc_id.is_some()), ("SubnetId", self.subnet_id.is_some())]);
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`VPCBlockPublicAccessExclusion`] (`AWS::EC2::VPCBlockPublicAccessExclusion`), as methods of its `Handle`.
+pub trait VPCBlockPublicAccessExclusionAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "ExclusionId"]}`.
+    ///
+    /// The ID of the exclusion
+    fn attr_exclusion_id(self) -> Expr<String>;
+}
+
+impl VPCBlockPublicAccessExclusionAttrs for Handle<VPCBlockPublicAccessExclusion> {
+    fn attr_exclusion_id(self) -> Expr<String> {
+        self.get_att("ExclusionId")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::VPCBlockPublicAccessOptions
+///
+/// CloudFormation resource type `AWS::EC2::VPCBlockPublicAccessOptions`.
+///
+/// Its attributes are typed methods of `Handle<VPCBlockPublicAccessOptions>`: see [`VPCBlockPublicAccessOptionsAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct VPCBlockPublicAccessOptions {
+    /// The desired Block Public Access mode for Internet Gateways in your account. We do not allow to create in a off mode as this is the default value
+    ///
+    /// CloudFormation property `InternetGatewayBlockMode` (required).
+    ///
+    /// Allowed values: `block-bidirectional`, `block-ingress`.
+    pub internet_gateway_block_mode: Value<String>,
+}
+
+impl VPCBlockPublicAccessOptions {
+    /// A `VPCBlockPublicAccessOptions` from its required properties (`InternetGatewayBlockMode`); set the others with the setters.
+    pub fn new(internet_gateway_block_mode: impl Into<Value<String>>) -> Self {
+        VPCBlockPublicAccessOptions { internet_gateway_block_mode: internet_gateway_block_mode.into() }
+    }
+}
+
+impl cfnkit_core::resource::Resource for VPCBlockPublicAccessOptions {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::VPCBlockPublicAccessOptions"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "InternetGatewayBlockMode", &self.internet_gateway_block_mode);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for VPCBlockPublicAccessOptions {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for VPCBlockPublicAccessOptions {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.check_enum(
+            "InternetGatewayBlockMode",
+            &self.internet_gateway_block_mode,
+            &["block-bidirectional", "block-ingress"],
+        );
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`VPCBlockPublicAccessOptions`] (`AWS::EC2::VPCBlockPublicAccessOptions`), as methods of its `Handle`.
+pub trait VPCBlockPublicAccessOptionsAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "AccountId"]}`.
+    ///
+    /// The identifier for the specified AWS account.
+    fn attr_account_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ExclusionsAllowed"]}`.
+    ///
+    /// Determines if exclusions are allowed. If you have enabled VPC BPA at the Organization level, exclusions may be not-allowed. Otherwise, they are allowed.
+    fn attr_exclusions_allowed(self) -> Expr<String>;
+}
+
+impl VPCBlockPublicAccessOptionsAttrs for Handle<VPCBlockPublicAccessOptions> {
+    fn attr_account_id(self) -> Expr<String> {
+        self.get_att("AccountId")
+    }
+    fn attr_exclusions_allowed(self) -> Expr<String> {
+        self.get_att("ExclusionsAllowed")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::VPCCidrBlock
+///
+/// CloudFormation resource type `AWS::EC2::VPCCidrBlock`.
+///
+/// Its attributes are typed methods of `Handle<VPCCidrBlock>`: see [`VPCCidrBlockAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct VPCCidrBlock {
+    /// Requests an Amazon-provided IPv6 CIDR block with a /56 prefix length for the VPC. You cannot specify the range of IPv6 addresses, or the size of the CIDR block.
+    ///
+    /// CloudFormation property `AmazonProvidedIpv6CidrBlock`.
+    pub amazon_provided_ipv6_cidr_block: Option<Value<bool>>,
+    /// An IPv4 CIDR block to associate with the VPC.
+    ///
+    /// CloudFormation property `CidrBlock`.
+    pub cidr_block: Option<Value<String>>,
+    /// The ID of the IPv4 IPAM pool to Associate a CIDR from to a VPC.
+    ///
+    /// CloudFormation property `Ipv4IpamPoolId`.
+    pub ipv4_ipam_pool_id: Option<Value<String>>,
+    /// The netmask length of the IPv4 CIDR you would like to associate from an Amazon VPC IP Address Manager (IPAM) pool.
+    ///
+    /// CloudFormation property `Ipv4NetmaskLength`.
+    pub ipv4_netmask_length: Option<Value<i64>>,
+    /// An IPv6 CIDR block from the IPv6 address pool.
+    ///
+    /// CloudFormation property `Ipv6CidrBlock`.
+    pub ipv6_cidr_block: Option<Value<String>>,
+    /// The name of the location from which we advertise the IPV6 CIDR block.
+    ///
+    /// CloudFormation property `Ipv6CidrBlockNetworkBorderGroup`.
+    pub ipv6_cidr_block_network_border_group: Option<Value<String>>,
+    /// The ID of the IPv6 IPAM pool to Associate a CIDR from to a VPC.
+    ///
+    /// CloudFormation property `Ipv6IpamPoolId`.
+    pub ipv6_ipam_pool_id: Option<Value<String>>,
+    /// The netmask length of the IPv6 CIDR you would like to associate from an Amazon VPC IP Address Manager (IPAM) pool.
+    ///
+    /// CloudFormation property `Ipv6NetmaskLength`.
+    pub ipv6_netmask_length: Option<Value<i64>>,
+    /// The ID of an IPv6 address pool from which to allocate the IPv6 CIDR block.
+    ///
+    /// CloudFormation property `Ipv6Pool`.
+    pub ipv6_pool: Option<Value<String>>,
+    /// The ID of the VPC.
+    ///
+    /// CloudFormation property `VpcId` (required).
+    pub vpc_id: Value<String>,
+}
+
+impl VPCCidrBlock {
+    /// A `VPCCidrBlock` from its required properties (`VpcId`); set the others with the setters.
+    pub fn new(vpc_id: impl Into<Value<String>>) -> Self {
+        VPCCidrBlock {
+            amazon_provided_ipv6_cidr_block: None,
+            cidr_block: None,
+            ipv4_ipam_pool_id: None,
+            ipv4_netmask_length: None,
+            ipv6_cidr_block: None,
+            ipv6_cidr_block_network_border_group: None,
+            ipv6_ipam_pool_id: None,
+            ipv6_netmask_length: None,
+            ipv6_pool: None,
+            vpc_id: vpc_id.into(),
+        }
+    }
+
+    /// Sets `AmazonProvidedIpv6CidrBlock`.
+    pub fn amazon_provided_ipv6_cidr_block(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.amazon_provided_ipv6_cidr_block = Some(v.into());
+        self
+    }
+
+    /// Sets `CidrBlock`.
+    pub fn cidr_block(mut self, v: impl Into<Value<String>>) -> Self {
+        self.cidr_block = Some(v.into());
+        self
+    }
+
+    /// Sets `Ipv4IpamPoolId`.
+    pub fn ipv4_ipam_pool_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.ipv4_ipam_pool_id = Some(v.into());
+        self
+    }
+
+    /// Sets `Ipv4NetmaskLength`.
+    pub fn ipv4_netmask_length(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.ipv4_netmask_length = Some(v.into());
+        self
+    }
+
+    /// Sets `Ipv6CidrBlock`.
+    pub fn ipv6_cidr_block(mut self, v: impl Into<Value<String>>) -> Self {
+        self.ipv6_cidr_block = Some(v.into());
+        self
+    }
+
+    /// Sets `Ipv6CidrBlockNetworkBorderGroup`.
+    pub fn ipv6_cidr_block_network_border_group(mut self, v: impl Into<Value<String>>) -> Self {
+        self.ipv6_cidr_block_network_border_group = Some(v.into());
+        self
+    }
+
+    /// Sets `Ipv6IpamPoolId`.
+    pub fn ipv6_ipam_pool_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.ipv6_ipam_pool_id = Some(v.into());
+        self
+    }
+
+    /// Sets `Ipv6NetmaskLength`.
+    pub fn ipv6_netmask_length(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.ipv6_netmask_length = Some(v.into());
+        self
+    }
+
+    /// Sets `Ipv6Pool`.
+    pub fn ipv6_pool(mut self, v: impl Into<Value<String>>) -> Self {
+        self.ipv6_pool = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for VPCCidrBlock {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::VPCCidrBlock"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AmazonProvidedIpv6CidrBlock", self.amazon_provided_ipv6_cidr_block.as_ref());
+        crate::opt(&mut m, "CidrBlock", self.cidr_block.as_ref());
+        crate::opt(&mut m, "Ipv4IpamPoolId", self.ipv4_ipam_pool_id.as_ref());
+        crate::opt(&mut m, "Ipv4NetmaskLength", self.ipv4_netmask_length.as_ref());
+        crate::opt(&mut m, "Ipv6CidrBlock", self.ipv6_cidr_block.as_ref());
+        crate::opt(&mut m, "Ipv6CidrBlockNetworkBorderGroup", self.ipv6_cidr_block_network_border_group.as_ref());
+        crate::opt(&mut m, "Ipv6IpamPoolId", self.ipv6_ipam_pool_id.as_ref());
+        crate::opt(&mut m, "Ipv6NetmaskLength", self.ipv6_netmask_length.as_ref());
+        crate::opt(&mut m, "Ipv6Pool", self.ipv6_pool.as_ref());
+        crate::req(&mut m, "VpcId", &self.vpc_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for VPCCidrBlock {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for VPCCidrBlock {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`VPCCidrBlock`] (`AWS::EC2::VPCCidrBlock`), as methods of its `Handle`.
+pub trait VPCCidrBlockAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    ///
+    /// The Id of the VPC associated CIDR Block.
+    fn attr_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "Ipv6AddressAttribute"]}`.
+    ///
+    /// The value denoting whether an IPv6 VPC CIDR Block is public or private.
+    fn attr_ipv6_address_attribute(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "IpSource"]}`.
+    ///
+    /// The IP Source of an IPv6 VPC CIDR Block.
+    fn attr_ip_source(self) -> Expr<String>;
+}
+
+impl VPCCidrBlockAttrs for Handle<VPCCidrBlock> {
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+    fn attr_ipv6_address_attribute(self) -> Expr<String> {
+        self.get_att("Ipv6AddressAttribute")
+    }
+    fn attr_ip_source(self) -> Expr<String> {
+        self.get_att("IpSource")
+    }
+}
+
+/// Associates a set of DHCP options with a VPC, or associates no DHCP options with the VPC.
+///
+/// CloudFormation resource type `AWS::EC2::VPCDHCPOptionsAssociation`.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct VPCDHCPOptionsAssociation {
+    /// The ID of the DHCP options set, or default to associate no DHCP options with the VPC.
+    ///
+    /// CloudFormation property `DhcpOptionsId` (required).
+    pub dhcp_options_id: Value<String>,
+    /// The ID of the VPC.
+    ///
+    /// CloudFormation property `VpcId` (required).
+    pub vpc_id: Value<String>,
+}
+
+impl VPCDHCPOptionsAssociation {
+    /// A `VPCDHCPOptionsAssociation` from its required properties (`DhcpOptionsId`, `VpcId`); set the others with the setters.
+    pub fn new(dhcp_options_id: impl Into<Value<String>>, vpc_id: impl Into<Value<String>>) -> Self {
+        VPCDHCPOptionsAssociation { dhcp_options_id: dhcp_options_id.into(), vpc_id: vpc_id.into() }
+    }
+}
+
+impl cfnkit_core::resource::Resource for VPCDHCPOptionsAssociation {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::VPCDHCPOptionsAssociation"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "DhcpOptionsId", &self.dhcp_options_id);
+        crate::req(&mut m, "VpcId", &self.vpc_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for VPCDHCPOptionsAssociation {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for VPCDHCPOptionsAssociation {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Resource Type definition for AWS::EC2::VPCEncryptionControl
+///
+/// CloudFormation resource type `AWS::EC2::VPCEncryptionControl`.
+///
+/// Its attributes are typed methods of `Handle<VPCEncryptionControl>`: see [`VPCEncryptionControlAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VPCEncryptionControl {
+    /// Used to enable or disable EIGW exclusion
+    ///
+    /// CloudFormation property `EgressOnlyInternetGatewayExclusionInput`.
+    ///
+    /// Allowed values: `enable`, `disable`.
+    pub egress_only_internet_gateway_exclusion_input: Option<Value<String>>,
+    /// Used to enable or disable EFS exclusion
+    ///
+    /// CloudFormation property `ElasticFileSystemExclusionInput`.
+    ///
+    /// Allowed values: `enable`, `disable`.
+    pub elastic_file_system_exclusion_input: Option<Value<String>>,
+    /// Used to enable or disable IGW exclusion
+    ///
+    /// CloudFormation property `InternetGatewayExclusionInput`.
+    ///
+    /// Allowed values: `enable`, `disable`.
+    pub internet_gateway_exclusion_input: Option<Value<String>>,
+    /// Used to enable or disable Lambda exclusion
+    ///
+    /// CloudFormation property `LambdaExclusionInput`.
+    ///
+    /// Allowed values: `enable`, `disable`.
+    pub lambda_exclusion_input: Option<Value<String>>,
+    /// The VPC encryption control mode, either monitor or enforce.
+    ///
+    /// CloudFormation property `Mode`.
+    ///
+    /// Allowed values: `monitor`, `enforce`.
+    pub mode: Option<Value<String>>,
+    /// Used to enable or disable Nat gateway exclusion
+    ///
+    /// CloudFormation property `NatGatewayExclusionInput`.
+    ///
+    /// Allowed values: `enable`, `disable`.
+    pub nat_gateway_exclusion_input: Option<Value<String>>,
+    /// The tags to assign to the VPC encryption control.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// Used to enable or disable VGW exclusion
+    ///
+    /// CloudFormation property `VirtualPrivateGatewayExclusionInput`.
+    ///
+    /// Allowed values: `enable`, `disable`.
+    pub virtual_private_gateway_exclusion_input: Option<Value<String>>,
+    /// The VPC on which this VPC encryption control is applied.
+    ///
+    /// CloudFormation property `VpcId`.
+    pub vpc_id: Option<Value<String>>,
+    /// Used to enable or disable Vpc Lattice exclusion
+    ///
+    /// CloudFormation property `VpcLatticeExclusionInput`.
+    ///
+    /// Allowed values: `enable`, `disable`.
+    pub vpc_lattice_exclusion_input: Option<Value<String>>,
+    /// Used to enable or disable VPC peering exclusion
+    ///
+    /// CloudFormation property `VpcPeeringExclusionInput`.
+    ///
+    /// Allowed values: `enable`, `disable`.
+    pub vpc_peering_exclusion_input: Option<Value<String>>,
+}
+
+impl VPCEncryptionControl {
+    /// A `VPCEncryptionControl` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `EgressOnlyInternetGatewayExclusionInput`.
+    pub fn egress_only_internet_gateway_exclusion_input(mut self, v: impl Into<Value<String>>) -> Self {
+        self.egress_only_internet_gateway_exclusion_input = Some(v.into());
+        self
+    }
+
+    /// Sets `ElasticFileSystemExclusionInput`.
+    pub fn elastic_file_system_exclusion_input(mut self, v: impl Into<Value<String>>) -> Self {
+        self.elastic_file_system_exclusion_input = Some(v.into());
+        self
+    }
+
+    /// Sets `InternetGatewayExclusionInput`.
+    pub fn internet_gateway_exclusion_input(mut self, v: impl Into<Value<String>>) -> Self {
+        self.internet_gateway_exclusion_input = Some(v.into());
+        self
+    }
+
+    /// Sets `LambdaExclusionInput`.
+    pub fn lambda_exclusion_input(mut self, v: impl Into<Value<String>>) -> Self {
+        self.lambda_exclusion_input = Some(v.into());
+        self
+    }
+
+    /// Sets `Mode`.
+    pub fn mode(mut self, v: impl Into<Value<String>>) -> Self {
+        self.mode = Some(v.into());
+        self
+    }
+
+    /// Sets `NatGatewayExclusionInput`.
+    pub fn nat_gateway_exclusion_input(mut self, v: impl Into<Value<String>>) -> Self {
+        self.nat_gateway_exclusion_input = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+
+    /// Sets `VirtualPrivateGatewayExclusionInput`.
+    pub fn virtual_private_gateway_exclusion_input(mut self, v: impl Into<Value<String>>) -> Self {
+        self.virtual_private_gateway_exclusion_input = Some(v.into());
+        self
+    }
+
+    /// Sets `VpcId`.
+    pub fn vpc_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.vpc_id = Some(v.into());
+        self
+    }
+
+    /// Sets `VpcLatticeExclusionInput`.
+    pub fn vpc_lattice_exclusion_input(mut self, v: impl Into<Value<String>>) -> Self {
+        self.vpc_lattice_exclusion_input = Some(v.into());
+        self
+    }
+
+    /// Sets `VpcPeeringExclusionInput`.
+    pub fn vpc_peering_exclusion_input(mut self, v: impl Into<Value<String>>) -> Self {
+        self.vpc_peering_exclusion_input = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for VPCEncryptionControl {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::VPCEncryptionControl"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(
+            &mut m,
+            "EgressOnlyInternetGatewayExclusionInput",
+            self.egress_only_internet_gateway_exclusion_input.as_ref(),
+        );
+        crate::opt(&mut m, "ElasticFileSystemExclusionInput", self.elastic_file_system_exclusion_input.as_ref());
+        crate::opt(&mut m, "InternetGatewayExclusionInput", self.internet_gateway_exclusion_input.as_ref());
+        crate::opt(&mut m, "LambdaExclusionInput", self.lambda_exclusion_input.as_ref());
+        crate::opt(&mut m, "Mode", self.mode.as_ref());
+        crate::opt(&mut m, "NatGatewayExclusionInput", self.nat_gateway_exclusion_input.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::opt(
+            &mut m,
+            "VirtualPrivateGatewayExclusionInput",
+            self.virtual_private_gateway_exclusion_input.as_ref(),
+        );
+        crate::opt(&mut m, "VpcId", self.vpc_id.as_ref());
+        crate::opt(&mut m, "VpcLatticeExclusionInput", self.vpc_lattice_exclusion_input.as_ref());
+        crate::opt(&mut m, "VpcPeeringExclusionInput", self.vpc_peering_exclusion_input.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for VPCEncryptionControl {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for VPCEncryptionControl {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.egress_only_internet_gateway_exclusion_input {
+            v.check_enum("EgressOnlyInternetGatewayExclusionInput", x, &["enable", "disable"]);
+        }
+        if let Some(x) = &self.elastic_file_system_exclusion_input {
+            v.check_enum("ElasticFileSystemExclusionInput", x, &["enable", "disable"]);
+        }
+        if let Some(x) = &self.internet_gateway_exclusion_input {
+            v.check_enum("InternetGatewayExclusionInput", x, &["enable", "disable"]);
+        }
+        if let Some(x) = &self.lambda_exclusion_input {
+            v.check_enum("LambdaExclusionInput", x, &["enable", "disable"]);
+        }
+        if let Some(x) = &self.mode {
+            v.check_enum("Mode", x, &["monitor", "enforce"]);
+        }
+        if let Some(x) = &self.nat_gateway_exclusion_input {
+            v.check_enum("NatGatewayExclusionInput", x, &["enable", "disable"]);
+        }
+        v.field("Tags", self.tags.as_ref());
+        if let Some(x) = &self.virtual_private_gateway_exclusion_input {
+            v.check_enum("VirtualPrivateGatewayExclusionInput", x, &["enable", "disable"]);
+        }
+        if let Some(x) = &self.vpc_lattice_exclusion_input {
+            v.check_enum("VpcLatticeExclusionInput", x, &["enable", "disable"]);
+        }
+        if let Some(x) = &self.vpc_peering_exclusion_input {
+            v.check_enum("VpcPeeringExclusionInput", x, &["enable", "disable"]);
+        }
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`VPCEncryptionControl`] (`AWS::EC2::VPCEncryptionControl`), as methods of its `Handle`.
+pub trait VPCEncryptionControlAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "VpcEncryptionControlId"]}`.
+    ///
+    /// The VPC encryption control resource id.
+    fn attr_vpc_encryption_control_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "State"]}`.
+    ///
+    /// The current state of the VPC encryption control.
+    fn attr_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "StateMessage"]}`.
+    ///
+    /// Provides additional context on the state of the VPC encryption control.
+    fn attr_state_message(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceExclusions.InternetGateway.State"]}`.
+    fn attr_resource_exclusions_internet_gateway_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceExclusions.InternetGateway.StateMessage"]}`.
+    fn attr_resource_exclusions_internet_gateway_state_message(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceExclusions.EgressOnlyInternetGateway.State"]}`.
+    fn attr_resource_exclusions_egress_only_internet_gateway_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceExclusions.EgressOnlyInternetGateway.StateMessage"]}`.
+    fn attr_resource_exclusions_egress_only_internet_gateway_state_message(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceExclusions.NatGateway.State"]}`.
+    fn attr_resource_exclusions_nat_gateway_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceExclusions.NatGateway.StateMessage"]}`.
+    fn attr_resource_exclusions_nat_gateway_state_message(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceExclusions.VirtualPrivateGateway.State"]}`.
+    fn attr_resource_exclusions_virtual_private_gateway_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceExclusions.VirtualPrivateGateway.StateMessage"]}`.
+    fn attr_resource_exclusions_virtual_private_gateway_state_message(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceExclusions.VpcPeering.State"]}`.
+    fn attr_resource_exclusions_vpc_peering_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceExclusions.VpcPeering.StateMessage"]}`.
+    fn attr_resource_exclusions_vpc_peering_state_message(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceExclusions.VpcLattice.State"]}`.
+    fn attr_resource_exclusions_vpc_lattice_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceExclusions.VpcLattice.StateMessage"]}`.
+    fn attr_resource_exclusions_vpc_lattice_state_message(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceExclusions.ElasticFileSystem.State"]}`.
+    fn attr_resource_exclusions_elastic_file_system_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceExclusions.ElasticFileSystem.StateMessage"]}`.
+    fn attr_resource_exclusions_elastic_file_system_state_message(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceExclusions.Lambda.State"]}`.
+    fn attr_resource_exclusions_lambda_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "ResourceExclusions.Lambda.StateMessage"]}`.
+    fn attr_resource_exclusions_lambda_state_message(self) -> Expr<String>;
+}
+
+impl VPCEncryptionControlAttrs for Handle<VPCEncryptionControl> {
+    fn attr_vpc_encryption_control_id(self) -> Expr<String> {
+        self.get_att("VpcEncryptionControlId")
+    }
+    fn attr_state(self) -> Expr<String> {
+        self.get_att("State")
+    }
+    fn attr_state_message(self) -> Expr<String> {
+        self.get_att("StateMessage")
+    }
+    fn attr_resource_exclusions_internet_gateway_state(self) -> Expr<String> {
+        self.get_att("ResourceExclusions.InternetGateway.State")
+    }
+    fn attr_resource_exclusions_internet_gateway_state_message(self) -> Expr<String> {
+        self.get_att("ResourceExclusions.InternetGateway.StateMessage")
+    }
+    fn attr_resource_exclusions_egress_only_internet_gateway_state(self) -> Expr<String> {
+        self.get_att("ResourceExclusions.EgressOnlyInternetGateway.State")
+    }
+    fn attr_resource_exclusions_egress_only_internet_gateway_state_message(self) -> Expr<String> {
+        self.get_att("ResourceExclusions.EgressOnlyInternetGateway.StateMessage")
+    }
+    fn attr_resource_exclusions_nat_gateway_state(self) -> Expr<String> {
+        self.get_att("ResourceExclusions.NatGateway.State")
+    }
+    fn attr_resource_exclusions_nat_gateway_state_message(self) -> Expr<String> {
+        self.get_att("ResourceExclusions.NatGateway.StateMessage")
+    }
+    fn attr_resource_exclusions_virtual_private_gateway_state(self) -> Expr<String> {
+        self.get_att("ResourceExclusions.VirtualPrivateGateway.State")
+    }
+    fn attr_resource_exclusions_virtual_private_gateway_state_message(self) -> Expr<String> {
+        self.get_att("ResourceExclusions.VirtualPrivateGateway.StateMessage")
+    }
+    fn attr_resource_exclusions_vpc_peering_state(self) -> Expr<String> {
+        self.get_att("ResourceExclusions.VpcPeering.State")
+    }
+    fn attr_resource_exclusions_vpc_peering_state_message(self) -> Expr<String> {
+        self.get_att("ResourceExclusions.VpcPeering.StateMessage")
+    }
+    fn attr_resource_exclusions_vpc_lattice_state(self) -> Expr<String> {
+        self.get_att("ResourceExclusions.VpcLattice.State")
+    }
+    fn attr_resource_exclusions_vpc_lattice_state_message(self) -> Expr<String> {
+        self.get_att("ResourceExclusions.VpcLattice.StateMessage")
+    }
+    fn attr_resource_exclusions_elastic_file_system_state(self) -> Expr<String> {
+        self.get_att("ResourceExclusions.ElasticFileSystem.State")
+    }
+    fn attr_resource_exclusions_elastic_file_system_state_message(self) -> Expr<String> {
+        self.get_att("ResourceExclusions.ElasticFileSystem.StateMessage")
+    }
+    fn attr_resource_exclusions_lambda_state(self) -> Expr<String> {
+        self.get_att("ResourceExclusions.Lambda.State")
+    }
+    fn attr_resource_exclusions_lambda_state_message(self) -> Expr<String> {
+        self.get_att("ResourceExclusions.Lambda.StateMessage")
+    }
+}
+
 /// Specifies a VPC endpoint. A VPC endpoint provides a private connection between your VPC and an endpoint service. You can use an endpoint service provided by AWS, an MKT Partner, or another AWS accounts in your organization. For more information, see the [User Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
 ///
 /// An endpoint of type ``Interface`` establishes connections between the subnets in your VPC and an AWS-service, your own service, or a service hosted by another AWS-account. With an interface VPC endpoint, you specify the subnets in which to create the endpoint and the security groups to associate with the endpoint network interfaces.
@@ -3667,6 +15846,345 @@ impl VPCEndpointAttrs for Handle<VPCEndpoint> {
     }
 }
 
+/// Resource Type definition for AWS::EC2::VPCEndpointConnectionNotification
+///
+/// CloudFormation resource type `AWS::EC2::VPCEndpointConnectionNotification`.
+///
+/// Its attributes are typed methods of `Handle<VPCEndpointConnectionNotification>`: see [`VPCEndpointConnectionNotificationAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct VPCEndpointConnectionNotification {
+    /// The endpoint events for which to receive notifications.
+    ///
+    /// CloudFormation property `ConnectionEvents` (required).
+    pub connection_events: Value<Vec<Value<String>>>,
+    /// The ARN of the SNS topic for the notifications.
+    ///
+    /// CloudFormation property `ConnectionNotificationArn` (required).
+    pub connection_notification_arn: Value<String>,
+    /// The ID of the endpoint service.
+    ///
+    /// CloudFormation property `ServiceId`.
+    pub service_id: Option<Value<String>>,
+    /// The ID of the endpoint.
+    ///
+    /// CloudFormation property `VPCEndpointId`.
+    pub vpc_endpoint_id: Option<Value<String>>,
+}
+
+impl VPCEndpointConnectionNotification {
+    /// A `VPCEndpointConnectionNotification` from its required properties (`ConnectionEvents`, `ConnectionNotificationArn`); set the others with the setters.
+    pub fn new(
+        connection_events: impl IntoList<Value<String>>,
+        connection_notification_arn: impl Into<Value<String>>,
+    ) -> Self {
+        VPCEndpointConnectionNotification {
+            connection_events: connection_events.into_list(),
+            connection_notification_arn: connection_notification_arn.into(),
+            service_id: None,
+            vpc_endpoint_id: None,
+        }
+    }
+
+    /// Sets `ServiceId`.
+    pub fn service_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.service_id = Some(v.into());
+        self
+    }
+
+    /// Sets `VPCEndpointId`.
+    pub fn vpc_endpoint_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.vpc_endpoint_id = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for VPCEndpointConnectionNotification {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::VPCEndpointConnectionNotification"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "ConnectionEvents", &self.connection_events);
+        crate::req(&mut m, "ConnectionNotificationArn", &self.connection_notification_arn);
+        crate::opt(&mut m, "ServiceId", self.service_id.as_ref());
+        crate::opt(&mut m, "VPCEndpointId", self.vpc_endpoint_id.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for VPCEndpointConnectionNotification {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for VPCEndpointConnectionNotification {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`VPCEndpointConnectionNotification`] (`AWS::EC2::VPCEndpointConnectionNotification`), as methods of its `Handle`.
+pub trait VPCEndpointConnectionNotificationAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "VPCEndpointConnectionNotificationId"]}`.
+    ///
+    /// VPC Endpoint Connection ID generated by service
+    fn attr_vpc_endpoint_connection_notification_id(self) -> Expr<String>;
+}
+
+impl VPCEndpointConnectionNotificationAttrs for Handle<VPCEndpointConnectionNotification> {
+    fn attr_vpc_endpoint_connection_notification_id(self) -> Expr<String> {
+        self.get_att("VPCEndpointConnectionNotificationId")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::VPCEndpointService
+///
+/// CloudFormation resource type `AWS::EC2::VPCEndpointService`.
+///
+/// Its attributes are typed methods of `Handle<VPCEndpointService>`: see [`VPCEndpointServiceAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VPCEndpointService {
+    /// CloudFormation property `AcceptanceRequired`.
+    pub acceptance_required: Option<Value<bool>>,
+    /// CloudFormation property `ContributorInsightsEnabled`.
+    pub contributor_insights_enabled: Option<Value<bool>>,
+    /// CloudFormation property `GatewayLoadBalancerArns`.
+    pub gateway_load_balancer_arns: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `NetworkLoadBalancerArns`.
+    pub network_load_balancer_arns: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `PayerResponsibility`.
+    pub payer_responsibility: Option<Value<String>>,
+    /// CloudFormation property `PrivateDnsName`.
+    pub private_dns_name: Option<Value<String>>,
+    /// Specify which Ip Address types are supported for VPC endpoint service.
+    ///
+    /// CloudFormation property `SupportedIpAddressTypes`.
+    ///
+    /// Allowed item values: `ipv4`, `ipv6`.
+    pub supported_ip_address_types: Option<Value<Vec<Value<String>>>>,
+    /// The Regions from which service consumers can access the service.
+    ///
+    /// CloudFormation property `SupportedRegions`.
+    pub supported_regions: Option<Value<Vec<Value<String>>>>,
+    /// The tags to add to the VPC endpoint service.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl VPCEndpointService {
+    /// A `VPCEndpointService` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `AcceptanceRequired`.
+    pub fn acceptance_required(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.acceptance_required = Some(v.into());
+        self
+    }
+
+    /// Sets `ContributorInsightsEnabled`.
+    pub fn contributor_insights_enabled(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.contributor_insights_enabled = Some(v.into());
+        self
+    }
+
+    /// Sets `GatewayLoadBalancerArns`.
+    pub fn gateway_load_balancer_arns(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.gateway_load_balancer_arns = Some(v.into_list());
+        self
+    }
+
+    /// Sets `NetworkLoadBalancerArns`.
+    pub fn network_load_balancer_arns(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.network_load_balancer_arns = Some(v.into_list());
+        self
+    }
+
+    /// Sets `PayerResponsibility`.
+    pub fn payer_responsibility(mut self, v: impl Into<Value<String>>) -> Self {
+        self.payer_responsibility = Some(v.into());
+        self
+    }
+
+    /// Sets `PrivateDnsName`.
+    pub fn private_dns_name(mut self, v: impl Into<Value<String>>) -> Self {
+        self.private_dns_name = Some(v.into());
+        self
+    }
+
+    /// Sets `SupportedIpAddressTypes`.
+    pub fn supported_ip_address_types(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.supported_ip_address_types = Some(v.into_list());
+        self
+    }
+
+    /// Sets `SupportedRegions`.
+    pub fn supported_regions(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.supported_regions = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for VPCEndpointService {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::VPCEndpointService"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AcceptanceRequired", self.acceptance_required.as_ref());
+        crate::opt(&mut m, "ContributorInsightsEnabled", self.contributor_insights_enabled.as_ref());
+        crate::opt(&mut m, "GatewayLoadBalancerArns", self.gateway_load_balancer_arns.as_ref());
+        crate::opt(&mut m, "NetworkLoadBalancerArns", self.network_load_balancer_arns.as_ref());
+        crate::opt(&mut m, "PayerResponsibility", self.payer_responsibility.as_ref());
+        crate::opt(&mut m, "PrivateDnsName", self.private_dns_name.as_ref());
+        crate::opt(&mut m, "SupportedIpAddressTypes", self.supported_ip_address_types.as_ref());
+        crate::opt(&mut m, "SupportedRegions", self.supported_regions.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for VPCEndpointService {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for VPCEndpointService {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.supported_ip_address_types {
+            crate::each_item(v, "SupportedIpAddressTypes", x, |v, n, it| {
+                v.check_enum(n, it, &["ipv4", "ipv6"]);
+            });
+        }
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`VPCEndpointService`] (`AWS::EC2::VPCEndpointService`), as methods of its `Handle`.
+pub trait VPCEndpointServiceAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "ServiceId"]}`.
+    fn attr_service_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "PrivateDnsNameConfiguration.Name"]}`.
+    fn attr_private_dns_name_configuration_name(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "PrivateDnsNameConfiguration.State"]}`.
+    fn attr_private_dns_name_configuration_state(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "PrivateDnsNameConfiguration.Type"]}`.
+    fn attr_private_dns_name_configuration_type(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "PrivateDnsNameConfiguration.Value"]}`.
+    fn attr_private_dns_name_configuration_value(self) -> Expr<String>;
+}
+
+impl VPCEndpointServiceAttrs for Handle<VPCEndpointService> {
+    fn attr_service_id(self) -> Expr<String> {
+        self.get_att("ServiceId")
+    }
+    fn attr_private_dns_name_configuration_name(self) -> Expr<String> {
+        self.get_att("PrivateDnsNameConfiguration.Name")
+    }
+    fn attr_private_dns_name_configuration_state(self) -> Expr<String> {
+        self.get_att("PrivateDnsNameConfiguration.State")
+    }
+    fn attr_private_dns_name_configuration_type(self) -> Expr<String> {
+        self.get_att("PrivateDnsNameConfiguration.Type")
+    }
+    fn attr_private_dns_name_configuration_value(self) -> Expr<String> {
+        self.get_att("PrivateDnsNameConfiguration.Value")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::VPCEndpointServicePermissions
+///
+/// CloudFormation resource type `AWS::EC2::VPCEndpointServicePermissions`.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct VPCEndpointServicePermissions {
+    /// CloudFormation property `AllowedPrincipals`.
+    pub allowed_principals: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `ServiceId` (required).
+    pub service_id: Value<String>,
+}
+
+impl VPCEndpointServicePermissions {
+    /// A `VPCEndpointServicePermissions` from its required properties (`ServiceId`); set the others with the setters.
+    pub fn new(service_id: impl Into<Value<String>>) -> Self {
+        VPCEndpointServicePermissions { allowed_principals: None, service_id: service_id.into() }
+    }
+
+    /// Sets `AllowedPrincipals`.
+    pub fn allowed_principals(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.allowed_principals = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for VPCEndpointServicePermissions {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::VPCEndpointServicePermissions"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AllowedPrincipals", self.allowed_principals.as_ref());
+        crate::req(&mut m, "ServiceId", &self.service_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for VPCEndpointServicePermissions {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for VPCEndpointServicePermissions {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
 /// Resource Type definition for AWS::EC2::VPCGatewayAttachment
 ///
 /// CloudFormation resource type `AWS::EC2::VPCGatewayAttachment`.
@@ -3754,6 +16272,1607 @@ pub trait VPCGatewayAttachmentAttrs {
 impl VPCGatewayAttachmentAttrs for Handle<VPCGatewayAttachment> {
     fn attr_attachment_type(self) -> Expr<String> {
         self.get_att("AttachmentType")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::VPCPeeringConnection
+///
+/// CloudFormation resource type `AWS::EC2::VPCPeeringConnection`.
+///
+/// Its attributes are typed methods of `Handle<VPCPeeringConnection>`: see [`VPCPeeringConnectionAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct VPCPeeringConnection {
+    /// The Region code to use when calling Security Token Service (STS) to assume the PeerRoleArn, if provided. You can update this property.
+    ///
+    /// CloudFormation property `AssumeRoleRegion`.
+    pub assume_role_region: Option<Value<String>>,
+    /// The AWS account ID of the owner of the accepter VPC.
+    ///
+    /// CloudFormation property `PeerOwnerId`.
+    pub peer_owner_id: Option<Value<String>>,
+    /// The Region code for the accepter VPC, if the accepter VPC is located in a Region other than the Region in which you make the request.
+    ///
+    /// CloudFormation property `PeerRegion`.
+    pub peer_region: Option<Value<String>>,
+    /// The Amazon Resource Name (ARN) of the VPC peer role for the peering connection in another AWS account. You can update this property. To manage PeerVpcPeeringConnectionOptions on a peering connection with another AWS account, the role must allow ec2:DescribeVpcPeeringConnections and ec2:ModifyVpcPeeringConnectionOptions.
+    ///
+    /// CloudFormation property `PeerRoleArn`.
+    pub peer_role_arn: Option<Value<String>>,
+    /// The ID of the VPC with which you are creating the VPC peering connection. You must specify this parameter in the request.
+    ///
+    /// CloudFormation property `PeerVpcId` (required).
+    pub peer_vpc_id: Value<String>,
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// The ID of the VPC.
+    ///
+    /// CloudFormation property `VpcId` (required).
+    pub vpc_id: Value<String>,
+}
+
+impl VPCPeeringConnection {
+    /// A `VPCPeeringConnection` from its required properties (`PeerVpcId`, `VpcId`); set the others with the setters.
+    pub fn new(peer_vpc_id: impl Into<Value<String>>, vpc_id: impl Into<Value<String>>) -> Self {
+        VPCPeeringConnection {
+            assume_role_region: None,
+            peer_owner_id: None,
+            peer_region: None,
+            peer_role_arn: None,
+            peer_vpc_id: peer_vpc_id.into(),
+            tags: None,
+            vpc_id: vpc_id.into(),
+        }
+    }
+
+    /// Sets `AssumeRoleRegion`.
+    pub fn assume_role_region(mut self, v: impl Into<Value<String>>) -> Self {
+        self.assume_role_region = Some(v.into());
+        self
+    }
+
+    /// Sets `PeerOwnerId`.
+    pub fn peer_owner_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.peer_owner_id = Some(v.into());
+        self
+    }
+
+    /// Sets `PeerRegion`.
+    pub fn peer_region(mut self, v: impl Into<Value<String>>) -> Self {
+        self.peer_region = Some(v.into());
+        self
+    }
+
+    /// Sets `PeerRoleArn`.
+    pub fn peer_role_arn(mut self, v: impl Into<Value<String>>) -> Self {
+        self.peer_role_arn = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for VPCPeeringConnection {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::VPCPeeringConnection"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AssumeRoleRegion", self.assume_role_region.as_ref());
+        crate::opt(&mut m, "PeerOwnerId", self.peer_owner_id.as_ref());
+        crate::opt(&mut m, "PeerRegion", self.peer_region.as_ref());
+        crate::opt(&mut m, "PeerRoleArn", self.peer_role_arn.as_ref());
+        crate::req(&mut m, "PeerVpcId", &self.peer_vpc_id);
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::req(&mut m, "VpcId", &self.vpc_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for VPCPeeringConnection {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for VPCPeeringConnection {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`VPCPeeringConnection`] (`AWS::EC2::VPCPeeringConnection`), as methods of its `Handle`.
+pub trait VPCPeeringConnectionAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    fn attr_id(self) -> Expr<String>;
+}
+
+impl VPCPeeringConnectionAttrs for Handle<VPCPeeringConnection> {
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+}
+
+/// Describes a VPN concentrator.
+///
+/// CloudFormation resource type `AWS::EC2::VPNConcentrator`.
+///
+/// Its attributes are typed methods of `Handle<VPNConcentrator>`: see [`VPNConcentratorAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct VPNConcentrator {
+    /// Any tags assigned to the VPN concentrator.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// The ID of the transit gateway associated with the VPN concentrator.
+    ///
+    /// CloudFormation property `TransitGatewayId`.
+    pub transit_gateway_id: Option<Value<String>>,
+    /// The type of VPN concentrator.
+    ///
+    /// CloudFormation property `Type` (required).
+    pub type_: Value<String>,
+}
+
+impl VPNConcentrator {
+    /// A `VPNConcentrator` from its required properties (`Type`); set the others with the setters.
+    pub fn new(type_: impl Into<Value<String>>) -> Self {
+        VPNConcentrator { tags: None, transit_gateway_id: None, type_: type_.into() }
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+
+    /// Sets `TransitGatewayId`.
+    pub fn transit_gateway_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.transit_gateway_id = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for VPNConcentrator {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::VPNConcentrator"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::opt(&mut m, "TransitGatewayId", self.transit_gateway_id.as_ref());
+        crate::req(&mut m, "Type", &self.type_);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for VPNConcentrator {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for VPNConcentrator {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`VPNConcentrator`] (`AWS::EC2::VPNConcentrator`), as methods of its `Handle`.
+pub trait VPNConcentratorAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "VpnConcentratorId"]}`.
+    fn attr_vpn_concentrator_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "TransitGatewayAttachmentId"]}`.
+    fn attr_transit_gateway_attachment_id(self) -> Expr<String>;
+}
+
+impl VPNConcentratorAttrs for Handle<VPNConcentrator> {
+    fn attr_vpn_concentrator_id(self) -> Expr<String> {
+        self.get_att("VpnConcentratorId")
+    }
+    fn attr_transit_gateway_attachment_id(self) -> Expr<String> {
+        self.get_att("TransitGatewayAttachmentId")
+    }
+}
+
+/// Specifies a VPN connection between a virtual private gateway and a VPN customer gateway or a transit gateway and a VPN customer gateway.
+///
+/// To specify a VPN connection between a transit gateway and customer gateway, use the ``TransitGatewayId`` and ``CustomerGatewayId`` properties.
+///
+/// To specify a VPN connection between a virtual private gateway and customer gateway, use the ``VpnGatewayId`` and ``CustomerGatewayId`` properties.
+///
+/// For more information, see \[\](<https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html>) in the \*User Guide\*.
+///
+/// CloudFormation resource type `AWS::EC2::VPNConnection`.
+///
+/// Its attributes are typed methods of `Handle<VPNConnection>`: see [`VPNConnectionAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct VPNConnection {
+    /// The ID of the customer gateway at your end of the VPN connection.
+    ///
+    /// CloudFormation property `CustomerGatewayId` (required).
+    pub customer_gateway_id: Value<String>,
+    /// Indicate whether to enable acceleration for the VPN connection.
+    ///
+    /// Default: ``false``
+    ///
+    /// CloudFormation property `EnableAcceleration`.
+    pub enable_acceleration: Option<Value<bool>>,
+    /// The IPv4 CIDR on the customer gateway (on-premises) side of the VPN connection.
+    ///
+    /// Default: ``0.0.0.0/0``
+    ///
+    /// CloudFormation property `LocalIpv4NetworkCidr`.
+    pub local_ipv4_network_cidr: Option<Value<String>>,
+    /// The IPv6 CIDR on the customer gateway (on-premises) side of the VPN connection.
+    ///
+    /// Default: ``::/0``
+    ///
+    /// CloudFormation property `LocalIpv6NetworkCidr`.
+    pub local_ipv6_network_cidr: Option<Value<String>>,
+    /// The type of IP address assigned to the outside interface of the customer gateway device.
+    ///
+    /// Valid values: ``PrivateIpv4`` | ``PublicIpv4`` | ``Ipv6``
+    ///
+    /// Default: ``PublicIpv4``
+    ///
+    /// CloudFormation property `OutsideIpAddressType`.
+    pub outside_ip_address_type: Option<Value<String>>,
+    /// Specifies the storage mode for the pre-shared key (PSK). Valid values are ``Standard`` (stored in the S2Slong service) or ``SecretsManager`` (stored in AWS Secrets Manager).
+    ///
+    /// CloudFormation property `PreSharedKeyStorage`.
+    ///
+    /// Allowed values: `Standard`, `SecretsManager`.
+    pub pre_shared_key_storage: Option<Value<String>>,
+    /// The IPv4 CIDR on the AWS side of the VPN connection.
+    ///
+    /// Default: ``0.0.0.0/0``
+    ///
+    /// CloudFormation property `RemoteIpv4NetworkCidr`.
+    pub remote_ipv4_network_cidr: Option<Value<String>>,
+    /// The IPv6 CIDR on the AWS side of the VPN connection.
+    ///
+    /// Default: ``::/0``
+    ///
+    /// CloudFormation property `RemoteIpv6NetworkCidr`.
+    pub remote_ipv6_network_cidr: Option<Value<String>>,
+    /// Indicates whether the VPN connection uses static routes only. Static routes must be used for devices that don't support BGP.
+    ///
+    /// If you are creating a VPN connection for a device that does not support Border Gateway Protocol (BGP), you must specify ``true``.
+    ///
+    /// CloudFormation property `StaticRoutesOnly`.
+    pub static_routes_only: Option<Value<bool>>,
+    /// Any tags assigned to the VPN connection.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// The ID of the transit gateway associated with the VPN connection.
+    ///
+    /// You must specify either ``TransitGatewayId`` or ``VpnGatewayId``, but not both.
+    ///
+    /// CloudFormation property `TransitGatewayId`.
+    pub transit_gateway_id: Option<Value<String>>,
+    /// The transit gateway attachment ID to use for the VPN tunnel.
+    ///
+    /// Required if ``OutsideIpAddressType`` is set to ``PrivateIpv4``.
+    ///
+    /// CloudFormation property `TransportTransitGatewayAttachmentId`.
+    pub transport_transit_gateway_attachment_id: Option<Value<String>>,
+    /// The desired bandwidth specification for the VPN tunnel, used when creating or modifying VPN connection options to set the tunnel's throughput capacity. ``standard`` supports up to 1.25 Gbps per tunnel, while ``large`` supports up to 5 Gbps per tunnel. The default value is ``standard``. Existing VPN connections without a bandwidth setting will automatically default to ``standard``.
+    ///
+    /// CloudFormation property `TunnelBandwidth`.
+    ///
+    /// Allowed values: `standard`, `large`.
+    pub tunnel_bandwidth: Option<Value<String>>,
+    /// Indicate whether the VPN tunnels process IPv4 or IPv6 traffic.
+    ///
+    /// Default: ``ipv4``
+    ///
+    /// CloudFormation property `TunnelInsideIpVersion`.
+    pub tunnel_inside_ip_version: Option<Value<String>>,
+    /// The type of VPN connection.
+    ///
+    /// CloudFormation property `Type` (required).
+    pub type_: Value<String>,
+    /// The ID of the VPN concentrator to associate with the VPN connection.
+    ///
+    /// CloudFormation property `VpnConcentratorId`.
+    pub vpn_concentrator_id: Option<Value<String>>,
+    /// The ID of the virtual private gateway at the AWS side of the VPN connection.
+    ///
+    /// You must specify either ``TransitGatewayId`` or ``VpnGatewayId``, but not both.
+    ///
+    /// CloudFormation property `VpnGatewayId`.
+    pub vpn_gateway_id: Option<Value<String>>,
+    /// The tunnel options for the VPN connection.
+    ///
+    /// CloudFormation property `VpnTunnelOptionsSpecifications`.
+    pub vpn_tunnel_options_specifications: Option<Value<Vec<VpnTunnelOptionsSpecification>>>,
+}
+
+impl VPNConnection {
+    /// A `VPNConnection` from its required properties (`CustomerGatewayId`, `Type`); set the others with the setters.
+    pub fn new(customer_gateway_id: impl Into<Value<String>>, type_: impl Into<Value<String>>) -> Self {
+        VPNConnection {
+            customer_gateway_id: customer_gateway_id.into(),
+            enable_acceleration: None,
+            local_ipv4_network_cidr: None,
+            local_ipv6_network_cidr: None,
+            outside_ip_address_type: None,
+            pre_shared_key_storage: None,
+            remote_ipv4_network_cidr: None,
+            remote_ipv6_network_cidr: None,
+            static_routes_only: None,
+            tags: None,
+            transit_gateway_id: None,
+            transport_transit_gateway_attachment_id: None,
+            tunnel_bandwidth: None,
+            tunnel_inside_ip_version: None,
+            type_: type_.into(),
+            vpn_concentrator_id: None,
+            vpn_gateway_id: None,
+            vpn_tunnel_options_specifications: None,
+        }
+    }
+
+    /// Sets `EnableAcceleration`.
+    pub fn enable_acceleration(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.enable_acceleration = Some(v.into());
+        self
+    }
+
+    /// Sets `LocalIpv4NetworkCidr`.
+    pub fn local_ipv4_network_cidr(mut self, v: impl Into<Value<String>>) -> Self {
+        self.local_ipv4_network_cidr = Some(v.into());
+        self
+    }
+
+    /// Sets `LocalIpv6NetworkCidr`.
+    pub fn local_ipv6_network_cidr(mut self, v: impl Into<Value<String>>) -> Self {
+        self.local_ipv6_network_cidr = Some(v.into());
+        self
+    }
+
+    /// Sets `OutsideIpAddressType`.
+    pub fn outside_ip_address_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.outside_ip_address_type = Some(v.into());
+        self
+    }
+
+    /// Sets `PreSharedKeyStorage`.
+    pub fn pre_shared_key_storage(mut self, v: impl Into<Value<String>>) -> Self {
+        self.pre_shared_key_storage = Some(v.into());
+        self
+    }
+
+    /// Sets `RemoteIpv4NetworkCidr`.
+    pub fn remote_ipv4_network_cidr(mut self, v: impl Into<Value<String>>) -> Self {
+        self.remote_ipv4_network_cidr = Some(v.into());
+        self
+    }
+
+    /// Sets `RemoteIpv6NetworkCidr`.
+    pub fn remote_ipv6_network_cidr(mut self, v: impl Into<Value<String>>) -> Self {
+        self.remote_ipv6_network_cidr = Some(v.into());
+        self
+    }
+
+    /// Sets `StaticRoutesOnly`.
+    pub fn static_routes_only(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.static_routes_only = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+
+    /// Sets `TransitGatewayId`.
+    pub fn transit_gateway_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.transit_gateway_id = Some(v.into());
+        self
+    }
+
+    /// Sets `TransportTransitGatewayAttachmentId`.
+    pub fn transport_transit_gateway_attachment_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.transport_transit_gateway_attachment_id = Some(v.into());
+        self
+    }
+
+    /// Sets `TunnelBandwidth`.
+    pub fn tunnel_bandwidth(mut self, v: impl Into<Value<String>>) -> Self {
+        self.tunnel_bandwidth = Some(v.into());
+        self
+    }
+
+    /// Sets `TunnelInsideIpVersion`.
+    pub fn tunnel_inside_ip_version(mut self, v: impl Into<Value<String>>) -> Self {
+        self.tunnel_inside_ip_version = Some(v.into());
+        self
+    }
+
+    /// Sets `VpnConcentratorId`.
+    pub fn vpn_concentrator_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.vpn_concentrator_id = Some(v.into());
+        self
+    }
+
+    /// Sets `VpnGatewayId`.
+    pub fn vpn_gateway_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.vpn_gateway_id = Some(v.into());
+        self
+    }
+
+    /// Sets `VpnTunnelOptionsSpecifications`.
+    pub fn vpn_tunnel_options_specifications(mut self, v: impl IntoList<VpnTunnelOptionsSpecification>) -> Self {
+        self.vpn_tunnel_options_specifications = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for VPNConnection {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::VPNConnection"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "CustomerGatewayId", &self.customer_gateway_id);
+        crate::opt(&mut m, "EnableAcceleration", self.enable_acceleration.as_ref());
+        crate::opt(&mut m, "LocalIpv4NetworkCidr", self.local_ipv4_network_cidr.as_ref());
+        crate::opt(&mut m, "LocalIpv6NetworkCidr", self.local_ipv6_network_cidr.as_ref());
+        crate::opt(&mut m, "OutsideIpAddressType", self.outside_ip_address_type.as_ref());
+        crate::opt(&mut m, "PreSharedKeyStorage", self.pre_shared_key_storage.as_ref());
+        crate::opt(&mut m, "RemoteIpv4NetworkCidr", self.remote_ipv4_network_cidr.as_ref());
+        crate::opt(&mut m, "RemoteIpv6NetworkCidr", self.remote_ipv6_network_cidr.as_ref());
+        crate::opt(&mut m, "StaticRoutesOnly", self.static_routes_only.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::opt(&mut m, "TransitGatewayId", self.transit_gateway_id.as_ref());
+        crate::opt(
+            &mut m,
+            "TransportTransitGatewayAttachmentId",
+            self.transport_transit_gateway_attachment_id.as_ref(),
+        );
+        crate::opt(&mut m, "TunnelBandwidth", self.tunnel_bandwidth.as_ref());
+        crate::opt(&mut m, "TunnelInsideIpVersion", self.tunnel_inside_ip_version.as_ref());
+        crate::req(&mut m, "Type", &self.type_);
+        crate::opt(&mut m, "VpnConcentratorId", self.vpn_concentrator_id.as_ref());
+        crate::opt(&mut m, "VpnGatewayId", self.vpn_gateway_id.as_ref());
+        crate::opt(&mut m, "VpnTunnelOptionsSpecifications", self.vpn_tunnel_options_specifications.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for VPNConnection {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for VPNConnection {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.pre_shared_key_storage {
+            v.check_enum("PreSharedKeyStorage", x, &["Standard", "SecretsManager"]);
+        }
+        v.field("Tags", self.tags.as_ref());
+        if let Some(x) = &self.tunnel_bandwidth {
+            v.check_enum("TunnelBandwidth", x, &["standard", "large"]);
+        }
+        v.field("VpnTunnelOptionsSpecifications", self.vpn_tunnel_options_specifications.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`VPNConnection`] (`AWS::EC2::VPNConnection`), as methods of its `Handle`.
+pub trait VPNConnectionAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "VpnConnectionId"]}`.
+    fn attr_vpn_connection_id(self) -> Expr<String>;
+}
+
+impl VPNConnectionAttrs for Handle<VPNConnection> {
+    fn attr_vpn_connection_id(self) -> Expr<String> {
+        self.get_att("VpnConnectionId")
+    }
+}
+
+/// Specifies a static route for a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
+///
+/// For more information, see \[\](<https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html>) in the \*User Guide\*.
+///
+/// CloudFormation resource type `AWS::EC2::VPNConnectionRoute`.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct VPNConnectionRoute {
+    /// The CIDR block associated with the local subnet of the customer network.
+    ///
+    /// CloudFormation property `DestinationCidrBlock` (required).
+    pub destination_cidr_block: Value<String>,
+    /// The ID of the VPN connection.
+    ///
+    /// CloudFormation property `VpnConnectionId` (required).
+    pub vpn_connection_id: Value<String>,
+}
+
+impl VPNConnectionRoute {
+    /// A `VPNConnectionRoute` from its required properties (`DestinationCidrBlock`, `VpnConnectionId`); set the others with the setters.
+    pub fn new(destination_cidr_block: impl Into<Value<String>>, vpn_connection_id: impl Into<Value<String>>) -> Self {
+        VPNConnectionRoute {
+            destination_cidr_block: destination_cidr_block.into(),
+            vpn_connection_id: vpn_connection_id.into(),
+        }
+    }
+}
+
+impl cfnkit_core::resource::Resource for VPNConnectionRoute {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::VPNConnectionRoute"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "DestinationCidrBlock", &self.destination_cidr_block);
+        crate::req(&mut m, "VpnConnectionId", &self.vpn_connection_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for VPNConnectionRoute {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for VPNConnectionRoute {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Specifies a virtual private gateway. A virtual private gateway is the endpoint on the VPC side of your VPN connection. You can create a virtual private gateway before creating the VPC itself.
+///
+/// For more information, see \[\](<https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html>) in the \*User Guide\*.
+///
+/// CloudFormation resource type `AWS::EC2::VPNGateway`.
+///
+/// Its attributes are typed methods of `Handle<VPNGateway>`: see [`VPNGatewayAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct VPNGateway {
+    /// The private Autonomous System Number (ASN) for the Amazon side of a BGP session.
+    ///
+    /// CloudFormation property `AmazonSideAsn`.
+    pub amazon_side_asn: Option<Value<i64>>,
+    /// Any tags assigned to the virtual private gateway.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// The type of VPN connection the virtual private gateway supports.
+    ///
+    /// CloudFormation property `Type` (required).
+    pub type_: Value<String>,
+}
+
+impl VPNGateway {
+    /// A `VPNGateway` from its required properties (`Type`); set the others with the setters.
+    pub fn new(type_: impl Into<Value<String>>) -> Self {
+        VPNGateway { amazon_side_asn: None, tags: None, type_: type_.into() }
+    }
+
+    /// Sets `AmazonSideAsn`.
+    pub fn amazon_side_asn(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.amazon_side_asn = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for VPNGateway {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::VPNGateway"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AmazonSideAsn", self.amazon_side_asn.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::req(&mut m, "Type", &self.type_);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for VPNGateway {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for VPNGateway {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`VPNGateway`] (`AWS::EC2::VPNGateway`), as methods of its `Handle`.
+pub trait VPNGatewayAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "VPNGatewayId"]}`.
+    fn attr_vpn_gateway_id(self) -> Expr<String>;
+}
+
+impl VPNGatewayAttrs for Handle<VPNGateway> {
+    fn attr_vpn_gateway_id(self) -> Expr<String> {
+        self.get_att("VPNGatewayId")
+    }
+}
+
+/// Resource Type definition for AWS::EC2::VPNGatewayRoutePropagation
+///
+/// CloudFormation resource type `AWS::EC2::VPNGatewayRoutePropagation`.
+///
+/// Its attributes are typed methods of `Handle<VPNGatewayRoutePropagation>`: see [`VPNGatewayRoutePropagationAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct VPNGatewayRoutePropagation {
+    /// The ID of the route table. The routing table must be associated with the same VPC that the virtual private gateway is attached to
+    ///
+    /// CloudFormation property `RouteTableIds` (required).
+    pub route_table_ids: Value<Vec<Value<String>>>,
+    /// The ID of the virtual private gateway that is attached to a VPC. The virtual private gateway must be attached to the same VPC that the routing tables are associated with
+    ///
+    /// CloudFormation property `VpnGatewayId` (required).
+    pub vpn_gateway_id: Value<String>,
+}
+
+impl VPNGatewayRoutePropagation {
+    /// A `VPNGatewayRoutePropagation` from its required properties (`RouteTableIds`, `VpnGatewayId`); set the others with the setters.
+    pub fn new(route_table_ids: impl IntoList<Value<String>>, vpn_gateway_id: impl Into<Value<String>>) -> Self {
+        VPNGatewayRoutePropagation {
+            route_table_ids: route_table_ids.into_list(),
+            vpn_gateway_id: vpn_gateway_id.into(),
+        }
+    }
+}
+
+impl cfnkit_core::resource::Resource for VPNGatewayRoutePropagation {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::VPNGatewayRoutePropagation"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "RouteTableIds", &self.route_table_ids);
+        crate::req(&mut m, "VpnGatewayId", &self.vpn_gateway_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for VPNGatewayRoutePropagation {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for VPNGatewayRoutePropagation {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`VPNGatewayRoutePropagation`] (`AWS::EC2::VPNGatewayRoutePropagation`), as methods of its `Handle`.
+pub trait VPNGatewayRoutePropagationAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
+    fn attr_id(self) -> Expr<String>;
+}
+
+impl VPNGatewayRoutePropagationAttrs for Handle<VPNGatewayRoutePropagation> {
+    fn attr_id(self) -> Expr<String> {
+        self.get_att("Id")
+    }
+}
+
+/// The AWS::EC2::VerifiedAccessEndpoint resource creates an AWS EC2 Verified Access Endpoint.
+///
+/// CloudFormation resource type `AWS::EC2::VerifiedAccessEndpoint`.
+///
+/// Its attributes are typed methods of `Handle<VerifiedAccessEndpoint>`: see [`VerifiedAccessEndpointAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerifiedAccessEndpoint {
+    /// The DNS name for users to reach your application.
+    ///
+    /// CloudFormation property `ApplicationDomain`.
+    pub application_domain: Option<Value<String>>,
+    /// The type of attachment used to provide connectivity between the AWS Verified Access endpoint and the application.
+    ///
+    /// CloudFormation property `AttachmentType` (required).
+    ///
+    /// Allowed values: `vpc`.
+    pub attachment_type: Value<String>,
+    /// The options for cidr type endpoint.
+    ///
+    /// CloudFormation property `CidrOptions`.
+    pub cidr_options: Option<Value<CidrOptions>>,
+    /// A description for the AWS Verified Access endpoint.
+    ///
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// The ARN of a public TLS/SSL certificate imported into or created with ACM.
+    ///
+    /// CloudFormation property `DomainCertificateArn`.
+    pub domain_certificate_arn: Option<Value<String>>,
+    /// A custom identifier that gets prepended to a DNS name that is generated for the endpoint.
+    ///
+    /// CloudFormation property `EndpointDomainPrefix`.
+    pub endpoint_domain_prefix: Option<Value<String>>,
+    /// The type of AWS Verified Access endpoint. Incoming application requests will be sent to an IP address, load balancer or a network interface depending on the endpoint type specified.The type of AWS Verified Access endpoint. Incoming application requests will be sent to an IP address, load balancer or a network interface depending on the endpoint type specified.
+    ///
+    /// CloudFormation property `EndpointType` (required).
+    ///
+    /// Allowed values: `cidr`, `load-balancer`, `network-interface`, `rds`.
+    pub endpoint_type: Value<String>,
+    /// The load balancer details if creating the AWS Verified Access endpoint as load-balancer type.
+    ///
+    /// CloudFormation property `LoadBalancerOptions`.
+    pub load_balancer_options: Option<Value<LoadBalancerOptions>>,
+    /// The options for network-interface type endpoint.
+    ///
+    /// CloudFormation property `NetworkInterfaceOptions`.
+    pub network_interface_options: Option<Value<NetworkInterfaceOptions>>,
+    /// The AWS Verified Access policy document.
+    ///
+    /// CloudFormation property `PolicyDocument`.
+    pub policy_document: Option<Value<String>>,
+    /// The status of the Verified Access policy.
+    ///
+    /// CloudFormation property `PolicyEnabled`.
+    pub policy_enabled: Option<Value<bool>>,
+    /// The options for rds type endpoint.
+    ///
+    /// CloudFormation property `RdsOptions`.
+    pub rds_options: Option<Value<RdsOptions>>,
+    /// The IDs of the security groups for the endpoint.
+    ///
+    /// CloudFormation property `SecurityGroupIds`.
+    pub security_group_ids: Option<Value<Vec<Value<String>>>>,
+    /// The configuration options for customer provided KMS encryption.
+    ///
+    /// CloudFormation property `SseSpecification`.
+    pub sse_specification: Option<Value<SseSpecification>>,
+    /// An array of key-value pairs to apply to this resource.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// The ID of the AWS Verified Access group.
+    ///
+    /// CloudFormation property `VerifiedAccessGroupId` (required).
+    pub verified_access_group_id: Value<String>,
+}
+
+impl VerifiedAccessEndpoint {
+    /// A `VerifiedAccessEndpoint` from its required properties (`AttachmentType`, `EndpointType`, `VerifiedAccessGroupId`); set the others with the setters.
+    pub fn new(
+        attachment_type: impl Into<Value<String>>,
+        endpoint_type: impl Into<Value<String>>,
+        verified_access_group_id: impl Into<Value<String>>,
+    ) -> Self {
+        VerifiedAccessEndpoint {
+            application_domain: None,
+            attachment_type: attachment_type.into(),
+            cidr_options: None,
+            description: None,
+            domain_certificate_arn: None,
+            endpoint_domain_prefix: None,
+            endpoint_type: endpoint_type.into(),
+            load_balancer_options: None,
+            network_interface_options: None,
+            policy_document: None,
+            policy_enabled: None,
+            rds_options: None,
+            security_group_ids: None,
+            sse_specification: None,
+            tags: None,
+            verified_access_group_id: verified_access_group_id.into(),
+        }
+    }
+
+    /// Sets `ApplicationDomain`.
+    pub fn application_domain(mut self, v: impl Into<Value<String>>) -> Self {
+        self.application_domain = Some(v.into());
+        self
+    }
+
+    /// Sets `CidrOptions`.
+    pub fn cidr_options(mut self, v: impl Into<Value<CidrOptions>>) -> Self {
+        self.cidr_options = Some(v.into());
+        self
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `DomainCertificateArn`.
+    pub fn domain_certificate_arn(mut self, v: impl Into<Value<String>>) -> Self {
+        self.domain_certificate_arn = Some(v.into());
+        self
+    }
+
+    /// Sets `EndpointDomainPrefix`.
+    pub fn endpoint_domain_prefix(mut self, v: impl Into<Value<String>>) -> Self {
+        self.endpoint_domain_prefix = Some(v.into());
+        self
+    }
+
+    /// Sets `LoadBalancerOptions`.
+    pub fn load_balancer_options(mut self, v: impl Into<Value<LoadBalancerOptions>>) -> Self {
+        self.load_balancer_options = Some(v.into());
+        self
+    }
+
+    /// Sets `NetworkInterfaceOptions`.
+    pub fn network_interface_options(mut self, v: impl Into<Value<NetworkInterfaceOptions>>) -> Self {
+        self.network_interface_options = Some(v.into());
+        self
+    }
+
+    /// Sets `PolicyDocument`.
+    pub fn policy_document(mut self, v: impl Into<Value<String>>) -> Self {
+        self.policy_document = Some(v.into());
+        self
+    }
+
+    /// Sets `PolicyEnabled`.
+    pub fn policy_enabled(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.policy_enabled = Some(v.into());
+        self
+    }
+
+    /// Sets `RdsOptions`.
+    pub fn rds_options(mut self, v: impl Into<Value<RdsOptions>>) -> Self {
+        self.rds_options = Some(v.into());
+        self
+    }
+
+    /// Sets `SecurityGroupIds`.
+    pub fn security_group_ids(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.security_group_ids = Some(v.into_list());
+        self
+    }
+
+    /// Sets `SseSpecification`.
+    pub fn sse_specification(mut self, v: impl Into<Value<SseSpecification>>) -> Self {
+        self.sse_specification = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for VerifiedAccessEndpoint {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::VerifiedAccessEndpoint"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "ApplicationDomain", self.application_domain.as_ref());
+        crate::req(&mut m, "AttachmentType", &self.attachment_type);
+        crate::opt(&mut m, "CidrOptions", self.cidr_options.as_ref());
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::opt(&mut m, "DomainCertificateArn", self.domain_certificate_arn.as_ref());
+        crate::opt(&mut m, "EndpointDomainPrefix", self.endpoint_domain_prefix.as_ref());
+        crate::req(&mut m, "EndpointType", &self.endpoint_type);
+        crate::opt(&mut m, "LoadBalancerOptions", self.load_balancer_options.as_ref());
+        crate::opt(&mut m, "NetworkInterfaceOptions", self.network_interface_options.as_ref());
+        crate::opt(&mut m, "PolicyDocument", self.policy_document.as_ref());
+        crate::opt(&mut m, "PolicyEnabled", self.policy_enabled.as_ref());
+        crate::opt(&mut m, "RdsOptions", self.rds_options.as_ref());
+        crate::opt(&mut m, "SecurityGroupIds", self.security_group_ids.as_ref());
+        crate::opt(&mut m, "SseSpecification", self.sse_specification.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::req(&mut m, "VerifiedAccessGroupId", &self.verified_access_group_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for VerifiedAccessEndpoint {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for VerifiedAccessEndpoint {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.check_enum("AttachmentType", &self.attachment_type, &["vpc"]);
+        v.field("CidrOptions", self.cidr_options.as_ref());
+        v.check_enum("EndpointType", &self.endpoint_type, &["cidr", "load-balancer", "network-interface", "rds"]);
+        v.field("LoadBalancerOptions", self.load_balancer_options.as_ref());
+        v.field("NetworkInterfaceOptions", self.network_interface_options.as_ref());
+        v.field("RdsOptions", self.rds_options.as_ref());
+        v.field("SseSpecification", self.sse_specification.as_ref());
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`VerifiedAccessEndpoint`] (`AWS::EC2::VerifiedAccessEndpoint`), as methods of its `Handle`.
+pub trait VerifiedAccessEndpointAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "VerifiedAccessEndpointId"]}`.
+    ///
+    /// The ID of the AWS Verified Access endpoint.
+    fn attr_verified_access_endpoint_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "EndpointDomain"]}`.
+    ///
+    /// A DNS name that is generated for the endpoint.
+    fn attr_endpoint_domain(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "CreationTime"]}`.
+    ///
+    /// The creation time.
+    fn attr_creation_time(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "LastUpdatedTime"]}`.
+    ///
+    /// The last updated time.
+    fn attr_last_updated_time(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "Status"]}`.
+    ///
+    /// The endpoint status.
+    fn attr_status(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "DeviceValidationDomain"]}`.
+    ///
+    /// Returned if endpoint has a device trust provider attached.
+    fn attr_device_validation_domain(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "VerifiedAccessInstanceId"]}`.
+    ///
+    /// The ID of the AWS Verified Access instance.
+    fn attr_verified_access_instance_id(self) -> Expr<String>;
+}
+
+impl VerifiedAccessEndpointAttrs for Handle<VerifiedAccessEndpoint> {
+    fn attr_verified_access_endpoint_id(self) -> Expr<String> {
+        self.get_att("VerifiedAccessEndpointId")
+    }
+    fn attr_endpoint_domain(self) -> Expr<String> {
+        self.get_att("EndpointDomain")
+    }
+    fn attr_creation_time(self) -> Expr<String> {
+        self.get_att("CreationTime")
+    }
+    fn attr_last_updated_time(self) -> Expr<String> {
+        self.get_att("LastUpdatedTime")
+    }
+    fn attr_status(self) -> Expr<String> {
+        self.get_att("Status")
+    }
+    fn attr_device_validation_domain(self) -> Expr<String> {
+        self.get_att("DeviceValidationDomain")
+    }
+    fn attr_verified_access_instance_id(self) -> Expr<String> {
+        self.get_att("VerifiedAccessInstanceId")
+    }
+}
+
+/// The AWS::EC2::VerifiedAccessGroup resource creates an AWS EC2 Verified Access Group.
+///
+/// CloudFormation resource type `AWS::EC2::VerifiedAccessGroup`.
+///
+/// Its attributes are typed methods of `Handle<VerifiedAccessGroup>`: see [`VerifiedAccessGroupAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerifiedAccessGroup {
+    /// A description for the AWS Verified Access group.
+    ///
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// The AWS Verified Access policy document.
+    ///
+    /// CloudFormation property `PolicyDocument`.
+    pub policy_document: Option<Value<String>>,
+    /// The status of the Verified Access policy.
+    ///
+    /// CloudFormation property `PolicyEnabled`.
+    pub policy_enabled: Option<Value<bool>>,
+    /// The configuration options for customer provided KMS encryption.
+    ///
+    /// CloudFormation property `SseSpecification`.
+    pub sse_specification: Option<Value<SseSpecification>>,
+    /// An array of key-value pairs to apply to this resource.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// The ID of the AWS Verified Access instance.
+    ///
+    /// CloudFormation property `VerifiedAccessInstanceId` (required).
+    pub verified_access_instance_id: Value<String>,
+}
+
+impl VerifiedAccessGroup {
+    /// A `VerifiedAccessGroup` from its required properties (`VerifiedAccessInstanceId`); set the others with the setters.
+    pub fn new(verified_access_instance_id: impl Into<Value<String>>) -> Self {
+        VerifiedAccessGroup {
+            description: None,
+            policy_document: None,
+            policy_enabled: None,
+            sse_specification: None,
+            tags: None,
+            verified_access_instance_id: verified_access_instance_id.into(),
+        }
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `PolicyDocument`.
+    pub fn policy_document(mut self, v: impl Into<Value<String>>) -> Self {
+        self.policy_document = Some(v.into());
+        self
+    }
+
+    /// Sets `PolicyEnabled`.
+    pub fn policy_enabled(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.policy_enabled = Some(v.into());
+        self
+    }
+
+    /// Sets `SseSpecification`.
+    pub fn sse_specification(mut self, v: impl Into<Value<SseSpecification>>) -> Self {
+        self.sse_specification = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for VerifiedAccessGroup {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::VerifiedAccessGroup"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::opt(&mut m, "PolicyDocument", self.policy_document.as_ref());
+        crate::opt(&mut m, "PolicyEnabled", self.policy_enabled.as_ref());
+        crate::opt(&mut m, "SseSpecification", self.sse_specification.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::req(&mut m, "VerifiedAccessInstanceId", &self.verified_access_instance_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for VerifiedAccessGroup {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for VerifiedAccessGroup {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("SseSpecification", self.sse_specification.as_ref());
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`VerifiedAccessGroup`] (`AWS::EC2::VerifiedAccessGroup`), as methods of its `Handle`.
+pub trait VerifiedAccessGroupAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "VerifiedAccessGroupId"]}`.
+    ///
+    /// The ID of the AWS Verified Access group.
+    fn attr_verified_access_group_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "CreationTime"]}`.
+    ///
+    /// Time this Verified Access Group was created.
+    fn attr_creation_time(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "LastUpdatedTime"]}`.
+    ///
+    /// Time this Verified Access Group was last updated.
+    fn attr_last_updated_time(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "Owner"]}`.
+    ///
+    /// The AWS account number that owns the group.
+    fn attr_owner(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "VerifiedAccessGroupArn"]}`.
+    ///
+    /// The ARN of the Verified Access group.
+    fn attr_verified_access_group_arn(self) -> Expr<String>;
+}
+
+impl VerifiedAccessGroupAttrs for Handle<VerifiedAccessGroup> {
+    fn attr_verified_access_group_id(self) -> Expr<String> {
+        self.get_att("VerifiedAccessGroupId")
+    }
+    fn attr_creation_time(self) -> Expr<String> {
+        self.get_att("CreationTime")
+    }
+    fn attr_last_updated_time(self) -> Expr<String> {
+        self.get_att("LastUpdatedTime")
+    }
+    fn attr_owner(self) -> Expr<String> {
+        self.get_att("Owner")
+    }
+    fn attr_verified_access_group_arn(self) -> Expr<String> {
+        self.get_att("VerifiedAccessGroupArn")
+    }
+}
+
+/// The AWS::EC2::VerifiedAccessInstance resource creates an AWS EC2 Verified Access Instance.
+///
+/// CloudFormation resource type `AWS::EC2::VerifiedAccessInstance`.
+///
+/// Its attributes are typed methods of `Handle<VerifiedAccessInstance>`: see [`VerifiedAccessInstanceAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VerifiedAccessInstance {
+    /// Introduce CidrEndpointsCustomSubDomain property to represent the domain (say, ava.my-company.com)
+    ///
+    /// CloudFormation property `CidrEndpointsCustomSubDomain`.
+    pub cidr_endpoints_custom_sub_domain: Option<Value<String>>,
+    /// A description for the AWS Verified Access instance.
+    ///
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// Indicates whether FIPS is enabled
+    ///
+    /// CloudFormation property `FipsEnabled`.
+    pub fips_enabled: Option<Value<bool>>,
+    /// The configuration options for AWS Verified Access instances.
+    ///
+    /// CloudFormation property `LoggingConfigurations`.
+    pub logging_configurations: Option<Value<VerifiedAccessLogs>>,
+    /// An array of key-value pairs to apply to this resource.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// The IDs of the AWS Verified Access trust providers.
+    ///
+    /// CloudFormation property `VerifiedAccessTrustProviderIds`.
+    pub verified_access_trust_provider_ids: Option<Value<Vec<Value<String>>>>,
+    /// AWS Verified Access trust providers.
+    ///
+    /// CloudFormation property `VerifiedAccessTrustProviders`.
+    pub verified_access_trust_providers: Option<Value<Vec<VerifiedAccessInstanceVerifiedAccessTrustProvider>>>,
+}
+
+impl VerifiedAccessInstance {
+    /// A `VerifiedAccessInstance` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `CidrEndpointsCustomSubDomain`.
+    pub fn cidr_endpoints_custom_sub_domain(mut self, v: impl Into<Value<String>>) -> Self {
+        self.cidr_endpoints_custom_sub_domain = Some(v.into());
+        self
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `FipsEnabled`.
+    pub fn fips_enabled(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.fips_enabled = Some(v.into());
+        self
+    }
+
+    /// Sets `LoggingConfigurations`.
+    pub fn logging_configurations(mut self, v: impl Into<Value<VerifiedAccessLogs>>) -> Self {
+        self.logging_configurations = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+
+    /// Sets `VerifiedAccessTrustProviderIds`.
+    pub fn verified_access_trust_provider_ids(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.verified_access_trust_provider_ids = Some(v.into_list());
+        self
+    }
+
+    /// Sets `VerifiedAccessTrustProviders`.
+    pub fn verified_access_trust_providers(
+        mut self,
+        v: impl IntoList<VerifiedAccessInstanceVerifiedAccessTrustProvider>,
+    ) -> Self {
+        self.verified_access_trust_providers = Some(v.into_list());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for VerifiedAccessInstance {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::VerifiedAccessInstance"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "CidrEndpointsCustomSubDomain", self.cidr_endpoints_custom_sub_domain.as_ref());
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::opt(&mut m, "FipsEnabled", self.fips_enabled.as_ref());
+        crate::opt(&mut m, "LoggingConfigurations", self.logging_configurations.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::opt(&mut m, "VerifiedAccessTrustProviderIds", self.verified_access_trust_provider_ids.as_ref());
+        crate::opt(&mut m, "VerifiedAccessTrustProviders", self.verified_access_trust_providers.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for VerifiedAccessInstance {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for VerifiedAccessInstance {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("LoggingConfigurations", self.logging_configurations.as_ref());
+        v.field("Tags", self.tags.as_ref());
+        v.field("VerifiedAccessTrustProviders", self.verified_access_trust_providers.as_ref());
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`VerifiedAccessInstance`] (`AWS::EC2::VerifiedAccessInstance`), as methods of its `Handle`.
+pub trait VerifiedAccessInstanceAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "VerifiedAccessInstanceId"]}`.
+    ///
+    /// The ID of the AWS Verified Access instance.
+    fn attr_verified_access_instance_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "CreationTime"]}`.
+    ///
+    /// Time this Verified Access Instance was created.
+    fn attr_creation_time(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "LastUpdatedTime"]}`.
+    ///
+    /// Time this Verified Access Instance was last updated.
+    fn attr_last_updated_time(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "CidrEndpointsCustomSubDomainNameServers"]}`.
+    ///
+    /// Property to represent the name servers assoicated with the domain that AVA manages (say, \['ns1.amazonaws.com', 'ns2.amazonaws.com', 'ns3.amazonaws.com', 'ns4.amazonaws.com'\]).
+    fn attr_cidr_endpoints_custom_sub_domain_name_servers(self) -> Expr<Vec<String>>;
+}
+
+impl VerifiedAccessInstanceAttrs for Handle<VerifiedAccessInstance> {
+    fn attr_verified_access_instance_id(self) -> Expr<String> {
+        self.get_att("VerifiedAccessInstanceId")
+    }
+    fn attr_creation_time(self) -> Expr<String> {
+        self.get_att("CreationTime")
+    }
+    fn attr_last_updated_time(self) -> Expr<String> {
+        self.get_att("LastUpdatedTime")
+    }
+    fn attr_cidr_endpoints_custom_sub_domain_name_servers(self) -> Expr<Vec<String>> {
+        self.get_att_list("CidrEndpointsCustomSubDomainNameServers")
+    }
+}
+
+/// The AWS::EC2::VerifiedAccessTrustProvider type describes a verified access trust provider
+///
+/// CloudFormation resource type `AWS::EC2::VerifiedAccessTrustProvider`.
+///
+/// Its attributes are typed methods of `Handle<VerifiedAccessTrustProvider>`: see [`VerifiedAccessTrustProviderAttrs`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerifiedAccessTrustProvider {
+    /// A description for the Amazon Web Services Verified Access trust provider.
+    ///
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// The options for device identity based trust providers.
+    ///
+    /// CloudFormation property `DeviceOptions`.
+    pub device_options: Option<Value<DeviceOptions>>,
+    /// The type of device-based trust provider. Possible values: jamf|crowdstrike
+    ///
+    /// CloudFormation property `DeviceTrustProviderType`.
+    ///
+    /// Allowed values: `crowdstrike`, `jamf`, `jumpcloud`.
+    pub device_trust_provider_type: Option<Value<String>>,
+    /// The OpenID Connect details for an oidc -type, user-identity based trust provider for L4.
+    ///
+    /// CloudFormation property `NativeApplicationOidcOptions`.
+    pub native_application_oidc_options: Option<Value<NativeApplicationOidcOptions>>,
+    /// The OpenID Connect details for an oidc -type, user-identity based trust provider.
+    ///
+    /// CloudFormation property `OidcOptions`.
+    pub oidc_options: Option<Value<OidcOptions>>,
+    /// The identifier to be used when working with policy rules.
+    ///
+    /// CloudFormation property `PolicyReferenceName` (required).
+    pub policy_reference_name: Value<String>,
+    /// The configuration options for customer provided KMS encryption.
+    ///
+    /// CloudFormation property `SseSpecification`.
+    pub sse_specification: Option<Value<SseSpecification>>,
+    /// An array of key-value pairs to apply to this resource.
+    ///
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+    /// Type of trust provider. Possible values: user|device
+    ///
+    /// CloudFormation property `TrustProviderType` (required).
+    ///
+    /// Allowed values: `device`, `user`.
+    pub trust_provider_type: Value<String>,
+    /// The type of device-based trust provider. Possible values: oidc|iam-identity-center
+    ///
+    /// CloudFormation property `UserTrustProviderType`.
+    ///
+    /// Allowed values: `iam-identity-center`, `oidc`.
+    pub user_trust_provider_type: Option<Value<String>>,
+}
+
+impl VerifiedAccessTrustProvider {
+    /// A `VerifiedAccessTrustProvider` from its required properties (`PolicyReferenceName`, `TrustProviderType`); set the others with the setters.
+    pub fn new(policy_reference_name: impl Into<Value<String>>, trust_provider_type: impl Into<Value<String>>) -> Self {
+        VerifiedAccessTrustProvider {
+            description: None,
+            device_options: None,
+            device_trust_provider_type: None,
+            native_application_oidc_options: None,
+            oidc_options: None,
+            policy_reference_name: policy_reference_name.into(),
+            sse_specification: None,
+            tags: None,
+            trust_provider_type: trust_provider_type.into(),
+            user_trust_provider_type: None,
+        }
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `DeviceOptions`.
+    pub fn device_options(mut self, v: impl Into<Value<DeviceOptions>>) -> Self {
+        self.device_options = Some(v.into());
+        self
+    }
+
+    /// Sets `DeviceTrustProviderType`.
+    pub fn device_trust_provider_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.device_trust_provider_type = Some(v.into());
+        self
+    }
+
+    /// Sets `NativeApplicationOidcOptions`.
+    pub fn native_application_oidc_options(mut self, v: impl Into<Value<NativeApplicationOidcOptions>>) -> Self {
+        self.native_application_oidc_options = Some(v.into());
+        self
+    }
+
+    /// Sets `OidcOptions`.
+    pub fn oidc_options(mut self, v: impl Into<Value<OidcOptions>>) -> Self {
+        self.oidc_options = Some(v.into());
+        self
+    }
+
+    /// Sets `SseSpecification`.
+    pub fn sse_specification(mut self, v: impl Into<Value<SseSpecification>>) -> Self {
+        self.sse_specification = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+
+    /// Sets `UserTrustProviderType`.
+    pub fn user_trust_provider_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.user_trust_provider_type = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for VerifiedAccessTrustProvider {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::VerifiedAccessTrustProvider"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::opt(&mut m, "DeviceOptions", self.device_options.as_ref());
+        crate::opt(&mut m, "DeviceTrustProviderType", self.device_trust_provider_type.as_ref());
+        crate::opt(&mut m, "NativeApplicationOidcOptions", self.native_application_oidc_options.as_ref());
+        crate::opt(&mut m, "OidcOptions", self.oidc_options.as_ref());
+        crate::req(&mut m, "PolicyReferenceName", &self.policy_reference_name);
+        crate::opt(&mut m, "SseSpecification", self.sse_specification.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        crate::req(&mut m, "TrustProviderType", &self.trust_provider_type);
+        crate::opt(&mut m, "UserTrustProviderType", self.user_trust_provider_type.as_ref());
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::List
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for VerifiedAccessTrustProvider {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for VerifiedAccessTrustProvider {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("DeviceOptions", self.device_options.as_ref());
+        if let Some(x) = &self.device_trust_provider_type {
+            v.check_enum("DeviceTrustProviderType", x, &["crowdstrike", "jamf", "jumpcloud"]);
+        }
+        v.field("NativeApplicationOidcOptions", self.native_application_oidc_options.as_ref());
+        v.field("OidcOptions", self.oidc_options.as_ref());
+        v.field("SseSpecification", self.sse_specification.as_ref());
+        v.field("Tags", self.tags.as_ref());
+        v.check_enum("TrustProviderType", &self.trust_provider_type, &["device", "user"]);
+        if let Some(x) = &self.user_trust_provider_type {
+            v.check_enum("UserTrustProviderType", x, &["iam-identity-center", "oidc"]);
+        }
+    }
+}
+
+/// Typed `Fn::GetAtt` attributes of a [`VerifiedAccessTrustProvider`] (`AWS::EC2::VerifiedAccessTrustProvider`), as methods of its `Handle`.
+pub trait VerifiedAccessTrustProviderAttrs {
+    /// `{"Fn::GetAtt": [<logical id>, "VerifiedAccessTrustProviderId"]}`.
+    ///
+    /// The ID of the Amazon Web Services Verified Access trust provider.
+    fn attr_verified_access_trust_provider_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "CreationTime"]}`.
+    ///
+    /// The creation time.
+    fn attr_creation_time(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "LastUpdatedTime"]}`.
+    ///
+    /// The last updated time.
+    fn attr_last_updated_time(self) -> Expr<String>;
+}
+
+impl VerifiedAccessTrustProviderAttrs for Handle<VerifiedAccessTrustProvider> {
+    fn attr_verified_access_trust_provider_id(self) -> Expr<String> {
+        self.get_att("VerifiedAccessTrustProviderId")
+    }
+    fn attr_creation_time(self) -> Expr<String> {
+        self.get_att("CreationTime")
+    }
+    fn attr_last_updated_time(self) -> Expr<String> {
+        self.get_att("LastUpdatedTime")
     }
 }
 
@@ -4091,6 +18210,96 @@ impl VolumeAttrs for Handle<Volume> {
     }
 }
 
+/// Attaches an Amazon EBS volume to a running instance and exposes it to the instance with the specified device name.
+///
+/// Before this resource can be deleted (and therefore the volume detached), you must first unmount the volume in the instance. Failure to do so results in the volume being stuck in the busy state while it is trying to detach, which could possibly damage the file system or the data it contains.
+///
+/// If an Amazon EBS volume is the root device of an instance, it cannot be detached while the instance is in the "running" state. To detach the root volume, stop the instance first.
+///
+/// If the root volume is detached from an instance with an MKT product code, then the product codes from that volume are no longer associated with the instance.
+///
+/// CloudFormation resource type `AWS::EC2::VolumeAttachment`.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct VolumeAttachment {
+    /// The device name (for example, ``/dev/sdh`` or ``xvdh``).
+    ///
+    /// CloudFormation property `Device`.
+    pub device: Option<Value<String>>,
+    /// The index of the EBS card. Some instance types support multiple EBS cards. The default EBS card index is 0.
+    ///
+    /// CloudFormation property `EbsCardIndex`.
+    pub ebs_card_index: Option<Value<i64>>,
+    /// The ID of the instance to which the volume attaches. This value can be a reference to an [AWS::EC2::Instance](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance.html) resource, or it can be the physical ID of an existing EC2 instance.
+    ///
+    /// CloudFormation property `InstanceId` (required).
+    pub instance_id: Value<String>,
+    /// The ID of the Amazon EBS volume. The volume and instance must be within the same Availability Zone. This value can be a reference to an [AWS::EC2::Volume](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ebs-volume.html) resource, or it can be the volume ID of an existing Amazon EBS volume.
+    ///
+    /// CloudFormation property `VolumeId` (required).
+    pub volume_id: Value<String>,
+}
+
+impl VolumeAttachment {
+    /// A `VolumeAttachment` from its required properties (`InstanceId`, `VolumeId`); set the others with the setters.
+    pub fn new(instance_id: impl Into<Value<String>>, volume_id: impl Into<Value<String>>) -> Self {
+        VolumeAttachment {
+            device: None,
+            ebs_card_index: None,
+            instance_id: instance_id.into(),
+            volume_id: volume_id.into(),
+        }
+    }
+
+    /// Sets `Device`.
+    pub fn device(mut self, v: impl Into<Value<String>>) -> Self {
+        self.device = Some(v.into());
+        self
+    }
+
+    /// Sets `EbsCardIndex`.
+    pub fn ebs_card_index(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.ebs_card_index = Some(v.into());
+        self
+    }
+}
+
+impl cfnkit_core::resource::Resource for VolumeAttachment {
+    fn cfn_type(&self) -> &'static str {
+        "AWS::EC2::VolumeAttachment"
+    }
+    fn properties(&self) -> IndexMap<String, Token> {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Device", self.device.as_ref());
+        crate::opt(&mut m, "EbsCardIndex", self.ebs_card_index.as_ref());
+        crate::req(&mut m, "InstanceId", &self.instance_id);
+        crate::req(&mut m, "VolumeId", &self.volume_id);
+        m
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        Validate::validate(self, v);
+    }
+    fn tag_format(&self) -> TagFormat {
+        TagFormat::None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+impl ToToken for VolumeAttachment {
+    fn to_token(&self) -> Token {
+        Token::Map(cfnkit_core::resource::Resource::properties(self))
+    }
+}
+
+impl Validate for VolumeAttachment {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
 /// The minimum and maximum number of accelerators (GPUs, FPGAs, or AWS Inferentia chips) on an instance.
 ///
 /// Property type of `AWS::EC2::LaunchTemplate` (`AcceleratorCount`).
@@ -4136,6 +18345,48 @@ impl ToToken for AcceleratorCount {
 }
 
 impl Validate for AcceleratorCount {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::EC2Fleet` (`AcceleratorCountRequest`), `AWS::EC2::SpotFleet` (`AcceleratorCountRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AcceleratorCountRequest {
+    /// CloudFormation property `Max`.
+    pub max: Option<Value<i64>>,
+    /// CloudFormation property `Min`.
+    pub min: Option<Value<i64>>,
+}
+
+impl AcceleratorCountRequest {
+    /// A `AcceleratorCountRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Max`.
+    pub fn max(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.max = Some(v.into());
+        self
+    }
+
+    /// Sets `Min`.
+    pub fn min(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.min = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for AcceleratorCountRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Max", self.max.as_ref());
+        crate::opt(&mut m, "Min", self.min.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for AcceleratorCountRequest {
     fn validate(&self, _v: &mut Validator<'_>) {}
 }
 
@@ -4187,6 +18438,103 @@ impl Validate for AcceleratorTotalMemoryMiB {
     fn validate(&self, _v: &mut Validator<'_>) {}
 }
 
+/// Property type of `AWS::EC2::EC2Fleet` (`AcceleratorTotalMemoryMiBRequest`), `AWS::EC2::SpotFleet` (`AcceleratorTotalMemoryMiBRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AcceleratorTotalMemoryMiBRequest {
+    /// CloudFormation property `Max`.
+    pub max: Option<Value<i64>>,
+    /// CloudFormation property `Min`.
+    pub min: Option<Value<i64>>,
+}
+
+impl AcceleratorTotalMemoryMiBRequest {
+    /// A `AcceleratorTotalMemoryMiBRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Max`.
+    pub fn max(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.max = Some(v.into());
+        self
+    }
+
+    /// Sets `Min`.
+    pub fn min(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.min = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for AcceleratorTotalMemoryMiBRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Max", self.max.as_ref());
+        crate::opt(&mut m, "Min", self.min.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for AcceleratorTotalMemoryMiBRequest {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::NetworkInsightsAccessScope` (`AccessScopePathRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AccessScopePathRequest {
+    /// CloudFormation property `Destination`.
+    pub destination: Option<Value<PathStatementRequest>>,
+    /// CloudFormation property `Source`.
+    pub source: Option<Value<PathStatementRequest>>,
+    /// CloudFormation property `ThroughResources`.
+    pub through_resources: Option<Value<Vec<ThroughResourcesStatementRequest>>>,
+}
+
+impl AccessScopePathRequest {
+    /// A `AccessScopePathRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Destination`.
+    pub fn destination(mut self, v: impl Into<Value<PathStatementRequest>>) -> Self {
+        self.destination = Some(v.into());
+        self
+    }
+
+    /// Sets `Source`.
+    pub fn source(mut self, v: impl Into<Value<PathStatementRequest>>) -> Self {
+        self.source = Some(v.into());
+        self
+    }
+
+    /// Sets `ThroughResources`.
+    pub fn through_resources(mut self, v: impl IntoList<ThroughResourcesStatementRequest>) -> Self {
+        self.through_resources = Some(v.into_list());
+        self
+    }
+}
+
+impl ToToken for AccessScopePathRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Destination", self.destination.as_ref());
+        crate::opt(&mut m, "Source", self.source.as_ref());
+        crate::opt(&mut m, "ThroughResources", self.through_resources.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for AccessScopePathRequest {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Destination", self.destination.as_ref());
+        v.field("Source", self.source.as_ref());
+        v.field("ThroughResources", self.through_resources.as_ref());
+    }
+}
+
 /// Property type of `AWS::EC2::Instance` (`AssociationParameter`).
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -4218,6 +18566,51 @@ impl ToToken for AssociationParameter {
 }
 
 impl Validate for AssociationParameter {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::ClientVpnEndpoint` (`AuthorizationPolicy`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuthorizationPolicy {
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// CloudFormation property `PolicyDocument` (required).
+    pub policy_document: Value<String>,
+    /// CloudFormation property `ShadowMode`.
+    pub shadow_mode: Option<Value<String>>,
+}
+
+impl AuthorizationPolicy {
+    /// A `AuthorizationPolicy` from its required properties (`PolicyDocument`); set the others with the setters.
+    pub fn new(policy_document: impl Into<Value<String>>) -> Self {
+        AuthorizationPolicy { description: None, policy_document: policy_document.into(), shadow_mode: None }
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `ShadowMode`.
+    pub fn shadow_mode(mut self, v: impl Into<Value<String>>) -> Self {
+        self.shadow_mode = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for AuthorizationPolicy {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::req(&mut m, "PolicyDocument", &self.policy_document);
+        crate::opt(&mut m, "ShadowMode", self.shadow_mode.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for AuthorizationPolicy {
     fn validate(&self, _v: &mut Validator<'_>) {}
 }
 
@@ -4334,6 +18727,48 @@ impl Validate for BaselineEbsBandwidthMbps {
     fn validate(&self, _v: &mut Validator<'_>) {}
 }
 
+/// Property type of `AWS::EC2::EC2Fleet` (`BaselineEbsBandwidthMbpsRequest`), `AWS::EC2::SpotFleet` (`BaselineEbsBandwidthMbpsRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BaselineEbsBandwidthMbpsRequest {
+    /// CloudFormation property `Max`.
+    pub max: Option<Value<i64>>,
+    /// CloudFormation property `Min`.
+    pub min: Option<Value<i64>>,
+}
+
+impl BaselineEbsBandwidthMbpsRequest {
+    /// A `BaselineEbsBandwidthMbpsRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Max`.
+    pub fn max(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.max = Some(v.into());
+        self
+    }
+
+    /// Sets `Min`.
+    pub fn min(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.min = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for BaselineEbsBandwidthMbpsRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Max", self.max.as_ref());
+        crate::opt(&mut m, "Min", self.min.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for BaselineEbsBandwidthMbpsRequest {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
 /// The baseline performance to consider, using an instance family as a baseline reference. The instance family establishes the lowest acceptable level of performance. Amazon EC2 uses this baseline to guide instance type selection, but there is no guarantee that the selected instance types will always exceed the baseline for every application.
 ///
 /// Currently, this parameter only supports CPU performance as a baseline performance factor. For example, specifying ``c6i`` would use the CPU performance of the ``c6i`` family as the baseline reference.
@@ -4375,39 +18810,133 @@ impl Validate for BaselinePerformanceFactors {
     }
 }
 
-/// Property type of `AWS::EC2::Instance` (`BlockDeviceMapping`).
+/// Property type of `AWS::EC2::EC2Fleet` (`BaselinePerformanceFactorsRequest`), `AWS::EC2::SpotFleet` (`BaselinePerformanceFactorsRequest`).
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BaselinePerformanceFactorsRequest {
+    /// CloudFormation property `Cpu`.
+    pub cpu: Option<Value<CpuPerformanceFactorRequest>>,
+}
+
+impl BaselinePerformanceFactorsRequest {
+    /// A `BaselinePerformanceFactorsRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Cpu`.
+    pub fn cpu(mut self, v: impl Into<Value<CpuPerformanceFactorRequest>>) -> Self {
+        self.cpu = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for BaselinePerformanceFactorsRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Cpu", self.cpu.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for BaselinePerformanceFactorsRequest {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Cpu", self.cpu.as_ref());
+    }
+}
+
+/// BGP Options
+///
+/// Property type of `AWS::EC2::RouteServerPeer` (`BgpOptions`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BgpOptions {
+    /// BGP ASN of the Route Server Peer
+    ///
+    /// CloudFormation property `PeerAsn`.
+    pub peer_asn: Option<Value<i64>>,
+    /// BGP Liveness Detection
+    ///
+    /// CloudFormation property `PeerLivenessDetection`.
+    ///
+    /// Allowed values: `bfd`, `bgp-keepalive`.
+    pub peer_liveness_detection: Option<Value<String>>,
+}
+
+impl BgpOptions {
+    /// A `BgpOptions` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `PeerAsn`.
+    pub fn peer_asn(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.peer_asn = Some(v.into());
+        self
+    }
+
+    /// Sets `PeerLivenessDetection`.
+    pub fn peer_liveness_detection(mut self, v: impl Into<Value<String>>) -> Self {
+        self.peer_liveness_detection = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for BgpOptions {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "PeerAsn", self.peer_asn.as_ref());
+        crate::opt(&mut m, "PeerLivenessDetection", self.peer_liveness_detection.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for BgpOptions {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.peer_asn {
+            v.check_int_range("PeerAsn", x, Some(1.0), Some(4_294_967_294.0));
+        }
+        if let Some(x) = &self.peer_liveness_detection {
+            v.check_enum("PeerLivenessDetection", x, &["bfd", "bgp-keepalive"]);
+        }
+    }
+}
+
+/// Property type of `AWS::EC2::EC2Fleet` (`BlockDeviceMapping`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BlockDeviceMapping {
-    /// The device name (for example, /dev/sdh or xvdh).
-    ///
-    /// CloudFormation property `DeviceName` (required).
-    pub device_name: Value<String>,
-    /// Parameters used to automatically set up EBS volumes when the instance is launched.
-    ///
+    /// CloudFormation property `DeviceName`.
+    pub device_name: Option<Value<String>>,
     /// CloudFormation property `Ebs`.
-    pub ebs: Option<Value<Ebs>>,
+    pub ebs: Option<Value<EbsBlockDevice>>,
     /// CloudFormation property `NoDevice`.
-    pub no_device: Option<Value<Token>>,
+    pub no_device: Option<Value<String>>,
     /// CloudFormation property `VirtualName`.
     pub virtual_name: Option<Value<String>>,
 }
 
 impl BlockDeviceMapping {
-    /// A `BlockDeviceMapping` from its required properties (`DeviceName`); set the others with the setters.
-    pub fn new(device_name: impl Into<Value<String>>) -> Self {
-        BlockDeviceMapping { device_name: device_name.into(), ebs: None, no_device: None, virtual_name: None }
+    /// A `BlockDeviceMapping` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `DeviceName`.
+    pub fn device_name(mut self, v: impl Into<Value<String>>) -> Self {
+        self.device_name = Some(v.into());
+        self
     }
 
     /// Sets `Ebs`.
-    pub fn ebs(mut self, v: impl Into<Value<Ebs>>) -> Self {
+    pub fn ebs(mut self, v: impl Into<Value<EbsBlockDevice>>) -> Self {
         self.ebs = Some(v.into());
         self
     }
 
     /// Sets `NoDevice`.
-    pub fn no_device(mut self, v: impl Into<Token>) -> Self {
-        self.no_device = Some(Value::Lit(v.into()));
+    pub fn no_device(mut self, v: impl Into<Value<String>>) -> Self {
+        self.no_device = Some(v.into());
         self
     }
 
@@ -4421,7 +18950,7 @@ impl BlockDeviceMapping {
 impl ToToken for BlockDeviceMapping {
     fn to_token(&self) -> Token {
         let mut m = IndexMap::new();
-        crate::req(&mut m, "DeviceName", &self.device_name);
+        crate::opt(&mut m, "DeviceName", self.device_name.as_ref());
         crate::opt(&mut m, "Ebs", self.ebs.as_ref());
         crate::opt(&mut m, "NoDevice", self.no_device.as_ref());
         crate::opt(&mut m, "VirtualName", self.virtual_name.as_ref());
@@ -4432,11 +18961,93 @@ impl ToToken for BlockDeviceMapping {
 impl Validate for BlockDeviceMapping {
     fn validate(&self, v: &mut Validator<'_>) {
         v.field("Ebs", self.ebs.as_ref());
-        v.check_one_of(&[
-            ("VirtualName", self.virtual_name.is_some()),
-            ("Ebs", self.ebs.is_some()),
-            ("NoDevice", self.no_device.is_some()),
-        ]);
+    }
+}
+
+/// Property type of `AWS::EC2::EC2Fleet` (`CapacityRebalance`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CapacityRebalance {
+    /// CloudFormation property `ReplacementStrategy`.
+    ///
+    /// Allowed values: `launch`, `launch-before-terminate`.
+    pub replacement_strategy: Option<Value<String>>,
+    /// CloudFormation property `TerminationDelay`.
+    pub termination_delay: Option<Value<i64>>,
+}
+
+impl CapacityRebalance {
+    /// A `CapacityRebalance` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `ReplacementStrategy`.
+    pub fn replacement_strategy(mut self, v: impl Into<Value<String>>) -> Self {
+        self.replacement_strategy = Some(v.into());
+        self
+    }
+
+    /// Sets `TerminationDelay`.
+    pub fn termination_delay(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.termination_delay = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for CapacityRebalance {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "ReplacementStrategy", self.replacement_strategy.as_ref());
+        crate::opt(&mut m, "TerminationDelay", self.termination_delay.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for CapacityRebalance {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.replacement_strategy {
+            v.check_enum("ReplacementStrategy", x, &["launch", "launch-before-terminate"]);
+        }
+    }
+}
+
+/// Property type of `AWS::EC2::EC2Fleet` (`CapacityReservationOptionsRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CapacityReservationOptionsRequest {
+    /// CloudFormation property `UsageStrategy`.
+    ///
+    /// Allowed values: `use-capacity-reservations-first`.
+    pub usage_strategy: Option<Value<String>>,
+}
+
+impl CapacityReservationOptionsRequest {
+    /// A `CapacityReservationOptionsRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `UsageStrategy`.
+    pub fn usage_strategy(mut self, v: impl Into<Value<String>>) -> Self {
+        self.usage_strategy = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for CapacityReservationOptionsRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "UsageStrategy", self.usage_strategy.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for CapacityReservationOptionsRequest {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.usage_strategy {
+            v.check_enum("UsageStrategy", x, &["use-capacity-reservations-first"]);
+        }
     }
 }
 
@@ -4557,9 +19168,682 @@ impl Validate for CapacityReservationTarget {
     fn validate(&self, _v: &mut Validator<'_>) {}
 }
 
+/// Property type of `AWS::EC2::EC2Fleet` (`CapacityReservationTargetRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CapacityReservationTargetRequest {
+    /// CloudFormation property `CapacityReservationIds`.
+    pub capacity_reservation_ids: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `CapacityReservationResourceGroupArns`.
+    pub capacity_reservation_resource_group_arns: Option<Value<Vec<Value<String>>>>,
+}
+
+impl CapacityReservationTargetRequest {
+    /// A `CapacityReservationTargetRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `CapacityReservationIds`.
+    pub fn capacity_reservation_ids(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.capacity_reservation_ids = Some(v.into_list());
+        self
+    }
+
+    /// Sets `CapacityReservationResourceGroupArns`.
+    pub fn capacity_reservation_resource_group_arns(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.capacity_reservation_resource_group_arns = Some(v.into_list());
+        self
+    }
+}
+
+impl ToToken for CapacityReservationTargetRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "CapacityReservationIds", self.capacity_reservation_ids.as_ref());
+        crate::opt(
+            &mut m,
+            "CapacityReservationResourceGroupArns",
+            self.capacity_reservation_resource_group_arns.as_ref(),
+        );
+        Token::Map(m)
+    }
+}
+
+impl Validate for CapacityReservationTargetRequest {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::CarrierGateway` (`Tag`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CarrierGatewayTag {
+    /// CloudFormation property `Key`.
+    pub key: Option<Value<String>>,
+    /// CloudFormation property `Value`.
+    pub value: Option<Value<String>>,
+}
+
+impl CarrierGatewayTag {
+    /// A `CarrierGatewayTag` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Key`.
+    pub fn key(mut self, v: impl Into<Value<String>>) -> Self {
+        self.key = Some(v.into());
+        self
+    }
+
+    /// Sets `Value`.
+    pub fn value(mut self, v: impl Into<Value<String>>) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for CarrierGatewayTag {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Key", self.key.as_ref());
+        crate::opt(&mut m, "Value", self.value.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for CarrierGatewayTag {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.key {
+            v.check_length("Key", x, Some(1), Some(127));
+        }
+        if let Some(x) = &self.value {
+            v.check_length("Value", x, Some(1), Some(255));
+        }
+    }
+}
+
+/// Property type of `AWS::EC2::ClientVpnEndpoint` (`CertificateAuthenticationRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct CertificateAuthenticationRequest {
+    /// CloudFormation property `ClientRootCertificateChainArn` (required).
+    pub client_root_certificate_chain_arn: Value<String>,
+}
+
+impl CertificateAuthenticationRequest {
+    /// A `CertificateAuthenticationRequest` from its required properties (`ClientRootCertificateChainArn`); set the others with the setters.
+    pub fn new(client_root_certificate_chain_arn: impl Into<Value<String>>) -> Self {
+        CertificateAuthenticationRequest { client_root_certificate_chain_arn: client_root_certificate_chain_arn.into() }
+    }
+}
+
+impl ToToken for CertificateAuthenticationRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "ClientRootCertificateChainArn", &self.client_root_certificate_chain_arn);
+        Token::Map(m)
+    }
+}
+
+impl Validate for CertificateAuthenticationRequest {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// The options for cidr type endpoint.
+///
+/// Property type of `AWS::EC2::VerifiedAccessEndpoint` (`CidrOptions`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CidrOptions {
+    /// The IP address range, in CIDR notation.
+    ///
+    /// CloudFormation property `Cidr`.
+    pub cidr: Option<Value<String>>,
+    /// The list of port range.
+    ///
+    /// CloudFormation property `PortRanges`.
+    pub port_ranges: Option<Value<Vec<VerifiedAccessEndpointPortRange>>>,
+    /// The IP protocol.
+    ///
+    /// CloudFormation property `Protocol`.
+    ///
+    /// Allowed values: `http`, `https`, `tcp`.
+    pub protocol: Option<Value<String>>,
+    /// The IDs of the subnets.
+    ///
+    /// CloudFormation property `SubnetIds`.
+    pub subnet_ids: Option<Value<Vec<Value<String>>>>,
+}
+
+impl CidrOptions {
+    /// A `CidrOptions` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Cidr`.
+    pub fn cidr(mut self, v: impl Into<Value<String>>) -> Self {
+        self.cidr = Some(v.into());
+        self
+    }
+
+    /// Sets `PortRanges`.
+    pub fn port_ranges(mut self, v: impl IntoList<VerifiedAccessEndpointPortRange>) -> Self {
+        self.port_ranges = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Protocol`.
+    pub fn protocol(mut self, v: impl Into<Value<String>>) -> Self {
+        self.protocol = Some(v.into());
+        self
+    }
+
+    /// Sets `SubnetIds`.
+    pub fn subnet_ids(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.subnet_ids = Some(v.into_list());
+        self
+    }
+}
+
+impl ToToken for CidrOptions {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Cidr", self.cidr.as_ref());
+        crate::opt(&mut m, "PortRanges", self.port_ranges.as_ref());
+        crate::opt(&mut m, "Protocol", self.protocol.as_ref());
+        crate::opt(&mut m, "SubnetIds", self.subnet_ids.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for CidrOptions {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("PortRanges", self.port_ranges.as_ref());
+        if let Some(x) = &self.protocol {
+            v.check_enum("Protocol", x, &["http", "https", "tcp"]);
+        }
+    }
+}
+
+/// Property type of `AWS::EC2::SpotFleet` (`ClassicLoadBalancer`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClassicLoadBalancer {
+    /// CloudFormation property `Name` (required).
+    pub name: Value<String>,
+}
+
+impl ClassicLoadBalancer {
+    /// A `ClassicLoadBalancer` from its required properties (`Name`); set the others with the setters.
+    pub fn new(name: impl Into<Value<String>>) -> Self {
+        ClassicLoadBalancer { name: name.into() }
+    }
+}
+
+impl ToToken for ClassicLoadBalancer {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "Name", &self.name);
+        Token::Map(m)
+    }
+}
+
+impl Validate for ClassicLoadBalancer {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::SpotFleet` (`ClassicLoadBalancersConfig`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClassicLoadBalancersConfig {
+    /// CloudFormation property `ClassicLoadBalancers` (required).
+    pub classic_load_balancers: Value<Vec<ClassicLoadBalancer>>,
+}
+
+impl ClassicLoadBalancersConfig {
+    /// A `ClassicLoadBalancersConfig` from its required properties (`ClassicLoadBalancers`); set the others with the setters.
+    pub fn new(classic_load_balancers: impl IntoList<ClassicLoadBalancer>) -> Self {
+        ClassicLoadBalancersConfig { classic_load_balancers: classic_load_balancers.into_list() }
+    }
+}
+
+impl ToToken for ClassicLoadBalancersConfig {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "ClassicLoadBalancers", &self.classic_load_balancers);
+        Token::Map(m)
+    }
+}
+
+impl Validate for ClassicLoadBalancersConfig {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("ClassicLoadBalancers", Some(&self.classic_load_balancers));
+    }
+}
+
+/// Property type of `AWS::EC2::ClientVpnEndpoint` (`ClientAuthenticationRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientAuthenticationRequest {
+    /// CloudFormation property `ActiveDirectory`.
+    pub active_directory: Option<Value<DirectoryServiceAuthenticationRequest>>,
+    /// CloudFormation property `FederatedAuthentication`.
+    pub federated_authentication: Option<Value<FederatedAuthenticationRequest>>,
+    /// CloudFormation property `MutualAuthentication`.
+    pub mutual_authentication: Option<Value<CertificateAuthenticationRequest>>,
+    /// CloudFormation property `Type` (required).
+    pub type_: Value<String>,
+}
+
+impl ClientAuthenticationRequest {
+    /// A `ClientAuthenticationRequest` from its required properties (`Type`); set the others with the setters.
+    pub fn new(type_: impl Into<Value<String>>) -> Self {
+        ClientAuthenticationRequest {
+            active_directory: None,
+            federated_authentication: None,
+            mutual_authentication: None,
+            type_: type_.into(),
+        }
+    }
+
+    /// Sets `ActiveDirectory`.
+    pub fn active_directory(mut self, v: impl Into<Value<DirectoryServiceAuthenticationRequest>>) -> Self {
+        self.active_directory = Some(v.into());
+        self
+    }
+
+    /// Sets `FederatedAuthentication`.
+    pub fn federated_authentication(mut self, v: impl Into<Value<FederatedAuthenticationRequest>>) -> Self {
+        self.federated_authentication = Some(v.into());
+        self
+    }
+
+    /// Sets `MutualAuthentication`.
+    pub fn mutual_authentication(mut self, v: impl Into<Value<CertificateAuthenticationRequest>>) -> Self {
+        self.mutual_authentication = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for ClientAuthenticationRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "ActiveDirectory", self.active_directory.as_ref());
+        crate::opt(&mut m, "FederatedAuthentication", self.federated_authentication.as_ref());
+        crate::opt(&mut m, "MutualAuthentication", self.mutual_authentication.as_ref());
+        crate::req(&mut m, "Type", &self.type_);
+        Token::Map(m)
+    }
+}
+
+impl Validate for ClientAuthenticationRequest {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("ActiveDirectory", self.active_directory.as_ref());
+        v.field("FederatedAuthentication", self.federated_authentication.as_ref());
+        v.field("MutualAuthentication", self.mutual_authentication.as_ref());
+    }
+}
+
+/// Property type of `AWS::EC2::ClientVpnEndpoint` (`ClientConnectOptions`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientConnectOptions {
+    /// CloudFormation property `Enabled` (required).
+    pub enabled: Value<bool>,
+    /// CloudFormation property `LambdaFunctionArn`.
+    pub lambda_function_arn: Option<Value<String>>,
+}
+
+impl ClientConnectOptions {
+    /// A `ClientConnectOptions` from its required properties (`Enabled`); set the others with the setters.
+    pub fn new(enabled: impl Into<Value<bool>>) -> Self {
+        ClientConnectOptions { enabled: enabled.into(), lambda_function_arn: None }
+    }
+
+    /// Sets `LambdaFunctionArn`.
+    pub fn lambda_function_arn(mut self, v: impl Into<Value<String>>) -> Self {
+        self.lambda_function_arn = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for ClientConnectOptions {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "Enabled", &self.enabled);
+        crate::opt(&mut m, "LambdaFunctionArn", self.lambda_function_arn.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for ClientConnectOptions {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::ClientVpnEndpoint` (`ClientLoginBannerOptions`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientLoginBannerOptions {
+    /// CloudFormation property `BannerText`.
+    pub banner_text: Option<Value<String>>,
+    /// CloudFormation property `Enabled` (required).
+    pub enabled: Value<bool>,
+}
+
+impl ClientLoginBannerOptions {
+    /// A `ClientLoginBannerOptions` from its required properties (`Enabled`); set the others with the setters.
+    pub fn new(enabled: impl Into<Value<bool>>) -> Self {
+        ClientLoginBannerOptions { banner_text: None, enabled: enabled.into() }
+    }
+
+    /// Sets `BannerText`.
+    pub fn banner_text(mut self, v: impl Into<Value<String>>) -> Self {
+        self.banner_text = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for ClientLoginBannerOptions {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "BannerText", self.banner_text.as_ref());
+        crate::req(&mut m, "Enabled", &self.enabled);
+        Token::Map(m)
+    }
+}
+
+impl Validate for ClientLoginBannerOptions {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::ClientVpnEndpoint` (`ClientRouteEnforcementOptions`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ClientRouteEnforcementOptions {
+    /// CloudFormation property `Enforced`.
+    pub enforced: Option<Value<bool>>,
+}
+
+impl ClientRouteEnforcementOptions {
+    /// A `ClientRouteEnforcementOptions` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Enforced`.
+    pub fn enforced(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.enforced = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for ClientRouteEnforcementOptions {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Enforced", self.enforced.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for ClientRouteEnforcementOptions {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::ClientVpnEndpoint` (`TagSpecification`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientVpnEndpointTagSpecification {
+    /// CloudFormation property `ResourceType` (required).
+    pub resource_type: Value<String>,
+    /// CloudFormation property `Tags` (required).
+    pub tags: Value<Vec<Tag>>,
+}
+
+impl ClientVpnEndpointTagSpecification {
+    /// A `ClientVpnEndpointTagSpecification` from its required properties (`ResourceType`, `Tags`); set the others with the setters.
+    pub fn new(resource_type: impl Into<Value<String>>, tags: impl IntoList<Tag>) -> Self {
+        ClientVpnEndpointTagSpecification { resource_type: resource_type.into(), tags: tags.into_list() }
+    }
+}
+
+impl ToToken for ClientVpnEndpointTagSpecification {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "ResourceType", &self.resource_type);
+        crate::req(&mut m, "Tags", &self.tags);
+        Token::Map(m)
+    }
+}
+
+impl Validate for ClientVpnEndpointTagSpecification {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Tags", Some(&self.tags));
+    }
+}
+
+/// Sends Verified Access logs to CloudWatch Logs.
+///
+/// Property type of `AWS::EC2::VerifiedAccessInstance` (`CloudWatchLogs`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CloudWatchLogs {
+    /// Indicates whether logging is enabled.
+    ///
+    /// CloudFormation property `Enabled`.
+    pub enabled: Option<Value<bool>>,
+    /// The ID of the CloudWatch Logs log group.
+    ///
+    /// CloudFormation property `LogGroup`.
+    pub log_group: Option<Value<String>>,
+}
+
+impl CloudWatchLogs {
+    /// A `CloudWatchLogs` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Enabled`.
+    pub fn enabled(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.enabled = Some(v.into());
+        self
+    }
+
+    /// Sets `LogGroup`.
+    pub fn log_group(mut self, v: impl Into<Value<String>>) -> Self {
+        self.log_group = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for CloudWatchLogs {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Enabled", self.enabled.as_ref());
+        crate::opt(&mut m, "LogGroup", self.log_group.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for CloudWatchLogs {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Options for sending VPN tunnel logs to CloudWatch.
+///
+/// Property type of `AWS::EC2::VPNConnection` (`CloudwatchLogOptionsSpecification`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CloudwatchLogOptionsSpecification {
+    /// Specifies whether to enable BGP logging for the VPN connection. Default value is ``False``.
+    ///
+    /// Valid values: ``True`` | ``False``
+    ///
+    /// CloudFormation property `BgpLogEnabled`.
+    pub bgp_log_enabled: Option<Value<bool>>,
+    /// The Amazon Resource Name (ARN) of the CloudWatch log group where BGP logs will be sent.
+    ///
+    /// CloudFormation property `BgpLogGroupArn`.
+    pub bgp_log_group_arn: Option<Value<String>>,
+    /// The desired output format for BGP logs to be sent to CloudWatch. Default format is ``json``.
+    ///
+    /// Valid values: ``json`` | ``text``
+    ///
+    /// CloudFormation property `BgpLogOutputFormat`.
+    ///
+    /// Allowed values: `json`, `text`.
+    pub bgp_log_output_format: Option<Value<String>>,
+    /// Enable or disable VPN tunnel logging feature. Default value is ``False``.
+    ///
+    /// Valid values: ``True`` | ``False``
+    ///
+    /// CloudFormation property `LogEnabled`.
+    pub log_enabled: Option<Value<bool>>,
+    /// The Amazon Resource Name (ARN) of the CloudWatch log group to send logs to.
+    ///
+    /// CloudFormation property `LogGroupArn`.
+    pub log_group_arn: Option<Value<String>>,
+    /// Set log format. Default format is ``json``.
+    ///
+    /// Valid values: ``json`` | ``text``
+    ///
+    /// CloudFormation property `LogOutputFormat`.
+    ///
+    /// Allowed values: `json`, `text`.
+    pub log_output_format: Option<Value<String>>,
+}
+
+impl CloudwatchLogOptionsSpecification {
+    /// A `CloudwatchLogOptionsSpecification` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `BgpLogEnabled`.
+    pub fn bgp_log_enabled(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.bgp_log_enabled = Some(v.into());
+        self
+    }
+
+    /// Sets `BgpLogGroupArn`.
+    pub fn bgp_log_group_arn(mut self, v: impl Into<Value<String>>) -> Self {
+        self.bgp_log_group_arn = Some(v.into());
+        self
+    }
+
+    /// Sets `BgpLogOutputFormat`.
+    pub fn bgp_log_output_format(mut self, v: impl Into<Value<String>>) -> Self {
+        self.bgp_log_output_format = Some(v.into());
+        self
+    }
+
+    /// Sets `LogEnabled`.
+    pub fn log_enabled(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.log_enabled = Some(v.into());
+        self
+    }
+
+    /// Sets `LogGroupArn`.
+    pub fn log_group_arn(mut self, v: impl Into<Value<String>>) -> Self {
+        self.log_group_arn = Some(v.into());
+        self
+    }
+
+    /// Sets `LogOutputFormat`.
+    pub fn log_output_format(mut self, v: impl Into<Value<String>>) -> Self {
+        self.log_output_format = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for CloudwatchLogOptionsSpecification {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "BgpLogEnabled", self.bgp_log_enabled.as_ref());
+        crate::opt(&mut m, "BgpLogGroupArn", self.bgp_log_group_arn.as_ref());
+        crate::opt(&mut m, "BgpLogOutputFormat", self.bgp_log_output_format.as_ref());
+        crate::opt(&mut m, "LogEnabled", self.log_enabled.as_ref());
+        crate::opt(&mut m, "LogGroupArn", self.log_group_arn.as_ref());
+        crate::opt(&mut m, "LogOutputFormat", self.log_output_format.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for CloudwatchLogOptionsSpecification {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.bgp_log_output_format {
+            v.check_enum("BgpLogOutputFormat", x, &["json", "text"]);
+        }
+        if let Some(x) = &self.log_output_format {
+            v.check_enum("LogOutputFormat", x, &["json", "text"]);
+        }
+    }
+}
+
+/// Property type of `AWS::EC2::ClientVpnEndpoint` (`ConnectionLogOptions`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConnectionLogOptions {
+    /// CloudFormation property `CloudwatchLogGroup`.
+    pub cloudwatch_log_group: Option<Value<String>>,
+    /// CloudFormation property `CloudwatchLogStream`.
+    pub cloudwatch_log_stream: Option<Value<String>>,
+    /// CloudFormation property `Enabled` (required).
+    pub enabled: Value<bool>,
+    /// CloudFormation property `IncludeAuthorizationPolicyContext`.
+    pub include_authorization_policy_context: Option<Value<bool>>,
+}
+
+impl ConnectionLogOptions {
+    /// A `ConnectionLogOptions` from its required properties (`Enabled`); set the others with the setters.
+    pub fn new(enabled: impl Into<Value<bool>>) -> Self {
+        ConnectionLogOptions {
+            cloudwatch_log_group: None,
+            cloudwatch_log_stream: None,
+            enabled: enabled.into(),
+            include_authorization_policy_context: None,
+        }
+    }
+
+    /// Sets `CloudwatchLogGroup`.
+    pub fn cloudwatch_log_group(mut self, v: impl Into<Value<String>>) -> Self {
+        self.cloudwatch_log_group = Some(v.into());
+        self
+    }
+
+    /// Sets `CloudwatchLogStream`.
+    pub fn cloudwatch_log_stream(mut self, v: impl Into<Value<String>>) -> Self {
+        self.cloudwatch_log_stream = Some(v.into());
+        self
+    }
+
+    /// Sets `IncludeAuthorizationPolicyContext`.
+    pub fn include_authorization_policy_context(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.include_authorization_policy_context = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for ConnectionLogOptions {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "CloudwatchLogGroup", self.cloudwatch_log_group.as_ref());
+        crate::opt(&mut m, "CloudwatchLogStream", self.cloudwatch_log_stream.as_ref());
+        crate::req(&mut m, "Enabled", &self.enabled);
+        crate::opt(&mut m, "IncludeAuthorizationPolicyContext", self.include_authorization_policy_context.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for ConnectionLogOptions {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
 /// A security group connection tracking specification that enables you to set the idle timeout for connection tracking on an Elastic network interface. For more information, see [Connection tracking timeouts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the \*Amazon EC2 User Guide\*.
 ///
-/// Property type of `AWS::EC2::LaunchTemplate` (`ConnectionTrackingSpecification`).
+/// Property type of `AWS::EC2::LaunchTemplate` (`ConnectionTrackingSpecification`), `AWS::EC2::NetworkInterface` (`ConnectionTrackingSpecification`).
 #[non_exhaustive]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConnectionTrackingSpecification {
@@ -4699,6 +19983,41 @@ impl Validate for CpuOptions {
     fn validate(&self, _v: &mut Validator<'_>) {}
 }
 
+/// Property type of `AWS::EC2::EC2Fleet` (`CpuPerformanceFactorRequest`), `AWS::EC2::SpotFleet` (`CpuPerformanceFactorRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CpuPerformanceFactorRequest {
+    /// CloudFormation property `References`.
+    pub references: Option<Value<Vec<PerformanceFactorReferenceRequest>>>,
+}
+
+impl CpuPerformanceFactorRequest {
+    /// A `CpuPerformanceFactorRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `References`.
+    pub fn references(mut self, v: impl IntoList<PerformanceFactorReferenceRequest>) -> Self {
+        self.references = Some(v.into_list());
+        self
+    }
+}
+
+impl ToToken for CpuPerformanceFactorRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "References", self.references.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for CpuPerformanceFactorRequest {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("References", self.references.as_ref());
+    }
+}
+
 /// The credit option for CPU usage of the burstable performance instance. Valid values are standard and unlimited.
 ///
 /// Property type of `AWS::EC2::Instance` (`CreditSpecification`).
@@ -4777,6 +20096,156 @@ impl Validate for DestinationOptions {
     fn validate(&self, v: &mut Validator<'_>) {
         v.check_enum("FileFormat", &self.file_format, &["plain-text", "parquet"]);
     }
+}
+
+/// The options for device identity based trust providers.
+///
+/// Property type of `AWS::EC2::VerifiedAccessTrustProvider` (`DeviceOptions`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DeviceOptions {
+    /// URL Verified Access will use to verify authenticity of the device tokens.
+    ///
+    /// CloudFormation property `PublicSigningKeyUrl`.
+    pub public_signing_key_url: Option<Value<String>>,
+    /// The ID of the tenant application with the device-identity provider.
+    ///
+    /// CloudFormation property `TenantId`.
+    pub tenant_id: Option<Value<String>>,
+}
+
+impl DeviceOptions {
+    /// A `DeviceOptions` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `PublicSigningKeyUrl`.
+    pub fn public_signing_key_url(mut self, v: impl Into<Value<String>>) -> Self {
+        self.public_signing_key_url = Some(v.into());
+        self
+    }
+
+    /// Sets `TenantId`.
+    pub fn tenant_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.tenant_id = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for DeviceOptions {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "PublicSigningKeyUrl", self.public_signing_key_url.as_ref());
+        crate::opt(&mut m, "TenantId", self.tenant_id.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for DeviceOptions {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::ClientVpnEndpoint` (`DevicePostureOptions`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct DevicePostureOptions {
+    /// CloudFormation property `Enabled` (required).
+    pub enabled: Value<bool>,
+    /// CloudFormation property `TrustProviders` (required).
+    pub trust_providers: Value<Vec<DevicePostureTrustProvider>>,
+}
+
+impl DevicePostureOptions {
+    /// A `DevicePostureOptions` from its required properties (`Enabled`, `TrustProviders`); set the others with the setters.
+    pub fn new(enabled: impl Into<Value<bool>>, trust_providers: impl IntoList<DevicePostureTrustProvider>) -> Self {
+        DevicePostureOptions { enabled: enabled.into(), trust_providers: trust_providers.into_list() }
+    }
+}
+
+impl ToToken for DevicePostureOptions {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "Enabled", &self.enabled);
+        crate::req(&mut m, "TrustProviders", &self.trust_providers);
+        Token::Map(m)
+    }
+}
+
+impl Validate for DevicePostureOptions {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("TrustProviders", Some(&self.trust_providers));
+    }
+}
+
+/// Property type of `AWS::EC2::ClientVpnEndpoint` (`DevicePostureTrustProvider`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct DevicePostureTrustProvider {
+    /// CloudFormation property `PublicSigningKeyUrl`.
+    pub public_signing_key_url: Option<Value<String>>,
+    /// CloudFormation property `TenantId` (required).
+    pub tenant_id: Value<String>,
+    /// CloudFormation property `TrustProviderType` (required).
+    pub trust_provider_type: Value<String>,
+}
+
+impl DevicePostureTrustProvider {
+    /// A `DevicePostureTrustProvider` from its required properties (`TenantId`, `TrustProviderType`); set the others with the setters.
+    pub fn new(tenant_id: impl Into<Value<String>>, trust_provider_type: impl Into<Value<String>>) -> Self {
+        DevicePostureTrustProvider {
+            public_signing_key_url: None,
+            tenant_id: tenant_id.into(),
+            trust_provider_type: trust_provider_type.into(),
+        }
+    }
+
+    /// Sets `PublicSigningKeyUrl`.
+    pub fn public_signing_key_url(mut self, v: impl Into<Value<String>>) -> Self {
+        self.public_signing_key_url = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for DevicePostureTrustProvider {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "PublicSigningKeyUrl", self.public_signing_key_url.as_ref());
+        crate::req(&mut m, "TenantId", &self.tenant_id);
+        crate::req(&mut m, "TrustProviderType", &self.trust_provider_type);
+        Token::Map(m)
+    }
+}
+
+impl Validate for DevicePostureTrustProvider {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::ClientVpnEndpoint` (`DirectoryServiceAuthenticationRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct DirectoryServiceAuthenticationRequest {
+    /// CloudFormation property `DirectoryId` (required).
+    pub directory_id: Value<String>,
+}
+
+impl DirectoryServiceAuthenticationRequest {
+    /// A `DirectoryServiceAuthenticationRequest` from its required properties (`DirectoryId`); set the others with the setters.
+    pub fn new(directory_id: impl Into<Value<String>>) -> Self {
+        DirectoryServiceAuthenticationRequest { directory_id: directory_id.into() }
+    }
+}
+
+impl ToToken for DirectoryServiceAuthenticationRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "DirectoryId", &self.directory_id);
+        Token::Map(m)
+    }
+}
+
+impl Validate for DirectoryServiceAuthenticationRequest {
+    fn validate(&self, _v: &mut Validator<'_>) {}
 }
 
 /// Describes the DNS options for an endpoint.
@@ -4995,6 +20464,112 @@ impl Validate for Ebs {
     }
 }
 
+/// Property type of `AWS::EC2::EC2Fleet` (`EbsBlockDevice`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EbsBlockDevice {
+    /// CloudFormation property `DeleteOnTermination`.
+    pub delete_on_termination: Option<Value<bool>>,
+    /// CloudFormation property `Encrypted`.
+    pub encrypted: Option<Value<bool>>,
+    /// CloudFormation property `Iops`.
+    pub iops: Option<Value<i64>>,
+    /// CloudFormation property `KmsKeyId`.
+    pub kms_key_id: Option<Value<String>>,
+    /// CloudFormation property `MultiAvailabilityZoneConfiguration`.
+    pub multi_availability_zone_configuration: Option<Value<MultiAvailabilityZoneConfiguration>>,
+    /// CloudFormation property `SnapshotId`.
+    pub snapshot_id: Option<Value<String>>,
+    /// CloudFormation property `VolumeSize`.
+    pub volume_size: Option<Value<i64>>,
+    /// CloudFormation property `VolumeType`.
+    ///
+    /// Allowed values: `gp2`, `gp3`, `io1`, `io2`, `sc1`, `st1`, `standard`.
+    pub volume_type: Option<Value<String>>,
+}
+
+impl EbsBlockDevice {
+    /// A `EbsBlockDevice` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `DeleteOnTermination`.
+    pub fn delete_on_termination(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.delete_on_termination = Some(v.into());
+        self
+    }
+
+    /// Sets `Encrypted`.
+    pub fn encrypted(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.encrypted = Some(v.into());
+        self
+    }
+
+    /// Sets `Iops`.
+    pub fn iops(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.iops = Some(v.into());
+        self
+    }
+
+    /// Sets `KmsKeyId`.
+    pub fn kms_key_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.kms_key_id = Some(v.into());
+        self
+    }
+
+    /// Sets `MultiAvailabilityZoneConfiguration`.
+    pub fn multi_availability_zone_configuration(
+        mut self,
+        v: impl Into<Value<MultiAvailabilityZoneConfiguration>>,
+    ) -> Self {
+        self.multi_availability_zone_configuration = Some(v.into());
+        self
+    }
+
+    /// Sets `SnapshotId`.
+    pub fn snapshot_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.snapshot_id = Some(v.into());
+        self
+    }
+
+    /// Sets `VolumeSize`.
+    pub fn volume_size(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.volume_size = Some(v.into());
+        self
+    }
+
+    /// Sets `VolumeType`.
+    pub fn volume_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.volume_type = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for EbsBlockDevice {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "DeleteOnTermination", self.delete_on_termination.as_ref());
+        crate::opt(&mut m, "Encrypted", self.encrypted.as_ref());
+        crate::opt(&mut m, "Iops", self.iops.as_ref());
+        crate::opt(&mut m, "KmsKeyId", self.kms_key_id.as_ref());
+        crate::opt(&mut m, "MultiAvailabilityZoneConfiguration", self.multi_availability_zone_configuration.as_ref());
+        crate::opt(&mut m, "SnapshotId", self.snapshot_id.as_ref());
+        crate::opt(&mut m, "VolumeSize", self.volume_size.as_ref());
+        crate::opt(&mut m, "VolumeType", self.volume_type.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for EbsBlockDevice {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("MultiAvailabilityZoneConfiguration", self.multi_availability_zone_configuration.as_ref());
+        if let Some(x) = &self.volume_type {
+            v.check_enum("VolumeType", x, &["gp2", "gp3", "io1", "io2", "sc1", "st1", "standard"]);
+        }
+    }
+}
+
 /// Property type of `AWS::EC2::SecurityGroup` (`Egress`).
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -5182,7 +20757,7 @@ impl Validate for ElasticInferenceAccelerator {
 
 /// Specifies the ENA Express settings for the network interface that's attached to the instance.
 ///
-/// Property type of `AWS::EC2::Instance` (`EnaSrdSpecification`), `AWS::EC2::LaunchTemplate` (`EnaSrdSpecification`).
+/// Property type of `AWS::EC2::Instance` (`EnaSrdSpecification`), `AWS::EC2::LaunchTemplate` (`EnaSrdSpecification`), `AWS::EC2::NetworkInterfaceAttachment` (`EnaSrdSpecification`).
 #[non_exhaustive]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EnaSrdSpecification {
@@ -5232,7 +20807,7 @@ impl Validate for EnaSrdSpecification {
 
 /// Contains ENA Express settings for UDP network traffic for the network interface that's attached to the instance.
 ///
-/// Property type of `AWS::EC2::Instance` (`EnaSrdUdpSpecification`), `AWS::EC2::LaunchTemplate` (`EnaSrdUdpSpecification`).
+/// Property type of `AWS::EC2::Instance` (`EnaSrdUdpSpecification`), `AWS::EC2::LaunchTemplate` (`EnaSrdUdpSpecification`), `AWS::EC2::NetworkInterfaceAttachment` (`EnaSrdUdpSpecification`).
 #[non_exhaustive]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EnaSrdUdpSpecification {
@@ -5304,6 +20879,618 @@ impl Validate for EnclaveOptions {
     fn validate(&self, _v: &mut Validator<'_>) {}
 }
 
+/// Property type of `AWS::EC2::PrefixList` (`Entry`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    /// CloudFormation property `Cidr` (required).
+    pub cidr: Value<String>,
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+}
+
+impl Entry {
+    /// A `Entry` from its required properties (`Cidr`); set the others with the setters.
+    pub fn new(cidr: impl Into<Value<String>>) -> Self {
+        Entry { cidr: cidr.into(), description: None }
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for Entry {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "Cidr", &self.cidr);
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for Entry {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.check_length("Cidr", &self.cidr, Some(1), Some(46));
+        if let Some(x) = &self.description {
+            v.check_length("Description", x, Some(0), Some(255));
+        }
+    }
+}
+
+/// Property type of `AWS::EC2::ClientVpnEndpoint` (`FederatedAuthenticationRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct FederatedAuthenticationRequest {
+    /// CloudFormation property `SAMLProviderArn` (required).
+    pub saml_provider_arn: Value<String>,
+    /// CloudFormation property `SelfServiceSAMLProviderArn`.
+    pub self_service_saml_provider_arn: Option<Value<String>>,
+}
+
+impl FederatedAuthenticationRequest {
+    /// A `FederatedAuthenticationRequest` from its required properties (`SAMLProviderArn`); set the others with the setters.
+    pub fn new(saml_provider_arn: impl Into<Value<String>>) -> Self {
+        FederatedAuthenticationRequest {
+            saml_provider_arn: saml_provider_arn.into(),
+            self_service_saml_provider_arn: None,
+        }
+    }
+
+    /// Sets `SelfServiceSAMLProviderArn`.
+    pub fn self_service_saml_provider_arn(mut self, v: impl Into<Value<String>>) -> Self {
+        self.self_service_saml_provider_arn = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for FederatedAuthenticationRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "SAMLProviderArn", &self.saml_provider_arn);
+        crate::opt(&mut m, "SelfServiceSAMLProviderArn", self.self_service_saml_provider_arn.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for FederatedAuthenticationRequest {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::NetworkInsightsPath` (`FilterPortRange`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FilterPortRange {
+    /// CloudFormation property `FromPort`.
+    pub from_port: Option<Value<i64>>,
+    /// CloudFormation property `ToPort`.
+    pub to_port: Option<Value<i64>>,
+}
+
+impl FilterPortRange {
+    /// A `FilterPortRange` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `FromPort`.
+    pub fn from_port(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.from_port = Some(v.into());
+        self
+    }
+
+    /// Sets `ToPort`.
+    pub fn to_port(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.to_port = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for FilterPortRange {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "FromPort", self.from_port.as_ref());
+        crate::opt(&mut m, "ToPort", self.to_port.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for FilterPortRange {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.from_port {
+            v.check_int_range("FromPort", x, Some(0.0), Some(65_535.0));
+        }
+        if let Some(x) = &self.to_port {
+            v.check_int_range("ToPort", x, Some(0.0), Some(65_535.0));
+        }
+    }
+}
+
+/// Property type of `AWS::EC2::EC2Fleet` (`FleetLaunchTemplateConfigRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FleetLaunchTemplateConfigRequest {
+    /// CloudFormation property `LaunchTemplateSpecification`.
+    pub launch_template_specification: Option<Value<FleetLaunchTemplateSpecificationRequest>>,
+    /// CloudFormation property `Overrides`.
+    pub overrides: Option<Value<Vec<FleetLaunchTemplateOverridesRequest>>>,
+}
+
+impl FleetLaunchTemplateConfigRequest {
+    /// A `FleetLaunchTemplateConfigRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `LaunchTemplateSpecification`.
+    pub fn launch_template_specification(
+        mut self,
+        v: impl Into<Value<FleetLaunchTemplateSpecificationRequest>>,
+    ) -> Self {
+        self.launch_template_specification = Some(v.into());
+        self
+    }
+
+    /// Sets `Overrides`.
+    pub fn overrides(mut self, v: impl IntoList<FleetLaunchTemplateOverridesRequest>) -> Self {
+        self.overrides = Some(v.into_list());
+        self
+    }
+}
+
+impl ToToken for FleetLaunchTemplateConfigRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "LaunchTemplateSpecification", self.launch_template_specification.as_ref());
+        crate::opt(&mut m, "Overrides", self.overrides.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for FleetLaunchTemplateConfigRequest {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("LaunchTemplateSpecification", self.launch_template_specification.as_ref());
+        v.field("Overrides", self.overrides.as_ref());
+    }
+}
+
+/// Property type of `AWS::EC2::EC2Fleet` (`FleetLaunchTemplateOverridesRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FleetLaunchTemplateOverridesRequest {
+    /// CloudFormation property `AvailabilityZone`.
+    pub availability_zone: Option<Value<String>>,
+    /// CloudFormation property `AvailabilityZoneId`.
+    pub availability_zone_id: Option<Value<String>>,
+    /// CloudFormation property `BlockDeviceMappings`.
+    pub block_device_mappings: Option<Value<Vec<BlockDeviceMapping>>>,
+    /// CloudFormation property `IamInstanceProfile`.
+    pub iam_instance_profile: Option<Value<IamInstanceProfileSpecification>>,
+    /// CloudFormation property `InstanceRequirements`.
+    pub instance_requirements: Option<Value<InstanceRequirementsRequest>>,
+    /// CloudFormation property `InstanceType`.
+    pub instance_type: Option<Value<String>>,
+    /// CloudFormation property `KeyName`.
+    pub key_name: Option<Value<String>>,
+    /// CloudFormation property `MaxPrice`.
+    pub max_price: Option<Value<String>>,
+    /// CloudFormation property `MetadataOptions`.
+    pub metadata_options: Option<Value<InstanceMetadataOptionsRequest>>,
+    /// CloudFormation property `NetworkInterfaces`.
+    pub network_interfaces: Option<Value<Vec<NetworkInterfaceSpecificationRequest>>>,
+    /// CloudFormation property `Placement`.
+    pub placement: Option<Value<Placement>>,
+    /// CloudFormation property `Priority`.
+    pub priority: Option<Value<f64>>,
+    /// CloudFormation property `SubnetId`.
+    pub subnet_id: Option<Value<String>>,
+    /// CloudFormation property `WeightedCapacity`.
+    pub weighted_capacity: Option<Value<f64>>,
+}
+
+impl FleetLaunchTemplateOverridesRequest {
+    /// A `FleetLaunchTemplateOverridesRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `AvailabilityZone`.
+    pub fn availability_zone(mut self, v: impl Into<Value<String>>) -> Self {
+        self.availability_zone = Some(v.into());
+        self
+    }
+
+    /// Sets `AvailabilityZoneId`.
+    pub fn availability_zone_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.availability_zone_id = Some(v.into());
+        self
+    }
+
+    /// Sets `BlockDeviceMappings`.
+    pub fn block_device_mappings(mut self, v: impl IntoList<BlockDeviceMapping>) -> Self {
+        self.block_device_mappings = Some(v.into_list());
+        self
+    }
+
+    /// Sets `IamInstanceProfile`.
+    pub fn iam_instance_profile(mut self, v: impl Into<Value<IamInstanceProfileSpecification>>) -> Self {
+        self.iam_instance_profile = Some(v.into());
+        self
+    }
+
+    /// Sets `InstanceRequirements`.
+    pub fn instance_requirements(mut self, v: impl Into<Value<InstanceRequirementsRequest>>) -> Self {
+        self.instance_requirements = Some(v.into());
+        self
+    }
+
+    /// Sets `InstanceType`.
+    pub fn instance_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.instance_type = Some(v.into());
+        self
+    }
+
+    /// Sets `KeyName`.
+    pub fn key_name(mut self, v: impl Into<Value<String>>) -> Self {
+        self.key_name = Some(v.into());
+        self
+    }
+
+    /// Sets `MaxPrice`.
+    pub fn max_price(mut self, v: impl Into<Value<String>>) -> Self {
+        self.max_price = Some(v.into());
+        self
+    }
+
+    /// Sets `MetadataOptions`.
+    pub fn metadata_options(mut self, v: impl Into<Value<InstanceMetadataOptionsRequest>>) -> Self {
+        self.metadata_options = Some(v.into());
+        self
+    }
+
+    /// Sets `NetworkInterfaces`.
+    pub fn network_interfaces(mut self, v: impl IntoList<NetworkInterfaceSpecificationRequest>) -> Self {
+        self.network_interfaces = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Placement`.
+    pub fn placement(mut self, v: impl Into<Value<Placement>>) -> Self {
+        self.placement = Some(v.into());
+        self
+    }
+
+    /// Sets `Priority`.
+    pub fn priority(mut self, v: impl Into<Value<f64>>) -> Self {
+        self.priority = Some(v.into());
+        self
+    }
+
+    /// Sets `SubnetId`.
+    pub fn subnet_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.subnet_id = Some(v.into());
+        self
+    }
+
+    /// Sets `WeightedCapacity`.
+    pub fn weighted_capacity(mut self, v: impl Into<Value<f64>>) -> Self {
+        self.weighted_capacity = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for FleetLaunchTemplateOverridesRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AvailabilityZone", self.availability_zone.as_ref());
+        crate::opt(&mut m, "AvailabilityZoneId", self.availability_zone_id.as_ref());
+        crate::opt(&mut m, "BlockDeviceMappings", self.block_device_mappings.as_ref());
+        crate::opt(&mut m, "IamInstanceProfile", self.iam_instance_profile.as_ref());
+        crate::opt(&mut m, "InstanceRequirements", self.instance_requirements.as_ref());
+        crate::opt(&mut m, "InstanceType", self.instance_type.as_ref());
+        crate::opt(&mut m, "KeyName", self.key_name.as_ref());
+        crate::opt(&mut m, "MaxPrice", self.max_price.as_ref());
+        crate::opt(&mut m, "MetadataOptions", self.metadata_options.as_ref());
+        crate::opt(&mut m, "NetworkInterfaces", self.network_interfaces.as_ref());
+        crate::opt(&mut m, "Placement", self.placement.as_ref());
+        crate::opt(&mut m, "Priority", self.priority.as_ref());
+        crate::opt(&mut m, "SubnetId", self.subnet_id.as_ref());
+        crate::opt(&mut m, "WeightedCapacity", self.weighted_capacity.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for FleetLaunchTemplateOverridesRequest {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("BlockDeviceMappings", self.block_device_mappings.as_ref());
+        v.field("IamInstanceProfile", self.iam_instance_profile.as_ref());
+        v.field("InstanceRequirements", self.instance_requirements.as_ref());
+        v.field("MetadataOptions", self.metadata_options.as_ref());
+        v.field("NetworkInterfaces", self.network_interfaces.as_ref());
+        v.field("Placement", self.placement.as_ref());
+    }
+}
+
+/// Property type of `AWS::EC2::SpotFleet` (`FleetLaunchTemplateSpecification`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct FleetLaunchTemplateSpecification {
+    /// CloudFormation property `LaunchTemplateId`.
+    pub launch_template_id: Option<Value<String>>,
+    /// CloudFormation property `LaunchTemplateName`.
+    pub launch_template_name: Option<Value<String>>,
+    /// CloudFormation property `Version` (required).
+    pub version: Value<String>,
+}
+
+impl FleetLaunchTemplateSpecification {
+    /// A `FleetLaunchTemplateSpecification` from its required properties (`Version`); set the others with the setters.
+    pub fn new(version: impl Into<Value<String>>) -> Self {
+        FleetLaunchTemplateSpecification {
+            launch_template_id: None,
+            launch_template_name: None,
+            version: version.into(),
+        }
+    }
+
+    /// Sets `LaunchTemplateId`.
+    pub fn launch_template_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.launch_template_id = Some(v.into());
+        self
+    }
+
+    /// Sets `LaunchTemplateName`.
+    pub fn launch_template_name(mut self, v: impl Into<Value<String>>) -> Self {
+        self.launch_template_name = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for FleetLaunchTemplateSpecification {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "LaunchTemplateId", self.launch_template_id.as_ref());
+        crate::opt(&mut m, "LaunchTemplateName", self.launch_template_name.as_ref());
+        crate::req(&mut m, "Version", &self.version);
+        Token::Map(m)
+    }
+}
+
+impl Validate for FleetLaunchTemplateSpecification {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.launch_template_name {
+            v.check_length("LaunchTemplateName", x, Some(3), Some(128));
+            v.check_pattern("LaunchTemplateName", x, "[a-zA-Z0-9\\(\\)\\.\\-/_]+");
+        }
+    }
+}
+
+/// Property type of `AWS::EC2::EC2Fleet` (`FleetLaunchTemplateSpecificationRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct FleetLaunchTemplateSpecificationRequest {
+    /// CloudFormation property `LaunchTemplateId`.
+    pub launch_template_id: Option<Value<String>>,
+    /// CloudFormation property `LaunchTemplateName`.
+    pub launch_template_name: Option<Value<String>>,
+    /// CloudFormation property `LaunchTemplateSpecificationUserData`.
+    pub launch_template_specification_user_data: Option<Value<String>>,
+    /// CloudFormation property `Version` (required).
+    pub version: Value<String>,
+}
+
+impl FleetLaunchTemplateSpecificationRequest {
+    /// A `FleetLaunchTemplateSpecificationRequest` from its required properties (`Version`); set the others with the setters.
+    pub fn new(version: impl Into<Value<String>>) -> Self {
+        FleetLaunchTemplateSpecificationRequest {
+            launch_template_id: None,
+            launch_template_name: None,
+            launch_template_specification_user_data: None,
+            version: version.into(),
+        }
+    }
+
+    /// Sets `LaunchTemplateId`.
+    pub fn launch_template_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.launch_template_id = Some(v.into());
+        self
+    }
+
+    /// Sets `LaunchTemplateName`.
+    pub fn launch_template_name(mut self, v: impl Into<Value<String>>) -> Self {
+        self.launch_template_name = Some(v.into());
+        self
+    }
+
+    /// Sets `LaunchTemplateSpecificationUserData`.
+    pub fn launch_template_specification_user_data(mut self, v: impl Into<Value<String>>) -> Self {
+        self.launch_template_specification_user_data = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for FleetLaunchTemplateSpecificationRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "LaunchTemplateId", self.launch_template_id.as_ref());
+        crate::opt(&mut m, "LaunchTemplateName", self.launch_template_name.as_ref());
+        crate::opt(
+            &mut m,
+            "LaunchTemplateSpecificationUserData",
+            self.launch_template_specification_user_data.as_ref(),
+        );
+        crate::req(&mut m, "Version", &self.version);
+        Token::Map(m)
+    }
+}
+
+impl Validate for FleetLaunchTemplateSpecificationRequest {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.launch_template_name {
+            v.check_length("LaunchTemplateName", x, Some(3), Some(128));
+            v.check_pattern("LaunchTemplateName", x, "[a-zA-Z0-9\\(\\)\\.\\-/_]+");
+        }
+    }
+}
+
+/// Property type of `AWS::EC2::SpotFleet` (`GroupIdentifier`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupIdentifier {
+    /// CloudFormation property `GroupId` (required).
+    pub group_id: Value<String>,
+}
+
+impl GroupIdentifier {
+    /// A `GroupIdentifier` from its required properties (`GroupId`); set the others with the setters.
+    pub fn new(group_id: impl Into<Value<String>>) -> Self {
+        GroupIdentifier { group_id: group_id.into() }
+    }
+}
+
+impl ToToken for GroupIdentifier {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "GroupId", &self.group_id);
+        Token::Map(m)
+    }
+}
+
+impl Validate for GroupIdentifier {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::ApplicationStatusCheck` (`HealthCheckPath`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HealthCheckPath {
+    /// CloudFormation property `Destinations`.
+    pub destinations: Option<Value<Vec<HealthCheckPathDestination>>>,
+    /// CloudFormation property `Source`.
+    pub source: Option<Value<HealthCheckPathSource>>,
+}
+
+impl HealthCheckPath {
+    /// A `HealthCheckPath` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Destinations`.
+    pub fn destinations(mut self, v: impl IntoList<HealthCheckPathDestination>) -> Self {
+        self.destinations = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Source`.
+    pub fn source(mut self, v: impl Into<Value<HealthCheckPathSource>>) -> Self {
+        self.source = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for HealthCheckPath {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Destinations", self.destinations.as_ref());
+        crate::opt(&mut m, "Source", self.source.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for HealthCheckPath {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Destinations", self.destinations.as_ref());
+        v.field("Source", self.source.as_ref());
+    }
+}
+
+/// Property type of `AWS::EC2::ApplicationStatusCheck` (`HealthCheckPathDestination`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HealthCheckPathDestination {
+    /// CloudFormation property `SecurityGroupId`.
+    pub security_group_id: Option<Value<String>>,
+    /// CloudFormation property `SubnetId`.
+    pub subnet_id: Option<Value<String>>,
+}
+
+impl HealthCheckPathDestination {
+    /// A `HealthCheckPathDestination` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `SecurityGroupId`.
+    pub fn security_group_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.security_group_id = Some(v.into());
+        self
+    }
+
+    /// Sets `SubnetId`.
+    pub fn subnet_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.subnet_id = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for HealthCheckPathDestination {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "SecurityGroupId", self.security_group_id.as_ref());
+        crate::opt(&mut m, "SubnetId", self.subnet_id.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for HealthCheckPathDestination {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::ApplicationStatusCheck` (`HealthCheckPathSource`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HealthCheckPathSource {
+    /// CloudFormation property `SecurityGroupId`.
+    pub security_group_id: Option<Value<String>>,
+    /// CloudFormation property `SubnetId`.
+    pub subnet_id: Option<Value<String>>,
+}
+
+impl HealthCheckPathSource {
+    /// A `HealthCheckPathSource` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `SecurityGroupId`.
+    pub fn security_group_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.security_group_id = Some(v.into());
+        self
+    }
+
+    /// Sets `SubnetId`.
+    pub fn subnet_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.subnet_id = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for HealthCheckPathSource {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "SecurityGroupId", self.security_group_id.as_ref());
+        crate::opt(&mut m, "SubnetId", self.subnet_id.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for HealthCheckPathSource {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
 /// Indicates whether an instance is enabled for hibernation.
 ///
 /// Property type of `AWS::EC2::Instance` (`HibernationOptions`), `AWS::EC2::LaunchTemplate` (`HibernationOptions`).
@@ -5339,6 +21526,49 @@ impl ToToken for HibernationOptions {
 
 impl Validate for HibernationOptions {
     fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// The IKE version that is permitted for the VPN tunnel.
+///
+/// Property type of `AWS::EC2::VPNConnection` (`IKEVersionsRequestListValue`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct IKEVersionsRequestListValue {
+    /// The IKE version.
+    ///
+    /// CloudFormation property `Value`.
+    ///
+    /// Allowed values: `ikev1`, `ikev2`.
+    pub value: Option<Value<String>>,
+}
+
+impl IKEVersionsRequestListValue {
+    /// A `IKEVersionsRequestListValue` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Value`.
+    pub fn value(mut self, v: impl Into<Value<String>>) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for IKEVersionsRequestListValue {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Value", self.value.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for IKEVersionsRequestListValue {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.value {
+            v.check_enum("Value", x, &["ikev1", "ikev2"]);
+        }
+    }
 }
 
 /// Specifies an IAM instance profile, which is a container for an IAM role for your instance. You can use an IAM role to distribute your AWS credentials to your instances.
@@ -5390,6 +21620,48 @@ impl ToToken for IamInstanceProfile {
 }
 
 impl Validate for IamInstanceProfile {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::EC2Fleet` (`IamInstanceProfileSpecification`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct IamInstanceProfileSpecification {
+    /// CloudFormation property `Arn`.
+    pub arn: Option<Value<String>>,
+    /// CloudFormation property `Name`.
+    pub name: Option<Value<String>>,
+}
+
+impl IamInstanceProfileSpecification {
+    /// A `IamInstanceProfileSpecification` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Arn`.
+    pub fn arn(mut self, v: impl Into<Value<String>>) -> Self {
+        self.arn = Some(v.into());
+        self
+    }
+
+    /// Sets `Name`.
+    pub fn name(mut self, v: impl Into<Value<String>>) -> Self {
+        self.name = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for IamInstanceProfileSpecification {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Arn", self.arn.as_ref());
+        crate::opt(&mut m, "Name", self.name.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for IamInstanceProfileSpecification {
     fn validate(&self, _v: &mut Validator<'_>) {}
 }
 
@@ -5568,7 +21840,72 @@ impl Validate for Ingress {
     }
 }
 
-/// Property type of `AWS::EC2::Instance` (`InstanceIpv6Address`).
+/// Property type of `AWS::EC2::Instance` (`BlockDeviceMapping`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceBlockDeviceMapping {
+    /// The device name (for example, /dev/sdh or xvdh).
+    ///
+    /// CloudFormation property `DeviceName` (required).
+    pub device_name: Value<String>,
+    /// Parameters used to automatically set up EBS volumes when the instance is launched.
+    ///
+    /// CloudFormation property `Ebs`.
+    pub ebs: Option<Value<Ebs>>,
+    /// CloudFormation property `NoDevice`.
+    pub no_device: Option<Value<Token>>,
+    /// CloudFormation property `VirtualName`.
+    pub virtual_name: Option<Value<String>>,
+}
+
+impl InstanceBlockDeviceMapping {
+    /// A `InstanceBlockDeviceMapping` from its required properties (`DeviceName`); set the others with the setters.
+    pub fn new(device_name: impl Into<Value<String>>) -> Self {
+        InstanceBlockDeviceMapping { device_name: device_name.into(), ebs: None, no_device: None, virtual_name: None }
+    }
+
+    /// Sets `Ebs`.
+    pub fn ebs(mut self, v: impl Into<Value<Ebs>>) -> Self {
+        self.ebs = Some(v.into());
+        self
+    }
+
+    /// Sets `NoDevice`.
+    pub fn no_device(mut self, v: impl Into<Token>) -> Self {
+        self.no_device = Some(Value::Lit(v.into()));
+        self
+    }
+
+    /// Sets `VirtualName`.
+    pub fn virtual_name(mut self, v: impl Into<Value<String>>) -> Self {
+        self.virtual_name = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for InstanceBlockDeviceMapping {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "DeviceName", &self.device_name);
+        crate::opt(&mut m, "Ebs", self.ebs.as_ref());
+        crate::opt(&mut m, "NoDevice", self.no_device.as_ref());
+        crate::opt(&mut m, "VirtualName", self.virtual_name.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for InstanceBlockDeviceMapping {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Ebs", self.ebs.as_ref());
+        v.check_one_of(&[
+            ("VirtualName", self.virtual_name.is_some()),
+            ("Ebs", self.ebs.is_some()),
+            ("NoDevice", self.no_device.is_some()),
+        ]);
+    }
+}
+
+/// Property type of `AWS::EC2::Instance` (`InstanceIpv6Address`), `AWS::EC2::NetworkInterface` (`InstanceIpv6Address`), `AWS::EC2::SpotFleet` (`InstanceIpv6Address`).
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct InstanceIpv6Address {
@@ -5655,6 +21992,395 @@ impl Validate for InstanceMarketOptions {
             );
         }
         v.field("SpotOptions", self.spot_options.as_ref());
+    }
+}
+
+/// Property type of `AWS::EC2::EC2Fleet` (`InstanceMetadataOptionsRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InstanceMetadataOptionsRequest {
+    /// CloudFormation property `HttpEndpoint`.
+    ///
+    /// Allowed values: `disabled`, `enabled`.
+    pub http_endpoint: Option<Value<String>>,
+    /// CloudFormation property `HttpPutResponseHopLimit`.
+    pub http_put_response_hop_limit: Option<Value<i64>>,
+    /// CloudFormation property `HttpTokens`.
+    ///
+    /// Allowed values: `optional`, `required`.
+    pub http_tokens: Option<Value<String>>,
+}
+
+impl InstanceMetadataOptionsRequest {
+    /// A `InstanceMetadataOptionsRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `HttpEndpoint`.
+    pub fn http_endpoint(mut self, v: impl Into<Value<String>>) -> Self {
+        self.http_endpoint = Some(v.into());
+        self
+    }
+
+    /// Sets `HttpPutResponseHopLimit`.
+    pub fn http_put_response_hop_limit(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.http_put_response_hop_limit = Some(v.into());
+        self
+    }
+
+    /// Sets `HttpTokens`.
+    pub fn http_tokens(mut self, v: impl Into<Value<String>>) -> Self {
+        self.http_tokens = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for InstanceMetadataOptionsRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "HttpEndpoint", self.http_endpoint.as_ref());
+        crate::opt(&mut m, "HttpPutResponseHopLimit", self.http_put_response_hop_limit.as_ref());
+        crate::opt(&mut m, "HttpTokens", self.http_tokens.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for InstanceMetadataOptionsRequest {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.http_endpoint {
+            v.check_enum("HttpEndpoint", x, &["disabled", "enabled"]);
+        }
+        if let Some(x) = &self.http_tokens {
+            v.check_enum("HttpTokens", x, &["optional", "required"]);
+        }
+    }
+}
+
+/// Property type of `AWS::EC2::Instance` (`NetworkInterface`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceNetworkInterface {
+    /// Not currently supported by AWS CloudFormation.
+    ///
+    /// CloudFormation property `AssociateCarrierIpAddress`.
+    pub associate_carrier_ip_address: Option<Value<bool>>,
+    /// Indicates whether to assign a public IPv4 address to an instance you launch in a VPC.
+    ///
+    /// CloudFormation property `AssociatePublicIpAddress`.
+    pub associate_public_ip_address: Option<Value<bool>>,
+    /// If set to true, the interface is deleted when the instance is terminated.
+    ///
+    /// CloudFormation property `DeleteOnTermination`.
+    pub delete_on_termination: Option<Value<bool>>,
+    /// The description of the network interface.
+    ///
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// The position of the network interface in the attachment order. A primary network interface has a device index of 0.
+    ///
+    /// CloudFormation property `DeviceIndex` (required).
+    pub device_index: Value<String>,
+    /// Specifies the ENA Express settings for the network interface that's attached to the instance.
+    ///
+    /// CloudFormation property `EnaSrdSpecification`.
+    pub ena_srd_specification: Option<Value<EnaSrdSpecification>>,
+    /// The IDs of the security groups for the network interface.
+    ///
+    /// CloudFormation property `GroupSet`.
+    pub group_set: Option<Value<Vec<Value<String>>>>,
+    /// A number of IPv6 addresses to assign to the network interface.
+    ///
+    /// CloudFormation property `Ipv6AddressCount`.
+    pub ipv6_address_count: Option<Value<i64>>,
+    /// The IPv6 addresses associated with the network interface.
+    ///
+    /// CloudFormation property `Ipv6Addresses`.
+    pub ipv6_addresses: Option<Value<Vec<InstanceIpv6Address>>>,
+    /// The ID of the network interface.
+    ///
+    /// CloudFormation property `NetworkInterfaceId`.
+    pub network_interface_id: Option<Value<String>>,
+    /// The private IPv4 address of the network interface.
+    ///
+    /// CloudFormation property `PrivateIpAddress`.
+    pub private_ip_address: Option<Value<String>>,
+    /// One or more private IPv4 addresses to assign to the network interface.
+    ///
+    /// CloudFormation property `PrivateIpAddresses`.
+    pub private_ip_addresses: Option<Value<Vec<PrivateIpAddressSpecification>>>,
+    /// The number of secondary private IPv4 addresses.
+    ///
+    /// CloudFormation property `SecondaryPrivateIpAddressCount`.
+    pub secondary_private_ip_address_count: Option<Value<i64>>,
+    /// The ID of the subnet.
+    ///
+    /// CloudFormation property `SubnetId`.
+    pub subnet_id: Option<Value<String>>,
+}
+
+impl InstanceNetworkInterface {
+    /// A `InstanceNetworkInterface` from its required properties (`DeviceIndex`); set the others with the setters.
+    pub fn new(device_index: impl Into<Value<String>>) -> Self {
+        InstanceNetworkInterface {
+            associate_carrier_ip_address: None,
+            associate_public_ip_address: None,
+            delete_on_termination: None,
+            description: None,
+            device_index: device_index.into(),
+            ena_srd_specification: None,
+            group_set: None,
+            ipv6_address_count: None,
+            ipv6_addresses: None,
+            network_interface_id: None,
+            private_ip_address: None,
+            private_ip_addresses: None,
+            secondary_private_ip_address_count: None,
+            subnet_id: None,
+        }
+    }
+
+    /// Sets `AssociateCarrierIpAddress`.
+    pub fn associate_carrier_ip_address(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.associate_carrier_ip_address = Some(v.into());
+        self
+    }
+
+    /// Sets `AssociatePublicIpAddress`.
+    pub fn associate_public_ip_address(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.associate_public_ip_address = Some(v.into());
+        self
+    }
+
+    /// Sets `DeleteOnTermination`.
+    pub fn delete_on_termination(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.delete_on_termination = Some(v.into());
+        self
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `EnaSrdSpecification`.
+    pub fn ena_srd_specification(mut self, v: impl Into<Value<EnaSrdSpecification>>) -> Self {
+        self.ena_srd_specification = Some(v.into());
+        self
+    }
+
+    /// Sets `GroupSet`.
+    pub fn group_set(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.group_set = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Ipv6AddressCount`.
+    pub fn ipv6_address_count(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.ipv6_address_count = Some(v.into());
+        self
+    }
+
+    /// Sets `Ipv6Addresses`.
+    pub fn ipv6_addresses(mut self, v: impl IntoList<InstanceIpv6Address>) -> Self {
+        self.ipv6_addresses = Some(v.into_list());
+        self
+    }
+
+    /// Sets `NetworkInterfaceId`.
+    pub fn network_interface_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.network_interface_id = Some(v.into());
+        self
+    }
+
+    /// Sets `PrivateIpAddress`.
+    pub fn private_ip_address(mut self, v: impl Into<Value<String>>) -> Self {
+        self.private_ip_address = Some(v.into());
+        self
+    }
+
+    /// Sets `PrivateIpAddresses`.
+    pub fn private_ip_addresses(mut self, v: impl IntoList<PrivateIpAddressSpecification>) -> Self {
+        self.private_ip_addresses = Some(v.into_list());
+        self
+    }
+
+    /// Sets `SecondaryPrivateIpAddressCount`.
+    pub fn secondary_private_ip_address_count(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.secondary_private_ip_address_count = Some(v.into());
+        self
+    }
+
+    /// Sets `SubnetId`.
+    pub fn subnet_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.subnet_id = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for InstanceNetworkInterface {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AssociateCarrierIpAddress", self.associate_carrier_ip_address.as_ref());
+        crate::opt(&mut m, "AssociatePublicIpAddress", self.associate_public_ip_address.as_ref());
+        crate::opt(&mut m, "DeleteOnTermination", self.delete_on_termination.as_ref());
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::req(&mut m, "DeviceIndex", &self.device_index);
+        crate::opt(&mut m, "EnaSrdSpecification", self.ena_srd_specification.as_ref());
+        crate::opt(&mut m, "GroupSet", self.group_set.as_ref());
+        crate::opt(&mut m, "Ipv6AddressCount", self.ipv6_address_count.as_ref());
+        crate::opt(&mut m, "Ipv6Addresses", self.ipv6_addresses.as_ref());
+        crate::opt(&mut m, "NetworkInterfaceId", self.network_interface_id.as_ref());
+        crate::opt(&mut m, "PrivateIpAddress", self.private_ip_address.as_ref());
+        crate::opt(&mut m, "PrivateIpAddresses", self.private_ip_addresses.as_ref());
+        crate::opt(&mut m, "SecondaryPrivateIpAddressCount", self.secondary_private_ip_address_count.as_ref());
+        crate::opt(&mut m, "SubnetId", self.subnet_id.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for InstanceNetworkInterface {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("EnaSrdSpecification", self.ena_srd_specification.as_ref());
+        v.field("Ipv6Addresses", self.ipv6_addresses.as_ref());
+        v.field("PrivateIpAddresses", self.private_ip_addresses.as_ref());
+        v.check_excluded(
+            "AssociateCarrierIpAddress",
+            self.associate_carrier_ip_address.is_some(),
+            &[("NetworkInterfaceId", self.network_interface_id.is_some())],
+        );
+        v.check_excluded(
+            "AssociatePublicIpAddress",
+            self.associate_public_ip_address.is_some(),
+            &[("NetworkInterfaceId", self.network_interface_id.is_some())],
+        );
+    }
+}
+
+/// Property type of `AWS::EC2::SpotFleet` (`InstanceNetworkInterfaceSpecification`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InstanceNetworkInterfaceSpecification {
+    /// CloudFormation property `AssociatePublicIpAddress`.
+    pub associate_public_ip_address: Option<Value<bool>>,
+    /// CloudFormation property `DeleteOnTermination`.
+    pub delete_on_termination: Option<Value<bool>>,
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// CloudFormation property `DeviceIndex`.
+    pub device_index: Option<Value<i64>>,
+    /// CloudFormation property `Groups`.
+    pub groups: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `Ipv6AddressCount`.
+    pub ipv6_address_count: Option<Value<i64>>,
+    /// CloudFormation property `Ipv6Addresses`.
+    pub ipv6_addresses: Option<Value<Vec<InstanceIpv6Address>>>,
+    /// CloudFormation property `NetworkInterfaceId`.
+    pub network_interface_id: Option<Value<String>>,
+    /// CloudFormation property `PrivateIpAddresses`.
+    pub private_ip_addresses: Option<Value<Vec<SpotFleetPrivateIpAddressSpecification>>>,
+    /// CloudFormation property `SecondaryPrivateIpAddressCount`.
+    pub secondary_private_ip_address_count: Option<Value<i64>>,
+    /// CloudFormation property `SubnetId`.
+    pub subnet_id: Option<Value<String>>,
+}
+
+impl InstanceNetworkInterfaceSpecification {
+    /// A `InstanceNetworkInterfaceSpecification` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `AssociatePublicIpAddress`.
+    pub fn associate_public_ip_address(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.associate_public_ip_address = Some(v.into());
+        self
+    }
+
+    /// Sets `DeleteOnTermination`.
+    pub fn delete_on_termination(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.delete_on_termination = Some(v.into());
+        self
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `DeviceIndex`.
+    pub fn device_index(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.device_index = Some(v.into());
+        self
+    }
+
+    /// Sets `Groups`.
+    pub fn groups(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.groups = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Ipv6AddressCount`.
+    pub fn ipv6_address_count(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.ipv6_address_count = Some(v.into());
+        self
+    }
+
+    /// Sets `Ipv6Addresses`.
+    pub fn ipv6_addresses(mut self, v: impl IntoList<InstanceIpv6Address>) -> Self {
+        self.ipv6_addresses = Some(v.into_list());
+        self
+    }
+
+    /// Sets `NetworkInterfaceId`.
+    pub fn network_interface_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.network_interface_id = Some(v.into());
+        self
+    }
+
+    /// Sets `PrivateIpAddresses`.
+    pub fn private_ip_addresses(mut self, v: impl IntoList<SpotFleetPrivateIpAddressSpecification>) -> Self {
+        self.private_ip_addresses = Some(v.into_list());
+        self
+    }
+
+    /// Sets `SecondaryPrivateIpAddressCount`.
+    pub fn secondary_private_ip_address_count(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.secondary_private_ip_address_count = Some(v.into());
+        self
+    }
+
+    /// Sets `SubnetId`.
+    pub fn subnet_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.subnet_id = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for InstanceNetworkInterfaceSpecification {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AssociatePublicIpAddress", self.associate_public_ip_address.as_ref());
+        crate::opt(&mut m, "DeleteOnTermination", self.delete_on_termination.as_ref());
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::opt(&mut m, "DeviceIndex", self.device_index.as_ref());
+        crate::opt(&mut m, "Groups", self.groups.as_ref());
+        crate::opt(&mut m, "Ipv6AddressCount", self.ipv6_address_count.as_ref());
+        crate::opt(&mut m, "Ipv6Addresses", self.ipv6_addresses.as_ref());
+        crate::opt(&mut m, "NetworkInterfaceId", self.network_interface_id.as_ref());
+        crate::opt(&mut m, "PrivateIpAddresses", self.private_ip_addresses.as_ref());
+        crate::opt(&mut m, "SecondaryPrivateIpAddressCount", self.secondary_private_ip_address_count.as_ref());
+        crate::opt(&mut m, "SubnetId", self.subnet_id.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for InstanceNetworkInterfaceSpecification {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Ipv6Addresses", self.ipv6_addresses.as_ref());
+        v.field("PrivateIpAddresses", self.private_ip_addresses.as_ref());
     }
 }
 
@@ -6265,6 +22991,504 @@ impl Validate for InstanceRequirements {
     }
 }
 
+/// Property type of `AWS::EC2::EC2Fleet` (`InstanceRequirementsRequest`), `AWS::EC2::SpotFleet` (`InstanceRequirementsRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InstanceRequirementsRequest {
+    /// CloudFormation property `AcceleratorCount`.
+    pub accelerator_count: Option<Value<AcceleratorCountRequest>>,
+    /// CloudFormation property `AcceleratorManufacturers`.
+    ///
+    /// Allowed item values: `amazon-web-services`, `amd`, `habana`, `nvidia`, `xilinx`.
+    pub accelerator_manufacturers: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `AcceleratorNames`.
+    ///
+    /// Allowed item values: `a10g`, `a100`, `h100`, `inferentia`, `k520`, `k80`, `m60`, `radeon-pro-v520`, `t4`, `t4g`, `vu9p`, `v100`, `l40s`, `l4`, `gaudi-hl-205`, `inferentia2`, `trainium`, `trainium2`, `u30`.
+    pub accelerator_names: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `AcceleratorTotalMemoryMiB`.
+    pub accelerator_total_memory_mi_b: Option<Value<AcceleratorTotalMemoryMiBRequest>>,
+    /// CloudFormation property `AcceleratorTypes`.
+    ///
+    /// Allowed item values: `gpu`, `fpga`, `inference`, `media`.
+    pub accelerator_types: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `AllowedInstanceTypes`.
+    pub allowed_instance_types: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `BareMetal`.
+    ///
+    /// Allowed values: `included`, `required`, `excluded`.
+    pub bare_metal: Option<Value<String>>,
+    /// CloudFormation property `BaselineEbsBandwidthMbps`.
+    pub baseline_ebs_bandwidth_mbps: Option<Value<BaselineEbsBandwidthMbpsRequest>>,
+    /// CloudFormation property `BaselinePerformanceFactors`.
+    pub baseline_performance_factors: Option<Value<BaselinePerformanceFactorsRequest>>,
+    /// CloudFormation property `BurstablePerformance`.
+    ///
+    /// Allowed values: `included`, `required`, `excluded`.
+    pub burstable_performance: Option<Value<String>>,
+    /// CloudFormation property `CpuManufacturers`.
+    ///
+    /// Allowed item values: `intel`, `amd`, `amazon-web-services`, `apple`.
+    pub cpu_manufacturers: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `ExcludedInstanceTypes`.
+    pub excluded_instance_types: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `InstanceGenerations`.
+    ///
+    /// Allowed item values: `current`, `previous`.
+    pub instance_generations: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `LocalStorage`.
+    ///
+    /// Allowed values: `included`, `required`, `excluded`.
+    pub local_storage: Option<Value<String>>,
+    /// CloudFormation property `LocalStorageTypes`.
+    ///
+    /// Allowed item values: `hdd`, `ssd`.
+    pub local_storage_types: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`.
+    pub max_spot_price_as_percentage_of_optimal_on_demand_price: Option<Value<i64>>,
+    /// CloudFormation property `MemoryGiBPerVCpu`.
+    pub memory_gib_per_vcpu: Option<Value<MemoryGiBPerVCpuRequest>>,
+    /// CloudFormation property `MemoryMiB`.
+    pub memory_mi_b: Option<Value<MemoryMiBRequest>>,
+    /// CloudFormation property `NetworkBandwidthGbps`.
+    pub network_bandwidth_gbps: Option<Value<NetworkBandwidthGbpsRequest>>,
+    /// CloudFormation property `NetworkInterfaceCount`.
+    pub network_interface_count: Option<Value<NetworkInterfaceCountRequest>>,
+    /// CloudFormation property `OnDemandMaxPricePercentageOverLowestPrice`.
+    pub on_demand_max_price_percentage_over_lowest_price: Option<Value<i64>>,
+    /// CloudFormation property `RequireEncryptionInTransit`.
+    pub require_encryption_in_transit: Option<Value<bool>>,
+    /// CloudFormation property `RequireHibernateSupport`.
+    pub require_hibernate_support: Option<Value<bool>>,
+    /// CloudFormation property `SpotMaxPricePercentageOverLowestPrice`.
+    pub spot_max_price_percentage_over_lowest_price: Option<Value<i64>>,
+    /// CloudFormation property `TotalLocalStorageGB`.
+    pub total_local_storage_gb: Option<Value<TotalLocalStorageGBRequest>>,
+    /// CloudFormation property `VCpuCount`.
+    pub vcpu_count: Option<Value<VCpuCountRangeRequest>>,
+}
+
+impl InstanceRequirementsRequest {
+    /// A `InstanceRequirementsRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `AcceleratorCount`.
+    pub fn accelerator_count(mut self, v: impl Into<Value<AcceleratorCountRequest>>) -> Self {
+        self.accelerator_count = Some(v.into());
+        self
+    }
+
+    /// Sets `AcceleratorManufacturers`.
+    pub fn accelerator_manufacturers(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.accelerator_manufacturers = Some(v.into_list());
+        self
+    }
+
+    /// Sets `AcceleratorNames`.
+    pub fn accelerator_names(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.accelerator_names = Some(v.into_list());
+        self
+    }
+
+    /// Sets `AcceleratorTotalMemoryMiB`.
+    pub fn accelerator_total_memory_mi_b(mut self, v: impl Into<Value<AcceleratorTotalMemoryMiBRequest>>) -> Self {
+        self.accelerator_total_memory_mi_b = Some(v.into());
+        self
+    }
+
+    /// Sets `AcceleratorTypes`.
+    pub fn accelerator_types(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.accelerator_types = Some(v.into_list());
+        self
+    }
+
+    /// Sets `AllowedInstanceTypes`.
+    pub fn allowed_instance_types(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.allowed_instance_types = Some(v.into_list());
+        self
+    }
+
+    /// Sets `BareMetal`.
+    pub fn bare_metal(mut self, v: impl Into<Value<String>>) -> Self {
+        self.bare_metal = Some(v.into());
+        self
+    }
+
+    /// Sets `BaselineEbsBandwidthMbps`.
+    pub fn baseline_ebs_bandwidth_mbps(mut self, v: impl Into<Value<BaselineEbsBandwidthMbpsRequest>>) -> Self {
+        self.baseline_ebs_bandwidth_mbps = Some(v.into());
+        self
+    }
+
+    /// Sets `BaselinePerformanceFactors`.
+    pub fn baseline_performance_factors(mut self, v: impl Into<Value<BaselinePerformanceFactorsRequest>>) -> Self {
+        self.baseline_performance_factors = Some(v.into());
+        self
+    }
+
+    /// Sets `BurstablePerformance`.
+    pub fn burstable_performance(mut self, v: impl Into<Value<String>>) -> Self {
+        self.burstable_performance = Some(v.into());
+        self
+    }
+
+    /// Sets `CpuManufacturers`.
+    pub fn cpu_manufacturers(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.cpu_manufacturers = Some(v.into_list());
+        self
+    }
+
+    /// Sets `ExcludedInstanceTypes`.
+    pub fn excluded_instance_types(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.excluded_instance_types = Some(v.into_list());
+        self
+    }
+
+    /// Sets `InstanceGenerations`.
+    pub fn instance_generations(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.instance_generations = Some(v.into_list());
+        self
+    }
+
+    /// Sets `LocalStorage`.
+    pub fn local_storage(mut self, v: impl Into<Value<String>>) -> Self {
+        self.local_storage = Some(v.into());
+        self
+    }
+
+    /// Sets `LocalStorageTypes`.
+    pub fn local_storage_types(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.local_storage_types = Some(v.into_list());
+        self
+    }
+
+    /// Sets `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`.
+    pub fn max_spot_price_as_percentage_of_optimal_on_demand_price(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.max_spot_price_as_percentage_of_optimal_on_demand_price = Some(v.into());
+        self
+    }
+
+    /// Sets `MemoryGiBPerVCpu`.
+    pub fn memory_gib_per_vcpu(mut self, v: impl Into<Value<MemoryGiBPerVCpuRequest>>) -> Self {
+        self.memory_gib_per_vcpu = Some(v.into());
+        self
+    }
+
+    /// Sets `MemoryMiB`.
+    pub fn memory_mi_b(mut self, v: impl Into<Value<MemoryMiBRequest>>) -> Self {
+        self.memory_mi_b = Some(v.into());
+        self
+    }
+
+    /// Sets `NetworkBandwidthGbps`.
+    pub fn network_bandwidth_gbps(mut self, v: impl Into<Value<NetworkBandwidthGbpsRequest>>) -> Self {
+        self.network_bandwidth_gbps = Some(v.into());
+        self
+    }
+
+    /// Sets `NetworkInterfaceCount`.
+    pub fn network_interface_count(mut self, v: impl Into<Value<NetworkInterfaceCountRequest>>) -> Self {
+        self.network_interface_count = Some(v.into());
+        self
+    }
+
+    /// Sets `OnDemandMaxPricePercentageOverLowestPrice`.
+    pub fn on_demand_max_price_percentage_over_lowest_price(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.on_demand_max_price_percentage_over_lowest_price = Some(v.into());
+        self
+    }
+
+    /// Sets `RequireEncryptionInTransit`.
+    pub fn require_encryption_in_transit(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.require_encryption_in_transit = Some(v.into());
+        self
+    }
+
+    /// Sets `RequireHibernateSupport`.
+    pub fn require_hibernate_support(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.require_hibernate_support = Some(v.into());
+        self
+    }
+
+    /// Sets `SpotMaxPricePercentageOverLowestPrice`.
+    pub fn spot_max_price_percentage_over_lowest_price(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.spot_max_price_percentage_over_lowest_price = Some(v.into());
+        self
+    }
+
+    /// Sets `TotalLocalStorageGB`.
+    pub fn total_local_storage_gb(mut self, v: impl Into<Value<TotalLocalStorageGBRequest>>) -> Self {
+        self.total_local_storage_gb = Some(v.into());
+        self
+    }
+
+    /// Sets `VCpuCount`.
+    pub fn vcpu_count(mut self, v: impl Into<Value<VCpuCountRangeRequest>>) -> Self {
+        self.vcpu_count = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for InstanceRequirementsRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AcceleratorCount", self.accelerator_count.as_ref());
+        crate::opt(&mut m, "AcceleratorManufacturers", self.accelerator_manufacturers.as_ref());
+        crate::opt(&mut m, "AcceleratorNames", self.accelerator_names.as_ref());
+        crate::opt(&mut m, "AcceleratorTotalMemoryMiB", self.accelerator_total_memory_mi_b.as_ref());
+        crate::opt(&mut m, "AcceleratorTypes", self.accelerator_types.as_ref());
+        crate::opt(&mut m, "AllowedInstanceTypes", self.allowed_instance_types.as_ref());
+        crate::opt(&mut m, "BareMetal", self.bare_metal.as_ref());
+        crate::opt(&mut m, "BaselineEbsBandwidthMbps", self.baseline_ebs_bandwidth_mbps.as_ref());
+        crate::opt(&mut m, "BaselinePerformanceFactors", self.baseline_performance_factors.as_ref());
+        crate::opt(&mut m, "BurstablePerformance", self.burstable_performance.as_ref());
+        crate::opt(&mut m, "CpuManufacturers", self.cpu_manufacturers.as_ref());
+        crate::opt(&mut m, "ExcludedInstanceTypes", self.excluded_instance_types.as_ref());
+        crate::opt(&mut m, "InstanceGenerations", self.instance_generations.as_ref());
+        crate::opt(&mut m, "LocalStorage", self.local_storage.as_ref());
+        crate::opt(&mut m, "LocalStorageTypes", self.local_storage_types.as_ref());
+        crate::opt(
+            &mut m,
+            "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice",
+            self.max_spot_price_as_percentage_of_optimal_on_demand_price.as_ref(),
+        );
+        crate::opt(&mut m, "MemoryGiBPerVCpu", self.memory_gib_per_vcpu.as_ref());
+        crate::opt(&mut m, "MemoryMiB", self.memory_mi_b.as_ref());
+        crate::opt(&mut m, "NetworkBandwidthGbps", self.network_bandwidth_gbps.as_ref());
+        crate::opt(&mut m, "NetworkInterfaceCount", self.network_interface_count.as_ref());
+        crate::opt(
+            &mut m,
+            "OnDemandMaxPricePercentageOverLowestPrice",
+            self.on_demand_max_price_percentage_over_lowest_price.as_ref(),
+        );
+        crate::opt(&mut m, "RequireEncryptionInTransit", self.require_encryption_in_transit.as_ref());
+        crate::opt(&mut m, "RequireHibernateSupport", self.require_hibernate_support.as_ref());
+        crate::opt(
+            &mut m,
+            "SpotMaxPricePercentageOverLowestPrice",
+            self.spot_max_price_percentage_over_lowest_price.as_ref(),
+        );
+        crate::opt(&mut m, "TotalLocalStorageGB", self.total_local_storage_gb.as_ref());
+        crate::opt(&mut m, "VCpuCount", self.vcpu_count.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for InstanceRequirementsRequest {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("AcceleratorCount", self.accelerator_count.as_ref());
+        if let Some(x) = &self.accelerator_manufacturers {
+            crate::each_item(v, "AcceleratorManufacturers", x, |v, n, it| {
+                v.check_enum(n, it, &["amazon-web-services", "amd", "habana", "nvidia", "xilinx"]);
+            });
+        }
+        if let Some(x) = &self.accelerator_names {
+            crate::each_item(v, "AcceleratorNames", x, |v, n, it| {
+                v.check_enum(
+                    n,
+                    it,
+                    &[
+                        "a10g",
+                        "a100",
+                        "h100",
+                        "inferentia",
+                        "k520",
+                        "k80",
+                        "m60",
+                        "radeon-pro-v520",
+                        "t4",
+                        "t4g",
+                        "vu9p",
+                        "v100",
+                        "l40s",
+                        "l4",
+                        "gaudi-hl-205",
+                        "inferentia2",
+                        "trainium",
+                        "trainium2",
+                        "u30",
+                    ],
+                );
+            });
+        }
+        v.field("AcceleratorTotalMemoryMiB", self.accelerator_total_memory_mi_b.as_ref());
+        if let Some(x) = &self.accelerator_types {
+            crate::each_item(v, "AcceleratorTypes", x, |v, n, it| {
+                v.check_enum(n, it, &["gpu", "fpga", "inference", "media"]);
+            });
+        }
+        if let Some(x) = &self.allowed_instance_types {
+            v.check_items("AllowedInstanceTypes", x, Some(0), Some(400));
+            crate::each_item(v, "AllowedInstanceTypes", x, |v, n, it| {
+                v.check_length(n, it, Some(1), Some(30));
+                v.check_pattern(n, it, "[a-zA-Z0-9\\.\\*]+");
+            });
+        }
+        if let Some(x) = &self.bare_metal {
+            v.check_enum("BareMetal", x, &["included", "required", "excluded"]);
+        }
+        v.field("BaselineEbsBandwidthMbps", self.baseline_ebs_bandwidth_mbps.as_ref());
+        v.field("BaselinePerformanceFactors", self.baseline_performance_factors.as_ref());
+        if let Some(x) = &self.burstable_performance {
+            v.check_enum("BurstablePerformance", x, &["included", "required", "excluded"]);
+        }
+        if let Some(x) = &self.cpu_manufacturers {
+            crate::each_item(v, "CpuManufacturers", x, |v, n, it| {
+                v.check_enum(n, it, &["intel", "amd", "amazon-web-services", "apple"]);
+            });
+        }
+        if let Some(x) = &self.excluded_instance_types {
+            v.check_items("ExcludedInstanceTypes", x, Some(0), Some(400));
+            crate::each_item(v, "ExcludedInstanceTypes", x, |v, n, it| {
+                v.check_length(n, it, Some(1), Some(30));
+                v.check_pattern(n, it, "[a-zA-Z0-9\\.\\*]+");
+            });
+        }
+        if let Some(x) = &self.instance_generations {
+            crate::each_item(v, "InstanceGenerations", x, |v, n, it| {
+                v.check_enum(n, it, &["current", "previous"]);
+            });
+        }
+        if let Some(x) = &self.local_storage {
+            v.check_enum("LocalStorage", x, &["included", "required", "excluded"]);
+        }
+        if let Some(x) = &self.local_storage_types {
+            crate::each_item(v, "LocalStorageTypes", x, |v, n, it| {
+                v.check_enum(n, it, &["hdd", "ssd"]);
+            });
+        }
+        v.field("MemoryGiBPerVCpu", self.memory_gib_per_vcpu.as_ref());
+        v.field("MemoryMiB", self.memory_mi_b.as_ref());
+        v.field("NetworkBandwidthGbps", self.network_bandwidth_gbps.as_ref());
+        v.field("NetworkInterfaceCount", self.network_interface_count.as_ref());
+        v.field("TotalLocalStorageGB", self.total_local_storage_gb.as_ref());
+        v.field("VCpuCount", self.vcpu_count.as_ref());
+    }
+}
+
+/// Property type of `AWS::EC2::CapacityReservationFleet` (`InstanceTypeSpecification`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InstanceTypeSpecification {
+    /// CloudFormation property `AvailabilityZone`.
+    pub availability_zone: Option<Value<String>>,
+    /// CloudFormation property `AvailabilityZoneId`.
+    pub availability_zone_id: Option<Value<String>>,
+    /// CloudFormation property `EbsOptimized`.
+    pub ebs_optimized: Option<Value<bool>>,
+    /// CloudFormation property `InstancePlatform`.
+    ///
+    /// Allowed values: `Linux with SQL Server Enterprise`, `Linux with SQL Server Standard`, `Linux with SQL Server Web`, `Linux/UNIX`, `RHEL with HA`, `RHEL with HA and SQL Server Enterprise`, `RHEL with HA and SQL Server Standard`, `RHEL with SQL Server Enterprise`, `RHEL with SQL Server Standard`, `RHEL with SQL Server Web`, `Red Hat Enterprise Linux`, `SUSE Linux`, `Ubuntu Pro`, `Windows`, `Windows with SQL Server`, `Windows with SQL Server Enterprise`, `Windows with SQL Server Standard`, `Windows with SQL Server Web`.
+    pub instance_platform: Option<Value<String>>,
+    /// CloudFormation property `InstanceType`.
+    pub instance_type: Option<Value<String>>,
+    /// CloudFormation property `Priority`.
+    pub priority: Option<Value<i64>>,
+    /// CloudFormation property `Weight`.
+    pub weight: Option<Value<f64>>,
+}
+
+impl InstanceTypeSpecification {
+    /// A `InstanceTypeSpecification` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `AvailabilityZone`.
+    pub fn availability_zone(mut self, v: impl Into<Value<String>>) -> Self {
+        self.availability_zone = Some(v.into());
+        self
+    }
+
+    /// Sets `AvailabilityZoneId`.
+    pub fn availability_zone_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.availability_zone_id = Some(v.into());
+        self
+    }
+
+    /// Sets `EbsOptimized`.
+    pub fn ebs_optimized(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.ebs_optimized = Some(v.into());
+        self
+    }
+
+    /// Sets `InstancePlatform`.
+    pub fn instance_platform(mut self, v: impl Into<Value<String>>) -> Self {
+        self.instance_platform = Some(v.into());
+        self
+    }
+
+    /// Sets `InstanceType`.
+    pub fn instance_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.instance_type = Some(v.into());
+        self
+    }
+
+    /// Sets `Priority`.
+    pub fn priority(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.priority = Some(v.into());
+        self
+    }
+
+    /// Sets `Weight`.
+    pub fn weight(mut self, v: impl Into<Value<f64>>) -> Self {
+        self.weight = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for InstanceTypeSpecification {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AvailabilityZone", self.availability_zone.as_ref());
+        crate::opt(&mut m, "AvailabilityZoneId", self.availability_zone_id.as_ref());
+        crate::opt(&mut m, "EbsOptimized", self.ebs_optimized.as_ref());
+        crate::opt(&mut m, "InstancePlatform", self.instance_platform.as_ref());
+        crate::opt(&mut m, "InstanceType", self.instance_type.as_ref());
+        crate::opt(&mut m, "Priority", self.priority.as_ref());
+        crate::opt(&mut m, "Weight", self.weight.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for InstanceTypeSpecification {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.instance_platform {
+            v.check_enum(
+                "InstancePlatform",
+                x,
+                &[
+                    "Linux with SQL Server Enterprise",
+                    "Linux with SQL Server Standard",
+                    "Linux with SQL Server Web",
+                    "Linux/UNIX",
+                    "RHEL with HA",
+                    "RHEL with HA and SQL Server Enterprise",
+                    "RHEL with HA and SQL Server Standard",
+                    "RHEL with SQL Server Enterprise",
+                    "RHEL with SQL Server Standard",
+                    "RHEL with SQL Server Web",
+                    "Red Hat Enterprise Linux",
+                    "SUSE Linux",
+                    "Ubuntu Pro",
+                    "Windows",
+                    "Windows with SQL Server",
+                    "Windows with SQL Server Enterprise",
+                    "Windows with SQL Server Standard",
+                    "Windows with SQL Server Web",
+                ],
+            );
+        }
+        if let Some(x) = &self.priority {
+            v.check_int_range("Priority", x, Some(0.0), Some(999.0));
+        }
+        if let Some(x) = &self.weight {
+            v.check_range("Weight", x, Some(0.001), Some(99.999));
+        }
+    }
+}
+
 /// Property type of `AWS::EC2::Instance` (`Volume`).
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -6297,6 +23521,350 @@ impl ToToken for InstanceVolume {
 
 impl Validate for InstanceVolume {
     fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// The regions IPAM is enabled for. Allows pools to be created in these regions, as well as enabling monitoring
+///
+/// Property type of `AWS::EC2::IPAM` (`IpamOperatingRegion`), `AWS::EC2::IPAMResourceDiscovery` (`IpamOperatingRegion`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct IpamOperatingRegion {
+    /// The name of the region.
+    ///
+    /// CloudFormation property `RegionName` (required).
+    pub region_name: Value<String>,
+}
+
+impl IpamOperatingRegion {
+    /// A `IpamOperatingRegion` from its required properties (`RegionName`); set the others with the setters.
+    pub fn new(region_name: impl Into<Value<String>>) -> Self {
+        IpamOperatingRegion { region_name: region_name.into() }
+    }
+}
+
+impl ToToken for IpamOperatingRegion {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "RegionName", &self.region_name);
+        Token::Map(m)
+    }
+}
+
+impl Validate for IpamOperatingRegion {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// If your IPAM is integrated with AWS Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion.
+///
+/// Property type of `AWS::EC2::IPAM` (`IpamOrganizationalUnitExclusion`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct IpamOrganizationalUnitExclusion {
+    /// An AWS Organizations entity path. Build the path for the OU(s) using AWS Organizations IDs separated by a '/'. Include all child OUs by ending the path with '/\*'.
+    ///
+    /// CloudFormation property `OrganizationsEntityPath` (required).
+    pub organizations_entity_path: Value<String>,
+}
+
+impl IpamOrganizationalUnitExclusion {
+    /// A `IpamOrganizationalUnitExclusion` from its required properties (`OrganizationsEntityPath`); set the others with the setters.
+    pub fn new(organizations_entity_path: impl Into<Value<String>>) -> Self {
+        IpamOrganizationalUnitExclusion { organizations_entity_path: organizations_entity_path.into() }
+    }
+}
+
+impl ToToken for IpamOrganizationalUnitExclusion {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "OrganizationsEntityPath", &self.organizations_entity_path);
+        Token::Map(m)
+    }
+}
+
+impl Validate for IpamOrganizationalUnitExclusion {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.check_length("OrganizationsEntityPath", &self.organizations_entity_path, Some(1), None);
+    }
+}
+
+/// CIDR selection rules define the business logic for selecting CIDRs from IPAM.  If a CIDR matches any of the rules, it will be included. If a rule has multiple conditions, the CIDR has to match every condition of that rule. You can create a prefix list resolver without rules, but you'll need to add at least one rule before it can actually automate your prefix list updates.
+///
+/// Property type of `AWS::EC2::IPAMPrefixListResolver` (`IpamPrefixListResolverRule`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct IpamPrefixListResolverRule {
+    /// Two of the rule types allow you to add conditions to the rules. (1) For IPAM Pool CIDR rules, you can specify an ipamPoolId; if not specified, the rule will apply to all IPAM Pool CIDRs in the scope.  (2) For IPAM Resource CIDR rules, you can specify resourceId, resourceOwner, resourceRegion, cidr, or resourceTag.
+    ///
+    /// CloudFormation property `Conditions`.
+    pub conditions: Option<Value<Vec<IpamPrefixListResolverRuleCondition>>>,
+    /// This rule will only match resources that are in this IPAM Scope.
+    ///
+    /// CloudFormation property `IpamScopeId`.
+    pub ipam_scope_id: Option<Value<String>>,
+    /// The resourceType property only applies to ipam-resource-cidr rules; this property specifies what type of resources this rule will apply to, such as VPCs or Subnets.
+    ///
+    /// CloudFormation property `ResourceType`.
+    ///
+    /// Allowed values: `vpc`, `subnet`, `eip`, `public-ipv4-pool`.
+    pub resource_type: Option<Value<String>>,
+    /// There are three rule types: (1) Static CIDR: A fixed list of CIDRs that don't change (like a manual list replicated across Regions). (2) IPAM pool CIDR: CIDRs from specific IPAM pools (like all CIDRs from your IPAM production pool).  (3) IPAM resource CIDR: CIDRs for AWS resources like VPCs, subnets, and EIPs within a specific IPAM scope.
+    ///
+    /// CloudFormation property `RuleType` (required).
+    ///
+    /// Allowed values: `static-cidr`, `ipam-resource-cidr`, `ipam-pool-cidr`.
+    pub rule_type: Value<String>,
+    /// A fixed CIDR that doesn't change
+    ///
+    /// CloudFormation property `StaticCidr`.
+    pub static_cidr: Option<Value<String>>,
+}
+
+impl IpamPrefixListResolverRule {
+    /// A `IpamPrefixListResolverRule` from its required properties (`RuleType`); set the others with the setters.
+    pub fn new(rule_type: impl Into<Value<String>>) -> Self {
+        IpamPrefixListResolverRule {
+            conditions: None,
+            ipam_scope_id: None,
+            resource_type: None,
+            rule_type: rule_type.into(),
+            static_cidr: None,
+        }
+    }
+
+    /// Sets `Conditions`.
+    pub fn conditions(mut self, v: impl IntoList<IpamPrefixListResolverRuleCondition>) -> Self {
+        self.conditions = Some(v.into_list());
+        self
+    }
+
+    /// Sets `IpamScopeId`.
+    pub fn ipam_scope_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.ipam_scope_id = Some(v.into());
+        self
+    }
+
+    /// Sets `ResourceType`.
+    pub fn resource_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.resource_type = Some(v.into());
+        self
+    }
+
+    /// Sets `StaticCidr`.
+    pub fn static_cidr(mut self, v: impl Into<Value<String>>) -> Self {
+        self.static_cidr = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for IpamPrefixListResolverRule {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Conditions", self.conditions.as_ref());
+        crate::opt(&mut m, "IpamScopeId", self.ipam_scope_id.as_ref());
+        crate::opt(&mut m, "ResourceType", self.resource_type.as_ref());
+        crate::req(&mut m, "RuleType", &self.rule_type);
+        crate::opt(&mut m, "StaticCidr", self.static_cidr.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for IpamPrefixListResolverRule {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Conditions", self.conditions.as_ref());
+        if let Some(x) = &self.resource_type {
+            v.check_enum("ResourceType", x, &["vpc", "subnet", "eip", "public-ipv4-pool"]);
+        }
+        v.check_enum("RuleType", &self.rule_type, &["static-cidr", "ipam-resource-cidr", "ipam-pool-cidr"]);
+    }
+}
+
+/// Two of the rule types allow you to add conditions to the rules. (1) For IPAM Pool CIDR rules, you can specify an ipamPoolId; if not specified, the rule will apply to all IPAM Pool CIDRs in the scope.  (2) For IPAM Resource CIDR rules, you can specify resourceId, resourceOwner, resourceRegion, cidr, or resourceTag.
+///
+/// Property type of `AWS::EC2::IPAMPrefixListResolver` (`IpamPrefixListResolverRuleCondition`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct IpamPrefixListResolverRuleCondition {
+    /// Condition for the IPAM Resource CIDR rule type.  CIDR (like 10.24.34.0/23).
+    ///
+    /// CloudFormation property `Cidr`.
+    pub cidr: Option<Value<String>>,
+    /// Condition for the IPAM Pool CIDR rule type.  If not chosen, the resolver applies to all IPAM Pool CIDRs in the scope.
+    ///
+    /// CloudFormation property `IpamPoolId`.
+    pub ipam_pool_id: Option<Value<String>>,
+    /// Equals, Not equals, or Subnet Of.  The subnet-of operation only applies to cidr conditions.
+    ///
+    /// CloudFormation property `Operation`.
+    ///
+    /// Allowed values: `equals`, `not-equals`, `subnet-of`.
+    pub operation: Option<Value<String>>,
+    /// Condition for the IPAM Resource CIDR rule type.  The unique ID of a resource (like vpc-1234567890abcdef0).
+    ///
+    /// CloudFormation property `ResourceId`.
+    pub resource_id: Option<Value<String>>,
+    /// Condition for the IPAM Resource CIDR rule type.  Resource owner (like 111122223333).
+    ///
+    /// CloudFormation property `ResourceOwner`.
+    pub resource_owner: Option<Value<String>>,
+    /// Condition for the IPAM Resource CIDR rule type.  Resource region (like us-east-1).
+    ///
+    /// CloudFormation property `ResourceRegion`.
+    pub resource_region: Option<Value<String>>,
+    /// Condition for the IPAM Resource CIDR rule type.  Resource Tag (like dev-vpc-1).
+    ///
+    /// CloudFormation property `ResourceTag`.
+    pub resource_tag: Option<Value<Tag>>,
+}
+
+impl IpamPrefixListResolverRuleCondition {
+    /// A `IpamPrefixListResolverRuleCondition` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Cidr`.
+    pub fn cidr(mut self, v: impl Into<Value<String>>) -> Self {
+        self.cidr = Some(v.into());
+        self
+    }
+
+    /// Sets `IpamPoolId`.
+    pub fn ipam_pool_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.ipam_pool_id = Some(v.into());
+        self
+    }
+
+    /// Sets `Operation`.
+    pub fn operation(mut self, v: impl Into<Value<String>>) -> Self {
+        self.operation = Some(v.into());
+        self
+    }
+
+    /// Sets `ResourceId`.
+    pub fn resource_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.resource_id = Some(v.into());
+        self
+    }
+
+    /// Sets `ResourceOwner`.
+    pub fn resource_owner(mut self, v: impl Into<Value<String>>) -> Self {
+        self.resource_owner = Some(v.into());
+        self
+    }
+
+    /// Sets `ResourceRegion`.
+    pub fn resource_region(mut self, v: impl Into<Value<String>>) -> Self {
+        self.resource_region = Some(v.into());
+        self
+    }
+
+    /// Sets `ResourceTag`.
+    pub fn resource_tag(mut self, v: impl Into<Value<Tag>>) -> Self {
+        self.resource_tag = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for IpamPrefixListResolverRuleCondition {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Cidr", self.cidr.as_ref());
+        crate::opt(&mut m, "IpamPoolId", self.ipam_pool_id.as_ref());
+        crate::opt(&mut m, "Operation", self.operation.as_ref());
+        crate::opt(&mut m, "ResourceId", self.resource_id.as_ref());
+        crate::opt(&mut m, "ResourceOwner", self.resource_owner.as_ref());
+        crate::opt(&mut m, "ResourceRegion", self.resource_region.as_ref());
+        crate::opt(&mut m, "ResourceTag", self.resource_tag.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for IpamPrefixListResolverRuleCondition {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.operation {
+            v.check_enum("Operation", x, &["equals", "not-equals", "subnet-of"]);
+        }
+        v.field("ResourceTag", self.resource_tag.as_ref());
+    }
+}
+
+/// If your IPAM is integrated with AWS Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion.
+///
+/// Property type of `AWS::EC2::IPAMResourceDiscovery` (`IpamResourceDiscoveryOrganizationalUnitExclusion`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct IpamResourceDiscoveryOrganizationalUnitExclusion {
+    /// An AWS Organizations entity path. Build the path for the OU(s) using AWS Organizations IDs separated by a '/'. Include all child OUs by ending the path with '/\*'.
+    ///
+    /// CloudFormation property `OrganizationsEntityPath` (required).
+    pub organizations_entity_path: Value<String>,
+}
+
+impl IpamResourceDiscoveryOrganizationalUnitExclusion {
+    /// A `IpamResourceDiscoveryOrganizationalUnitExclusion` from its required properties (`OrganizationsEntityPath`); set the others with the setters.
+    pub fn new(organizations_entity_path: impl Into<Value<String>>) -> Self {
+        IpamResourceDiscoveryOrganizationalUnitExclusion { organizations_entity_path: organizations_entity_path.into() }
+    }
+}
+
+impl ToToken for IpamResourceDiscoveryOrganizationalUnitExclusion {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "OrganizationsEntityPath", &self.organizations_entity_path);
+        Token::Map(m)
+    }
+}
+
+impl Validate for IpamResourceDiscoveryOrganizationalUnitExclusion {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.check_length("OrganizationsEntityPath", &self.organizations_entity_path, Some(1), None);
+    }
+}
+
+/// External service configuration to connect your AWS IPAM scope.
+///
+/// Property type of `AWS::EC2::IPAMScope` (`IpamScopeExternalAuthorityConfiguration`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct IpamScopeExternalAuthorityConfiguration {
+    /// Resource identifier of the scope in the external service connecting to your AWS IPAM scope.
+    ///
+    /// CloudFormation property `ExternalResourceIdentifier` (required).
+    pub external_resource_identifier: Value<String>,
+    /// An external service connecting to your AWS IPAM scope.
+    ///
+    /// CloudFormation property `IpamScopeExternalAuthorityType` (required).
+    ///
+    /// Allowed values: `infoblox`.
+    pub ipam_scope_external_authority_type: Value<String>,
+}
+
+impl IpamScopeExternalAuthorityConfiguration {
+    /// A `IpamScopeExternalAuthorityConfiguration` from its required properties (`ExternalResourceIdentifier`, `IpamScopeExternalAuthorityType`); set the others with the setters.
+    pub fn new(
+        external_resource_identifier: impl Into<Value<String>>,
+        ipam_scope_external_authority_type: impl Into<Value<String>>,
+    ) -> Self {
+        IpamScopeExternalAuthorityConfiguration {
+            external_resource_identifier: external_resource_identifier.into(),
+            ipam_scope_external_authority_type: ipam_scope_external_authority_type.into(),
+        }
+    }
+}
+
+impl ToToken for IpamScopeExternalAuthorityConfiguration {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "ExternalResourceIdentifier", &self.external_resource_identifier);
+        crate::req(&mut m, "IpamScopeExternalAuthorityType", &self.ipam_scope_external_authority_type);
+        Token::Map(m)
+    }
+}
+
+impl Validate for IpamScopeExternalAuthorityConfiguration {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.check_enum("IpamScopeExternalAuthorityType", &self.ipam_scope_external_authority_type, &["infoblox"]);
+    }
 }
 
 /// Specifies an IPv4 prefix for a network interface.
@@ -6377,6 +23945,39 @@ impl Validate for Ipv6Add {
     fn validate(&self, _v: &mut Validator<'_>) {}
 }
 
+/// Property type of `AWS::EC2::EC2Fleet` (`Ipv6AddressRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Ipv6AddressRequest {
+    /// CloudFormation property `Ipv6Address`.
+    pub ipv6_address: Option<Value<String>>,
+}
+
+impl Ipv6AddressRequest {
+    /// A `Ipv6AddressRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Ipv6Address`.
+    pub fn ipv6_address(mut self, v: impl Into<Value<String>>) -> Self {
+        self.ipv6_address = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for Ipv6AddressRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Ipv6Address", self.ipv6_address.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for Ipv6AddressRequest {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
 /// Specifies an IPv6 prefix for a network interface.
 ///
 /// ``Ipv6PrefixSpecification`` is a property of [AWS::EC2::LaunchTemplate NetworkInterface](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-networkinterface.html).
@@ -6413,6 +24014,54 @@ impl ToToken for Ipv6PrefixSpecification {
 }
 
 impl Validate for Ipv6PrefixSpecification {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Sends Verified Access logs to Kinesis.
+///
+/// Property type of `AWS::EC2::VerifiedAccessInstance` (`KinesisDataFirehose`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct KinesisDataFirehose {
+    /// The ID of the delivery stream.
+    ///
+    /// CloudFormation property `DeliveryStream`.
+    pub delivery_stream: Option<Value<String>>,
+    /// Indicates whether logging is enabled.
+    ///
+    /// CloudFormation property `Enabled`.
+    pub enabled: Option<Value<bool>>,
+}
+
+impl KinesisDataFirehose {
+    /// A `KinesisDataFirehose` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `DeliveryStream`.
+    pub fn delivery_stream(mut self, v: impl Into<Value<String>>) -> Self {
+        self.delivery_stream = Some(v.into());
+        self
+    }
+
+    /// Sets `Enabled`.
+    pub fn enabled(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.enabled = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for KinesisDataFirehose {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "DeliveryStream", self.delivery_stream.as_ref());
+        crate::opt(&mut m, "Enabled", self.enabled.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for KinesisDataFirehose {
     fn validate(&self, _v: &mut Validator<'_>) {}
 }
 
@@ -6492,6 +24141,51 @@ impl Validate for LaunchTemplateBlockDeviceMapping {
             ("Ebs", self.ebs.is_some()),
             ("NoDevice", self.no_device.is_some()),
         ]);
+    }
+}
+
+/// Property type of `AWS::EC2::SpotFleet` (`LaunchTemplateConfig`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LaunchTemplateConfig {
+    /// CloudFormation property `LaunchTemplateSpecification`.
+    pub launch_template_specification: Option<Value<FleetLaunchTemplateSpecification>>,
+    /// CloudFormation property `Overrides`.
+    pub overrides: Option<Value<Vec<LaunchTemplateOverrides>>>,
+}
+
+impl LaunchTemplateConfig {
+    /// A `LaunchTemplateConfig` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `LaunchTemplateSpecification`.
+    pub fn launch_template_specification(mut self, v: impl Into<Value<FleetLaunchTemplateSpecification>>) -> Self {
+        self.launch_template_specification = Some(v.into());
+        self
+    }
+
+    /// Sets `Overrides`.
+    pub fn overrides(mut self, v: impl IntoList<LaunchTemplateOverrides>) -> Self {
+        self.overrides = Some(v.into_list());
+        self
+    }
+}
+
+impl ToToken for LaunchTemplateConfig {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "LaunchTemplateSpecification", self.launch_template_specification.as_ref());
+        crate::opt(&mut m, "Overrides", self.overrides.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for LaunchTemplateConfig {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("LaunchTemplateSpecification", self.launch_template_specification.as_ref());
+        v.field("Overrides", self.overrides.as_ref());
     }
 }
 
@@ -6762,7 +24456,7 @@ pub struct LaunchTemplateData {
     /// The placement for the instance.
     ///
     /// CloudFormation property `Placement`.
-    pub placement: Option<Value<Placement>>,
+    pub placement: Option<Value<LaunchTemplatePlacement>>,
     /// The hostname type for EC2 instances launched into this subnet and how DNS A and AAAA record queries should be handled. For more information, see [Amazon EC2 instance hostname types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the \*User Guide\*.
     ///
     /// CloudFormation property `PrivateDnsNameOptions`.
@@ -6944,7 +24638,7 @@ impl LaunchTemplateData {
     }
 
     /// Sets `Placement`.
-    pub fn placement(mut self, v: impl Into<Value<Placement>>) -> Self {
+    pub fn placement(mut self, v: impl Into<Value<LaunchTemplatePlacement>>) -> Self {
         self.placement = Some(v.into());
         self
     }
@@ -7578,6 +25272,239 @@ impl Validate for LaunchTemplateNetworkInterface {
     }
 }
 
+/// Property type of `AWS::EC2::SpotFleet` (`LaunchTemplateOverrides`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LaunchTemplateOverrides {
+    /// CloudFormation property `AvailabilityZone`.
+    pub availability_zone: Option<Value<String>>,
+    /// CloudFormation property `AvailabilityZoneId`.
+    pub availability_zone_id: Option<Value<String>>,
+    /// CloudFormation property `InstanceRequirements`.
+    pub instance_requirements: Option<Value<InstanceRequirementsRequest>>,
+    /// CloudFormation property `InstanceType`.
+    pub instance_type: Option<Value<String>>,
+    /// CloudFormation property `Priority`.
+    pub priority: Option<Value<f64>>,
+    /// CloudFormation property `SpotPrice`.
+    pub spot_price: Option<Value<String>>,
+    /// CloudFormation property `SubnetId`.
+    pub subnet_id: Option<Value<String>>,
+    /// CloudFormation property `WeightedCapacity`.
+    pub weighted_capacity: Option<Value<f64>>,
+}
+
+impl LaunchTemplateOverrides {
+    /// A `LaunchTemplateOverrides` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `AvailabilityZone`.
+    pub fn availability_zone(mut self, v: impl Into<Value<String>>) -> Self {
+        self.availability_zone = Some(v.into());
+        self
+    }
+
+    /// Sets `AvailabilityZoneId`.
+    pub fn availability_zone_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.availability_zone_id = Some(v.into());
+        self
+    }
+
+    /// Sets `InstanceRequirements`.
+    pub fn instance_requirements(mut self, v: impl Into<Value<InstanceRequirementsRequest>>) -> Self {
+        self.instance_requirements = Some(v.into());
+        self
+    }
+
+    /// Sets `InstanceType`.
+    pub fn instance_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.instance_type = Some(v.into());
+        self
+    }
+
+    /// Sets `Priority`.
+    pub fn priority(mut self, v: impl Into<Value<f64>>) -> Self {
+        self.priority = Some(v.into());
+        self
+    }
+
+    /// Sets `SpotPrice`.
+    pub fn spot_price(mut self, v: impl Into<Value<String>>) -> Self {
+        self.spot_price = Some(v.into());
+        self
+    }
+
+    /// Sets `SubnetId`.
+    pub fn subnet_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.subnet_id = Some(v.into());
+        self
+    }
+
+    /// Sets `WeightedCapacity`.
+    pub fn weighted_capacity(mut self, v: impl Into<Value<f64>>) -> Self {
+        self.weighted_capacity = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for LaunchTemplateOverrides {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AvailabilityZone", self.availability_zone.as_ref());
+        crate::opt(&mut m, "AvailabilityZoneId", self.availability_zone_id.as_ref());
+        crate::opt(&mut m, "InstanceRequirements", self.instance_requirements.as_ref());
+        crate::opt(&mut m, "InstanceType", self.instance_type.as_ref());
+        crate::opt(&mut m, "Priority", self.priority.as_ref());
+        crate::opt(&mut m, "SpotPrice", self.spot_price.as_ref());
+        crate::opt(&mut m, "SubnetId", self.subnet_id.as_ref());
+        crate::opt(&mut m, "WeightedCapacity", self.weighted_capacity.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for LaunchTemplateOverrides {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("InstanceRequirements", self.instance_requirements.as_ref());
+    }
+}
+
+/// Specifies the placement of an instance.
+///
+/// ``Placement`` is a property of [AWS::EC2::LaunchTemplate LaunchTemplateData](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html).
+///
+/// Property type of `AWS::EC2::LaunchTemplate` (`Placement`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LaunchTemplatePlacement {
+    /// The affinity setting for an instance on a Dedicated Host.
+    ///
+    /// CloudFormation property `Affinity`.
+    pub affinity: Option<Value<String>>,
+    /// The Availability Zone for the instance.
+    ///
+    /// Either ``AvailabilityZone`` or ``AvailabilityZoneId`` can be specified, but not both
+    ///
+    /// CloudFormation property `AvailabilityZone`.
+    pub availability_zone: Option<Value<String>>,
+    /// The Group Id of a placement group. You must specify the Placement Group \*Group Id\* to launch an instance in a shared placement group.
+    ///
+    /// CloudFormation property `GroupId`.
+    pub group_id: Option<Value<String>>,
+    /// The name of the placement group for the instance.
+    ///
+    /// CloudFormation property `GroupName`.
+    pub group_name: Option<Value<String>>,
+    /// The ID of the Dedicated Host for the instance.
+    ///
+    /// CloudFormation property `HostId`.
+    pub host_id: Option<Value<String>>,
+    /// The ARN of the host resource group in which to launch the instances. If you specify a host resource group ARN, omit the \*Tenancy\* parameter or set it to ``host``.
+    ///
+    /// CloudFormation property `HostResourceGroupArn`.
+    pub host_resource_group_arn: Option<Value<String>>,
+    /// The number of the partition the instance should launch in. Valid only if the placement group strategy is set to ``partition``.
+    ///
+    /// CloudFormation property `PartitionNumber`.
+    pub partition_number: Option<Value<i64>>,
+    /// Reserved for future use.
+    ///
+    /// CloudFormation property `SpreadDomain`.
+    pub spread_domain: Option<Value<String>>,
+    /// The tenancy of the instance. An instance with a tenancy of dedicated runs on single-tenant hardware.
+    ///
+    /// CloudFormation property `Tenancy`.
+    ///
+    /// Allowed values: `dedicated`, `default`, `host`.
+    pub tenancy: Option<Value<String>>,
+}
+
+impl LaunchTemplatePlacement {
+    /// A `LaunchTemplatePlacement` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Affinity`.
+    pub fn affinity(mut self, v: impl Into<Value<String>>) -> Self {
+        self.affinity = Some(v.into());
+        self
+    }
+
+    /// Sets `AvailabilityZone`.
+    pub fn availability_zone(mut self, v: impl Into<Value<String>>) -> Self {
+        self.availability_zone = Some(v.into());
+        self
+    }
+
+    /// Sets `GroupId`.
+    pub fn group_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.group_id = Some(v.into());
+        self
+    }
+
+    /// Sets `GroupName`.
+    pub fn group_name(mut self, v: impl Into<Value<String>>) -> Self {
+        self.group_name = Some(v.into());
+        self
+    }
+
+    /// Sets `HostId`.
+    pub fn host_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.host_id = Some(v.into());
+        self
+    }
+
+    /// Sets `HostResourceGroupArn`.
+    pub fn host_resource_group_arn(mut self, v: impl Into<Value<String>>) -> Self {
+        self.host_resource_group_arn = Some(v.into());
+        self
+    }
+
+    /// Sets `PartitionNumber`.
+    pub fn partition_number(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.partition_number = Some(v.into());
+        self
+    }
+
+    /// Sets `SpreadDomain`.
+    pub fn spread_domain(mut self, v: impl Into<Value<String>>) -> Self {
+        self.spread_domain = Some(v.into());
+        self
+    }
+
+    /// Sets `Tenancy`.
+    pub fn tenancy(mut self, v: impl Into<Value<String>>) -> Self {
+        self.tenancy = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for LaunchTemplatePlacement {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Affinity", self.affinity.as_ref());
+        crate::opt(&mut m, "AvailabilityZone", self.availability_zone.as_ref());
+        crate::opt(&mut m, "GroupId", self.group_id.as_ref());
+        crate::opt(&mut m, "GroupName", self.group_name.as_ref());
+        crate::opt(&mut m, "HostId", self.host_id.as_ref());
+        crate::opt(&mut m, "HostResourceGroupArn", self.host_resource_group_arn.as_ref());
+        crate::opt(&mut m, "PartitionNumber", self.partition_number.as_ref());
+        crate::opt(&mut m, "SpreadDomain", self.spread_domain.as_ref());
+        crate::opt(&mut m, "Tenancy", self.tenancy.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for LaunchTemplatePlacement {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.tenancy {
+            v.check_enum("Tenancy", x, &["dedicated", "default", "host"]);
+        }
+    }
+}
+
 /// Property type of `AWS::EC2::Instance` (`LaunchTemplateSpecification`).
 #[non_exhaustive]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7840,6 +25767,399 @@ impl Validate for LicenseSpecification {
     fn validate(&self, _v: &mut Validator<'_>) {}
 }
 
+/// The load balancer details if creating the AWS Verified Access endpoint as load-balancertype.
+///
+/// Property type of `AWS::EC2::VerifiedAccessEndpoint` (`LoadBalancerOptions`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LoadBalancerOptions {
+    /// The ARN of the load balancer.
+    ///
+    /// CloudFormation property `LoadBalancerArn`.
+    pub load_balancer_arn: Option<Value<String>>,
+    /// The IP port number.
+    ///
+    /// CloudFormation property `Port`.
+    pub port: Option<Value<i64>>,
+    /// The list of port range.
+    ///
+    /// CloudFormation property `PortRanges`.
+    pub port_ranges: Option<Value<Vec<VerifiedAccessEndpointPortRange>>>,
+    /// The IP protocol.
+    ///
+    /// CloudFormation property `Protocol`.
+    ///
+    /// Allowed values: `http`, `https`, `tcp`.
+    pub protocol: Option<Value<String>>,
+    /// The IDs of the subnets.
+    ///
+    /// CloudFormation property `SubnetIds`.
+    pub subnet_ids: Option<Value<Vec<Value<String>>>>,
+}
+
+impl LoadBalancerOptions {
+    /// A `LoadBalancerOptions` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `LoadBalancerArn`.
+    pub fn load_balancer_arn(mut self, v: impl Into<Value<String>>) -> Self {
+        self.load_balancer_arn = Some(v.into());
+        self
+    }
+
+    /// Sets `Port`.
+    pub fn port(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.port = Some(v.into());
+        self
+    }
+
+    /// Sets `PortRanges`.
+    pub fn port_ranges(mut self, v: impl IntoList<VerifiedAccessEndpointPortRange>) -> Self {
+        self.port_ranges = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Protocol`.
+    pub fn protocol(mut self, v: impl Into<Value<String>>) -> Self {
+        self.protocol = Some(v.into());
+        self
+    }
+
+    /// Sets `SubnetIds`.
+    pub fn subnet_ids(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.subnet_ids = Some(v.into_list());
+        self
+    }
+}
+
+impl ToToken for LoadBalancerOptions {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "LoadBalancerArn", self.load_balancer_arn.as_ref());
+        crate::opt(&mut m, "Port", self.port.as_ref());
+        crate::opt(&mut m, "PortRanges", self.port_ranges.as_ref());
+        crate::opt(&mut m, "Protocol", self.protocol.as_ref());
+        crate::opt(&mut m, "SubnetIds", self.subnet_ids.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for LoadBalancerOptions {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.port {
+            v.check_int_range("Port", x, Some(1.0), Some(65_535.0));
+        }
+        v.field("PortRanges", self.port_ranges.as_ref());
+        if let Some(x) = &self.protocol {
+            v.check_enum("Protocol", x, &["http", "https", "tcp"]);
+        }
+    }
+}
+
+/// Property type of `AWS::EC2::SpotFleet` (`LoadBalancersConfig`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LoadBalancersConfig {
+    /// CloudFormation property `ClassicLoadBalancersConfig`.
+    pub classic_load_balancers_config: Option<Value<ClassicLoadBalancersConfig>>,
+    /// CloudFormation property `TargetGroupsConfig`.
+    pub target_groups_config: Option<Value<TargetGroupsConfig>>,
+}
+
+impl LoadBalancersConfig {
+    /// A `LoadBalancersConfig` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `ClassicLoadBalancersConfig`.
+    pub fn classic_load_balancers_config(mut self, v: impl Into<Value<ClassicLoadBalancersConfig>>) -> Self {
+        self.classic_load_balancers_config = Some(v.into());
+        self
+    }
+
+    /// Sets `TargetGroupsConfig`.
+    pub fn target_groups_config(mut self, v: impl Into<Value<TargetGroupsConfig>>) -> Self {
+        self.target_groups_config = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for LoadBalancersConfig {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "ClassicLoadBalancersConfig", self.classic_load_balancers_config.as_ref());
+        crate::opt(&mut m, "TargetGroupsConfig", self.target_groups_config.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for LoadBalancersConfig {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("ClassicLoadBalancersConfig", self.classic_load_balancers_config.as_ref());
+        v.field("TargetGroupsConfig", self.target_groups_config.as_ref());
+    }
+}
+
+/// Property type of `AWS::EC2::LocalGatewayRouteTable` (`Tag`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LocalGatewayRouteTableTag {
+    /// CloudFormation property `Key`.
+    pub key: Option<Value<String>>,
+    /// CloudFormation property `Value`.
+    pub value: Option<Value<String>>,
+}
+
+impl LocalGatewayRouteTableTag {
+    /// A `LocalGatewayRouteTableTag` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Key`.
+    pub fn key(mut self, v: impl Into<Value<String>>) -> Self {
+        self.key = Some(v.into());
+        self
+    }
+
+    /// Sets `Value`.
+    pub fn value(mut self, v: impl Into<Value<String>>) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for LocalGatewayRouteTableTag {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Key", self.key.as_ref());
+        crate::opt(&mut m, "Value", self.value.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for LocalGatewayRouteTableTag {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.key {
+            v.check_length("Key", x, Some(1), Some(127));
+        }
+        if let Some(x) = &self.value {
+            v.check_length("Value", x, Some(1), Some(255));
+        }
+    }
+}
+
+/// Property type of `AWS::EC2::LocalGatewayRouteTableVPCAssociation` (`Tag`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LocalGatewayRouteTableVPCAssociationTag {
+    /// CloudFormation property `Key`.
+    pub key: Option<Value<String>>,
+    /// CloudFormation property `Value`.
+    pub value: Option<Value<String>>,
+}
+
+impl LocalGatewayRouteTableVPCAssociationTag {
+    /// A `LocalGatewayRouteTableVPCAssociationTag` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Key`.
+    pub fn key(mut self, v: impl Into<Value<String>>) -> Self {
+        self.key = Some(v.into());
+        self
+    }
+
+    /// Sets `Value`.
+    pub fn value(mut self, v: impl Into<Value<String>>) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for LocalGatewayRouteTableVPCAssociationTag {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Key", self.key.as_ref());
+        crate::opt(&mut m, "Value", self.value.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for LocalGatewayRouteTableVPCAssociationTag {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.key {
+            v.check_length("Key", x, Some(1), Some(127));
+        }
+        if let Some(x) = &self.value {
+            v.check_length("Value", x, Some(1), Some(255));
+        }
+    }
+}
+
+/// Property type of `AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation` (`Tag`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LocalGatewayRouteTableVirtualInterfaceGroupAssociationTag {
+    /// CloudFormation property `Key`.
+    pub key: Option<Value<String>>,
+    /// CloudFormation property `Value`.
+    pub value: Option<Value<String>>,
+}
+
+impl LocalGatewayRouteTableVirtualInterfaceGroupAssociationTag {
+    /// A `LocalGatewayRouteTableVirtualInterfaceGroupAssociationTag` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Key`.
+    pub fn key(mut self, v: impl Into<Value<String>>) -> Self {
+        self.key = Some(v.into());
+        self
+    }
+
+    /// Sets `Value`.
+    pub fn value(mut self, v: impl Into<Value<String>>) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for LocalGatewayRouteTableVirtualInterfaceGroupAssociationTag {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Key", self.key.as_ref());
+        crate::opt(&mut m, "Value", self.value.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for LocalGatewayRouteTableVirtualInterfaceGroupAssociationTag {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.key {
+            v.check_length("Key", x, Some(1), Some(127));
+        }
+        if let Some(x) = &self.value {
+            v.check_length("Value", x, Some(1), Some(255));
+        }
+    }
+}
+
+/// A key-value pair to associate with a resource.
+///
+/// Property type of `AWS::EC2::LocalGatewayVirtualInterfaceGroup` (`Tag`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LocalGatewayVirtualInterfaceGroupTag {
+    /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, \_, ., /, =, +, and -.
+    ///
+    /// CloudFormation property `Key`.
+    pub key: Option<Value<String>>,
+    /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, \_, ., /, =, +, and -.
+    ///
+    /// CloudFormation property `Value`.
+    pub value: Option<Value<String>>,
+}
+
+impl LocalGatewayVirtualInterfaceGroupTag {
+    /// A `LocalGatewayVirtualInterfaceGroupTag` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Key`.
+    pub fn key(mut self, v: impl Into<Value<String>>) -> Self {
+        self.key = Some(v.into());
+        self
+    }
+
+    /// Sets `Value`.
+    pub fn value(mut self, v: impl Into<Value<String>>) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for LocalGatewayVirtualInterfaceGroupTag {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Key", self.key.as_ref());
+        crate::opt(&mut m, "Value", self.value.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for LocalGatewayVirtualInterfaceGroupTag {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.key {
+            v.check_length("Key", x, Some(1), Some(127));
+        }
+        if let Some(x) = &self.value {
+            v.check_length("Value", x, Some(1), Some(255));
+        }
+    }
+}
+
+/// A key-value pair to associate with a resource.
+///
+/// Property type of `AWS::EC2::LocalGatewayVirtualInterface` (`Tag`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LocalGatewayVirtualInterfaceTag {
+    /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, \_, ., /, =, +, and -.
+    ///
+    /// CloudFormation property `Key`.
+    pub key: Option<Value<String>>,
+    /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, \_, ., /, =, +, and -.
+    ///
+    /// CloudFormation property `Value`.
+    pub value: Option<Value<String>>,
+}
+
+impl LocalGatewayVirtualInterfaceTag {
+    /// A `LocalGatewayVirtualInterfaceTag` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Key`.
+    pub fn key(mut self, v: impl Into<Value<String>>) -> Self {
+        self.key = Some(v.into());
+        self
+    }
+
+    /// Sets `Value`.
+    pub fn value(mut self, v: impl Into<Value<String>>) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for LocalGatewayVirtualInterfaceTag {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Key", self.key.as_ref());
+        crate::opt(&mut m, "Value", self.value.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for LocalGatewayVirtualInterfaceTag {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.key {
+            v.check_length("Key", x, Some(1), Some(127));
+        }
+        if let Some(x) = &self.value {
+            v.check_length("Value", x, Some(1), Some(255));
+        }
+    }
+}
+
 /// The maintenance options of your instance.
 ///
 /// Property type of `AWS::EC2::LaunchTemplate` (`MaintenanceOptions`).
@@ -7880,6 +26200,41 @@ impl Validate for MaintenanceOptions {
         if let Some(x) = &self.auto_recovery {
             v.check_enum("AutoRecovery", x, &["default", "disabled"]);
         }
+    }
+}
+
+/// Property type of `AWS::EC2::EC2Fleet` (`MaintenanceStrategies`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MaintenanceStrategies {
+    /// CloudFormation property `CapacityRebalance`.
+    pub capacity_rebalance: Option<Value<CapacityRebalance>>,
+}
+
+impl MaintenanceStrategies {
+    /// A `MaintenanceStrategies` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `CapacityRebalance`.
+    pub fn capacity_rebalance(mut self, v: impl Into<Value<CapacityRebalance>>) -> Self {
+        self.capacity_rebalance = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for MaintenanceStrategies {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "CapacityRebalance", self.capacity_rebalance.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for MaintenanceStrategies {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("CapacityRebalance", self.capacity_rebalance.as_ref());
     }
 }
 
@@ -7931,6 +26286,48 @@ impl Validate for MemoryGiBPerVCpu {
     fn validate(&self, _v: &mut Validator<'_>) {}
 }
 
+/// Property type of `AWS::EC2::EC2Fleet` (`MemoryGiBPerVCpuRequest`), `AWS::EC2::SpotFleet` (`MemoryGiBPerVCpuRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MemoryGiBPerVCpuRequest {
+    /// CloudFormation property `Max`.
+    pub max: Option<Value<f64>>,
+    /// CloudFormation property `Min`.
+    pub min: Option<Value<f64>>,
+}
+
+impl MemoryGiBPerVCpuRequest {
+    /// A `MemoryGiBPerVCpuRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Max`.
+    pub fn max(mut self, v: impl Into<Value<f64>>) -> Self {
+        self.max = Some(v.into());
+        self
+    }
+
+    /// Sets `Min`.
+    pub fn min(mut self, v: impl Into<Value<f64>>) -> Self {
+        self.min = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for MemoryGiBPerVCpuRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Max", self.max.as_ref());
+        crate::opt(&mut m, "Min", self.min.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for MemoryGiBPerVCpuRequest {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
 /// The minimum and maximum amount of memory, in MiB.
 ///
 /// Property type of `AWS::EC2::LaunchTemplate` (`MemoryMiB`).
@@ -7976,6 +26373,48 @@ impl ToToken for MemoryMiB {
 }
 
 impl Validate for MemoryMiB {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::EC2Fleet` (`MemoryMiBRequest`), `AWS::EC2::SpotFleet` (`MemoryMiBRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MemoryMiBRequest {
+    /// CloudFormation property `Max`.
+    pub max: Option<Value<i64>>,
+    /// CloudFormation property `Min`.
+    pub min: Option<Value<i64>>,
+}
+
+impl MemoryMiBRequest {
+    /// A `MemoryMiBRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Max`.
+    pub fn max(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.max = Some(v.into());
+        self
+    }
+
+    /// Sets `Min`.
+    pub fn min(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.min = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for MemoryMiBRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Max", self.max.as_ref());
+        crate::opt(&mut m, "Min", self.min.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for MemoryMiBRequest {
     fn validate(&self, _v: &mut Validator<'_>) {}
 }
 
@@ -8125,6 +26564,164 @@ impl Validate for Monitoring {
     fn validate(&self, _v: &mut Validator<'_>) {}
 }
 
+/// Property type of `AWS::EC2::EC2Fleet` (`MultiAvailabilityZoneConfiguration`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MultiAvailabilityZoneConfiguration {
+    /// CloudFormation property `ConfigurationType`.
+    pub configuration_type: Option<Value<String>>,
+    /// CloudFormation property `StandbyAvailabilityZones`.
+    pub standby_availability_zones: Option<Value<Vec<StandbyAvailabilityZone>>>,
+}
+
+impl MultiAvailabilityZoneConfiguration {
+    /// A `MultiAvailabilityZoneConfiguration` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `ConfigurationType`.
+    pub fn configuration_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.configuration_type = Some(v.into());
+        self
+    }
+
+    /// Sets `StandbyAvailabilityZones`.
+    pub fn standby_availability_zones(mut self, v: impl IntoList<StandbyAvailabilityZone>) -> Self {
+        self.standby_availability_zones = Some(v.into_list());
+        self
+    }
+}
+
+impl ToToken for MultiAvailabilityZoneConfiguration {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "ConfigurationType", self.configuration_type.as_ref());
+        crate::opt(&mut m, "StandbyAvailabilityZones", self.standby_availability_zones.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for MultiAvailabilityZoneConfiguration {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("StandbyAvailabilityZones", self.standby_availability_zones.as_ref());
+    }
+}
+
+/// The OpenID Connect details for an oidc -type, user-identity based trust provider for L4.
+///
+/// Property type of `AWS::EC2::VerifiedAccessTrustProvider` (`NativeApplicationOidcOptions`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NativeApplicationOidcOptions {
+    /// The OIDC authorization endpoint.
+    ///
+    /// CloudFormation property `AuthorizationEndpoint`.
+    pub authorization_endpoint: Option<Value<String>>,
+    /// The client identifier.
+    ///
+    /// CloudFormation property `ClientId`.
+    pub client_id: Option<Value<String>>,
+    /// The client secret.
+    ///
+    /// CloudFormation property `ClientSecret`.
+    pub client_secret: Option<Value<String>>,
+    /// The OIDC issuer.
+    ///
+    /// CloudFormation property `Issuer`.
+    pub issuer: Option<Value<String>>,
+    /// The public signing key for endpoint
+    ///
+    /// CloudFormation property `PublicSigningKeyEndpoint`.
+    pub public_signing_key_endpoint: Option<Value<String>>,
+    /// OpenID Connect (OIDC) scopes are used by an application during authentication to authorize access to details of a user. Each scope returns a specific set of user attributes.
+    ///
+    /// CloudFormation property `Scope`.
+    pub scope: Option<Value<String>>,
+    /// The OIDC token endpoint.
+    ///
+    /// CloudFormation property `TokenEndpoint`.
+    pub token_endpoint: Option<Value<String>>,
+    /// The OIDC user info endpoint.
+    ///
+    /// CloudFormation property `UserInfoEndpoint`.
+    pub user_info_endpoint: Option<Value<String>>,
+}
+
+impl NativeApplicationOidcOptions {
+    /// A `NativeApplicationOidcOptions` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `AuthorizationEndpoint`.
+    pub fn authorization_endpoint(mut self, v: impl Into<Value<String>>) -> Self {
+        self.authorization_endpoint = Some(v.into());
+        self
+    }
+
+    /// Sets `ClientId`.
+    pub fn client_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.client_id = Some(v.into());
+        self
+    }
+
+    /// Sets `ClientSecret`.
+    pub fn client_secret(mut self, v: impl Into<Value<String>>) -> Self {
+        self.client_secret = Some(v.into());
+        self
+    }
+
+    /// Sets `Issuer`.
+    pub fn issuer(mut self, v: impl Into<Value<String>>) -> Self {
+        self.issuer = Some(v.into());
+        self
+    }
+
+    /// Sets `PublicSigningKeyEndpoint`.
+    pub fn public_signing_key_endpoint(mut self, v: impl Into<Value<String>>) -> Self {
+        self.public_signing_key_endpoint = Some(v.into());
+        self
+    }
+
+    /// Sets `Scope`.
+    pub fn scope(mut self, v: impl Into<Value<String>>) -> Self {
+        self.scope = Some(v.into());
+        self
+    }
+
+    /// Sets `TokenEndpoint`.
+    pub fn token_endpoint(mut self, v: impl Into<Value<String>>) -> Self {
+        self.token_endpoint = Some(v.into());
+        self
+    }
+
+    /// Sets `UserInfoEndpoint`.
+    pub fn user_info_endpoint(mut self, v: impl Into<Value<String>>) -> Self {
+        self.user_info_endpoint = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for NativeApplicationOidcOptions {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AuthorizationEndpoint", self.authorization_endpoint.as_ref());
+        crate::opt(&mut m, "ClientId", self.client_id.as_ref());
+        crate::opt(&mut m, "ClientSecret", self.client_secret.as_ref());
+        crate::opt(&mut m, "Issuer", self.issuer.as_ref());
+        crate::opt(&mut m, "PublicSigningKeyEndpoint", self.public_signing_key_endpoint.as_ref());
+        crate::opt(&mut m, "Scope", self.scope.as_ref());
+        crate::opt(&mut m, "TokenEndpoint", self.token_endpoint.as_ref());
+        crate::opt(&mut m, "UserInfoEndpoint", self.user_info_endpoint.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for NativeApplicationOidcOptions {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
 /// The minimum and maximum amount of network bandwidth, in gigabits per second (Gbps).
 ///
 /// Setting the minimum bandwidth does not guarantee that your instance will achieve the minimum bandwidth. Amazon EC2 will identify instance types that support the specified minimum bandwidth, but the actual bandwidth of your instance might go below the specified minimum at times. For more information, see [Available instance bandwidth](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-network-bandwidth.html#available-instance-bandwidth) in the \*Amazon EC2 User Guide\*.
@@ -8175,205 +26772,190 @@ impl Validate for NetworkBandwidthGbps {
     fn validate(&self, _v: &mut Validator<'_>) {}
 }
 
-/// Property type of `AWS::EC2::Instance` (`NetworkInterface`).
+/// Property type of `AWS::EC2::EC2Fleet` (`NetworkBandwidthGbpsRequest`), `AWS::EC2::SpotFleet` (`NetworkBandwidthGbpsRequest`).
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq)]
-pub struct NetworkInterface {
-    /// Not currently supported by AWS CloudFormation.
-    ///
-    /// CloudFormation property `AssociateCarrierIpAddress`.
-    pub associate_carrier_ip_address: Option<Value<bool>>,
-    /// Indicates whether to assign a public IPv4 address to an instance you launch in a VPC.
-    ///
-    /// CloudFormation property `AssociatePublicIpAddress`.
-    pub associate_public_ip_address: Option<Value<bool>>,
-    /// If set to true, the interface is deleted when the instance is terminated.
-    ///
-    /// CloudFormation property `DeleteOnTermination`.
-    pub delete_on_termination: Option<Value<bool>>,
-    /// The description of the network interface.
-    ///
-    /// CloudFormation property `Description`.
-    pub description: Option<Value<String>>,
-    /// The position of the network interface in the attachment order. A primary network interface has a device index of 0.
-    ///
-    /// CloudFormation property `DeviceIndex` (required).
-    pub device_index: Value<String>,
-    /// Specifies the ENA Express settings for the network interface that's attached to the instance.
-    ///
-    /// CloudFormation property `EnaSrdSpecification`.
-    pub ena_srd_specification: Option<Value<EnaSrdSpecification>>,
-    /// The IDs of the security groups for the network interface.
-    ///
-    /// CloudFormation property `GroupSet`.
-    pub group_set: Option<Value<Vec<Value<String>>>>,
-    /// A number of IPv6 addresses to assign to the network interface.
-    ///
-    /// CloudFormation property `Ipv6AddressCount`.
-    pub ipv6_address_count: Option<Value<i64>>,
-    /// The IPv6 addresses associated with the network interface.
-    ///
-    /// CloudFormation property `Ipv6Addresses`.
-    pub ipv6_addresses: Option<Value<Vec<InstanceIpv6Address>>>,
-    /// The ID of the network interface.
-    ///
-    /// CloudFormation property `NetworkInterfaceId`.
-    pub network_interface_id: Option<Value<String>>,
-    /// The private IPv4 address of the network interface.
-    ///
-    /// CloudFormation property `PrivateIpAddress`.
-    pub private_ip_address: Option<Value<String>>,
-    /// One or more private IPv4 addresses to assign to the network interface.
-    ///
-    /// CloudFormation property `PrivateIpAddresses`.
-    pub private_ip_addresses: Option<Value<Vec<PrivateIpAddressSpecification>>>,
-    /// The number of secondary private IPv4 addresses.
-    ///
-    /// CloudFormation property `SecondaryPrivateIpAddressCount`.
-    pub secondary_private_ip_address_count: Option<Value<i64>>,
-    /// The ID of the subnet.
-    ///
-    /// CloudFormation property `SubnetId`.
-    pub subnet_id: Option<Value<String>>,
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NetworkBandwidthGbpsRequest {
+    /// CloudFormation property `Max`.
+    pub max: Option<Value<f64>>,
+    /// CloudFormation property `Min`.
+    pub min: Option<Value<f64>>,
 }
 
-impl NetworkInterface {
-    /// A `NetworkInterface` from its required properties (`DeviceIndex`); set the others with the setters.
-    pub fn new(device_index: impl Into<Value<String>>) -> Self {
-        NetworkInterface {
-            associate_carrier_ip_address: None,
-            associate_public_ip_address: None,
-            delete_on_termination: None,
-            description: None,
-            device_index: device_index.into(),
-            ena_srd_specification: None,
-            group_set: None,
-            ipv6_address_count: None,
-            ipv6_addresses: None,
-            network_interface_id: None,
-            private_ip_address: None,
-            private_ip_addresses: None,
-            secondary_private_ip_address_count: None,
-            subnet_id: None,
-        }
+impl NetworkBandwidthGbpsRequest {
+    /// A `NetworkBandwidthGbpsRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `AssociateCarrierIpAddress`.
-    pub fn associate_carrier_ip_address(mut self, v: impl Into<Value<bool>>) -> Self {
-        self.associate_carrier_ip_address = Some(v.into());
+    /// Sets `Max`.
+    pub fn max(mut self, v: impl Into<Value<f64>>) -> Self {
+        self.max = Some(v.into());
         self
     }
 
-    /// Sets `AssociatePublicIpAddress`.
-    pub fn associate_public_ip_address(mut self, v: impl Into<Value<bool>>) -> Self {
-        self.associate_public_ip_address = Some(v.into());
-        self
-    }
-
-    /// Sets `DeleteOnTermination`.
-    pub fn delete_on_termination(mut self, v: impl Into<Value<bool>>) -> Self {
-        self.delete_on_termination = Some(v.into());
-        self
-    }
-
-    /// Sets `Description`.
-    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
-        self.description = Some(v.into());
-        self
-    }
-
-    /// Sets `EnaSrdSpecification`.
-    pub fn ena_srd_specification(mut self, v: impl Into<Value<EnaSrdSpecification>>) -> Self {
-        self.ena_srd_specification = Some(v.into());
-        self
-    }
-
-    /// Sets `GroupSet`.
-    pub fn group_set(mut self, v: impl IntoList<Value<String>>) -> Self {
-        self.group_set = Some(v.into_list());
-        self
-    }
-
-    /// Sets `Ipv6AddressCount`.
-    pub fn ipv6_address_count(mut self, v: impl Into<Value<i64>>) -> Self {
-        self.ipv6_address_count = Some(v.into());
-        self
-    }
-
-    /// Sets `Ipv6Addresses`.
-    pub fn ipv6_addresses(mut self, v: impl IntoList<InstanceIpv6Address>) -> Self {
-        self.ipv6_addresses = Some(v.into_list());
-        self
-    }
-
-    /// Sets `NetworkInterfaceId`.
-    pub fn network_interface_id(mut self, v: impl Into<Value<String>>) -> Self {
-        self.network_interface_id = Some(v.into());
-        self
-    }
-
-    /// Sets `PrivateIpAddress`.
-    pub fn private_ip_address(mut self, v: impl Into<Value<String>>) -> Self {
-        self.private_ip_address = Some(v.into());
-        self
-    }
-
-    /// Sets `PrivateIpAddresses`.
-    pub fn private_ip_addresses(mut self, v: impl IntoList<PrivateIpAddressSpecification>) -> Self {
-        self.private_ip_addresses = Some(v.into_list());
-        self
-    }
-
-    /// Sets `SecondaryPrivateIpAddressCount`.
-    pub fn secondary_private_ip_address_count(mut self, v: impl Into<Value<i64>>) -> Self {
-        self.secondary_private_ip_address_count = Some(v.into());
-        self
-    }
-
-    /// Sets `SubnetId`.
-    pub fn subnet_id(mut self, v: impl Into<Value<String>>) -> Self {
-        self.subnet_id = Some(v.into());
+    /// Sets `Min`.
+    pub fn min(mut self, v: impl Into<Value<f64>>) -> Self {
+        self.min = Some(v.into());
         self
     }
 }
 
-impl ToToken for NetworkInterface {
+impl ToToken for NetworkBandwidthGbpsRequest {
     fn to_token(&self) -> Token {
         let mut m = IndexMap::new();
-        crate::opt(&mut m, "AssociateCarrierIpAddress", self.associate_carrier_ip_address.as_ref());
-        crate::opt(&mut m, "AssociatePublicIpAddress", self.associate_public_ip_address.as_ref());
-        crate::opt(&mut m, "DeleteOnTermination", self.delete_on_termination.as_ref());
-        crate::opt(&mut m, "Description", self.description.as_ref());
-        crate::req(&mut m, "DeviceIndex", &self.device_index);
-        crate::opt(&mut m, "EnaSrdSpecification", self.ena_srd_specification.as_ref());
-        crate::opt(&mut m, "GroupSet", self.group_set.as_ref());
-        crate::opt(&mut m, "Ipv6AddressCount", self.ipv6_address_count.as_ref());
-        crate::opt(&mut m, "Ipv6Addresses", self.ipv6_addresses.as_ref());
-        crate::opt(&mut m, "NetworkInterfaceId", self.network_interface_id.as_ref());
-        crate::opt(&mut m, "PrivateIpAddress", self.private_ip_address.as_ref());
-        crate::opt(&mut m, "PrivateIpAddresses", self.private_ip_addresses.as_ref());
-        crate::opt(&mut m, "SecondaryPrivateIpAddressCount", self.secondary_private_ip_address_count.as_ref());
-        crate::opt(&mut m, "SubnetId", self.subnet_id.as_ref());
+        crate::opt(&mut m, "Max", self.max.as_ref());
+        crate::opt(&mut m, "Min", self.min.as_ref());
         Token::Map(m)
     }
 }
 
-impl Validate for NetworkInterface {
-    fn validate(&self, v: &mut Validator<'_>) {
-        v.field("EnaSrdSpecification", self.ena_srd_specification.as_ref());
-        v.field("Ipv6Addresses", self.ipv6_addresses.as_ref());
-        v.field("PrivateIpAddresses", self.private_ip_addresses.as_ref());
-        v.check_excluded(
-            "AssociateCarrierIpAddress",
-            self.associate_carrier_ip_address.is_some(),
-            &[("NetworkInterfaceId", self.network_interface_id.is_some())],
-        );
-        v.check_excluded(
-            "AssociatePublicIpAddress",
-            self.associate_public_ip_address.is_some(),
-            &[("NetworkInterfaceId", self.network_interface_id.is_some())],
-        );
+impl Validate for NetworkBandwidthGbpsRequest {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::NetworkInsightsAccessScopeAnalysis` (`Tag`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkInsightsAccessScopeAnalysisTag {
+    /// CloudFormation property `Key` (required).
+    pub key: Value<String>,
+    /// CloudFormation property `Value`.
+    pub value: Option<Value<String>>,
+}
+
+impl NetworkInsightsAccessScopeAnalysisTag {
+    /// A `NetworkInsightsAccessScopeAnalysisTag` from its required properties (`Key`); set the others with the setters.
+    pub fn new(key: impl Into<Value<String>>) -> Self {
+        NetworkInsightsAccessScopeAnalysisTag { key: key.into(), value: None }
     }
+
+    /// Sets `Value`.
+    pub fn value(mut self, v: impl Into<Value<String>>) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for NetworkInsightsAccessScopeAnalysisTag {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "Key", &self.key);
+        crate::opt(&mut m, "Value", self.value.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for NetworkInsightsAccessScopeAnalysisTag {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::NetworkInsightsAccessScope` (`Tag`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkInsightsAccessScopeTag {
+    /// CloudFormation property `Key` (required).
+    pub key: Value<String>,
+    /// CloudFormation property `Value`.
+    pub value: Option<Value<String>>,
+}
+
+impl NetworkInsightsAccessScopeTag {
+    /// A `NetworkInsightsAccessScopeTag` from its required properties (`Key`); set the others with the setters.
+    pub fn new(key: impl Into<Value<String>>) -> Self {
+        NetworkInsightsAccessScopeTag { key: key.into(), value: None }
+    }
+
+    /// Sets `Value`.
+    pub fn value(mut self, v: impl Into<Value<String>>) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for NetworkInsightsAccessScopeTag {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "Key", &self.key);
+        crate::opt(&mut m, "Value", self.value.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for NetworkInsightsAccessScopeTag {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::NetworkInsightsAnalysis` (`Tag`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkInsightsAnalysisTag {
+    /// CloudFormation property `Key` (required).
+    pub key: Value<String>,
+    /// CloudFormation property `Value`.
+    pub value: Option<Value<String>>,
+}
+
+impl NetworkInsightsAnalysisTag {
+    /// A `NetworkInsightsAnalysisTag` from its required properties (`Key`); set the others with the setters.
+    pub fn new(key: impl Into<Value<String>>) -> Self {
+        NetworkInsightsAnalysisTag { key: key.into(), value: None }
+    }
+
+    /// Sets `Value`.
+    pub fn value(mut self, v: impl Into<Value<String>>) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for NetworkInsightsAnalysisTag {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "Key", &self.key);
+        crate::opt(&mut m, "Value", self.value.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for NetworkInsightsAnalysisTag {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::NetworkInsightsPath` (`Tag`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkInsightsPathTag {
+    /// CloudFormation property `Key` (required).
+    pub key: Value<String>,
+    /// CloudFormation property `Value`.
+    pub value: Option<Value<String>>,
+}
+
+impl NetworkInsightsPathTag {
+    /// A `NetworkInsightsPathTag` from its required properties (`Key`); set the others with the setters.
+    pub fn new(key: impl Into<Value<String>>) -> Self {
+        NetworkInsightsPathTag { key: key.into(), value: None }
+    }
+
+    /// Sets `Value`.
+    pub fn value(mut self, v: impl Into<Value<String>>) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for NetworkInsightsPathTag {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "Key", &self.key);
+        crate::opt(&mut m, "Value", self.value.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for NetworkInsightsPathTag {
+    fn validate(&self, _v: &mut Validator<'_>) {}
 }
 
 /// The minimum and maximum number of network interfaces.
@@ -8424,6 +27006,335 @@ impl Validate for NetworkInterfaceCount {
     fn validate(&self, _v: &mut Validator<'_>) {}
 }
 
+/// Property type of `AWS::EC2::EC2Fleet` (`NetworkInterfaceCountRequest`), `AWS::EC2::SpotFleet` (`NetworkInterfaceCountRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NetworkInterfaceCountRequest {
+    /// CloudFormation property `Max`.
+    pub max: Option<Value<i64>>,
+    /// CloudFormation property `Min`.
+    pub min: Option<Value<i64>>,
+}
+
+impl NetworkInterfaceCountRequest {
+    /// A `NetworkInterfaceCountRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Max`.
+    pub fn max(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.max = Some(v.into());
+        self
+    }
+
+    /// Sets `Min`.
+    pub fn min(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.min = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for NetworkInterfaceCountRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Max", self.max.as_ref());
+        crate::opt(&mut m, "Min", self.min.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for NetworkInterfaceCountRequest {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::NetworkInterface` (`Ipv4PrefixSpecification`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkInterfaceIpv4PrefixSpecification {
+    /// CloudFormation property `Ipv4Prefix` (required).
+    pub ipv4_prefix: Value<String>,
+}
+
+impl NetworkInterfaceIpv4PrefixSpecification {
+    /// A `NetworkInterfaceIpv4PrefixSpecification` from its required properties (`Ipv4Prefix`); set the others with the setters.
+    pub fn new(ipv4_prefix: impl Into<Value<String>>) -> Self {
+        NetworkInterfaceIpv4PrefixSpecification { ipv4_prefix: ipv4_prefix.into() }
+    }
+}
+
+impl ToToken for NetworkInterfaceIpv4PrefixSpecification {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "Ipv4Prefix", &self.ipv4_prefix);
+        Token::Map(m)
+    }
+}
+
+impl Validate for NetworkInterfaceIpv4PrefixSpecification {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::NetworkInterface` (`Ipv6PrefixSpecification`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkInterfaceIpv6PrefixSpecification {
+    /// CloudFormation property `Ipv6Prefix` (required).
+    pub ipv6_prefix: Value<String>,
+}
+
+impl NetworkInterfaceIpv6PrefixSpecification {
+    /// A `NetworkInterfaceIpv6PrefixSpecification` from its required properties (`Ipv6Prefix`); set the others with the setters.
+    pub fn new(ipv6_prefix: impl Into<Value<String>>) -> Self {
+        NetworkInterfaceIpv6PrefixSpecification { ipv6_prefix: ipv6_prefix.into() }
+    }
+}
+
+impl ToToken for NetworkInterfaceIpv6PrefixSpecification {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "Ipv6Prefix", &self.ipv6_prefix);
+        Token::Map(m)
+    }
+}
+
+impl Validate for NetworkInterfaceIpv6PrefixSpecification {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// The options for network-interface type endpoint.
+///
+/// Property type of `AWS::EC2::VerifiedAccessEndpoint` (`NetworkInterfaceOptions`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NetworkInterfaceOptions {
+    /// The ID of the network interface.
+    ///
+    /// CloudFormation property `NetworkInterfaceId`.
+    pub network_interface_id: Option<Value<String>>,
+    /// The IP port number.
+    ///
+    /// CloudFormation property `Port`.
+    pub port: Option<Value<i64>>,
+    /// The list of port ranges.
+    ///
+    /// CloudFormation property `PortRanges`.
+    pub port_ranges: Option<Value<Vec<VerifiedAccessEndpointPortRange>>>,
+    /// The IP protocol.
+    ///
+    /// CloudFormation property `Protocol`.
+    ///
+    /// Allowed values: `http`, `https`, `tcp`.
+    pub protocol: Option<Value<String>>,
+}
+
+impl NetworkInterfaceOptions {
+    /// A `NetworkInterfaceOptions` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `NetworkInterfaceId`.
+    pub fn network_interface_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.network_interface_id = Some(v.into());
+        self
+    }
+
+    /// Sets `Port`.
+    pub fn port(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.port = Some(v.into());
+        self
+    }
+
+    /// Sets `PortRanges`.
+    pub fn port_ranges(mut self, v: impl IntoList<VerifiedAccessEndpointPortRange>) -> Self {
+        self.port_ranges = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Protocol`.
+    pub fn protocol(mut self, v: impl Into<Value<String>>) -> Self {
+        self.protocol = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for NetworkInterfaceOptions {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "NetworkInterfaceId", self.network_interface_id.as_ref());
+        crate::opt(&mut m, "Port", self.port.as_ref());
+        crate::opt(&mut m, "PortRanges", self.port_ranges.as_ref());
+        crate::opt(&mut m, "Protocol", self.protocol.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for NetworkInterfaceOptions {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.port {
+            v.check_int_range("Port", x, Some(1.0), Some(65_535.0));
+        }
+        v.field("PortRanges", self.port_ranges.as_ref());
+        if let Some(x) = &self.protocol {
+            v.check_enum("Protocol", x, &["http", "https", "tcp"]);
+        }
+    }
+}
+
+/// Property type of `AWS::EC2::EC2Fleet` (`NetworkInterfaceSpecificationRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NetworkInterfaceSpecificationRequest {
+    /// CloudFormation property `AssociatePublicIpAddress`.
+    pub associate_public_ip_address: Option<Value<bool>>,
+    /// CloudFormation property `DeleteOnTermination`.
+    pub delete_on_termination: Option<Value<bool>>,
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// CloudFormation property `DeviceIndex`.
+    pub device_index: Option<Value<i64>>,
+    /// CloudFormation property `Groups`.
+    pub groups: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `InterfaceType`.
+    pub interface_type: Option<Value<String>>,
+    /// CloudFormation property `Ipv6AddressCount`.
+    pub ipv6_address_count: Option<Value<i64>>,
+    /// CloudFormation property `Ipv6Addresses`.
+    pub ipv6_addresses: Option<Value<Vec<Ipv6AddressRequest>>>,
+    /// CloudFormation property `NetworkCardIndex`.
+    pub network_card_index: Option<Value<i64>>,
+    /// CloudFormation property `NetworkInterfaceId`.
+    pub network_interface_id: Option<Value<String>>,
+    /// CloudFormation property `PrivateIpAddress`.
+    pub private_ip_address: Option<Value<String>>,
+    /// CloudFormation property `PrivateIpAddresses`.
+    pub private_ip_addresses: Option<Value<Vec<PrivateIpAddressSpecificationRequest>>>,
+    /// CloudFormation property `SecondaryPrivateIpAddressCount`.
+    pub secondary_private_ip_address_count: Option<Value<i64>>,
+    /// CloudFormation property `SubnetId`.
+    pub subnet_id: Option<Value<String>>,
+}
+
+impl NetworkInterfaceSpecificationRequest {
+    /// A `NetworkInterfaceSpecificationRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `AssociatePublicIpAddress`.
+    pub fn associate_public_ip_address(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.associate_public_ip_address = Some(v.into());
+        self
+    }
+
+    /// Sets `DeleteOnTermination`.
+    pub fn delete_on_termination(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.delete_on_termination = Some(v.into());
+        self
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `DeviceIndex`.
+    pub fn device_index(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.device_index = Some(v.into());
+        self
+    }
+
+    /// Sets `Groups`.
+    pub fn groups(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.groups = Some(v.into_list());
+        self
+    }
+
+    /// Sets `InterfaceType`.
+    pub fn interface_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.interface_type = Some(v.into());
+        self
+    }
+
+    /// Sets `Ipv6AddressCount`.
+    pub fn ipv6_address_count(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.ipv6_address_count = Some(v.into());
+        self
+    }
+
+    /// Sets `Ipv6Addresses`.
+    pub fn ipv6_addresses(mut self, v: impl IntoList<Ipv6AddressRequest>) -> Self {
+        self.ipv6_addresses = Some(v.into_list());
+        self
+    }
+
+    /// Sets `NetworkCardIndex`.
+    pub fn network_card_index(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.network_card_index = Some(v.into());
+        self
+    }
+
+    /// Sets `NetworkInterfaceId`.
+    pub fn network_interface_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.network_interface_id = Some(v.into());
+        self
+    }
+
+    /// Sets `PrivateIpAddress`.
+    pub fn private_ip_address(mut self, v: impl Into<Value<String>>) -> Self {
+        self.private_ip_address = Some(v.into());
+        self
+    }
+
+    /// Sets `PrivateIpAddresses`.
+    pub fn private_ip_addresses(mut self, v: impl IntoList<PrivateIpAddressSpecificationRequest>) -> Self {
+        self.private_ip_addresses = Some(v.into_list());
+        self
+    }
+
+    /// Sets `SecondaryPrivateIpAddressCount`.
+    pub fn secondary_private_ip_address_count(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.secondary_private_ip_address_count = Some(v.into());
+        self
+    }
+
+    /// Sets `SubnetId`.
+    pub fn subnet_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.subnet_id = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for NetworkInterfaceSpecificationRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AssociatePublicIpAddress", self.associate_public_ip_address.as_ref());
+        crate::opt(&mut m, "DeleteOnTermination", self.delete_on_termination.as_ref());
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::opt(&mut m, "DeviceIndex", self.device_index.as_ref());
+        crate::opt(&mut m, "Groups", self.groups.as_ref());
+        crate::opt(&mut m, "InterfaceType", self.interface_type.as_ref());
+        crate::opt(&mut m, "Ipv6AddressCount", self.ipv6_address_count.as_ref());
+        crate::opt(&mut m, "Ipv6Addresses", self.ipv6_addresses.as_ref());
+        crate::opt(&mut m, "NetworkCardIndex", self.network_card_index.as_ref());
+        crate::opt(&mut m, "NetworkInterfaceId", self.network_interface_id.as_ref());
+        crate::opt(&mut m, "PrivateIpAddress", self.private_ip_address.as_ref());
+        crate::opt(&mut m, "PrivateIpAddresses", self.private_ip_addresses.as_ref());
+        crate::opt(&mut m, "SecondaryPrivateIpAddressCount", self.secondary_private_ip_address_count.as_ref());
+        crate::opt(&mut m, "SubnetId", self.subnet_id.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for NetworkInterfaceSpecificationRequest {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Ipv6Addresses", self.ipv6_addresses.as_ref());
+        v.field("PrivateIpAddresses", self.private_ip_addresses.as_ref());
+    }
+}
+
 /// Contains settings for the network performance options for the instance.
 ///
 /// Property type of `AWS::EC2::LaunchTemplate` (`NetworkPerformanceOptions`).
@@ -8469,50 +27380,801 @@ impl Validate for NetworkPerformanceOptions {
     }
 }
 
-/// Specifies the placement of an instance.
+/// The OpenID Connect details for an oidc -type, user-identity based trust provider.
 ///
-/// ``Placement`` is a property of [AWS::EC2::LaunchTemplate LaunchTemplateData](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html).
+/// Property type of `AWS::EC2::VerifiedAccessTrustProvider` (`OidcOptions`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OidcOptions {
+    /// The OIDC authorization endpoint.
+    ///
+    /// CloudFormation property `AuthorizationEndpoint`.
+    pub authorization_endpoint: Option<Value<String>>,
+    /// The client identifier.
+    ///
+    /// CloudFormation property `ClientId`.
+    pub client_id: Option<Value<String>>,
+    /// The client secret.
+    ///
+    /// CloudFormation property `ClientSecret`.
+    pub client_secret: Option<Value<String>>,
+    /// The OIDC issuer.
+    ///
+    /// CloudFormation property `Issuer`.
+    pub issuer: Option<Value<String>>,
+    /// OpenID Connect (OIDC) scopes are used by an application during authentication to authorize access to details of a user. Each scope returns a specific set of user attributes.
+    ///
+    /// CloudFormation property `Scope`.
+    pub scope: Option<Value<String>>,
+    /// The OIDC token endpoint.
+    ///
+    /// CloudFormation property `TokenEndpoint`.
+    pub token_endpoint: Option<Value<String>>,
+    /// The OIDC user info endpoint.
+    ///
+    /// CloudFormation property `UserInfoEndpoint`.
+    pub user_info_endpoint: Option<Value<String>>,
+}
+
+impl OidcOptions {
+    /// A `OidcOptions` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `AuthorizationEndpoint`.
+    pub fn authorization_endpoint(mut self, v: impl Into<Value<String>>) -> Self {
+        self.authorization_endpoint = Some(v.into());
+        self
+    }
+
+    /// Sets `ClientId`.
+    pub fn client_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.client_id = Some(v.into());
+        self
+    }
+
+    /// Sets `ClientSecret`.
+    pub fn client_secret(mut self, v: impl Into<Value<String>>) -> Self {
+        self.client_secret = Some(v.into());
+        self
+    }
+
+    /// Sets `Issuer`.
+    pub fn issuer(mut self, v: impl Into<Value<String>>) -> Self {
+        self.issuer = Some(v.into());
+        self
+    }
+
+    /// Sets `Scope`.
+    pub fn scope(mut self, v: impl Into<Value<String>>) -> Self {
+        self.scope = Some(v.into());
+        self
+    }
+
+    /// Sets `TokenEndpoint`.
+    pub fn token_endpoint(mut self, v: impl Into<Value<String>>) -> Self {
+        self.token_endpoint = Some(v.into());
+        self
+    }
+
+    /// Sets `UserInfoEndpoint`.
+    pub fn user_info_endpoint(mut self, v: impl Into<Value<String>>) -> Self {
+        self.user_info_endpoint = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for OidcOptions {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AuthorizationEndpoint", self.authorization_endpoint.as_ref());
+        crate::opt(&mut m, "ClientId", self.client_id.as_ref());
+        crate::opt(&mut m, "ClientSecret", self.client_secret.as_ref());
+        crate::opt(&mut m, "Issuer", self.issuer.as_ref());
+        crate::opt(&mut m, "Scope", self.scope.as_ref());
+        crate::opt(&mut m, "TokenEndpoint", self.token_endpoint.as_ref());
+        crate::opt(&mut m, "UserInfoEndpoint", self.user_info_endpoint.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for OidcOptions {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::EC2Fleet` (`OnDemandOptionsRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnDemandOptionsRequest {
+    /// CloudFormation property `AllocationStrategy`.
+    ///
+    /// Allowed values: `lowest-price`, `prioritized`.
+    pub allocation_strategy: Option<Value<String>>,
+    /// CloudFormation property `CapacityReservationOptions`.
+    pub capacity_reservation_options: Option<Value<CapacityReservationOptionsRequest>>,
+    /// CloudFormation property `MaxTotalPrice`.
+    pub max_total_price: Option<Value<String>>,
+    /// CloudFormation property `MinTargetCapacity`.
+    pub min_target_capacity: Option<Value<i64>>,
+    /// CloudFormation property `SingleAvailabilityZone`.
+    pub single_availability_zone: Option<Value<bool>>,
+    /// CloudFormation property `SingleInstanceType`.
+    pub single_instance_type: Option<Value<bool>>,
+}
+
+impl OnDemandOptionsRequest {
+    /// A `OnDemandOptionsRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `AllocationStrategy`.
+    pub fn allocation_strategy(mut self, v: impl Into<Value<String>>) -> Self {
+        self.allocation_strategy = Some(v.into());
+        self
+    }
+
+    /// Sets `CapacityReservationOptions`.
+    pub fn capacity_reservation_options(mut self, v: impl Into<Value<CapacityReservationOptionsRequest>>) -> Self {
+        self.capacity_reservation_options = Some(v.into());
+        self
+    }
+
+    /// Sets `MaxTotalPrice`.
+    pub fn max_total_price(mut self, v: impl Into<Value<String>>) -> Self {
+        self.max_total_price = Some(v.into());
+        self
+    }
+
+    /// Sets `MinTargetCapacity`.
+    pub fn min_target_capacity(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.min_target_capacity = Some(v.into());
+        self
+    }
+
+    /// Sets `SingleAvailabilityZone`.
+    pub fn single_availability_zone(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.single_availability_zone = Some(v.into());
+        self
+    }
+
+    /// Sets `SingleInstanceType`.
+    pub fn single_instance_type(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.single_instance_type = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for OnDemandOptionsRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AllocationStrategy", self.allocation_strategy.as_ref());
+        crate::opt(&mut m, "CapacityReservationOptions", self.capacity_reservation_options.as_ref());
+        crate::opt(&mut m, "MaxTotalPrice", self.max_total_price.as_ref());
+        crate::opt(&mut m, "MinTargetCapacity", self.min_target_capacity.as_ref());
+        crate::opt(&mut m, "SingleAvailabilityZone", self.single_availability_zone.as_ref());
+        crate::opt(&mut m, "SingleInstanceType", self.single_instance_type.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for OnDemandOptionsRequest {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.allocation_strategy {
+            v.check_enum("AllocationStrategy", x, &["lowest-price", "prioritized"]);
+        }
+        v.field("CapacityReservationOptions", self.capacity_reservation_options.as_ref());
+    }
+}
+
+/// The options for the transit gateway vpc attachment.
 ///
-/// Property type of `AWS::EC2::LaunchTemplate` (`Placement`).
+/// Property type of `AWS::EC2::TransitGatewayAttachment` (`Options`), `AWS::EC2::TransitGatewayVpcAttachment` (`Options`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Options {
+    /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
+    ///
+    /// CloudFormation property `ApplianceModeSupport`.
+    ///
+    /// Allowed values: `disable`, `enable`.
+    pub appliance_mode_support: Option<Value<String>>,
+    /// Indicates whether to enable DNS Support for Vpc Attachment. Valid Values: enable | disable
+    ///
+    /// CloudFormation property `DnsSupport`.
+    ///
+    /// Allowed values: `disable`, `enable`.
+    pub dns_support: Option<Value<String>>,
+    /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
+    ///
+    /// CloudFormation property `Ipv6Support`.
+    ///
+    /// Allowed values: `disable`, `enable`.
+    pub ipv6_support: Option<Value<String>>,
+    /// Indicates whether to enable Security Group referencing support for Vpc Attachment. Valid Values: enable | disable
+    ///
+    /// CloudFormation property `SecurityGroupReferencingSupport`.
+    ///
+    /// Allowed values: `disable`, `enable`.
+    pub security_group_referencing_support: Option<Value<String>>,
+}
+
+impl Options {
+    /// A `Options` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `ApplianceModeSupport`.
+    pub fn appliance_mode_support(mut self, v: impl Into<Value<String>>) -> Self {
+        self.appliance_mode_support = Some(v.into());
+        self
+    }
+
+    /// Sets `DnsSupport`.
+    pub fn dns_support(mut self, v: impl Into<Value<String>>) -> Self {
+        self.dns_support = Some(v.into());
+        self
+    }
+
+    /// Sets `Ipv6Support`.
+    pub fn ipv6_support(mut self, v: impl Into<Value<String>>) -> Self {
+        self.ipv6_support = Some(v.into());
+        self
+    }
+
+    /// Sets `SecurityGroupReferencingSupport`.
+    pub fn security_group_referencing_support(mut self, v: impl Into<Value<String>>) -> Self {
+        self.security_group_referencing_support = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for Options {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "ApplianceModeSupport", self.appliance_mode_support.as_ref());
+        crate::opt(&mut m, "DnsSupport", self.dns_support.as_ref());
+        crate::opt(&mut m, "Ipv6Support", self.ipv6_support.as_ref());
+        crate::opt(&mut m, "SecurityGroupReferencingSupport", self.security_group_referencing_support.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for Options {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.appliance_mode_support {
+            v.check_enum("ApplianceModeSupport", x, &["disable", "enable"]);
+        }
+        if let Some(x) = &self.dns_support {
+            v.check_enum("DnsSupport", x, &["disable", "enable"]);
+        }
+        if let Some(x) = &self.ipv6_support {
+            v.check_enum("Ipv6Support", x, &["disable", "enable"]);
+        }
+        if let Some(x) = &self.security_group_referencing_support {
+            v.check_enum("SecurityGroupReferencingSupport", x, &["disable", "enable"]);
+        }
+    }
+}
+
+/// Property type of `AWS::EC2::NetworkInsightsAccessScope` (`PacketHeaderStatementRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PacketHeaderStatementRequest {
+    /// CloudFormation property `DestinationAddresses`.
+    pub destination_addresses: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `DestinationPorts`.
+    pub destination_ports: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `DestinationPrefixLists`.
+    pub destination_prefix_lists: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `Protocols`.
+    ///
+    /// Allowed item values: `tcp`, `udp`.
+    pub protocols: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `SourceAddresses`.
+    pub source_addresses: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `SourcePorts`.
+    pub source_ports: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `SourcePrefixLists`.
+    pub source_prefix_lists: Option<Value<Vec<Value<String>>>>,
+}
+
+impl PacketHeaderStatementRequest {
+    /// A `PacketHeaderStatementRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `DestinationAddresses`.
+    pub fn destination_addresses(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.destination_addresses = Some(v.into_list());
+        self
+    }
+
+    /// Sets `DestinationPorts`.
+    pub fn destination_ports(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.destination_ports = Some(v.into_list());
+        self
+    }
+
+    /// Sets `DestinationPrefixLists`.
+    pub fn destination_prefix_lists(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.destination_prefix_lists = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Protocols`.
+    pub fn protocols(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.protocols = Some(v.into_list());
+        self
+    }
+
+    /// Sets `SourceAddresses`.
+    pub fn source_addresses(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.source_addresses = Some(v.into_list());
+        self
+    }
+
+    /// Sets `SourcePorts`.
+    pub fn source_ports(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.source_ports = Some(v.into_list());
+        self
+    }
+
+    /// Sets `SourcePrefixLists`.
+    pub fn source_prefix_lists(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.source_prefix_lists = Some(v.into_list());
+        self
+    }
+}
+
+impl ToToken for PacketHeaderStatementRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "DestinationAddresses", self.destination_addresses.as_ref());
+        crate::opt(&mut m, "DestinationPorts", self.destination_ports.as_ref());
+        crate::opt(&mut m, "DestinationPrefixLists", self.destination_prefix_lists.as_ref());
+        crate::opt(&mut m, "Protocols", self.protocols.as_ref());
+        crate::opt(&mut m, "SourceAddresses", self.source_addresses.as_ref());
+        crate::opt(&mut m, "SourcePorts", self.source_ports.as_ref());
+        crate::opt(&mut m, "SourcePrefixLists", self.source_prefix_lists.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for PacketHeaderStatementRequest {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.protocols {
+            crate::each_item(v, "Protocols", x, |v, n, it| {
+                v.check_enum(n, it, &["tcp", "udp"]);
+            });
+        }
+    }
+}
+
+/// Property type of `AWS::EC2::NetworkInsightsPath` (`PathFilter`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PathFilter {
+    /// CloudFormation property `DestinationAddress`.
+    pub destination_address: Option<Value<String>>,
+    /// CloudFormation property `DestinationPortRange`.
+    pub destination_port_range: Option<Value<FilterPortRange>>,
+    /// CloudFormation property `SourceAddress`.
+    pub source_address: Option<Value<String>>,
+    /// CloudFormation property `SourcePortRange`.
+    pub source_port_range: Option<Value<FilterPortRange>>,
+}
+
+impl PathFilter {
+    /// A `PathFilter` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `DestinationAddress`.
+    pub fn destination_address(mut self, v: impl Into<Value<String>>) -> Self {
+        self.destination_address = Some(v.into());
+        self
+    }
+
+    /// Sets `DestinationPortRange`.
+    pub fn destination_port_range(mut self, v: impl Into<Value<FilterPortRange>>) -> Self {
+        self.destination_port_range = Some(v.into());
+        self
+    }
+
+    /// Sets `SourceAddress`.
+    pub fn source_address(mut self, v: impl Into<Value<String>>) -> Self {
+        self.source_address = Some(v.into());
+        self
+    }
+
+    /// Sets `SourcePortRange`.
+    pub fn source_port_range(mut self, v: impl Into<Value<FilterPortRange>>) -> Self {
+        self.source_port_range = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for PathFilter {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "DestinationAddress", self.destination_address.as_ref());
+        crate::opt(&mut m, "DestinationPortRange", self.destination_port_range.as_ref());
+        crate::opt(&mut m, "SourceAddress", self.source_address.as_ref());
+        crate::opt(&mut m, "SourcePortRange", self.source_port_range.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for PathFilter {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.destination_address {
+            v.check_length("DestinationAddress", x, Some(0), Some(15));
+            v.check_pattern("DestinationAddress", x, "^([0-9]{1,3}.){3}[0-9]{1,3}$");
+        }
+        v.field("DestinationPortRange", self.destination_port_range.as_ref());
+        if let Some(x) = &self.source_address {
+            v.check_length("SourceAddress", x, Some(0), Some(15));
+            v.check_pattern("SourceAddress", x, "^([0-9]{1,3}.){3}[0-9]{1,3}$");
+        }
+        v.field("SourcePortRange", self.source_port_range.as_ref());
+    }
+}
+
+/// Property type of `AWS::EC2::NetworkInsightsAccessScope` (`PathStatementRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PathStatementRequest {
+    /// CloudFormation property `PacketHeaderStatement`.
+    pub packet_header_statement: Option<Value<PacketHeaderStatementRequest>>,
+    /// CloudFormation property `ResourceStatement`.
+    pub resource_statement: Option<Value<ResourceStatementRequest>>,
+}
+
+impl PathStatementRequest {
+    /// A `PathStatementRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `PacketHeaderStatement`.
+    pub fn packet_header_statement(mut self, v: impl Into<Value<PacketHeaderStatementRequest>>) -> Self {
+        self.packet_header_statement = Some(v.into());
+        self
+    }
+
+    /// Sets `ResourceStatement`.
+    pub fn resource_statement(mut self, v: impl Into<Value<ResourceStatementRequest>>) -> Self {
+        self.resource_statement = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for PathStatementRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "PacketHeaderStatement", self.packet_header_statement.as_ref());
+        crate::opt(&mut m, "ResourceStatement", self.resource_statement.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for PathStatementRequest {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("PacketHeaderStatement", self.packet_header_statement.as_ref());
+        v.field("ResourceStatement", self.resource_statement.as_ref());
+    }
+}
+
+/// Property type of `AWS::EC2::EC2Fleet` (`PerformanceFactorReferenceRequest`), `AWS::EC2::SpotFleet` (`PerformanceFactorReferenceRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PerformanceFactorReferenceRequest {
+    /// CloudFormation property `InstanceFamily`.
+    pub instance_family: Option<Value<String>>,
+}
+
+impl PerformanceFactorReferenceRequest {
+    /// A `PerformanceFactorReferenceRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `InstanceFamily`.
+    pub fn instance_family(mut self, v: impl Into<Value<String>>) -> Self {
+        self.instance_family = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for PerformanceFactorReferenceRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "InstanceFamily", self.instance_family.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for PerformanceFactorReferenceRequest {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Specifies a Diffie-Hellman group number for the VPN tunnel for phase 1 IKE negotiations.
+///
+/// Property type of `AWS::EC2::VPNConnection` (`Phase1DHGroupNumbersRequestListValue`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Phase1DHGroupNumbersRequestListValue {
+    /// The Diffie-Hellmann group number.
+    ///
+    /// CloudFormation property `Value`.
+    pub value: Option<Value<i64>>,
+}
+
+impl Phase1DHGroupNumbersRequestListValue {
+    /// A `Phase1DHGroupNumbersRequestListValue` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Value`.
+    pub fn value(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for Phase1DHGroupNumbersRequestListValue {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Value", self.value.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for Phase1DHGroupNumbersRequestListValue {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.value {
+            crate::check_int_enum(v, "Value", x, &[2, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24]);
+        }
+    }
+}
+
+/// Specifies the encryption algorithm for the VPN tunnel for phase 1 IKE negotiations.
+///
+/// Property type of `AWS::EC2::VPNConnection` (`Phase1EncryptionAlgorithmsRequestListValue`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Phase1EncryptionAlgorithmsRequestListValue {
+    /// The value for the encryption algorithm.
+    ///
+    /// CloudFormation property `Value`.
+    ///
+    /// Allowed values: `AES128`, `AES256`, `AES128-GCM-16`, `AES256-GCM-16`.
+    pub value: Option<Value<String>>,
+}
+
+impl Phase1EncryptionAlgorithmsRequestListValue {
+    /// A `Phase1EncryptionAlgorithmsRequestListValue` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Value`.
+    pub fn value(mut self, v: impl Into<Value<String>>) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for Phase1EncryptionAlgorithmsRequestListValue {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Value", self.value.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for Phase1EncryptionAlgorithmsRequestListValue {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.value {
+            v.check_enum("Value", x, &["AES128", "AES256", "AES128-GCM-16", "AES256-GCM-16"]);
+        }
+    }
+}
+
+/// Specifies the integrity algorithm for the VPN tunnel for phase 1 IKE negotiations.
+///
+/// Property type of `AWS::EC2::VPNConnection` (`Phase1IntegrityAlgorithmsRequestListValue`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Phase1IntegrityAlgorithmsRequestListValue {
+    /// The value for the integrity algorithm.
+    ///
+    /// CloudFormation property `Value`.
+    ///
+    /// Allowed values: `SHA1`, `SHA2-256`, `SHA2-384`, `SHA2-512`.
+    pub value: Option<Value<String>>,
+}
+
+impl Phase1IntegrityAlgorithmsRequestListValue {
+    /// A `Phase1IntegrityAlgorithmsRequestListValue` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Value`.
+    pub fn value(mut self, v: impl Into<Value<String>>) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for Phase1IntegrityAlgorithmsRequestListValue {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Value", self.value.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for Phase1IntegrityAlgorithmsRequestListValue {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.value {
+            v.check_enum("Value", x, &["SHA1", "SHA2-256", "SHA2-384", "SHA2-512"]);
+        }
+    }
+}
+
+/// Specifies a Diffie-Hellman group number for the VPN tunnel for phase 2 IKE negotiations.
+///
+/// Property type of `AWS::EC2::VPNConnection` (`Phase2DHGroupNumbersRequestListValue`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Phase2DHGroupNumbersRequestListValue {
+    /// The Diffie-Hellmann group number.
+    ///
+    /// CloudFormation property `Value`.
+    pub value: Option<Value<i64>>,
+}
+
+impl Phase2DHGroupNumbersRequestListValue {
+    /// A `Phase2DHGroupNumbersRequestListValue` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Value`.
+    pub fn value(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for Phase2DHGroupNumbersRequestListValue {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Value", self.value.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for Phase2DHGroupNumbersRequestListValue {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.value {
+            crate::check_int_enum(v, "Value", x, &[2, 5, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24]);
+        }
+    }
+}
+
+/// Specifies the encryption algorithm for the VPN tunnel for phase 2 IKE negotiations.
+///
+/// Property type of `AWS::EC2::VPNConnection` (`Phase2EncryptionAlgorithmsRequestListValue`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Phase2EncryptionAlgorithmsRequestListValue {
+    /// The encryption algorithm.
+    ///
+    /// CloudFormation property `Value`.
+    ///
+    /// Allowed values: `AES128`, `AES256`, `AES128-GCM-16`, `AES256-GCM-16`.
+    pub value: Option<Value<String>>,
+}
+
+impl Phase2EncryptionAlgorithmsRequestListValue {
+    /// A `Phase2EncryptionAlgorithmsRequestListValue` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Value`.
+    pub fn value(mut self, v: impl Into<Value<String>>) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for Phase2EncryptionAlgorithmsRequestListValue {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Value", self.value.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for Phase2EncryptionAlgorithmsRequestListValue {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.value {
+            v.check_enum("Value", x, &["AES128", "AES256", "AES128-GCM-16", "AES256-GCM-16"]);
+        }
+    }
+}
+
+/// Specifies the integrity algorithm for the VPN tunnel for phase 2 IKE negotiations.
+///
+/// Property type of `AWS::EC2::VPNConnection` (`Phase2IntegrityAlgorithmsRequestListValue`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Phase2IntegrityAlgorithmsRequestListValue {
+    /// The integrity algorithm.
+    ///
+    /// CloudFormation property `Value`.
+    ///
+    /// Allowed values: `SHA1`, `SHA2-256`, `SHA2-384`, `SHA2-512`.
+    pub value: Option<Value<String>>,
+}
+
+impl Phase2IntegrityAlgorithmsRequestListValue {
+    /// A `Phase2IntegrityAlgorithmsRequestListValue` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Value`.
+    pub fn value(mut self, v: impl Into<Value<String>>) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for Phase2IntegrityAlgorithmsRequestListValue {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Value", self.value.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for Phase2IntegrityAlgorithmsRequestListValue {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.value {
+            v.check_enum("Value", x, &["SHA1", "SHA2-256", "SHA2-384", "SHA2-512"]);
+        }
+    }
+}
+
+/// Property type of `AWS::EC2::EC2Fleet` (`Placement`).
 #[non_exhaustive]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Placement {
-    /// The affinity setting for an instance on a Dedicated Host.
-    ///
     /// CloudFormation property `Affinity`.
     pub affinity: Option<Value<String>>,
-    /// The Availability Zone for the instance.
-    ///
-    /// Either ``AvailabilityZone`` or ``AvailabilityZoneId`` can be specified, but not both
-    ///
     /// CloudFormation property `AvailabilityZone`.
     pub availability_zone: Option<Value<String>>,
-    /// The Group Id of a placement group. You must specify the Placement Group \*Group Id\* to launch an instance in a shared placement group.
-    ///
-    /// CloudFormation property `GroupId`.
-    pub group_id: Option<Value<String>>,
-    /// The name of the placement group for the instance.
-    ///
     /// CloudFormation property `GroupName`.
     pub group_name: Option<Value<String>>,
-    /// The ID of the Dedicated Host for the instance.
-    ///
     /// CloudFormation property `HostId`.
     pub host_id: Option<Value<String>>,
-    /// The ARN of the host resource group in which to launch the instances. If you specify a host resource group ARN, omit the \*Tenancy\* parameter or set it to ``host``.
-    ///
     /// CloudFormation property `HostResourceGroupArn`.
     pub host_resource_group_arn: Option<Value<String>>,
-    /// The number of the partition the instance should launch in. Valid only if the placement group strategy is set to ``partition``.
-    ///
     /// CloudFormation property `PartitionNumber`.
     pub partition_number: Option<Value<i64>>,
-    /// Reserved for future use.
-    ///
     /// CloudFormation property `SpreadDomain`.
     pub spread_domain: Option<Value<String>>,
-    /// The tenancy of the instance. An instance with a tenancy of dedicated runs on single-tenant hardware.
-    ///
     /// CloudFormation property `Tenancy`.
     ///
     /// Allowed values: `dedicated`, `default`, `host`.
@@ -8534,12 +28196,6 @@ impl Placement {
     /// Sets `AvailabilityZone`.
     pub fn availability_zone(mut self, v: impl Into<Value<String>>) -> Self {
         self.availability_zone = Some(v.into());
-        self
-    }
-
-    /// Sets `GroupId`.
-    pub fn group_id(mut self, v: impl Into<Value<String>>) -> Self {
-        self.group_id = Some(v.into());
         self
     }
 
@@ -8585,7 +28241,6 @@ impl ToToken for Placement {
         let mut m = IndexMap::new();
         crate::opt(&mut m, "Affinity", self.affinity.as_ref());
         crate::opt(&mut m, "AvailabilityZone", self.availability_zone.as_ref());
-        crate::opt(&mut m, "GroupId", self.group_id.as_ref());
         crate::opt(&mut m, "GroupName", self.group_name.as_ref());
         crate::opt(&mut m, "HostId", self.host_id.as_ref());
         crate::opt(&mut m, "HostResourceGroupArn", self.host_resource_group_arn.as_ref());
@@ -8644,6 +28299,47 @@ impl ToToken for PortRange {
 
 impl Validate for PortRange {
     fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::PrefixList` (`Tag`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct PrefixListTag {
+    /// CloudFormation property `Key` (required).
+    pub key: Value<String>,
+    /// CloudFormation property `Value`.
+    pub value: Option<Value<String>>,
+}
+
+impl PrefixListTag {
+    /// A `PrefixListTag` from its required properties (`Key`); set the others with the setters.
+    pub fn new(key: impl Into<Value<String>>) -> Self {
+        PrefixListTag { key: key.into(), value: None }
+    }
+
+    /// Sets `Value`.
+    pub fn value(mut self, v: impl Into<Value<String>>) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for PrefixListTag {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "Key", &self.key);
+        crate::opt(&mut m, "Value", self.value.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for PrefixListTag {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.check_length("Key", &self.key, Some(1), Some(128));
+        if let Some(x) = &self.value {
+            v.check_length("Value", x, None, Some(256));
+        }
+    }
 }
 
 /// The hostname type for EC2 instances launched into this subnet and how DNS A and AAAA record queries should be handled. For more information, see [Amazon EC2 instance hostname types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the \*User Guide\*.
@@ -8822,7 +28518,7 @@ impl Validate for PrivateIpAdd {
     fn validate(&self, _v: &mut Validator<'_>) {}
 }
 
-/// Property type of `AWS::EC2::Instance` (`PrivateIpAddressSpecification`).
+/// Property type of `AWS::EC2::Instance` (`PrivateIpAddressSpecification`), `AWS::EC2::NetworkInterface` (`PrivateIpAddressSpecification`).
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct PrivateIpAddressSpecification {
@@ -8854,6 +28550,191 @@ impl ToToken for PrivateIpAddressSpecification {
 
 impl Validate for PrivateIpAddressSpecification {
     fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::EC2Fleet` (`PrivateIpAddressSpecificationRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PrivateIpAddressSpecificationRequest {
+    /// CloudFormation property `Primary`.
+    pub primary: Option<Value<bool>>,
+    /// CloudFormation property `PrivateIpAddress`.
+    pub private_ip_address: Option<Value<String>>,
+}
+
+impl PrivateIpAddressSpecificationRequest {
+    /// A `PrivateIpAddressSpecificationRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Primary`.
+    pub fn primary(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.primary = Some(v.into());
+        self
+    }
+
+    /// Sets `PrivateIpAddress`.
+    pub fn private_ip_address(mut self, v: impl Into<Value<String>>) -> Self {
+        self.private_ip_address = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for PrivateIpAddressSpecificationRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Primary", self.primary.as_ref());
+        crate::opt(&mut m, "PrivateIpAddress", self.private_ip_address.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for PrivateIpAddressSpecificationRequest {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// An address space to be inserted into this pool. All allocations must be made from this address space.
+///
+/// Property type of `AWS::EC2::IPAMPool` (`ProvisionedCidr`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProvisionedCidr {
+    /// Represents a single IPv4 or IPv6 CIDR
+    ///
+    /// CloudFormation property `Cidr` (required).
+    pub cidr: Value<String>,
+}
+
+impl ProvisionedCidr {
+    /// A `ProvisionedCidr` from its required properties (`Cidr`); set the others with the setters.
+    pub fn new(cidr: impl Into<Value<String>>) -> Self {
+        ProvisionedCidr { cidr: cidr.into() }
+    }
+}
+
+impl ToToken for ProvisionedCidr {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "Cidr", &self.cidr);
+        Token::Map(m)
+    }
+}
+
+impl Validate for ProvisionedCidr {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// The options for rds type endpoint.
+///
+/// Property type of `AWS::EC2::VerifiedAccessEndpoint` (`RdsOptions`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RdsOptions {
+    /// The IP port number.
+    ///
+    /// CloudFormation property `Port`.
+    pub port: Option<Value<i64>>,
+    /// The IP protocol.
+    ///
+    /// CloudFormation property `Protocol`.
+    ///
+    /// Allowed values: `http`, `https`, `tcp`.
+    pub protocol: Option<Value<String>>,
+    /// The ARN of the RDS DB cluster.
+    ///
+    /// CloudFormation property `RdsDbClusterArn`.
+    pub rds_db_cluster_arn: Option<Value<String>>,
+    /// The ARN of the RDS DB instance.
+    ///
+    /// CloudFormation property `RdsDbInstanceArn`.
+    pub rds_db_instance_arn: Option<Value<String>>,
+    /// The ARN of the RDS DB proxy.
+    ///
+    /// CloudFormation property `RdsDbProxyArn`.
+    pub rds_db_proxy_arn: Option<Value<String>>,
+    /// The RDS endpoint.
+    ///
+    /// CloudFormation property `RdsEndpoint`.
+    pub rds_endpoint: Option<Value<String>>,
+    /// The IDs of the subnets.
+    ///
+    /// CloudFormation property `SubnetIds`.
+    pub subnet_ids: Option<Value<Vec<Value<String>>>>,
+}
+
+impl RdsOptions {
+    /// A `RdsOptions` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Port`.
+    pub fn port(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.port = Some(v.into());
+        self
+    }
+
+    /// Sets `Protocol`.
+    pub fn protocol(mut self, v: impl Into<Value<String>>) -> Self {
+        self.protocol = Some(v.into());
+        self
+    }
+
+    /// Sets `RdsDbClusterArn`.
+    pub fn rds_db_cluster_arn(mut self, v: impl Into<Value<String>>) -> Self {
+        self.rds_db_cluster_arn = Some(v.into());
+        self
+    }
+
+    /// Sets `RdsDbInstanceArn`.
+    pub fn rds_db_instance_arn(mut self, v: impl Into<Value<String>>) -> Self {
+        self.rds_db_instance_arn = Some(v.into());
+        self
+    }
+
+    /// Sets `RdsDbProxyArn`.
+    pub fn rds_db_proxy_arn(mut self, v: impl Into<Value<String>>) -> Self {
+        self.rds_db_proxy_arn = Some(v.into());
+        self
+    }
+
+    /// Sets `RdsEndpoint`.
+    pub fn rds_endpoint(mut self, v: impl Into<Value<String>>) -> Self {
+        self.rds_endpoint = Some(v.into());
+        self
+    }
+
+    /// Sets `SubnetIds`.
+    pub fn subnet_ids(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.subnet_ids = Some(v.into_list());
+        self
+    }
+}
+
+impl ToToken for RdsOptions {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Port", self.port.as_ref());
+        crate::opt(&mut m, "Protocol", self.protocol.as_ref());
+        crate::opt(&mut m, "RdsDbClusterArn", self.rds_db_cluster_arn.as_ref());
+        crate::opt(&mut m, "RdsDbInstanceArn", self.rds_db_instance_arn.as_ref());
+        crate::opt(&mut m, "RdsDbProxyArn", self.rds_db_proxy_arn.as_ref());
+        crate::opt(&mut m, "RdsEndpoint", self.rds_endpoint.as_ref());
+        crate::opt(&mut m, "SubnetIds", self.subnet_ids.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for RdsOptions {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.port {
+            v.check_int_range("Port", x, Some(1.0), Some(65_535.0));
+        }
+        if let Some(x) = &self.protocol {
+            v.check_enum("Protocol", x, &["http", "https", "tcp"]);
+        }
+    }
 }
 
 /// Specifies an instance family to use as the baseline reference for CPU performance.
@@ -8913,6 +28794,1214 @@ impl ToToken for Reference {
 
 impl Validate for Reference {
     fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::EC2Fleet` (`ReservedCapacityFallbackOptionsRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReservedCapacityFallbackOptionsRequest {
+    /// CloudFormation property `MarketTypes`.
+    ///
+    /// Allowed item values: `on-demand`.
+    pub market_types: Option<Value<Vec<Value<String>>>>,
+}
+
+impl ReservedCapacityFallbackOptionsRequest {
+    /// A `ReservedCapacityFallbackOptionsRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `MarketTypes`.
+    pub fn market_types(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.market_types = Some(v.into_list());
+        self
+    }
+}
+
+impl ToToken for ReservedCapacityFallbackOptionsRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "MarketTypes", self.market_types.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for ReservedCapacityFallbackOptionsRequest {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.market_types {
+            crate::each_item(v, "MarketTypes", x, |v, n, it| {
+                v.check_enum(n, it, &["on-demand"]);
+            });
+        }
+    }
+}
+
+/// Property type of `AWS::EC2::EC2Fleet` (`ReservedCapacityOptionsRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReservedCapacityOptionsRequest {
+    /// CloudFormation property `AllocationStrategy`.
+    ///
+    /// Allowed values: `prioritized`.
+    pub allocation_strategy: Option<Value<String>>,
+    /// CloudFormation property `CapacityReservationTarget`.
+    pub capacity_reservation_target: Option<Value<CapacityReservationTargetRequest>>,
+    /// CloudFormation property `ReservationTypes`.
+    ///
+    /// Allowed item values: `on-demand-capacity-reservation`, `capacity-block`, `interruptible-capacity-reservation`.
+    pub reservation_types: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `ReservedCapacityFallbackOptions`.
+    pub reserved_capacity_fallback_options: Option<Value<ReservedCapacityFallbackOptionsRequest>>,
+}
+
+impl ReservedCapacityOptionsRequest {
+    /// A `ReservedCapacityOptionsRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `AllocationStrategy`.
+    pub fn allocation_strategy(mut self, v: impl Into<Value<String>>) -> Self {
+        self.allocation_strategy = Some(v.into());
+        self
+    }
+
+    /// Sets `CapacityReservationTarget`.
+    pub fn capacity_reservation_target(mut self, v: impl Into<Value<CapacityReservationTargetRequest>>) -> Self {
+        self.capacity_reservation_target = Some(v.into());
+        self
+    }
+
+    /// Sets `ReservationTypes`.
+    pub fn reservation_types(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.reservation_types = Some(v.into_list());
+        self
+    }
+
+    /// Sets `ReservedCapacityFallbackOptions`.
+    pub fn reserved_capacity_fallback_options(
+        mut self,
+        v: impl Into<Value<ReservedCapacityFallbackOptionsRequest>>,
+    ) -> Self {
+        self.reserved_capacity_fallback_options = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for ReservedCapacityOptionsRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AllocationStrategy", self.allocation_strategy.as_ref());
+        crate::opt(&mut m, "CapacityReservationTarget", self.capacity_reservation_target.as_ref());
+        crate::opt(&mut m, "ReservationTypes", self.reservation_types.as_ref());
+        crate::opt(&mut m, "ReservedCapacityFallbackOptions", self.reserved_capacity_fallback_options.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for ReservedCapacityOptionsRequest {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.allocation_strategy {
+            v.check_enum("AllocationStrategy", x, &["prioritized"]);
+        }
+        v.field("CapacityReservationTarget", self.capacity_reservation_target.as_ref());
+        if let Some(x) = &self.reservation_types {
+            crate::each_item(v, "ReservationTypes", x, |v, n, it| {
+                v.check_enum(
+                    n,
+                    it,
+                    &["on-demand-capacity-reservation", "capacity-block", "interruptible-capacity-reservation"],
+                );
+            });
+        }
+        v.field("ReservedCapacityFallbackOptions", self.reserved_capacity_fallback_options.as_ref());
+    }
+}
+
+/// Property type of `AWS::EC2::NetworkInsightsAccessScope` (`ResourceStatementRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ResourceStatementRequest {
+    /// CloudFormation property `ResourceTypes`.
+    pub resource_types: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `Resources`.
+    pub resources: Option<Value<Vec<Value<String>>>>,
+}
+
+impl ResourceStatementRequest {
+    /// A `ResourceStatementRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `ResourceTypes`.
+    pub fn resource_types(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.resource_types = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Resources`.
+    pub fn resources(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.resources = Some(v.into_list());
+        self
+    }
+}
+
+impl ToToken for ResourceStatementRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "ResourceTypes", self.resource_types.as_ref());
+        crate::opt(&mut m, "Resources", self.resources.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for ResourceStatementRequest {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Sends Verified Access logs to Amazon S3.
+///
+/// Property type of `AWS::EC2::VerifiedAccessInstance` (`S3`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct S3 {
+    /// The bucket name.
+    ///
+    /// CloudFormation property `BucketName`.
+    pub bucket_name: Option<Value<String>>,
+    /// The ID of the AWS account that owns the Amazon S3 bucket.
+    ///
+    /// CloudFormation property `BucketOwner`.
+    pub bucket_owner: Option<Value<String>>,
+    /// Indicates whether logging is enabled.
+    ///
+    /// CloudFormation property `Enabled`.
+    pub enabled: Option<Value<bool>>,
+    /// The bucket prefix.
+    ///
+    /// CloudFormation property `Prefix`.
+    pub prefix: Option<Value<String>>,
+}
+
+impl S3 {
+    /// A `S3` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `BucketName`.
+    pub fn bucket_name(mut self, v: impl Into<Value<String>>) -> Self {
+        self.bucket_name = Some(v.into());
+        self
+    }
+
+    /// Sets `BucketOwner`.
+    pub fn bucket_owner(mut self, v: impl Into<Value<String>>) -> Self {
+        self.bucket_owner = Some(v.into());
+        self
+    }
+
+    /// Sets `Enabled`.
+    pub fn enabled(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.enabled = Some(v.into());
+        self
+    }
+
+    /// Sets `Prefix`.
+    pub fn prefix(mut self, v: impl Into<Value<String>>) -> Self {
+        self.prefix = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for S3 {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "BucketName", self.bucket_name.as_ref());
+        crate::opt(&mut m, "BucketOwner", self.bucket_owner.as_ref());
+        crate::opt(&mut m, "Enabled", self.enabled.as_ref());
+        crate::opt(&mut m, "Prefix", self.prefix.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for S3 {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// The resource associated with this pool's space. Depending on the ResourceType, setting a SourceResource changes which space can be provisioned in this pool and which types of resources can receive allocations
+///
+/// Property type of `AWS::EC2::IPAMPool` (`SourceResource`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceResource {
+    /// CloudFormation property `ResourceId` (required).
+    pub resource_id: Value<String>,
+    /// CloudFormation property `ResourceOwner` (required).
+    pub resource_owner: Value<String>,
+    /// CloudFormation property `ResourceRegion` (required).
+    pub resource_region: Value<String>,
+    /// CloudFormation property `ResourceType` (required).
+    pub resource_type: Value<String>,
+}
+
+impl SourceResource {
+    /// A `SourceResource` from its required properties (`ResourceId`, `ResourceOwner`, `ResourceRegion`, `ResourceType`); set the others with the setters.
+    pub fn new(
+        resource_id: impl Into<Value<String>>,
+        resource_owner: impl Into<Value<String>>,
+        resource_region: impl Into<Value<String>>,
+        resource_type: impl Into<Value<String>>,
+    ) -> Self {
+        SourceResource {
+            resource_id: resource_id.into(),
+            resource_owner: resource_owner.into(),
+            resource_region: resource_region.into(),
+            resource_type: resource_type.into(),
+        }
+    }
+}
+
+impl ToToken for SourceResource {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "ResourceId", &self.resource_id);
+        crate::req(&mut m, "ResourceOwner", &self.resource_owner);
+        crate::req(&mut m, "ResourceRegion", &self.resource_region);
+        crate::req(&mut m, "ResourceType", &self.resource_type);
+        Token::Map(m)
+    }
+}
+
+impl Validate for SourceResource {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::SpotFleet` (`SpotCapacityRebalance`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SpotCapacityRebalance {
+    /// CloudFormation property `ReplacementStrategy`.
+    ///
+    /// Allowed values: `launch`, `launch-before-terminate`.
+    pub replacement_strategy: Option<Value<String>>,
+    /// CloudFormation property `TerminationDelay`.
+    pub termination_delay: Option<Value<i64>>,
+}
+
+impl SpotCapacityRebalance {
+    /// A `SpotCapacityRebalance` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `ReplacementStrategy`.
+    pub fn replacement_strategy(mut self, v: impl Into<Value<String>>) -> Self {
+        self.replacement_strategy = Some(v.into());
+        self
+    }
+
+    /// Sets `TerminationDelay`.
+    pub fn termination_delay(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.termination_delay = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for SpotCapacityRebalance {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "ReplacementStrategy", self.replacement_strategy.as_ref());
+        crate::opt(&mut m, "TerminationDelay", self.termination_delay.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for SpotCapacityRebalance {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.replacement_strategy {
+            v.check_enum("ReplacementStrategy", x, &["launch", "launch-before-terminate"]);
+        }
+    }
+}
+
+/// Property type of `AWS::EC2::SpotFleet` (`BlockDeviceMapping`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpotFleetBlockDeviceMapping {
+    /// CloudFormation property `DeviceName` (required).
+    pub device_name: Value<String>,
+    /// CloudFormation property `Ebs`.
+    pub ebs: Option<Value<SpotFleetEbsBlockDevice>>,
+    /// CloudFormation property `NoDevice`.
+    pub no_device: Option<Value<String>>,
+    /// CloudFormation property `VirtualName`.
+    pub virtual_name: Option<Value<String>>,
+}
+
+impl SpotFleetBlockDeviceMapping {
+    /// A `SpotFleetBlockDeviceMapping` from its required properties (`DeviceName`); set the others with the setters.
+    pub fn new(device_name: impl Into<Value<String>>) -> Self {
+        SpotFleetBlockDeviceMapping { device_name: device_name.into(), ebs: None, no_device: None, virtual_name: None }
+    }
+
+    /// Sets `Ebs`.
+    pub fn ebs(mut self, v: impl Into<Value<SpotFleetEbsBlockDevice>>) -> Self {
+        self.ebs = Some(v.into());
+        self
+    }
+
+    /// Sets `NoDevice`.
+    pub fn no_device(mut self, v: impl Into<Value<String>>) -> Self {
+        self.no_device = Some(v.into());
+        self
+    }
+
+    /// Sets `VirtualName`.
+    pub fn virtual_name(mut self, v: impl Into<Value<String>>) -> Self {
+        self.virtual_name = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for SpotFleetBlockDeviceMapping {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "DeviceName", &self.device_name);
+        crate::opt(&mut m, "Ebs", self.ebs.as_ref());
+        crate::opt(&mut m, "NoDevice", self.no_device.as_ref());
+        crate::opt(&mut m, "VirtualName", self.virtual_name.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for SpotFleetBlockDeviceMapping {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("Ebs", self.ebs.as_ref());
+        v.check_one_of(&[
+            ("VirtualName", self.virtual_name.is_some()),
+            ("Ebs", self.ebs.is_some()),
+            ("NoDevice", self.no_device.is_some()),
+        ]);
+    }
+}
+
+/// Property type of `AWS::EC2::SpotFleet` (`EbsBlockDevice`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SpotFleetEbsBlockDevice {
+    /// CloudFormation property `DeleteOnTermination`.
+    pub delete_on_termination: Option<Value<bool>>,
+    /// CloudFormation property `Encrypted`.
+    pub encrypted: Option<Value<bool>>,
+    /// CloudFormation property `Iops`.
+    pub iops: Option<Value<i64>>,
+    /// CloudFormation property `SnapshotId`.
+    pub snapshot_id: Option<Value<String>>,
+    /// CloudFormation property `VolumeSize`.
+    pub volume_size: Option<Value<i64>>,
+    /// CloudFormation property `VolumeType`.
+    pub volume_type: Option<Value<String>>,
+}
+
+impl SpotFleetEbsBlockDevice {
+    /// A `SpotFleetEbsBlockDevice` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `DeleteOnTermination`.
+    pub fn delete_on_termination(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.delete_on_termination = Some(v.into());
+        self
+    }
+
+    /// Sets `Encrypted`.
+    pub fn encrypted(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.encrypted = Some(v.into());
+        self
+    }
+
+    /// Sets `Iops`.
+    pub fn iops(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.iops = Some(v.into());
+        self
+    }
+
+    /// Sets `SnapshotId`.
+    pub fn snapshot_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.snapshot_id = Some(v.into());
+        self
+    }
+
+    /// Sets `VolumeSize`.
+    pub fn volume_size(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.volume_size = Some(v.into());
+        self
+    }
+
+    /// Sets `VolumeType`.
+    pub fn volume_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.volume_type = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for SpotFleetEbsBlockDevice {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "DeleteOnTermination", self.delete_on_termination.as_ref());
+        crate::opt(&mut m, "Encrypted", self.encrypted.as_ref());
+        crate::opt(&mut m, "Iops", self.iops.as_ref());
+        crate::opt(&mut m, "SnapshotId", self.snapshot_id.as_ref());
+        crate::opt(&mut m, "VolumeSize", self.volume_size.as_ref());
+        crate::opt(&mut m, "VolumeType", self.volume_type.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for SpotFleetEbsBlockDevice {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::SpotFleet` (`IamInstanceProfileSpecification`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SpotFleetIamInstanceProfileSpecification {
+    /// CloudFormation property `Arn`.
+    pub arn: Option<Value<String>>,
+}
+
+impl SpotFleetIamInstanceProfileSpecification {
+    /// A `SpotFleetIamInstanceProfileSpecification` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Arn`.
+    pub fn arn(mut self, v: impl Into<Value<String>>) -> Self {
+        self.arn = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for SpotFleetIamInstanceProfileSpecification {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Arn", self.arn.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for SpotFleetIamInstanceProfileSpecification {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::SpotFleet` (`SpotFleetLaunchSpecification`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpotFleetLaunchSpecification {
+    /// CloudFormation property `BlockDeviceMappings`.
+    pub block_device_mappings: Option<Value<Vec<SpotFleetBlockDeviceMapping>>>,
+    /// CloudFormation property `EbsOptimized`.
+    pub ebs_optimized: Option<Value<bool>>,
+    /// CloudFormation property `IamInstanceProfile`.
+    pub iam_instance_profile: Option<Value<SpotFleetIamInstanceProfileSpecification>>,
+    /// CloudFormation property `ImageId` (required).
+    pub image_id: Value<String>,
+    /// CloudFormation property `InstanceRequirements`.
+    pub instance_requirements: Option<Value<InstanceRequirementsRequest>>,
+    /// CloudFormation property `InstanceType`.
+    pub instance_type: Option<Value<String>>,
+    /// CloudFormation property `KernelId`.
+    pub kernel_id: Option<Value<String>>,
+    /// CloudFormation property `KeyName`.
+    pub key_name: Option<Value<String>>,
+    /// CloudFormation property `Monitoring`.
+    pub monitoring: Option<Value<SpotFleetMonitoring>>,
+    /// CloudFormation property `NetworkInterfaces`.
+    pub network_interfaces: Option<Value<Vec<InstanceNetworkInterfaceSpecification>>>,
+    /// CloudFormation property `Placement`.
+    pub placement: Option<Value<SpotPlacement>>,
+    /// CloudFormation property `RamdiskId`.
+    pub ramdisk_id: Option<Value<String>>,
+    /// CloudFormation property `SecurityGroups`.
+    pub security_groups: Option<Value<Vec<GroupIdentifier>>>,
+    /// CloudFormation property `SpotPrice`.
+    pub spot_price: Option<Value<String>>,
+    /// CloudFormation property `SubnetId`.
+    pub subnet_id: Option<Value<String>>,
+    /// CloudFormation property `TagSpecifications`.
+    pub tag_specifications: Option<Value<Vec<SpotFleetTagSpecification>>>,
+    /// CloudFormation property `UserData`.
+    pub user_data: Option<Value<String>>,
+    /// CloudFormation property `WeightedCapacity`.
+    pub weighted_capacity: Option<Value<f64>>,
+}
+
+impl SpotFleetLaunchSpecification {
+    /// A `SpotFleetLaunchSpecification` from its required properties (`ImageId`); set the others with the setters.
+    pub fn new(image_id: impl Into<Value<String>>) -> Self {
+        SpotFleetLaunchSpecification {
+            block_device_mappings: None,
+            ebs_optimized: None,
+            iam_instance_profile: None,
+            image_id: image_id.into(),
+            instance_requirements: None,
+            instance_type: None,
+            kernel_id: None,
+            key_name: None,
+            monitoring: None,
+            network_interfaces: None,
+            placement: None,
+            ramdisk_id: None,
+            security_groups: None,
+            spot_price: None,
+            subnet_id: None,
+            tag_specifications: None,
+            user_data: None,
+            weighted_capacity: None,
+        }
+    }
+
+    /// Sets `BlockDeviceMappings`.
+    pub fn block_device_mappings(mut self, v: impl IntoList<SpotFleetBlockDeviceMapping>) -> Self {
+        self.block_device_mappings = Some(v.into_list());
+        self
+    }
+
+    /// Sets `EbsOptimized`.
+    pub fn ebs_optimized(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.ebs_optimized = Some(v.into());
+        self
+    }
+
+    /// Sets `IamInstanceProfile`.
+    pub fn iam_instance_profile(mut self, v: impl Into<Value<SpotFleetIamInstanceProfileSpecification>>) -> Self {
+        self.iam_instance_profile = Some(v.into());
+        self
+    }
+
+    /// Sets `InstanceRequirements`.
+    pub fn instance_requirements(mut self, v: impl Into<Value<InstanceRequirementsRequest>>) -> Self {
+        self.instance_requirements = Some(v.into());
+        self
+    }
+
+    /// Sets `InstanceType`.
+    pub fn instance_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.instance_type = Some(v.into());
+        self
+    }
+
+    /// Sets `KernelId`.
+    pub fn kernel_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.kernel_id = Some(v.into());
+        self
+    }
+
+    /// Sets `KeyName`.
+    pub fn key_name(mut self, v: impl Into<Value<String>>) -> Self {
+        self.key_name = Some(v.into());
+        self
+    }
+
+    /// Sets `Monitoring`.
+    pub fn monitoring(mut self, v: impl Into<Value<SpotFleetMonitoring>>) -> Self {
+        self.monitoring = Some(v.into());
+        self
+    }
+
+    /// Sets `NetworkInterfaces`.
+    pub fn network_interfaces(mut self, v: impl IntoList<InstanceNetworkInterfaceSpecification>) -> Self {
+        self.network_interfaces = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Placement`.
+    pub fn placement(mut self, v: impl Into<Value<SpotPlacement>>) -> Self {
+        self.placement = Some(v.into());
+        self
+    }
+
+    /// Sets `RamdiskId`.
+    pub fn ramdisk_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.ramdisk_id = Some(v.into());
+        self
+    }
+
+    /// Sets `SecurityGroups`.
+    pub fn security_groups(mut self, v: impl IntoList<GroupIdentifier>) -> Self {
+        self.security_groups = Some(v.into_list());
+        self
+    }
+
+    /// Sets `SpotPrice`.
+    pub fn spot_price(mut self, v: impl Into<Value<String>>) -> Self {
+        self.spot_price = Some(v.into());
+        self
+    }
+
+    /// Sets `SubnetId`.
+    pub fn subnet_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.subnet_id = Some(v.into());
+        self
+    }
+
+    /// Sets `TagSpecifications`.
+    pub fn tag_specifications(mut self, v: impl IntoList<SpotFleetTagSpecification>) -> Self {
+        self.tag_specifications = Some(v.into_list());
+        self
+    }
+
+    /// Sets `UserData`.
+    pub fn user_data(mut self, v: impl Into<Value<String>>) -> Self {
+        self.user_data = Some(v.into());
+        self
+    }
+
+    /// Sets `WeightedCapacity`.
+    pub fn weighted_capacity(mut self, v: impl Into<Value<f64>>) -> Self {
+        self.weighted_capacity = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for SpotFleetLaunchSpecification {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "BlockDeviceMappings", self.block_device_mappings.as_ref());
+        crate::opt(&mut m, "EbsOptimized", self.ebs_optimized.as_ref());
+        crate::opt(&mut m, "IamInstanceProfile", self.iam_instance_profile.as_ref());
+        crate::req(&mut m, "ImageId", &self.image_id);
+        crate::opt(&mut m, "InstanceRequirements", self.instance_requirements.as_ref());
+        crate::opt(&mut m, "InstanceType", self.instance_type.as_ref());
+        crate::opt(&mut m, "KernelId", self.kernel_id.as_ref());
+        crate::opt(&mut m, "KeyName", self.key_name.as_ref());
+        crate::opt(&mut m, "Monitoring", self.monitoring.as_ref());
+        crate::opt(&mut m, "NetworkInterfaces", self.network_interfaces.as_ref());
+        crate::opt(&mut m, "Placement", self.placement.as_ref());
+        crate::opt(&mut m, "RamdiskId", self.ramdisk_id.as_ref());
+        crate::opt(&mut m, "SecurityGroups", self.security_groups.as_ref());
+        crate::opt(&mut m, "SpotPrice", self.spot_price.as_ref());
+        crate::opt(&mut m, "SubnetId", self.subnet_id.as_ref());
+        crate::opt(&mut m, "TagSpecifications", self.tag_specifications.as_ref());
+        crate::opt(&mut m, "UserData", self.user_data.as_ref());
+        crate::opt(&mut m, "WeightedCapacity", self.weighted_capacity.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for SpotFleetLaunchSpecification {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("BlockDeviceMappings", self.block_device_mappings.as_ref());
+        v.field("IamInstanceProfile", self.iam_instance_profile.as_ref());
+        v.field("InstanceRequirements", self.instance_requirements.as_ref());
+        v.field("Monitoring", self.monitoring.as_ref());
+        v.field("NetworkInterfaces", self.network_interfaces.as_ref());
+        v.field("Placement", self.placement.as_ref());
+        v.field("SecurityGroups", self.security_groups.as_ref());
+        v.field("TagSpecifications", self.tag_specifications.as_ref());
+    }
+}
+
+/// Property type of `AWS::EC2::SpotFleet` (`SpotFleetMonitoring`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SpotFleetMonitoring {
+    /// CloudFormation property `Enabled`.
+    pub enabled: Option<Value<bool>>,
+}
+
+impl SpotFleetMonitoring {
+    /// A `SpotFleetMonitoring` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Enabled`.
+    pub fn enabled(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.enabled = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for SpotFleetMonitoring {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Enabled", self.enabled.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for SpotFleetMonitoring {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::SpotFleet` (`PrivateIpAddressSpecification`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpotFleetPrivateIpAddressSpecification {
+    /// CloudFormation property `Primary`.
+    pub primary: Option<Value<bool>>,
+    /// CloudFormation property `PrivateIpAddress` (required).
+    pub private_ip_address: Value<String>,
+}
+
+impl SpotFleetPrivateIpAddressSpecification {
+    /// A `SpotFleetPrivateIpAddressSpecification` from its required properties (`PrivateIpAddress`); set the others with the setters.
+    pub fn new(private_ip_address: impl Into<Value<String>>) -> Self {
+        SpotFleetPrivateIpAddressSpecification { primary: None, private_ip_address: private_ip_address.into() }
+    }
+
+    /// Sets `Primary`.
+    pub fn primary(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.primary = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for SpotFleetPrivateIpAddressSpecification {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Primary", self.primary.as_ref());
+        crate::req(&mut m, "PrivateIpAddress", &self.private_ip_address);
+        Token::Map(m)
+    }
+}
+
+impl Validate for SpotFleetPrivateIpAddressSpecification {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::SpotFleet` (`SpotFleetRequestConfigData`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpotFleetRequestConfigData {
+    /// CloudFormation property `AllocationStrategy`.
+    ///
+    /// Allowed values: `capacityOptimized`, `capacityOptimizedPrioritized`, `diversified`, `lowestPrice`, `priceCapacityOptimized`.
+    pub allocation_strategy: Option<Value<String>>,
+    /// CloudFormation property `Context`.
+    pub context: Option<Value<String>>,
+    /// CloudFormation property `ExcessCapacityTerminationPolicy`.
+    ///
+    /// Allowed values: `Default`, `NoTermination`, `default`, `noTermination`.
+    pub excess_capacity_termination_policy: Option<Value<String>>,
+    /// CloudFormation property `IamFleetRole` (required).
+    pub iam_fleet_role: Value<String>,
+    /// CloudFormation property `InstanceInterruptionBehavior`.
+    ///
+    /// Allowed values: `hibernate`, `stop`, `terminate`.
+    pub instance_interruption_behavior: Option<Value<String>>,
+    /// CloudFormation property `InstancePoolsToUseCount`.
+    pub instance_pools_to_use_count: Option<Value<i64>>,
+    /// CloudFormation property `LaunchSpecifications`.
+    pub launch_specifications: Option<Value<Vec<SpotFleetLaunchSpecification>>>,
+    /// CloudFormation property `LaunchTemplateConfigs`.
+    pub launch_template_configs: Option<Value<Vec<LaunchTemplateConfig>>>,
+    /// CloudFormation property `LoadBalancersConfig`.
+    pub load_balancers_config: Option<Value<LoadBalancersConfig>>,
+    /// CloudFormation property `OnDemandAllocationStrategy`.
+    pub on_demand_allocation_strategy: Option<Value<String>>,
+    /// CloudFormation property `OnDemandMaxTotalPrice`.
+    pub on_demand_max_total_price: Option<Value<String>>,
+    /// CloudFormation property `OnDemandTargetCapacity`.
+    pub on_demand_target_capacity: Option<Value<i64>>,
+    /// CloudFormation property `ReplaceUnhealthyInstances`.
+    pub replace_unhealthy_instances: Option<Value<bool>>,
+    /// CloudFormation property `SpotMaintenanceStrategies`.
+    pub spot_maintenance_strategies: Option<Value<SpotMaintenanceStrategies>>,
+    /// CloudFormation property `SpotMaxTotalPrice`.
+    pub spot_max_total_price: Option<Value<String>>,
+    /// CloudFormation property `SpotPrice`.
+    pub spot_price: Option<Value<String>>,
+    /// CloudFormation property `TagSpecifications`.
+    pub tag_specifications: Option<Value<Vec<SpotFleetTagSpecification>>>,
+    /// CloudFormation property `TargetCapacity` (required).
+    pub target_capacity: Value<i64>,
+    /// CloudFormation property `TargetCapacityUnitType`.
+    ///
+    /// Allowed values: `vcpu`, `memory-mib`, `units`.
+    pub target_capacity_unit_type: Option<Value<String>>,
+    /// CloudFormation property `TerminateInstancesWithExpiration`.
+    pub terminate_instances_with_expiration: Option<Value<bool>>,
+    /// CloudFormation property `Type`.
+    ///
+    /// Allowed values: `maintain`, `request`.
+    pub type_: Option<Value<String>>,
+    /// CloudFormation property `ValidFrom`.
+    pub valid_from: Option<Value<String>>,
+    /// CloudFormation property `ValidUntil`.
+    pub valid_until: Option<Value<String>>,
+}
+
+impl SpotFleetRequestConfigData {
+    /// A `SpotFleetRequestConfigData` from its required properties (`IamFleetRole`, `TargetCapacity`); set the others with the setters.
+    pub fn new(iam_fleet_role: impl Into<Value<String>>, target_capacity: impl Into<Value<i64>>) -> Self {
+        SpotFleetRequestConfigData {
+            allocation_strategy: None,
+            context: None,
+            excess_capacity_termination_policy: None,
+            iam_fleet_role: iam_fleet_role.into(),
+            instance_interruption_behavior: None,
+            instance_pools_to_use_count: None,
+            launch_specifications: None,
+            launch_template_configs: None,
+            load_balancers_config: None,
+            on_demand_allocation_strategy: None,
+            on_demand_max_total_price: None,
+            on_demand_target_capacity: None,
+            replace_unhealthy_instances: None,
+            spot_maintenance_strategies: None,
+            spot_max_total_price: None,
+            spot_price: None,
+            tag_specifications: None,
+            target_capacity: target_capacity.into(),
+            target_capacity_unit_type: None,
+            terminate_instances_with_expiration: None,
+            type_: None,
+            valid_from: None,
+            valid_until: None,
+        }
+    }
+
+    /// Sets `AllocationStrategy`.
+    pub fn allocation_strategy(mut self, v: impl Into<Value<String>>) -> Self {
+        self.allocation_strategy = Some(v.into());
+        self
+    }
+
+    /// Sets `Context`.
+    pub fn context(mut self, v: impl Into<Value<String>>) -> Self {
+        self.context = Some(v.into());
+        self
+    }
+
+    /// Sets `ExcessCapacityTerminationPolicy`.
+    pub fn excess_capacity_termination_policy(mut self, v: impl Into<Value<String>>) -> Self {
+        self.excess_capacity_termination_policy = Some(v.into());
+        self
+    }
+
+    /// Sets `InstanceInterruptionBehavior`.
+    pub fn instance_interruption_behavior(mut self, v: impl Into<Value<String>>) -> Self {
+        self.instance_interruption_behavior = Some(v.into());
+        self
+    }
+
+    /// Sets `InstancePoolsToUseCount`.
+    pub fn instance_pools_to_use_count(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.instance_pools_to_use_count = Some(v.into());
+        self
+    }
+
+    /// Sets `LaunchSpecifications`.
+    pub fn launch_specifications(mut self, v: impl IntoList<SpotFleetLaunchSpecification>) -> Self {
+        self.launch_specifications = Some(v.into_list());
+        self
+    }
+
+    /// Sets `LaunchTemplateConfigs`.
+    pub fn launch_template_configs(mut self, v: impl IntoList<LaunchTemplateConfig>) -> Self {
+        self.launch_template_configs = Some(v.into_list());
+        self
+    }
+
+    /// Sets `LoadBalancersConfig`.
+    pub fn load_balancers_config(mut self, v: impl Into<Value<LoadBalancersConfig>>) -> Self {
+        self.load_balancers_config = Some(v.into());
+        self
+    }
+
+    /// Sets `OnDemandAllocationStrategy`.
+    pub fn on_demand_allocation_strategy(mut self, v: impl Into<Value<String>>) -> Self {
+        self.on_demand_allocation_strategy = Some(v.into());
+        self
+    }
+
+    /// Sets `OnDemandMaxTotalPrice`.
+    pub fn on_demand_max_total_price(mut self, v: impl Into<Value<String>>) -> Self {
+        self.on_demand_max_total_price = Some(v.into());
+        self
+    }
+
+    /// Sets `OnDemandTargetCapacity`.
+    pub fn on_demand_target_capacity(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.on_demand_target_capacity = Some(v.into());
+        self
+    }
+
+    /// Sets `ReplaceUnhealthyInstances`.
+    pub fn replace_unhealthy_instances(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.replace_unhealthy_instances = Some(v.into());
+        self
+    }
+
+    /// Sets `SpotMaintenanceStrategies`.
+    pub fn spot_maintenance_strategies(mut self, v: impl Into<Value<SpotMaintenanceStrategies>>) -> Self {
+        self.spot_maintenance_strategies = Some(v.into());
+        self
+    }
+
+    /// Sets `SpotMaxTotalPrice`.
+    pub fn spot_max_total_price(mut self, v: impl Into<Value<String>>) -> Self {
+        self.spot_max_total_price = Some(v.into());
+        self
+    }
+
+    /// Sets `SpotPrice`.
+    pub fn spot_price(mut self, v: impl Into<Value<String>>) -> Self {
+        self.spot_price = Some(v.into());
+        self
+    }
+
+    /// Sets `TagSpecifications`.
+    pub fn tag_specifications(mut self, v: impl IntoList<SpotFleetTagSpecification>) -> Self {
+        self.tag_specifications = Some(v.into_list());
+        self
+    }
+
+    /// Sets `TargetCapacityUnitType`.
+    pub fn target_capacity_unit_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.target_capacity_unit_type = Some(v.into());
+        self
+    }
+
+    /// Sets `TerminateInstancesWithExpiration`.
+    pub fn terminate_instances_with_expiration(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.terminate_instances_with_expiration = Some(v.into());
+        self
+    }
+
+    /// Sets `Type`.
+    pub fn type_(mut self, v: impl Into<Value<String>>) -> Self {
+        self.type_ = Some(v.into());
+        self
+    }
+
+    /// Sets `ValidFrom`.
+    pub fn valid_from(mut self, v: impl Into<Value<String>>) -> Self {
+        self.valid_from = Some(v.into());
+        self
+    }
+
+    /// Sets `ValidUntil`.
+    pub fn valid_until(mut self, v: impl Into<Value<String>>) -> Self {
+        self.valid_until = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for SpotFleetRequestConfigData {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AllocationStrategy", self.allocation_strategy.as_ref());
+        crate::opt(&mut m, "Context", self.context.as_ref());
+        crate::opt(&mut m, "ExcessCapacityTerminationPolicy", self.excess_capacity_termination_policy.as_ref());
+        crate::req(&mut m, "IamFleetRole", &self.iam_fleet_role);
+        crate::opt(&mut m, "InstanceInterruptionBehavior", self.instance_interruption_behavior.as_ref());
+        crate::opt(&mut m, "InstancePoolsToUseCount", self.instance_pools_to_use_count.as_ref());
+        crate::opt(&mut m, "LaunchSpecifications", self.launch_specifications.as_ref());
+        crate::opt(&mut m, "LaunchTemplateConfigs", self.launch_template_configs.as_ref());
+        crate::opt(&mut m, "LoadBalancersConfig", self.load_balancers_config.as_ref());
+        crate::opt(&mut m, "OnDemandAllocationStrategy", self.on_demand_allocation_strategy.as_ref());
+        crate::opt(&mut m, "OnDemandMaxTotalPrice", self.on_demand_max_total_price.as_ref());
+        crate::opt(&mut m, "OnDemandTargetCapacity", self.on_demand_target_capacity.as_ref());
+        crate::opt(&mut m, "ReplaceUnhealthyInstances", self.replace_unhealthy_instances.as_ref());
+        crate::opt(&mut m, "SpotMaintenanceStrategies", self.spot_maintenance_strategies.as_ref());
+        crate::opt(&mut m, "SpotMaxTotalPrice", self.spot_max_total_price.as_ref());
+        crate::opt(&mut m, "SpotPrice", self.spot_price.as_ref());
+        crate::opt(&mut m, "TagSpecifications", self.tag_specifications.as_ref());
+        crate::req(&mut m, "TargetCapacity", &self.target_capacity);
+        crate::opt(&mut m, "TargetCapacityUnitType", self.target_capacity_unit_type.as_ref());
+        crate::opt(&mut m, "TerminateInstancesWithExpiration", self.terminate_instances_with_expiration.as_ref());
+        crate::opt(&mut m, "Type", self.type_.as_ref());
+        crate::opt(&mut m, "ValidFrom", self.valid_from.as_ref());
+        crate::opt(&mut m, "ValidUntil", self.valid_until.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for SpotFleetRequestConfigData {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.allocation_strategy {
+            v.check_enum(
+                "AllocationStrategy",
+                x,
+                &[
+                    "capacityOptimized",
+                    "capacityOptimizedPrioritized",
+                    "diversified",
+                    "lowestPrice",
+                    "priceCapacityOptimized",
+                ],
+            );
+        }
+        if let Some(x) = &self.excess_capacity_termination_policy {
+            v.check_enum(
+                "ExcessCapacityTerminationPolicy",
+                x,
+                &["Default", "NoTermination", "default", "noTermination"],
+            );
+        }
+        if let Some(x) = &self.instance_interruption_behavior {
+            v.check_enum("InstanceInterruptionBehavior", x, &["hibernate", "stop", "terminate"]);
+        }
+        v.field("LaunchSpecifications", self.launch_specifications.as_ref());
+        v.field("LaunchTemplateConfigs", self.launch_template_configs.as_ref());
+        v.field("LoadBalancersConfig", self.load_balancers_config.as_ref());
+        v.field("SpotMaintenanceStrategies", self.spot_maintenance_strategies.as_ref());
+        v.field("TagSpecifications", self.tag_specifications.as_ref());
+        if let Some(x) = &self.target_capacity_unit_type {
+            v.check_enum("TargetCapacityUnitType", x, &["vcpu", "memory-mib", "units"]);
+        }
+        if let Some(x) = &self.type_ {
+            v.check_enum("Type", x, &["maintain", "request"]);
+        }
+        v.check_one_of(&[
+            ("LaunchSpecifications", self.launch_specifications.is_some()),
+            ("LaunchTemplateConfigs", self.launch_template_configs.is_some()),
+        ]);
+    }
+}
+
+/// Property type of `AWS::EC2::SpotFleet` (`SpotFleetTagSpecification`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SpotFleetTagSpecification {
+    /// CloudFormation property `ResourceType`.
+    ///
+    /// Allowed values: `client-vpn-endpoint`, `customer-gateway`, `dedicated-host`, `dhcp-options`, `egress-only-internet-gateway`, `elastic-gpu`, `elastic-ip`, `export-image-task`, `export-instance-task`, `fleet`, `fpga-image`, `host-reservation`, `image`, `import-image-task`, `import-snapshot-task`, `instance`, `internet-gateway`, `key-pair`, `launch-template`, `local-gateway-route-table-vpc-association`, `natgateway`, `network-acl`, `network-insights-analysis`, `network-insights-path`, `network-interface`, `placement-group`, `reserved-instances`, `route-table`, `security-group`, `snapshot`, `spot-fleet-request`, `spot-instances-request`, `subnet`, `traffic-mirror-filter`, `traffic-mirror-session`, `traffic-mirror-target`, `transit-gateway`, `transit-gateway-attachment`, `transit-gateway-connect-peer`, `transit-gateway-multicast-domain`, `transit-gateway-route-table`, `volume`, `vpc`, `vpc-flow-log`, `vpc-peering-connection`, `vpn-connection`, `vpn-gateway`.
+    pub resource_type: Option<Value<String>>,
+    /// CloudFormation property `Tags`.
+    pub tags: Option<Value<Vec<Tag>>>,
+}
+
+impl SpotFleetTagSpecification {
+    /// A `SpotFleetTagSpecification` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `ResourceType`.
+    pub fn resource_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.resource_type = Some(v.into());
+        self
+    }
+
+    /// Sets `Tags`.
+    pub fn tags(mut self, v: impl IntoList<Tag>) -> Self {
+        self.tags = Some(v.into_list());
+        self
+    }
+}
+
+impl ToToken for SpotFleetTagSpecification {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "ResourceType", self.resource_type.as_ref());
+        crate::opt(&mut m, "Tags", self.tags.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for SpotFleetTagSpecification {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.resource_type {
+            v.check_enum(
+                "ResourceType",
+                x,
+                &[
+                    "client-vpn-endpoint",
+                    "customer-gateway",
+                    "dedicated-host",
+                    "dhcp-options",
+                    "egress-only-internet-gateway",
+                    "elastic-gpu",
+                    "elastic-ip",
+                    "export-image-task",
+                    "export-instance-task",
+                    "fleet",
+                    "fpga-image",
+                    "host-reservation",
+                    "image",
+                    "import-image-task",
+                    "import-snapshot-task",
+                    "instance",
+                    "internet-gateway",
+                    "key-pair",
+                    "launch-template",
+                    "local-gateway-route-table-vpc-association",
+                    "natgateway",
+                    "network-acl",
+                    "network-insights-analysis",
+                    "network-insights-path",
+                    "network-interface",
+                    "placement-group",
+                    "reserved-instances",
+                    "route-table",
+                    "security-group",
+                    "snapshot",
+                    "spot-fleet-request",
+                    "spot-instances-request",
+                    "subnet",
+                    "traffic-mirror-filter",
+                    "traffic-mirror-session",
+                    "traffic-mirror-target",
+                    "transit-gateway",
+                    "transit-gateway-attachment",
+                    "transit-gateway-connect-peer",
+                    "transit-gateway-multicast-domain",
+                    "transit-gateway-route-table",
+                    "volume",
+                    "vpc",
+                    "vpc-flow-log",
+                    "vpc-peering-connection",
+                    "vpn-connection",
+                    "vpn-gateway",
+                ],
+            );
+        }
+        v.field("Tags", self.tags.as_ref());
+    }
+}
+
+/// Property type of `AWS::EC2::SpotFleet` (`SpotMaintenanceStrategies`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SpotMaintenanceStrategies {
+    /// CloudFormation property `CapacityRebalance`.
+    pub capacity_rebalance: Option<Value<SpotCapacityRebalance>>,
+}
+
+impl SpotMaintenanceStrategies {
+    /// A `SpotMaintenanceStrategies` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `CapacityRebalance`.
+    pub fn capacity_rebalance(mut self, v: impl Into<Value<SpotCapacityRebalance>>) -> Self {
+        self.capacity_rebalance = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for SpotMaintenanceStrategies {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "CapacityRebalance", self.capacity_rebalance.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for SpotMaintenanceStrategies {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("CapacityRebalance", self.capacity_rebalance.as_ref());
+    }
 }
 
 /// Specifies options for Spot Instances.
@@ -9019,6 +30108,242 @@ impl Validate for SpotOptions {
     }
 }
 
+/// Property type of `AWS::EC2::EC2Fleet` (`SpotOptionsRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SpotOptionsRequest {
+    /// CloudFormation property `AllocationStrategy`.
+    ///
+    /// Allowed values: `lowest-price`, `lowestPrice`, `diversified`, `capacityOptimized`, `capacity-optimized`, `capacityOptimizedPrioritized`, `capacity-optimized-prioritized`, `priceCapacityOptimized`, `price-capacity-optimized`.
+    pub allocation_strategy: Option<Value<String>>,
+    /// CloudFormation property `InstanceInterruptionBehavior`.
+    ///
+    /// Allowed values: `hibernate`, `stop`, `terminate`.
+    pub instance_interruption_behavior: Option<Value<String>>,
+    /// CloudFormation property `InstancePoolsToUseCount`.
+    pub instance_pools_to_use_count: Option<Value<i64>>,
+    /// CloudFormation property `MaintenanceStrategies`.
+    pub maintenance_strategies: Option<Value<MaintenanceStrategies>>,
+    /// CloudFormation property `MaxTotalPrice`.
+    pub max_total_price: Option<Value<String>>,
+    /// CloudFormation property `MinTargetCapacity`.
+    pub min_target_capacity: Option<Value<i64>>,
+    /// CloudFormation property `SingleAvailabilityZone`.
+    pub single_availability_zone: Option<Value<bool>>,
+    /// CloudFormation property `SingleInstanceType`.
+    pub single_instance_type: Option<Value<bool>>,
+}
+
+impl SpotOptionsRequest {
+    /// A `SpotOptionsRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `AllocationStrategy`.
+    pub fn allocation_strategy(mut self, v: impl Into<Value<String>>) -> Self {
+        self.allocation_strategy = Some(v.into());
+        self
+    }
+
+    /// Sets `InstanceInterruptionBehavior`.
+    pub fn instance_interruption_behavior(mut self, v: impl Into<Value<String>>) -> Self {
+        self.instance_interruption_behavior = Some(v.into());
+        self
+    }
+
+    /// Sets `InstancePoolsToUseCount`.
+    pub fn instance_pools_to_use_count(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.instance_pools_to_use_count = Some(v.into());
+        self
+    }
+
+    /// Sets `MaintenanceStrategies`.
+    pub fn maintenance_strategies(mut self, v: impl Into<Value<MaintenanceStrategies>>) -> Self {
+        self.maintenance_strategies = Some(v.into());
+        self
+    }
+
+    /// Sets `MaxTotalPrice`.
+    pub fn max_total_price(mut self, v: impl Into<Value<String>>) -> Self {
+        self.max_total_price = Some(v.into());
+        self
+    }
+
+    /// Sets `MinTargetCapacity`.
+    pub fn min_target_capacity(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.min_target_capacity = Some(v.into());
+        self
+    }
+
+    /// Sets `SingleAvailabilityZone`.
+    pub fn single_availability_zone(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.single_availability_zone = Some(v.into());
+        self
+    }
+
+    /// Sets `SingleInstanceType`.
+    pub fn single_instance_type(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.single_instance_type = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for SpotOptionsRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AllocationStrategy", self.allocation_strategy.as_ref());
+        crate::opt(&mut m, "InstanceInterruptionBehavior", self.instance_interruption_behavior.as_ref());
+        crate::opt(&mut m, "InstancePoolsToUseCount", self.instance_pools_to_use_count.as_ref());
+        crate::opt(&mut m, "MaintenanceStrategies", self.maintenance_strategies.as_ref());
+        crate::opt(&mut m, "MaxTotalPrice", self.max_total_price.as_ref());
+        crate::opt(&mut m, "MinTargetCapacity", self.min_target_capacity.as_ref());
+        crate::opt(&mut m, "SingleAvailabilityZone", self.single_availability_zone.as_ref());
+        crate::opt(&mut m, "SingleInstanceType", self.single_instance_type.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for SpotOptionsRequest {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.allocation_strategy {
+            v.check_enum(
+                "AllocationStrategy",
+                x,
+                &[
+                    "lowest-price",
+                    "lowestPrice",
+                    "diversified",
+                    "capacityOptimized",
+                    "capacity-optimized",
+                    "capacityOptimizedPrioritized",
+                    "capacity-optimized-prioritized",
+                    "priceCapacityOptimized",
+                    "price-capacity-optimized",
+                ],
+            );
+        }
+        if let Some(x) = &self.instance_interruption_behavior {
+            v.check_enum("InstanceInterruptionBehavior", x, &["hibernate", "stop", "terminate"]);
+        }
+        v.field("MaintenanceStrategies", self.maintenance_strategies.as_ref());
+    }
+}
+
+/// Property type of `AWS::EC2::SpotFleet` (`SpotPlacement`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SpotPlacement {
+    /// CloudFormation property `AvailabilityZone`.
+    pub availability_zone: Option<Value<String>>,
+    /// CloudFormation property `AvailabilityZoneId`.
+    pub availability_zone_id: Option<Value<String>>,
+    /// CloudFormation property `GroupName`.
+    pub group_name: Option<Value<String>>,
+    /// CloudFormation property `Tenancy`.
+    ///
+    /// Allowed values: `dedicated`, `default`, `host`.
+    pub tenancy: Option<Value<String>>,
+}
+
+impl SpotPlacement {
+    /// A `SpotPlacement` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `AvailabilityZone`.
+    pub fn availability_zone(mut self, v: impl Into<Value<String>>) -> Self {
+        self.availability_zone = Some(v.into());
+        self
+    }
+
+    /// Sets `AvailabilityZoneId`.
+    pub fn availability_zone_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.availability_zone_id = Some(v.into());
+        self
+    }
+
+    /// Sets `GroupName`.
+    pub fn group_name(mut self, v: impl Into<Value<String>>) -> Self {
+        self.group_name = Some(v.into());
+        self
+    }
+
+    /// Sets `Tenancy`.
+    pub fn tenancy(mut self, v: impl Into<Value<String>>) -> Self {
+        self.tenancy = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for SpotPlacement {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AvailabilityZone", self.availability_zone.as_ref());
+        crate::opt(&mut m, "AvailabilityZoneId", self.availability_zone_id.as_ref());
+        crate::opt(&mut m, "GroupName", self.group_name.as_ref());
+        crate::opt(&mut m, "Tenancy", self.tenancy.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for SpotPlacement {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.tenancy {
+            v.check_enum("Tenancy", x, &["dedicated", "default", "host"]);
+        }
+    }
+}
+
+/// The configuration options for customer provided KMS encryption.
+///
+/// Property type of `AWS::EC2::VerifiedAccessEndpoint` (`SseSpecification`), `AWS::EC2::VerifiedAccessGroup` (`SseSpecification`), `AWS::EC2::VerifiedAccessTrustProvider` (`SseSpecification`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SseSpecification {
+    /// Whether to encrypt the policy with the provided key or disable encryption
+    ///
+    /// CloudFormation property `CustomerManagedKeyEnabled`.
+    pub customer_managed_key_enabled: Option<Value<bool>>,
+    /// KMS Key Arn used to encrypt the group policy
+    ///
+    /// CloudFormation property `KmsKeyArn`.
+    pub kms_key_arn: Option<Value<String>>,
+}
+
+impl SseSpecification {
+    /// A `SseSpecification` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `CustomerManagedKeyEnabled`.
+    pub fn customer_managed_key_enabled(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.customer_managed_key_enabled = Some(v.into());
+        self
+    }
+
+    /// Sets `KmsKeyArn`.
+    pub fn kms_key_arn(mut self, v: impl Into<Value<String>>) -> Self {
+        self.kms_key_arn = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for SseSpecification {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "CustomerManagedKeyEnabled", self.customer_managed_key_enabled.as_ref());
+        crate::opt(&mut m, "KmsKeyArn", self.kms_key_arn.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for SseSpecification {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
 /// Property type of `AWS::EC2::Instance` (`SsmAssociation`).
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -9061,17 +30386,107 @@ impl Validate for SsmAssociation {
     }
 }
 
-/// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+/// Property type of `AWS::EC2::EC2Fleet` (`StandbyAvailabilityZone`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StandbyAvailabilityZone {
+    /// CloudFormation property `AvailabilityZone`.
+    pub availability_zone: Option<Value<String>>,
+    /// CloudFormation property `AvailabilityZoneId`.
+    pub availability_zone_id: Option<Value<String>>,
+}
+
+impl StandbyAvailabilityZone {
+    /// A `StandbyAvailabilityZone` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `AvailabilityZone`.
+    pub fn availability_zone(mut self, v: impl Into<Value<String>>) -> Self {
+        self.availability_zone = Some(v.into());
+        self
+    }
+
+    /// Sets `AvailabilityZoneId`.
+    pub fn availability_zone_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.availability_zone_id = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for StandbyAvailabilityZone {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AvailabilityZone", self.availability_zone.as_ref());
+        crate::opt(&mut m, "AvailabilityZoneId", self.availability_zone_id.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for StandbyAvailabilityZone {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Describes a storage location in Amazon S3.
 ///
-/// Property type of `AWS::EC2::EIP` (`Tag`), `AWS::EC2::FlowLog` (`Tag`), `AWS::EC2::Instance` (`Tag`), `AWS::EC2::InternetGateway` (`Tag`), `AWS::EC2::LaunchTemplate` (`Tag`), `AWS::EC2::NatGateway` (`Tag`), `AWS::EC2::NetworkAcl` (`Tag`), `AWS::EC2::RouteTable` (`Tag`), `AWS::EC2::SecurityGroup` (`Tag`), `AWS::EC2::Subnet` (`Tag`), `AWS::EC2::VPC` (`Tag`), `AWS::EC2::VPCEndpoint` (`Tag`), `AWS::EC2::Volume` (`Tag`).
+/// Property type of `AWS::EC2::FpgaImage` (`StorageLocation`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StorageLocation {
+    /// The name of the S3 bucket.
+    ///
+    /// CloudFormation property `Bucket`.
+    pub bucket: Option<Value<String>>,
+    /// The key.
+    ///
+    /// CloudFormation property `Key`.
+    pub key: Option<Value<String>>,
+}
+
+impl StorageLocation {
+    /// A `StorageLocation` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Bucket`.
+    pub fn bucket(mut self, v: impl Into<Value<String>>) -> Self {
+        self.bucket = Some(v.into());
+        self
+    }
+
+    /// Sets `Key`.
+    pub fn key(mut self, v: impl Into<Value<String>>) -> Self {
+        self.key = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for StorageLocation {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Bucket", self.bucket.as_ref());
+        crate::opt(&mut m, "Key", self.key.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for StorageLocation {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// A key-value pair to associate with a resource.
+///
+/// Property type of `AWS::EC2::ApplicationStatusCheck` (`Tag`), `AWS::EC2::CapacityManagerDataExport` (`Tag`), `AWS::EC2::CapacityReservation` (`Tag`), `AWS::EC2::CapacityReservationFleet` (`Tag`), `AWS::EC2::ClientVpnEndpoint` (`Tag`), `AWS::EC2::CustomerGateway` (`Tag`), `AWS::EC2::DHCPOptions` (`Tag`), `AWS::EC2::EC2Fleet` (`Tag`), `AWS::EC2::EIP` (`Tag`), `AWS::EC2::EgressOnlyInternetGateway` (`Tag`), `AWS::EC2::FlowLog` (`Tag`), `AWS::EC2::FpgaImage` (`Tag`), `AWS::EC2::Host` (`Tag`), `AWS::EC2::IPAM` (`Tag`), `AWS::EC2::IPAMPool` (`Tag`), `AWS::EC2::IPAMPrefixListResolver` (`Tag`), `AWS::EC2::IPAMPrefixListResolverTarget` (`Tag`), `AWS::EC2::IPAMResourceDiscovery` (`Tag`), `AWS::EC2::IPAMResourceDiscoveryAssociation` (`Tag`), `AWS::EC2::IPAMScope` (`Tag`), `AWS::EC2::IPv4Pool` (`Tag`), `AWS::EC2::Instance` (`Tag`), `AWS::EC2::InstanceConnectEndpoint` (`Tag`), `AWS::EC2::InstanceEventWindow` (`Tag`), `AWS::EC2::InternetGateway` (`Tag`), `AWS::EC2::IpamExternalResourceVerificationToken` (`Tag`), `AWS::EC2::IpamInternetRegistryAssociation` (`Tag`), `AWS::EC2::KeyPair` (`Tag`), `AWS::EC2::LaunchTemplate` (`Tag`), `AWS::EC2::NatGateway` (`Tag`), `AWS::EC2::NetworkAcl` (`Tag`), `AWS::EC2::NetworkInterface` (`Tag`), `AWS::EC2::PlacementGroup` (`Tag`), `AWS::EC2::RouteServer` (`Tag`), `AWS::EC2::RouteServerEndpoint` (`Tag`), `AWS::EC2::RouteServerPeer` (`Tag`), `AWS::EC2::RouteTable` (`Tag`), `AWS::EC2::SecondaryNetwork` (`Tag`), `AWS::EC2::SecurityGroup` (`Tag`), `AWS::EC2::SpotFleet` (`Tag`), `AWS::EC2::Subnet` (`Tag`), `AWS::EC2::SubnetCidrReservation` (`Tag`), `AWS::EC2::TrafficMirrorFilter` (`Tag`), `AWS::EC2::TrafficMirrorFilterRule` (`Tag`), `AWS::EC2::TrafficMirrorSession` (`Tag`), `AWS::EC2::TrafficMirrorTarget` (`Tag`), `AWS::EC2::TransitGateway` (`Tag`), `AWS::EC2::TransitGatewayAttachment` (`Tag`), `AWS::EC2::TransitGatewayMeteringPolicy` (`Tag`), `AWS::EC2::TransitGatewayPolicyTable` (`Tag`), `AWS::EC2::TransitGatewayRouteTable` (`Tag`), `AWS::EC2::TransitGatewayVpcAttachment` (`Tag`), `AWS::EC2::VPC` (`Tag`), `AWS::EC2::VPCBlockPublicAccessExclusion` (`Tag`), `AWS::EC2::VPCEncryptionControl` (`Tag`), `AWS::EC2::VPCEndpoint` (`Tag`), `AWS::EC2::VPCEndpointService` (`Tag`), `AWS::EC2::VPCPeeringConnection` (`Tag`), `AWS::EC2::VPNConcentrator` (`Tag`), `AWS::EC2::VPNConnection` (`Tag`), `AWS::EC2::VPNGateway` (`Tag`), `AWS::EC2::VerifiedAccessEndpoint` (`Tag`), `AWS::EC2::VerifiedAccessGroup` (`Tag`), `AWS::EC2::VerifiedAccessInstance` (`Tag`), `AWS::EC2::VerifiedAccessTrustProvider` (`Tag`), `AWS::EC2::Volume` (`Tag`).
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tag {
-    /// The tag key.
+    /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, \_, ., /, =, +, and -.
     ///
     /// CloudFormation property `Key` (required).
     pub key: Value<String>,
-    /// The tag value.
+    /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, \_, ., /, =, +, and -.
     ///
     /// CloudFormation property `Value` (required).
     pub value: Value<String>,
@@ -9096,7 +30511,7 @@ impl ToToken for Tag {
 impl Validate for Tag {
     fn validate(&self, v: &mut Validator<'_>) {
         v.check_length("Key", &self.key, Some(1), Some(128));
-        v.check_length("Value", &self.value, None, Some(256));
+        v.check_length("Value", &self.value, Some(0), Some(256));
     }
 }
 
@@ -9142,7 +30557,7 @@ impl Validate for TagFieldSpecification {
 ///
 /// ``TagSpecification`` is a property type of [TagSpecifications](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html#cfn-ec2-launchtemplate-launchtemplatedata-tagspecifications). [TagSpecifications](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html#cfn-ec2-launchtemplate-launchtemplatedata-tagspecifications) is a property of [AWS::EC2::LaunchTemplate LaunchTemplateData](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html).
 ///
-/// Property type of `AWS::EC2::LaunchTemplate` (`TagSpecification`).
+/// Property type of `AWS::EC2::CapacityReservation` (`TagSpecification`), `AWS::EC2::CapacityReservationFleet` (`TagSpecification`), `AWS::EC2::EC2Fleet` (`TagSpecification`), `AWS::EC2::LaunchTemplate` (`TagSpecification`).
 #[non_exhaustive]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TagSpecification {
@@ -9314,6 +30729,272 @@ impl Validate for TagSpecification {
     }
 }
 
+/// Property type of `AWS::EC2::EC2Fleet` (`TargetCapacitySpecificationRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TargetCapacitySpecificationRequest {
+    /// CloudFormation property `DefaultTargetCapacityType`.
+    ///
+    /// Allowed values: `on-demand`, `spot`, `capacity-block`, `reserved-capacity`.
+    pub default_target_capacity_type: Option<Value<String>>,
+    /// CloudFormation property `OnDemandTargetCapacity`.
+    pub on_demand_target_capacity: Option<Value<i64>>,
+    /// CloudFormation property `SpotTargetCapacity`.
+    pub spot_target_capacity: Option<Value<i64>>,
+    /// CloudFormation property `TargetCapacityUnitType`.
+    ///
+    /// Allowed values: `vcpu`, `memory-mib`, `units`.
+    pub target_capacity_unit_type: Option<Value<String>>,
+    /// CloudFormation property `TotalTargetCapacity` (required).
+    pub total_target_capacity: Value<i64>,
+}
+
+impl TargetCapacitySpecificationRequest {
+    /// A `TargetCapacitySpecificationRequest` from its required properties (`TotalTargetCapacity`); set the others with the setters.
+    pub fn new(total_target_capacity: impl Into<Value<i64>>) -> Self {
+        TargetCapacitySpecificationRequest {
+            default_target_capacity_type: None,
+            on_demand_target_capacity: None,
+            spot_target_capacity: None,
+            target_capacity_unit_type: None,
+            total_target_capacity: total_target_capacity.into(),
+        }
+    }
+
+    /// Sets `DefaultTargetCapacityType`.
+    pub fn default_target_capacity_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.default_target_capacity_type = Some(v.into());
+        self
+    }
+
+    /// Sets `OnDemandTargetCapacity`.
+    pub fn on_demand_target_capacity(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.on_demand_target_capacity = Some(v.into());
+        self
+    }
+
+    /// Sets `SpotTargetCapacity`.
+    pub fn spot_target_capacity(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.spot_target_capacity = Some(v.into());
+        self
+    }
+
+    /// Sets `TargetCapacityUnitType`.
+    pub fn target_capacity_unit_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.target_capacity_unit_type = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for TargetCapacitySpecificationRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "DefaultTargetCapacityType", self.default_target_capacity_type.as_ref());
+        crate::opt(&mut m, "OnDemandTargetCapacity", self.on_demand_target_capacity.as_ref());
+        crate::opt(&mut m, "SpotTargetCapacity", self.spot_target_capacity.as_ref());
+        crate::opt(&mut m, "TargetCapacityUnitType", self.target_capacity_unit_type.as_ref());
+        crate::req(&mut m, "TotalTargetCapacity", &self.total_target_capacity);
+        Token::Map(m)
+    }
+}
+
+impl Validate for TargetCapacitySpecificationRequest {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.default_target_capacity_type {
+            v.check_enum("DefaultTargetCapacityType", x, &["on-demand", "spot", "capacity-block", "reserved-capacity"]);
+        }
+        if let Some(x) = &self.target_capacity_unit_type {
+            v.check_enum("TargetCapacityUnitType", x, &["vcpu", "memory-mib", "units"]);
+        }
+    }
+}
+
+/// Property type of `AWS::EC2::SpotFleet` (`TargetGroup`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TargetGroup {
+    /// CloudFormation property `Arn` (required).
+    pub arn: Value<String>,
+}
+
+impl TargetGroup {
+    /// A `TargetGroup` from its required properties (`Arn`); set the others with the setters.
+    pub fn new(arn: impl Into<Value<String>>) -> Self {
+        TargetGroup { arn: arn.into() }
+    }
+}
+
+impl ToToken for TargetGroup {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "Arn", &self.arn);
+        Token::Map(m)
+    }
+}
+
+impl Validate for TargetGroup {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::SpotFleet` (`TargetGroupsConfig`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TargetGroupsConfig {
+    /// CloudFormation property `TargetGroups` (required).
+    pub target_groups: Value<Vec<TargetGroup>>,
+}
+
+impl TargetGroupsConfig {
+    /// A `TargetGroupsConfig` from its required properties (`TargetGroups`); set the others with the setters.
+    pub fn new(target_groups: impl IntoList<TargetGroup>) -> Self {
+        TargetGroupsConfig { target_groups: target_groups.into_list() }
+    }
+}
+
+impl ToToken for TargetGroupsConfig {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "TargetGroups", &self.target_groups);
+        Token::Map(m)
+    }
+}
+
+impl Validate for TargetGroupsConfig {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("TargetGroups", Some(&self.target_groups));
+    }
+}
+
+/// Property type of `AWS::EC2::NetworkInsightsAccessScope` (`ThroughResourcesStatementRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ThroughResourcesStatementRequest {
+    /// CloudFormation property `ResourceStatement`.
+    pub resource_statement: Option<Value<ResourceStatementRequest>>,
+}
+
+impl ThroughResourcesStatementRequest {
+    /// A `ThroughResourcesStatementRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `ResourceStatement`.
+    pub fn resource_statement(mut self, v: impl Into<Value<ResourceStatementRequest>>) -> Self {
+        self.resource_statement = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for ThroughResourcesStatementRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "ResourceStatement", self.resource_statement.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for ThroughResourcesStatementRequest {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("ResourceStatement", self.resource_statement.as_ref());
+    }
+}
+
+/// A time range during which an AWS-initiated maintenance event may occur.
+///
+/// Property type of `AWS::EC2::InstanceEventWindow` (`TimeRange`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TimeRange {
+    /// The hour when the time range ends.
+    ///
+    /// CloudFormation property `EndHour`.
+    pub end_hour: Option<Value<i64>>,
+    /// The day on which the time range ends.
+    ///
+    /// CloudFormation property `EndWeekDay`.
+    ///
+    /// Allowed values: `sunday`, `monday`, `tuesday`, `wednesday`, `thursday`, `friday`, `saturday`.
+    pub end_week_day: Option<Value<String>>,
+    /// The hour when the time range begins.
+    ///
+    /// CloudFormation property `StartHour`.
+    pub start_hour: Option<Value<i64>>,
+    /// The day on which the time range begins.
+    ///
+    /// CloudFormation property `StartWeekDay`.
+    ///
+    /// Allowed values: `sunday`, `monday`, `tuesday`, `wednesday`, `thursday`, `friday`, `saturday`.
+    pub start_week_day: Option<Value<String>>,
+}
+
+impl TimeRange {
+    /// A `TimeRange` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `EndHour`.
+    pub fn end_hour(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.end_hour = Some(v.into());
+        self
+    }
+
+    /// Sets `EndWeekDay`.
+    pub fn end_week_day(mut self, v: impl Into<Value<String>>) -> Self {
+        self.end_week_day = Some(v.into());
+        self
+    }
+
+    /// Sets `StartHour`.
+    pub fn start_hour(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.start_hour = Some(v.into());
+        self
+    }
+
+    /// Sets `StartWeekDay`.
+    pub fn start_week_day(mut self, v: impl Into<Value<String>>) -> Self {
+        self.start_week_day = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for TimeRange {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "EndHour", self.end_hour.as_ref());
+        crate::opt(&mut m, "EndWeekDay", self.end_week_day.as_ref());
+        crate::opt(&mut m, "StartHour", self.start_hour.as_ref());
+        crate::opt(&mut m, "StartWeekDay", self.start_week_day.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for TimeRange {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.end_hour {
+            v.check_int_range("EndHour", x, Some(0.0), Some(23.0));
+        }
+        if let Some(x) = &self.end_week_day {
+            v.check_enum(
+                "EndWeekDay",
+                x,
+                &["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"],
+            );
+        }
+        if let Some(x) = &self.start_hour {
+            v.check_int_range("StartHour", x, Some(0.0), Some(23.0));
+        }
+        if let Some(x) = &self.start_week_day {
+            v.check_enum(
+                "StartWeekDay",
+                x,
+                &["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"],
+            );
+        }
+    }
+}
+
 /// The minimum and maximum amount of total local storage, in GB.
 ///
 /// Property type of `AWS::EC2::LaunchTemplate` (`TotalLocalStorageGB`).
@@ -9359,6 +31040,559 @@ impl ToToken for TotalLocalStorageGB {
 }
 
 impl Validate for TotalLocalStorageGB {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::EC2Fleet` (`TotalLocalStorageGBRequest`), `AWS::EC2::SpotFleet` (`TotalLocalStorageGBRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TotalLocalStorageGBRequest {
+    /// CloudFormation property `Max`.
+    pub max: Option<Value<f64>>,
+    /// CloudFormation property `Min`.
+    pub min: Option<Value<f64>>,
+}
+
+impl TotalLocalStorageGBRequest {
+    /// A `TotalLocalStorageGBRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Max`.
+    pub fn max(mut self, v: impl Into<Value<f64>>) -> Self {
+        self.max = Some(v.into());
+        self
+    }
+
+    /// Sets `Min`.
+    pub fn min(mut self, v: impl Into<Value<f64>>) -> Self {
+        self.min = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for TotalLocalStorageGBRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Max", self.max.as_ref());
+        crate::opt(&mut m, "Min", self.min.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for TotalLocalStorageGBRequest {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::TrafficMirrorFilterRule` (`TrafficMirrorPortRange`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrafficMirrorPortRange {
+    /// The first port in the Traffic Mirror port range.
+    ///
+    /// CloudFormation property `FromPort` (required).
+    pub from_port: Value<i64>,
+    /// The last port in the Traffic Mirror port range.
+    ///
+    /// CloudFormation property `ToPort` (required).
+    pub to_port: Value<i64>,
+}
+
+impl TrafficMirrorPortRange {
+    /// A `TrafficMirrorPortRange` from its required properties (`FromPort`, `ToPort`); set the others with the setters.
+    pub fn new(from_port: impl Into<Value<i64>>, to_port: impl Into<Value<i64>>) -> Self {
+        TrafficMirrorPortRange { from_port: from_port.into(), to_port: to_port.into() }
+    }
+}
+
+impl ToToken for TrafficMirrorPortRange {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "FromPort", &self.from_port);
+        crate::req(&mut m, "ToPort", &self.to_port);
+        Token::Map(m)
+    }
+}
+
+impl Validate for TrafficMirrorPortRange {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::ClientVpnEndpoint` (`TransitGatewayConfiguration`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransitGatewayConfiguration {
+    /// CloudFormation property `AvailabilityZoneIds`.
+    pub availability_zone_ids: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `AvailabilityZones`.
+    pub availability_zones: Option<Value<Vec<Value<String>>>>,
+    /// CloudFormation property `TransitGatewayId` (required).
+    pub transit_gateway_id: Value<String>,
+}
+
+impl TransitGatewayConfiguration {
+    /// A `TransitGatewayConfiguration` from its required properties (`TransitGatewayId`); set the others with the setters.
+    pub fn new(transit_gateway_id: impl Into<Value<String>>) -> Self {
+        TransitGatewayConfiguration {
+            availability_zone_ids: None,
+            availability_zones: None,
+            transit_gateway_id: transit_gateway_id.into(),
+        }
+    }
+
+    /// Sets `AvailabilityZoneIds`.
+    pub fn availability_zone_ids(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.availability_zone_ids = Some(v.into_list());
+        self
+    }
+
+    /// Sets `AvailabilityZones`.
+    pub fn availability_zones(mut self, v: impl IntoList<Value<String>>) -> Self {
+        self.availability_zones = Some(v.into_list());
+        self
+    }
+}
+
+impl ToToken for TransitGatewayConfiguration {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AvailabilityZoneIds", self.availability_zone_ids.as_ref());
+        crate::opt(&mut m, "AvailabilityZones", self.availability_zones.as_ref());
+        crate::req(&mut m, "TransitGatewayId", &self.transit_gateway_id);
+        Token::Map(m)
+    }
+}
+
+impl Validate for TransitGatewayConfiguration {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::TransitGatewayConnect` (`TransitGatewayConnectOptions`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TransitGatewayConnectOptions {
+    /// The tunnel protocol.
+    ///
+    /// CloudFormation property `Protocol`.
+    ///
+    /// Allowed values: `gre`.
+    pub protocol: Option<Value<String>>,
+}
+
+impl TransitGatewayConnectOptions {
+    /// A `TransitGatewayConnectOptions` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Protocol`.
+    pub fn protocol(mut self, v: impl Into<Value<String>>) -> Self {
+        self.protocol = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for TransitGatewayConnectOptions {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Protocol", self.protocol.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for TransitGatewayConnectOptions {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.protocol {
+            v.check_enum("Protocol", x, &["gre"]);
+        }
+    }
+}
+
+/// Property type of `AWS::EC2::TransitGatewayConnectPeer` (`TransitGatewayConnectPeerConfiguration`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransitGatewayConnectPeerConfiguration {
+    /// The range of interior BGP peer IP addresses.
+    ///
+    /// CloudFormation property `InsideCidrBlocks` (required).
+    pub inside_cidr_blocks: Value<Vec<Value<String>>>,
+    /// The peer IP address (GRE outer IP address) on the appliance side of the Connect peer.
+    ///
+    /// CloudFormation property `PeerAddress` (required).
+    pub peer_address: Value<String>,
+    /// The Connect peer IP address on the transit gateway side of the tunnel.
+    ///
+    /// CloudFormation property `TransitGatewayAddress`.
+    pub transit_gateway_address: Option<Value<String>>,
+}
+
+impl TransitGatewayConnectPeerConfiguration {
+    /// A `TransitGatewayConnectPeerConfiguration` from its required properties (`InsideCidrBlocks`, `PeerAddress`); set the others with the setters.
+    pub fn new(inside_cidr_blocks: impl IntoList<Value<String>>, peer_address: impl Into<Value<String>>) -> Self {
+        TransitGatewayConnectPeerConfiguration {
+            inside_cidr_blocks: inside_cidr_blocks.into_list(),
+            peer_address: peer_address.into(),
+            transit_gateway_address: None,
+        }
+    }
+
+    /// Sets `TransitGatewayAddress`.
+    pub fn transit_gateway_address(mut self, v: impl Into<Value<String>>) -> Self {
+        self.transit_gateway_address = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for TransitGatewayConnectPeerConfiguration {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::req(&mut m, "InsideCidrBlocks", &self.inside_cidr_blocks);
+        crate::req(&mut m, "PeerAddress", &self.peer_address);
+        crate::opt(&mut m, "TransitGatewayAddress", self.transit_gateway_address.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for TransitGatewayConnectPeerConfiguration {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::TransitGatewayConnectPeer` (`Tag`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TransitGatewayConnectPeerTag {
+    /// The key of the tag. Constraints: Tag keys are case-sensitive and accept a maximum of 127 Unicode characters. May not begin with aws: .
+    ///
+    /// CloudFormation property `Key`.
+    pub key: Option<Value<String>>,
+    /// The value of the tag. Constraints: Tag values are case-sensitive and accept a maximum of 256 Unicode characters.
+    ///
+    /// CloudFormation property `Value`.
+    pub value: Option<Value<String>>,
+}
+
+impl TransitGatewayConnectPeerTag {
+    /// A `TransitGatewayConnectPeerTag` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Key`.
+    pub fn key(mut self, v: impl Into<Value<String>>) -> Self {
+        self.key = Some(v.into());
+        self
+    }
+
+    /// Sets `Value`.
+    pub fn value(mut self, v: impl Into<Value<String>>) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for TransitGatewayConnectPeerTag {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Key", self.key.as_ref());
+        crate::opt(&mut m, "Value", self.value.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for TransitGatewayConnectPeerTag {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::TransitGatewayConnect` (`Tag`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TransitGatewayConnectTag {
+    /// The key of the tag. Constraints: Tag keys are case-sensitive and accept a maximum of 127 Unicode characters. May not begin with aws:.
+    ///
+    /// CloudFormation property `Key`.
+    pub key: Option<Value<String>>,
+    /// The value of the tag. Constraints: Tag values are case-sensitive and accept a maximum of 255 Unicode characters.
+    ///
+    /// CloudFormation property `Value`.
+    pub value: Option<Value<String>>,
+}
+
+impl TransitGatewayConnectTag {
+    /// A `TransitGatewayConnectTag` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Key`.
+    pub fn key(mut self, v: impl Into<Value<String>>) -> Self {
+        self.key = Some(v.into());
+        self
+    }
+
+    /// Sets `Value`.
+    pub fn value(mut self, v: impl Into<Value<String>>) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for TransitGatewayConnectTag {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Key", self.key.as_ref());
+        crate::opt(&mut m, "Value", self.value.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for TransitGatewayConnectTag {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// The options for the transit gateway multicast domain.
+///
+/// Property type of `AWS::EC2::TransitGatewayMulticastDomain` (`Options`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TransitGatewayMulticastDomainOptions {
+    /// Indicates whether to automatically cross-account subnet associations that are associated with the transit gateway multicast domain. Valid Values: enable | disable
+    ///
+    /// CloudFormation property `AutoAcceptSharedAssociations`.
+    ///
+    /// Allowed values: `disable`, `enable`.
+    pub auto_accept_shared_associations: Option<Value<String>>,
+    /// Indicates whether Internet Group Management Protocol (IGMP) version 2 is turned on for the transit gateway multicast domain. Valid Values: enable | disable
+    ///
+    /// CloudFormation property `Igmpv2Support`.
+    ///
+    /// Allowed values: `disable`, `enable`.
+    pub igmpv2_support: Option<Value<String>>,
+    /// Indicates whether support for statically configuring transit gateway multicast group sources is turned on. Valid Values: enable | disable
+    ///
+    /// CloudFormation property `StaticSourcesSupport`.
+    ///
+    /// Allowed values: `disable`, `enable`.
+    pub static_sources_support: Option<Value<String>>,
+}
+
+impl TransitGatewayMulticastDomainOptions {
+    /// A `TransitGatewayMulticastDomainOptions` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `AutoAcceptSharedAssociations`.
+    pub fn auto_accept_shared_associations(mut self, v: impl Into<Value<String>>) -> Self {
+        self.auto_accept_shared_associations = Some(v.into());
+        self
+    }
+
+    /// Sets `Igmpv2Support`.
+    pub fn igmpv2_support(mut self, v: impl Into<Value<String>>) -> Self {
+        self.igmpv2_support = Some(v.into());
+        self
+    }
+
+    /// Sets `StaticSourcesSupport`.
+    pub fn static_sources_support(mut self, v: impl Into<Value<String>>) -> Self {
+        self.static_sources_support = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for TransitGatewayMulticastDomainOptions {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "AutoAcceptSharedAssociations", self.auto_accept_shared_associations.as_ref());
+        crate::opt(&mut m, "Igmpv2Support", self.igmpv2_support.as_ref());
+        crate::opt(&mut m, "StaticSourcesSupport", self.static_sources_support.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for TransitGatewayMulticastDomainOptions {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.auto_accept_shared_associations {
+            v.check_enum("AutoAcceptSharedAssociations", x, &["disable", "enable"]);
+        }
+        if let Some(x) = &self.igmpv2_support {
+            v.check_enum("Igmpv2Support", x, &["disable", "enable"]);
+        }
+        if let Some(x) = &self.static_sources_support {
+            v.check_enum("StaticSourcesSupport", x, &["disable", "enable"]);
+        }
+    }
+}
+
+/// Property type of `AWS::EC2::TransitGatewayMulticastDomain` (`Tag`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TransitGatewayMulticastDomainTag {
+    /// The key of the tag. Constraints: Tag keys are case-sensitive and accept a maximum of 127 Unicode characters. May not begin with aws:.
+    ///
+    /// CloudFormation property `Key`.
+    pub key: Option<Value<String>>,
+    /// The value of the tag. Constraints: Tag values are case-sensitive and accept a maximum of 255 Unicode characters.
+    ///
+    /// CloudFormation property `Value`.
+    pub value: Option<Value<String>>,
+}
+
+impl TransitGatewayMulticastDomainTag {
+    /// A `TransitGatewayMulticastDomainTag` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Key`.
+    pub fn key(mut self, v: impl Into<Value<String>>) -> Self {
+        self.key = Some(v.into());
+        self
+    }
+
+    /// Sets `Value`.
+    pub fn value(mut self, v: impl Into<Value<String>>) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for TransitGatewayMulticastDomainTag {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Key", self.key.as_ref());
+        crate::opt(&mut m, "Value", self.value.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for TransitGatewayMulticastDomainTag {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::TransitGatewayPeeringAttachment` (`Tag`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TransitGatewayPeeringAttachmentTag {
+    /// The key of the tag. Constraints: Tag keys are case-sensitive and accept a maximum of 127 Unicode characters. May not begin with aws:.
+    ///
+    /// CloudFormation property `Key`.
+    pub key: Option<Value<String>>,
+    /// The value of the tag. Constraints: Tag values are case-sensitive and accept a maximum of 255 Unicode characters.
+    ///
+    /// CloudFormation property `Value`.
+    pub value: Option<Value<String>>,
+}
+
+impl TransitGatewayPeeringAttachmentTag {
+    /// A `TransitGatewayPeeringAttachmentTag` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Key`.
+    pub fn key(mut self, v: impl Into<Value<String>>) -> Self {
+        self.key = Some(v.into());
+        self
+    }
+
+    /// Sets `Value`.
+    pub fn value(mut self, v: impl Into<Value<String>>) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for TransitGatewayPeeringAttachmentTag {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Key", self.key.as_ref());
+        crate::opt(&mut m, "Value", self.value.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for TransitGatewayPeeringAttachmentTag {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::TransitGatewayPolicyTableEntry` (`TransitGatewayPolicyRule`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TransitGatewayPolicyRule {
+    /// The destination CIDR block for the transit gateway policy rule.
+    ///
+    /// CloudFormation property `DestinationCidrBlock`.
+    pub destination_cidr_block: Option<Value<String>>,
+    /// The destination port range for the transit gateway policy rule.
+    ///
+    /// CloudFormation property `DestinationPortRange`.
+    pub destination_port_range: Option<Value<String>>,
+    /// The protocol for the transit gateway policy rule.
+    ///
+    /// CloudFormation property `Protocol`.
+    pub protocol: Option<Value<String>>,
+    /// The source CIDR block for the transit gateway policy rule.
+    ///
+    /// CloudFormation property `SourceCidrBlock`.
+    pub source_cidr_block: Option<Value<String>>,
+    /// The source port range for the transit gateway policy rule.
+    ///
+    /// CloudFormation property `SourcePortRange`.
+    pub source_port_range: Option<Value<String>>,
+}
+
+impl TransitGatewayPolicyRule {
+    /// A `TransitGatewayPolicyRule` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `DestinationCidrBlock`.
+    pub fn destination_cidr_block(mut self, v: impl Into<Value<String>>) -> Self {
+        self.destination_cidr_block = Some(v.into());
+        self
+    }
+
+    /// Sets `DestinationPortRange`.
+    pub fn destination_port_range(mut self, v: impl Into<Value<String>>) -> Self {
+        self.destination_port_range = Some(v.into());
+        self
+    }
+
+    /// Sets `Protocol`.
+    pub fn protocol(mut self, v: impl Into<Value<String>>) -> Self {
+        self.protocol = Some(v.into());
+        self
+    }
+
+    /// Sets `SourceCidrBlock`.
+    pub fn source_cidr_block(mut self, v: impl Into<Value<String>>) -> Self {
+        self.source_cidr_block = Some(v.into());
+        self
+    }
+
+    /// Sets `SourcePortRange`.
+    pub fn source_port_range(mut self, v: impl Into<Value<String>>) -> Self {
+        self.source_port_range = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for TransitGatewayPolicyRule {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "DestinationCidrBlock", self.destination_cidr_block.as_ref());
+        crate::opt(&mut m, "DestinationPortRange", self.destination_port_range.as_ref());
+        crate::opt(&mut m, "Protocol", self.protocol.as_ref());
+        crate::opt(&mut m, "SourceCidrBlock", self.source_cidr_block.as_ref());
+        crate::opt(&mut m, "SourcePortRange", self.source_port_range.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for TransitGatewayPolicyRule {
     fn validate(&self, _v: &mut Validator<'_>) {}
 }
 
@@ -9408,6 +31642,269 @@ impl ToToken for VCpuCount {
 
 impl Validate for VCpuCount {
     fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// Property type of `AWS::EC2::EC2Fleet` (`VCpuCountRangeRequest`), `AWS::EC2::SpotFleet` (`VCpuCountRangeRequest`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VCpuCountRangeRequest {
+    /// CloudFormation property `Max`.
+    pub max: Option<Value<i64>>,
+    /// CloudFormation property `Min`.
+    pub min: Option<Value<i64>>,
+}
+
+impl VCpuCountRangeRequest {
+    /// A `VCpuCountRangeRequest` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Max`.
+    pub fn max(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.max = Some(v.into());
+        self
+    }
+
+    /// Sets `Min`.
+    pub fn min(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.min = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for VCpuCountRangeRequest {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Max", self.max.as_ref());
+        crate::opt(&mut m, "Min", self.min.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for VCpuCountRangeRequest {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// The IP port range.
+///
+/// Property type of `AWS::EC2::VerifiedAccessEndpoint` (`PortRange`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VerifiedAccessEndpointPortRange {
+    /// The first port in the range.
+    ///
+    /// CloudFormation property `FromPort`.
+    pub from_port: Option<Value<i64>>,
+    /// The last port in the range.
+    ///
+    /// CloudFormation property `ToPort`.
+    pub to_port: Option<Value<i64>>,
+}
+
+impl VerifiedAccessEndpointPortRange {
+    /// A `VerifiedAccessEndpointPortRange` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `FromPort`.
+    pub fn from_port(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.from_port = Some(v.into());
+        self
+    }
+
+    /// Sets `ToPort`.
+    pub fn to_port(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.to_port = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for VerifiedAccessEndpointPortRange {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "FromPort", self.from_port.as_ref());
+        crate::opt(&mut m, "ToPort", self.to_port.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for VerifiedAccessEndpointPortRange {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.from_port {
+            v.check_int_range("FromPort", x, Some(1.0), Some(65_535.0));
+        }
+        if let Some(x) = &self.to_port {
+            v.check_int_range("ToPort", x, Some(1.0), Some(65_535.0));
+        }
+    }
+}
+
+/// A Verified Access Trust Provider.
+///
+/// Property type of `AWS::EC2::VerifiedAccessInstance` (`VerifiedAccessTrustProvider`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VerifiedAccessInstanceVerifiedAccessTrustProvider {
+    /// The description of trust provider.
+    ///
+    /// CloudFormation property `Description`.
+    pub description: Option<Value<String>>,
+    /// The type of device-based trust provider.
+    ///
+    /// CloudFormation property `DeviceTrustProviderType`.
+    pub device_trust_provider_type: Option<Value<String>>,
+    /// The type of trust provider (user- or device-based).
+    ///
+    /// CloudFormation property `TrustProviderType`.
+    pub trust_provider_type: Option<Value<String>>,
+    /// The type of user-based trust provider.
+    ///
+    /// CloudFormation property `UserTrustProviderType`.
+    pub user_trust_provider_type: Option<Value<String>>,
+    /// The ID of the trust provider.
+    ///
+    /// CloudFormation property `VerifiedAccessTrustProviderId`.
+    pub verified_access_trust_provider_id: Option<Value<String>>,
+}
+
+impl VerifiedAccessInstanceVerifiedAccessTrustProvider {
+    /// A `VerifiedAccessInstanceVerifiedAccessTrustProvider` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, v: impl Into<Value<String>>) -> Self {
+        self.description = Some(v.into());
+        self
+    }
+
+    /// Sets `DeviceTrustProviderType`.
+    pub fn device_trust_provider_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.device_trust_provider_type = Some(v.into());
+        self
+    }
+
+    /// Sets `TrustProviderType`.
+    pub fn trust_provider_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.trust_provider_type = Some(v.into());
+        self
+    }
+
+    /// Sets `UserTrustProviderType`.
+    pub fn user_trust_provider_type(mut self, v: impl Into<Value<String>>) -> Self {
+        self.user_trust_provider_type = Some(v.into());
+        self
+    }
+
+    /// Sets `VerifiedAccessTrustProviderId`.
+    pub fn verified_access_trust_provider_id(mut self, v: impl Into<Value<String>>) -> Self {
+        self.verified_access_trust_provider_id = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for VerifiedAccessInstanceVerifiedAccessTrustProvider {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "Description", self.description.as_ref());
+        crate::opt(&mut m, "DeviceTrustProviderType", self.device_trust_provider_type.as_ref());
+        crate::opt(&mut m, "TrustProviderType", self.trust_provider_type.as_ref());
+        crate::opt(&mut m, "UserTrustProviderType", self.user_trust_provider_type.as_ref());
+        crate::opt(&mut m, "VerifiedAccessTrustProviderId", self.verified_access_trust_provider_id.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for VerifiedAccessInstanceVerifiedAccessTrustProvider {
+    fn validate(&self, _v: &mut Validator<'_>) {}
+}
+
+/// The configuration options for AWS Verified Access instances.
+///
+/// Property type of `AWS::EC2::VerifiedAccessInstance` (`VerifiedAccessLogs`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VerifiedAccessLogs {
+    /// Sends Verified Access logs to CloudWatch Logs.
+    ///
+    /// CloudFormation property `CloudWatchLogs`.
+    pub cloud_watch_logs: Option<Value<CloudWatchLogs>>,
+    /// Include claims from trust providers in Verified Access logs.
+    ///
+    /// CloudFormation property `IncludeTrustContext`.
+    pub include_trust_context: Option<Value<bool>>,
+    /// Sends Verified Access logs to Kinesis.
+    ///
+    /// CloudFormation property `KinesisDataFirehose`.
+    pub kinesis_data_firehose: Option<Value<KinesisDataFirehose>>,
+    /// Select log version for Verified Access logs.
+    ///
+    /// CloudFormation property `LogVersion`.
+    pub log_version: Option<Value<String>>,
+    /// Sends Verified Access logs to Amazon S3.
+    ///
+    /// CloudFormation property `S3`.
+    pub s3: Option<Value<S3>>,
+}
+
+impl VerifiedAccessLogs {
+    /// A `VerifiedAccessLogs` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `CloudWatchLogs`.
+    pub fn cloud_watch_logs(mut self, v: impl Into<Value<CloudWatchLogs>>) -> Self {
+        self.cloud_watch_logs = Some(v.into());
+        self
+    }
+
+    /// Sets `IncludeTrustContext`.
+    pub fn include_trust_context(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.include_trust_context = Some(v.into());
+        self
+    }
+
+    /// Sets `KinesisDataFirehose`.
+    pub fn kinesis_data_firehose(mut self, v: impl Into<Value<KinesisDataFirehose>>) -> Self {
+        self.kinesis_data_firehose = Some(v.into());
+        self
+    }
+
+    /// Sets `LogVersion`.
+    pub fn log_version(mut self, v: impl Into<Value<String>>) -> Self {
+        self.log_version = Some(v.into());
+        self
+    }
+
+    /// Sets `S3`.
+    pub fn s3(mut self, v: impl Into<Value<S3>>) -> Self {
+        self.s3 = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for VerifiedAccessLogs {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "CloudWatchLogs", self.cloud_watch_logs.as_ref());
+        crate::opt(&mut m, "IncludeTrustContext", self.include_trust_context.as_ref());
+        crate::opt(&mut m, "KinesisDataFirehose", self.kinesis_data_firehose.as_ref());
+        crate::opt(&mut m, "LogVersion", self.log_version.as_ref());
+        crate::opt(&mut m, "S3", self.s3.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for VerifiedAccessLogs {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("CloudWatchLogs", self.cloud_watch_logs.as_ref());
+        v.field("KinesisDataFirehose", self.kinesis_data_firehose.as_ref());
+        v.field("S3", self.s3.as_ref());
+    }
 }
 
 /// Describes the configuration and state of VPC encryption controls.
@@ -9563,6 +32060,400 @@ impl Validate for VpcEncryptionControl {
         }
         if let Some(x) = &self.vpc_peering_exclusion {
             v.check_enum("VpcPeeringExclusion", x, &["enable", "disable"]);
+        }
+    }
+}
+
+/// Options for logging VPN tunnel activity.
+///
+/// Property type of `AWS::EC2::VPNConnection` (`VpnTunnelLogOptionsSpecification`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VpnTunnelLogOptionsSpecification {
+    /// Options for sending VPN tunnel logs to CloudWatch.
+    ///
+    /// CloudFormation property `CloudwatchLogOptions`.
+    pub cloudwatch_log_options: Option<Value<CloudwatchLogOptionsSpecification>>,
+}
+
+impl VpnTunnelLogOptionsSpecification {
+    /// A `VpnTunnelLogOptionsSpecification` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `CloudwatchLogOptions`.
+    pub fn cloudwatch_log_options(mut self, v: impl Into<Value<CloudwatchLogOptionsSpecification>>) -> Self {
+        self.cloudwatch_log_options = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for VpnTunnelLogOptionsSpecification {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "CloudwatchLogOptions", self.cloudwatch_log_options.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for VpnTunnelLogOptionsSpecification {
+    fn validate(&self, v: &mut Validator<'_>) {
+        v.field("CloudwatchLogOptions", self.cloudwatch_log_options.as_ref());
+    }
+}
+
+/// The tunnel options for a single VPN tunnel.
+///
+/// Property type of `AWS::EC2::VPNConnection` (`VpnTunnelOptionsSpecification`).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VpnTunnelOptionsSpecification {
+    /// The action to take after DPD timeout occurs. Specify ``restart`` to restart the IKE initiation. Specify ``clear`` to end the IKE session.
+    ///
+    /// Valid Values: ``clear`` | ``none`` | ``restart``
+    ///
+    /// Default: ``clear``
+    ///
+    /// CloudFormation property `DPDTimeoutAction`.
+    ///
+    /// Allowed values: `clear`, `none`, `restart`.
+    pub dpd_timeout_action: Option<Value<String>>,
+    /// The number of seconds after which a DPD timeout occurs.
+    ///
+    /// Constraints: A value greater than or equal to 30.
+    ///
+    /// Default: ``30``
+    ///
+    /// CloudFormation property `DPDTimeoutSeconds`.
+    pub dpd_timeout_seconds: Option<Value<i64>>,
+    /// Turn on or off tunnel endpoint lifecycle control feature.
+    ///
+    /// CloudFormation property `EnableTunnelLifecycleControl`.
+    pub enable_tunnel_lifecycle_control: Option<Value<bool>>,
+    /// The IKE versions that are permitted for the VPN tunnel.
+    ///
+    /// Valid values: ``ikev1`` | ``ikev2``
+    ///
+    /// CloudFormation property `IKEVersions`.
+    pub ike_versions: Option<Value<Vec<IKEVersionsRequestListValue>>>,
+    /// Options for logging VPN tunnel activity.
+    ///
+    /// CloudFormation property `LogOptions`.
+    pub log_options: Option<Value<VpnTunnelLogOptionsSpecification>>,
+    /// One or more Diffie-Hellman group numbers that are permitted for the VPN tunnel for phase 1 IKE negotiations.
+    ///
+    /// Valid values: ``2`` | ``14`` | ``15`` | ``16`` | ``17`` | ``18`` | ``19`` | ``20`` | ``21`` | ``22`` | ``23`` | ``24``
+    ///
+    /// CloudFormation property `Phase1DHGroupNumbers`.
+    pub phase1_dh_group_numbers: Option<Value<Vec<Phase1DHGroupNumbersRequestListValue>>>,
+    /// One or more encryption algorithms that are permitted for the VPN tunnel for phase 1 IKE negotiations.
+    ///
+    /// Valid values: ``AES128`` | ``AES256`` | ``AES128-GCM-16`` | ``AES256-GCM-16``
+    ///
+    /// CloudFormation property `Phase1EncryptionAlgorithms`.
+    pub phase1_encryption_algorithms: Option<Value<Vec<Phase1EncryptionAlgorithmsRequestListValue>>>,
+    /// One or more integrity algorithms that are permitted for the VPN tunnel for phase 1 IKE negotiations.
+    ///
+    /// Valid values: ``SHA1`` | ``SHA2-256`` | ``SHA2-384`` | ``SHA2-512``
+    ///
+    /// CloudFormation property `Phase1IntegrityAlgorithms`.
+    pub phase1_integrity_algorithms: Option<Value<Vec<Phase1IntegrityAlgorithmsRequestListValue>>>,
+    /// The lifetime for phase 1 of the IKE negotiation, in seconds.
+    ///
+    /// Constraints: A value between 900 and 28,800.
+    ///
+    /// Default: ``28800``
+    ///
+    /// CloudFormation property `Phase1LifetimeSeconds`.
+    pub phase1_lifetime_seconds: Option<Value<i64>>,
+    /// One or more Diffie-Hellman group numbers that are permitted for the VPN tunnel for phase 2 IKE negotiations.
+    ///
+    /// Valid values: ``2`` | ``5`` | ``14`` | ``15`` | ``16`` | ``17`` | ``18`` | ``19`` | ``20`` | ``21`` | ``22`` | ``23`` | ``24``
+    ///
+    /// CloudFormation property `Phase2DHGroupNumbers`.
+    pub phase2_dh_group_numbers: Option<Value<Vec<Phase2DHGroupNumbersRequestListValue>>>,
+    /// One or more encryption algorithms that are permitted for the VPN tunnel for phase 2 IKE negotiations.
+    ///
+    /// Valid values: ``AES128`` | ``AES256`` | ``AES128-GCM-16`` | ``AES256-GCM-16``
+    ///
+    /// CloudFormation property `Phase2EncryptionAlgorithms`.
+    pub phase2_encryption_algorithms: Option<Value<Vec<Phase2EncryptionAlgorithmsRequestListValue>>>,
+    /// One or more integrity algorithms that are permitted for the VPN tunnel for phase 2 IKE negotiations.
+    ///
+    /// Valid values: ``SHA1`` | ``SHA2-256`` | ``SHA2-384`` | ``SHA2-512``
+    ///
+    /// CloudFormation property `Phase2IntegrityAlgorithms`.
+    pub phase2_integrity_algorithms: Option<Value<Vec<Phase2IntegrityAlgorithmsRequestListValue>>>,
+    /// The lifetime for phase 2 of the IKE negotiation, in seconds.
+    ///
+    /// Constraints: A value between 900 and 3,600. The value must be less than the value for ``Phase1LifetimeSeconds``.
+    ///
+    /// Default: ``3600``
+    ///
+    /// CloudFormation property `Phase2LifetimeSeconds`.
+    pub phase2_lifetime_seconds: Option<Value<i64>>,
+    /// The pre-shared key (PSK) to establish initial authentication between the virtual private gateway and customer gateway.
+    ///
+    /// Constraints: Allowed characters are alphanumeric characters, periods (.), and underscores (\_). Must be between 8 and 64 characters in length and cannot start with zero (0).
+    ///
+    /// CloudFormation property `PreSharedKey`.
+    pub pre_shared_key: Option<Value<String>>,
+    /// The percentage of the rekey window (determined by ``RekeyMarginTimeSeconds``) during which the rekey time is randomly selected.
+    ///
+    /// Constraints: A value between 0 and 100.
+    ///
+    /// Default: ``100``
+    ///
+    /// CloudFormation property `RekeyFuzzPercentage`.
+    pub rekey_fuzz_percentage: Option<Value<i64>>,
+    /// The margin time, in seconds, before the phase 2 lifetime expires, during which the AWS side of the VPN connection performs an IKE rekey. The exact time of the rekey is randomly selected based on the value for ``RekeyFuzzPercentage``.
+    ///
+    /// Constraints: A value between 60 and half of ``Phase2LifetimeSeconds``.
+    ///
+    /// Default: ``270``
+    ///
+    /// CloudFormation property `RekeyMarginTimeSeconds`.
+    pub rekey_margin_time_seconds: Option<Value<i64>>,
+    /// The number of packets in an IKE replay window.
+    ///
+    /// Constraints: A value between 64 and 2048.
+    ///
+    /// Default: ``1024``
+    ///
+    /// CloudFormation property `ReplayWindowSize`.
+    pub replay_window_size: Option<Value<i64>>,
+    /// The action to take when the establishing the tunnel for the VPN connection. By default, your customer gateway device must initiate the IKE negotiation and bring up the tunnel. Specify ``start`` for AWS to initiate the IKE negotiation.
+    ///
+    /// Valid Values: ``add`` | ``start``
+    ///
+    /// Default: ``add``
+    ///
+    /// CloudFormation property `StartupAction`.
+    ///
+    /// Allowed values: `add`, `start`.
+    pub startup_action: Option<Value<String>>,
+    /// The range of inside IP addresses for the tunnel. Any specified CIDR blocks must be unique across all VPN connections that use the same virtual private gateway.
+    ///
+    /// Constraints: A size /30 CIDR block from the ``169.254.0.0/16`` range. The following CIDR blocks are reserved and cannot be used:
+    ///
+    /// \+   ``169.254.0.0/30``
+    ///
+    /// \+   ``169.254.1.0/30``
+    ///
+    /// \+   ``169.254.2.0/30``
+    ///
+    /// \+   ``169.254.3.0/30``
+    ///
+    /// \+   ``169.254.4.0/30``
+    ///
+    /// \+   ``169.254.5.0/30``
+    ///
+    /// \+   ``169.254.169.252/30``
+    ///
+    /// CloudFormation property `TunnelInsideCidr`.
+    pub tunnel_inside_cidr: Option<Value<String>>,
+    /// The range of inside IPv6 addresses for the tunnel. Any specified CIDR blocks must be unique across all VPN connections that use the same transit gateway.
+    ///
+    /// Constraints: A size /126 CIDR block from the local ``fd00::/8`` range.
+    ///
+    /// CloudFormation property `TunnelInsideIpv6Cidr`.
+    pub tunnel_inside_ipv6_cidr: Option<Value<String>>,
+}
+
+impl VpnTunnelOptionsSpecification {
+    /// A `VpnTunnelOptionsSpecification` with no properties set; set them with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `DPDTimeoutAction`.
+    pub fn dpd_timeout_action(mut self, v: impl Into<Value<String>>) -> Self {
+        self.dpd_timeout_action = Some(v.into());
+        self
+    }
+
+    /// Sets `DPDTimeoutSeconds`.
+    pub fn dpd_timeout_seconds(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.dpd_timeout_seconds = Some(v.into());
+        self
+    }
+
+    /// Sets `EnableTunnelLifecycleControl`.
+    pub fn enable_tunnel_lifecycle_control(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.enable_tunnel_lifecycle_control = Some(v.into());
+        self
+    }
+
+    /// Sets `IKEVersions`.
+    pub fn ike_versions(mut self, v: impl IntoList<IKEVersionsRequestListValue>) -> Self {
+        self.ike_versions = Some(v.into_list());
+        self
+    }
+
+    /// Sets `LogOptions`.
+    pub fn log_options(mut self, v: impl Into<Value<VpnTunnelLogOptionsSpecification>>) -> Self {
+        self.log_options = Some(v.into());
+        self
+    }
+
+    /// Sets `Phase1DHGroupNumbers`.
+    pub fn phase1_dh_group_numbers(mut self, v: impl IntoList<Phase1DHGroupNumbersRequestListValue>) -> Self {
+        self.phase1_dh_group_numbers = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Phase1EncryptionAlgorithms`.
+    pub fn phase1_encryption_algorithms(
+        mut self,
+        v: impl IntoList<Phase1EncryptionAlgorithmsRequestListValue>,
+    ) -> Self {
+        self.phase1_encryption_algorithms = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Phase1IntegrityAlgorithms`.
+    pub fn phase1_integrity_algorithms(mut self, v: impl IntoList<Phase1IntegrityAlgorithmsRequestListValue>) -> Self {
+        self.phase1_integrity_algorithms = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Phase1LifetimeSeconds`.
+    pub fn phase1_lifetime_seconds(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.phase1_lifetime_seconds = Some(v.into());
+        self
+    }
+
+    /// Sets `Phase2DHGroupNumbers`.
+    pub fn phase2_dh_group_numbers(mut self, v: impl IntoList<Phase2DHGroupNumbersRequestListValue>) -> Self {
+        self.phase2_dh_group_numbers = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Phase2EncryptionAlgorithms`.
+    pub fn phase2_encryption_algorithms(
+        mut self,
+        v: impl IntoList<Phase2EncryptionAlgorithmsRequestListValue>,
+    ) -> Self {
+        self.phase2_encryption_algorithms = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Phase2IntegrityAlgorithms`.
+    pub fn phase2_integrity_algorithms(mut self, v: impl IntoList<Phase2IntegrityAlgorithmsRequestListValue>) -> Self {
+        self.phase2_integrity_algorithms = Some(v.into_list());
+        self
+    }
+
+    /// Sets `Phase2LifetimeSeconds`.
+    pub fn phase2_lifetime_seconds(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.phase2_lifetime_seconds = Some(v.into());
+        self
+    }
+
+    /// Sets `PreSharedKey`.
+    pub fn pre_shared_key(mut self, v: impl Into<Value<String>>) -> Self {
+        self.pre_shared_key = Some(v.into());
+        self
+    }
+
+    /// Sets `RekeyFuzzPercentage`.
+    pub fn rekey_fuzz_percentage(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.rekey_fuzz_percentage = Some(v.into());
+        self
+    }
+
+    /// Sets `RekeyMarginTimeSeconds`.
+    pub fn rekey_margin_time_seconds(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.rekey_margin_time_seconds = Some(v.into());
+        self
+    }
+
+    /// Sets `ReplayWindowSize`.
+    pub fn replay_window_size(mut self, v: impl Into<Value<i64>>) -> Self {
+        self.replay_window_size = Some(v.into());
+        self
+    }
+
+    /// Sets `StartupAction`.
+    pub fn startup_action(mut self, v: impl Into<Value<String>>) -> Self {
+        self.startup_action = Some(v.into());
+        self
+    }
+
+    /// Sets `TunnelInsideCidr`.
+    pub fn tunnel_inside_cidr(mut self, v: impl Into<Value<String>>) -> Self {
+        self.tunnel_inside_cidr = Some(v.into());
+        self
+    }
+
+    /// Sets `TunnelInsideIpv6Cidr`.
+    pub fn tunnel_inside_ipv6_cidr(mut self, v: impl Into<Value<String>>) -> Self {
+        self.tunnel_inside_ipv6_cidr = Some(v.into());
+        self
+    }
+}
+
+impl ToToken for VpnTunnelOptionsSpecification {
+    fn to_token(&self) -> Token {
+        let mut m = IndexMap::new();
+        crate::opt(&mut m, "DPDTimeoutAction", self.dpd_timeout_action.as_ref());
+        crate::opt(&mut m, "DPDTimeoutSeconds", self.dpd_timeout_seconds.as_ref());
+        crate::opt(&mut m, "EnableTunnelLifecycleControl", self.enable_tunnel_lifecycle_control.as_ref());
+        crate::opt(&mut m, "IKEVersions", self.ike_versions.as_ref());
+        crate::opt(&mut m, "LogOptions", self.log_options.as_ref());
+        crate::opt(&mut m, "Phase1DHGroupNumbers", self.phase1_dh_group_numbers.as_ref());
+        crate::opt(&mut m, "Phase1EncryptionAlgorithms", self.phase1_encryption_algorithms.as_ref());
+        crate::opt(&mut m, "Phase1IntegrityAlgorithms", self.phase1_integrity_algorithms.as_ref());
+        crate::opt(&mut m, "Phase1LifetimeSeconds", self.phase1_lifetime_seconds.as_ref());
+        crate::opt(&mut m, "Phase2DHGroupNumbers", self.phase2_dh_group_numbers.as_ref());
+        crate::opt(&mut m, "Phase2EncryptionAlgorithms", self.phase2_encryption_algorithms.as_ref());
+        crate::opt(&mut m, "Phase2IntegrityAlgorithms", self.phase2_integrity_algorithms.as_ref());
+        crate::opt(&mut m, "Phase2LifetimeSeconds", self.phase2_lifetime_seconds.as_ref());
+        crate::opt(&mut m, "PreSharedKey", self.pre_shared_key.as_ref());
+        crate::opt(&mut m, "RekeyFuzzPercentage", self.rekey_fuzz_percentage.as_ref());
+        crate::opt(&mut m, "RekeyMarginTimeSeconds", self.rekey_margin_time_seconds.as_ref());
+        crate::opt(&mut m, "ReplayWindowSize", self.replay_window_size.as_ref());
+        crate::opt(&mut m, "StartupAction", self.startup_action.as_ref());
+        crate::opt(&mut m, "TunnelInsideCidr", self.tunnel_inside_cidr.as_ref());
+        crate::opt(&mut m, "TunnelInsideIpv6Cidr", self.tunnel_inside_ipv6_cidr.as_ref());
+        Token::Map(m)
+    }
+}
+
+impl Validate for VpnTunnelOptionsSpecification {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(x) = &self.dpd_timeout_action {
+            v.check_enum("DPDTimeoutAction", x, &["clear", "none", "restart"]);
+        }
+        if let Some(x) = &self.dpd_timeout_seconds {
+            v.check_int_range("DPDTimeoutSeconds", x, Some(30.0), None);
+        }
+        v.field("IKEVersions", self.ike_versions.as_ref());
+        v.field("LogOptions", self.log_options.as_ref());
+        v.field("Phase1DHGroupNumbers", self.phase1_dh_group_numbers.as_ref());
+        v.field("Phase1EncryptionAlgorithms", self.phase1_encryption_algorithms.as_ref());
+        v.field("Phase1IntegrityAlgorithms", self.phase1_integrity_algorithms.as_ref());
+        if let Some(x) = &self.phase1_lifetime_seconds {
+            v.check_int_range("Phase1LifetimeSeconds", x, Some(900.0), Some(28_800.0));
+        }
+        v.field("Phase2DHGroupNumbers", self.phase2_dh_group_numbers.as_ref());
+        v.field("Phase2EncryptionAlgorithms", self.phase2_encryption_algorithms.as_ref());
+        v.field("Phase2IntegrityAlgorithms", self.phase2_integrity_algorithms.as_ref());
+        if let Some(x) = &self.phase2_lifetime_seconds {
+            v.check_int_range("Phase2LifetimeSeconds", x, Some(900.0), Some(3600.0));
+        }
+        if let Some(x) = &self.rekey_fuzz_percentage {
+            v.check_int_range("RekeyFuzzPercentage", x, Some(0.0), Some(100.0));
+        }
+        if let Some(x) = &self.rekey_margin_time_seconds {
+            v.check_int_range("RekeyMarginTimeSeconds", x, Some(60.0), None);
+        }
+        if let Some(x) = &self.replay_window_size {
+            v.check_int_range("ReplayWindowSize", x, Some(64.0), Some(2048.0));
+        }
+        if let Some(x) = &self.startup_action {
+            v.check_enum("StartupAction", x, &["add", "start"]);
         }
     }
 }

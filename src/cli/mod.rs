@@ -1,5 +1,5 @@
 //! The `cfnkit` command line, which every cfnkit program gets through
-//! [`crate::run`]: `ls`, `synth` and `diff`, with the AWS CDK CLI's
+//! [`crate::run`]: `ls`, `synth`, `diff` and `init`, with the AWS CDK CLI's
 //! habits (`-o`, `-c`, `-p`, `-q`, stack globs) and its environment
 //! (`CDK_OUTDIR`, `CDK_CONTEXT_JSON`, `CDK_DEFAULT_ACCOUNT`,
 //! `CDK_DEFAULT_REGION`), so a `cdk.json` of
@@ -11,6 +11,7 @@
 //! difference, for `diff --fail`), 2 usage or I/O errors.
 
 pub mod diff;
+pub mod init;
 mod select;
 mod synth;
 
@@ -59,6 +60,8 @@ enum Command {
     Synth(SynthOpts),
     /// Compare stacks with a template file or with the previous assembly.
     Diff(diff::DiffOpts),
+    /// Create a new cfnkit project in DIR: Cargo.toml, src/main.rs, cdk.json, a test, a README.
+    Init(init::InitOpts),
 }
 
 /// `-c KEY=VALUE`, accepted before and after the command name (a clap
@@ -85,9 +88,22 @@ pub struct SynthOpts {
     /// Set a parameter's default in the selected stacks that declare it: KEY=VALUE (repeatable).
     #[arg(short = 'p', long = "parameter", value_name = "KEY=VALUE")]
     pub parameters: Vec<String>,
+    /// How one stack printed on stdout is spelled (the cloud assembly is always JSON).
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: TemplateFormat,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub context: ContextArgs,
+}
+
+/// How `synth` prints one stack's template on stdout.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum TemplateFormat {
+    /// Pretty JSON, as written into the cloud assembly.
+    #[default]
+    Json,
+    /// Block-style YAML with short-form intrinsics ([`cfnkit_core::source::to_yaml`]).
+    Yaml,
 }
 
 /// What the process environment tells the program; the AWS CDK CLI sets
@@ -184,6 +200,9 @@ where
             };
         }
     };
+    if let Some(Command::Init(o)) = &cli.command {
+        return init::init(o, cli.quiet, err);
+    }
     let mut app = App::new();
     match env.context() {
         Ok(m) => {
@@ -200,7 +219,7 @@ where
         Some(Command::Ls { context, .. }) => context.context.clone(),
         Some(Command::Synth(o)) => o.context.context.clone(),
         Some(Command::Diff(o)) => o.context.context.clone(),
-        None => Vec::new(),
+        Some(Command::Init(_)) | None => Vec::new(),
     };
     for kv in cli.context.context.iter().chain(&after) {
         let Some((k, v)) = kv.split_once('=') else {
@@ -215,6 +234,7 @@ where
         Some(Command::Ls { patterns, .. }) => ls(&app, &patterns, out, err),
         Some(Command::Synth(o)) => synth::synth(&mut app, &o, cli.quiet, env, out, err),
         Some(Command::Diff(o)) => diff::diff(&mut app, &o, env, out, err),
+        Some(Command::Init(_)) => EXIT_OK,
         None => {
             if let Some(dir) = &env.outdir {
                 // Run by the AWS CDK CLI: write every stack into the folder it names.
@@ -227,7 +247,7 @@ where
                     "error: no command given\n\n{}",
                     <Cli as clap::CommandFactory>::command().render_usage()
                 );
-                let _ = writeln!(err, "run with --help for the commands (ls, synth, diff)");
+                let _ = writeln!(err, "run with --help for the commands (ls, synth, diff, init)");
                 EXIT_USAGE
             }
         }
