@@ -71,8 +71,8 @@ pub mod prelude {
     };
     #[cfg(feature = "ec2")]
     pub use crate::ec2::{
-        Connectable, Connections, GatewayService, InterfaceService, LaunchTemplate, LaunchTemplateRef, MachineImage,
-        Peer, Port, SecurityGroup, SecurityGroupRef, UserData, Vpc, VpcRef,
+        Connectable, Connections, GatewayService, Instance, InstanceRef, InterfaceService, LaunchTemplate,
+        LaunchTemplateRef, MachineImage, Peer, Port, SecurityGroup, SecurityGroupRef, UserData, Vpc, VpcRef,
     };
     #[cfg(feature = "elasticloadbalancingv2")]
     pub use crate::elasticloadbalancingv2::{

@@ -5,7 +5,7 @@ use cfnkit_core::diag::Diagnostic;
 use cfnkit_core::fns;
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Value};
-use cfnkit_core::tree::Stack;
+use cfnkit_core::tree::{NodeId, Stack};
 use cfnkit_l1::ec2 as l1;
 use cfnkit_l1::iam as iam_l1;
 
@@ -161,40 +161,13 @@ impl LaunchTemplate {
     }
 
     fn check(&self, path: &str, stack: &mut Stack) {
-        if !(8..=16_384).contains(&self.volume_gib) {
-            stack.report(
-                Diagnostic::error(path, "root volume size out of range")
-                    .property("LaunchTemplateData.BlockDeviceMappings.Ebs.VolumeSize")
-                    .value(self.volume_gib.to_string())
-                    .allowed("8 to 16384 GiB"),
-            );
-        }
-        if !(1..=64).contains(&self.hop_limit) {
-            stack.report(
-                Diagnostic::error(path, "metadata hop limit out of range")
-                    .property("LaunchTemplateData.MetadataOptions.HttpPutResponseHopLimit")
-                    .value(self.hop_limit.to_string())
-                    .allowed("1 to 64"),
-            );
-        }
-        if self.instance_type.split('.').count() != 2 {
-            stack.report(
-                Diagnostic::error(path, "invalid instance type")
-                    .property("LaunchTemplateData.InstanceType")
-                    .value(format!("{:?}", self.instance_type))
-                    .allowed("a type such as t3.micro or m7g.large"),
-            );
-        }
-        if let MachineImage::Id(id) = &self.image {
-            if !id.starts_with("ami-") {
-                stack.report(
-                    Diagnostic::error(path, "invalid image id")
-                        .property("LaunchTemplateData.ImageId")
-                        .value(format!("{id:?}"))
-                        .allowed("ami-… or MachineImage::latest_amazon_linux()"),
-                );
-            }
-        }
+        let m = Machine {
+            instance_type: &self.instance_type,
+            image: &self.image,
+            volume_gib: self.volume_gib,
+            hop_limit: self.hop_limit,
+        };
+        m.check(path, "LaunchTemplateData.", stack);
     }
 
     /// Adds the launch template, its role, instance profile and security group.
@@ -202,24 +175,7 @@ impl LaunchTemplate {
         let scope = stack.construct(&self.id);
         let path = format!("{}/Resource", stack.path_of_node(scope).unwrap_or_default());
         self.check(&path, stack);
-        let role = stack.within(scope, |s| {
-            Role::new("Role", Principal::service("ec2.amazonaws.com"))
-                .description("Instances of one launch template: Session Manager access, plus what grants add")
-                .managed_policy("AmazonSSMManagedInstanceCore")
-                .add_to(s)
-        });
-        let profile = stack
-            .within(scope, |s| s.add("InstanceProfile", iam_l1::InstanceProfile::new(vec![Value::from(role.name())])));
-        let vpc = self.vpc;
-        let sg = stack.within(scope, |s| {
-            SecurityGroup::new("SecurityGroup", vpc, "Instances: no ingress until connections allow it")
-                .allow_to(
-                    super::Peer::cidr("0.0.0.0/0"),
-                    super::Port::tcp(443),
-                    "HTTPS out: Systems Manager, package repositories",
-                )
-                .add_to(s)
-        });
+        let (role, profile, sg) = identity(stack, scope, self.vpc, "Instances of one launch template", "Instances");
         let ebs = l1::LaunchTemplateEbs::new()
             .encrypted(true)
             .volume_type("gp3")
@@ -244,6 +200,84 @@ impl LaunchTemplate {
         let handle = stack.within(scope, |s| s.add("Resource", l1::LaunchTemplate::new(data)));
         LaunchTemplateRef { handle, role, sg }
     }
+}
+
+/// The settings a launch template and an instance share, for their checks.
+pub(super) struct Machine<'a> {
+    pub(super) instance_type: &'a str,
+    pub(super) image: &'a MachineImage,
+    pub(super) volume_gib: u32,
+    pub(super) hop_limit: u32,
+}
+
+impl Machine<'_> {
+    /// Reports every bad setting; `prefix` leads the property paths
+    /// (`LaunchTemplateData.` or empty).
+    pub(super) fn check(&self, path: &str, prefix: &str, stack: &mut Stack) {
+        if !(8..=16_384).contains(&self.volume_gib) {
+            stack.report(
+                Diagnostic::error(path, "root volume size out of range")
+                    .property(format!("{prefix}BlockDeviceMappings.Ebs.VolumeSize"))
+                    .value(self.volume_gib.to_string())
+                    .allowed("8 to 16384 GiB"),
+            );
+        }
+        if !(1..=64).contains(&self.hop_limit) {
+            stack.report(
+                Diagnostic::error(path, "metadata hop limit out of range")
+                    .property(format!("{prefix}MetadataOptions.HttpPutResponseHopLimit"))
+                    .value(self.hop_limit.to_string())
+                    .allowed("1 to 64"),
+            );
+        }
+        if self.instance_type.split('.').count() != 2 || self.instance_type.split('.').any(str::is_empty) {
+            stack.report(
+                Diagnostic::error(path, "invalid instance type")
+                    .property(format!("{prefix}InstanceType"))
+                    .value(format!("{:?}", self.instance_type))
+                    .allowed("a type such as t3.micro or m7g.large"),
+            );
+        }
+        if let MachineImage::Id(id) = self.image {
+            if !id.starts_with("ami-") {
+                stack.report(
+                    Diagnostic::error(path, "invalid image id")
+                        .property(format!("{prefix}ImageId"))
+                        .value(format!("{id:?}"))
+                        .allowed("ami-… or MachineImage::latest_amazon_linux()"),
+                );
+            }
+        }
+    }
+}
+
+/// The role (Session Manager access), instance profile and security group
+/// (no ingress, HTTPS out) instances get, under `scope`.
+pub(super) fn identity(
+    stack: &mut Stack,
+    scope: NodeId,
+    vpc: VpcRef,
+    role_what: &str,
+    group_what: &str,
+) -> (RoleRef, Handle<iam_l1::InstanceProfile>, SecurityGroupRef) {
+    let role = stack.within(scope, |s| {
+        Role::new("Role", Principal::service("ec2.amazonaws.com"))
+            .description(&format!("{role_what}: Session Manager access, plus what grants add"))
+            .managed_policy("AmazonSSMManagedInstanceCore")
+            .add_to(s)
+    });
+    let profile =
+        stack.within(scope, |s| s.add("InstanceProfile", iam_l1::InstanceProfile::new(vec![Value::from(role.name())])));
+    let sg = stack.within(scope, |s| {
+        SecurityGroup::new("SecurityGroup", vpc, &format!("{group_what}: no ingress until connections allow it"))
+            .allow_to(
+                super::Peer::cidr("0.0.0.0/0"),
+                super::Port::tcp(443),
+                "HTTPS out: Systems Manager, package repositories",
+            )
+            .add_to(s)
+    });
+    (role, profile, sg)
 }
 
 /// A launch template added to a stack: its role (for grants) and security group.

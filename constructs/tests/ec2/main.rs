@@ -4,6 +4,7 @@
 
 mod connections;
 mod endpoints;
+mod instance;
 mod launch_template;
 mod security_group;
 mod vpc;
