@@ -26,6 +26,8 @@ pub mod dynamodb;
 pub mod ec2;
 #[cfg(feature = "elasticloadbalancingv2")]
 pub mod elasticloadbalancingv2;
+#[cfg(feature = "events")]
+pub mod events;
 #[cfg(feature = "iam")]
 pub mod iam;
 #[cfg(feature = "kms")]
@@ -78,6 +80,10 @@ pub mod prelude {
     pub use crate::elasticloadbalancingv2::{
         ApplicationLoadBalancer, ListenerRef, ListenerRule, LoadBalancerRef, NetworkLoadBalancer, TargetGroup,
         TargetGroupRef, TargetProtocol, TargetType,
+    };
+    #[cfg(feature = "events")]
+    pub use crate::events::{
+        EventPattern, Rule as EventRule, RuleRef as EventRuleRef, Schedule, Target as EventTarget,
     };
     #[cfg(feature = "iam")]
     pub use crate::iam::{Grantable, ManagedPolicy, ManagedPolicyRef, PolicyStatement, Principal, Role, RoleRef};
