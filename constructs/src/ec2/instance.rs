@@ -64,7 +64,7 @@ enum Placement {
 pub struct Instance {
     id: String,
     vpc: VpcRef,
-    instance_type: String,
+    machine_type: String,
     image: MachineImage,
     user_data: Option<UserData>,
     volume_gib: u32,
@@ -80,7 +80,7 @@ impl Instance {
         Instance {
             id: id.to_string(),
             vpc,
-            instance_type: "t3.micro".into(),
+            machine_type: "t3.micro".into(),
             image: MachineImage::latest_amazon_linux(),
             user_data: None,
             volume_gib: 20,
@@ -93,7 +93,7 @@ impl Instance {
     /// Sets the instance type (`t3.micro` by default; it must support EBS
     /// optimization, as every current generation does).
     pub fn instance_type(mut self, t: &str) -> Self {
-        self.instance_type = t.to_string();
+        self.machine_type = t.to_string();
         self
     }
     /// Sets the image (the latest Amazon Linux 2023 by default).
@@ -177,14 +177,14 @@ impl Instance {
         let scope = stack.construct(&self.id);
         let path = format!("{}/Resource", stack.path_of_node(scope).unwrap_or_default());
         let m = Machine {
-            instance_type: &self.instance_type,
+            instance_type: &self.machine_type,
             image: &self.image,
             volume_gib: self.volume_gib,
             hop_limit: self.hop_limit,
         };
         m.check(&path, "", stack);
         let subnet = self.subnet(&path, stack);
-        let (role, profile, sg) = identity(stack, scope, self.vpc, "One instance", "Instance");
+        let (role, profile, sg) = identity(stack, scope, &self.vpc, "One instance", "Instance");
         let mut ebs = l1::Ebs::new()
             .encrypted(true)
             .volume_type("gp3")
@@ -195,7 +195,7 @@ impl Instance {
         }
         let mut instance = l1::Instance::new()
             .image_id(self.image.image_id())
-            .instance_type(self.instance_type.clone())
+            .instance_type(self.machine_type.clone())
             .iam_instance_profile(Value::from(profile.reference()))
             .metadata_options(
                 l1::MetadataOptions::new()
@@ -206,7 +206,7 @@ impl Instance {
             .monitoring(true)
             .ebs_optimized(true)
             .block_device_mappings(vec![l1::InstanceBlockDeviceMapping::new("/dev/xvda").ebs(ebs)]);
-        let subnet = subnet.map(Value::from).unwrap_or_else(|| Value::Lit(String::new()));
+        let subnet = subnet.map_or_else(|| Value::Lit(String::new()), Value::from);
         instance = match &self.placement {
             Placement::Private => instance.subnet_id(subnet).security_group_ids(vec![Value::from(sg.id())]),
             Placement::Public(_) => instance.network_interfaces(vec![l1::InstanceNetworkInterface::new("0")

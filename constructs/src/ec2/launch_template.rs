@@ -175,7 +175,7 @@ impl LaunchTemplate {
         let scope = stack.construct(&self.id);
         let path = format!("{}/Resource", stack.path_of_node(scope).unwrap_or_default());
         self.check(&path, stack);
-        let (role, profile, sg) = identity(stack, scope, self.vpc, "Instances of one launch template", "Instances");
+        let (role, profile, sg) = identity(stack, scope, &self.vpc, "Instances of one launch template", "Instances");
         let ebs = l1::LaunchTemplateEbs::new()
             .encrypted(true)
             .volume_type("gp3")
@@ -256,7 +256,7 @@ impl Machine<'_> {
 pub(super) fn identity(
     stack: &mut Stack,
     scope: NodeId,
-    vpc: VpcRef,
+    vpc: &VpcRef,
     role_what: &str,
     group_what: &str,
 ) -> (RoleRef, Handle<iam_l1::InstanceProfile>, SecurityGroupRef) {
@@ -269,7 +269,7 @@ pub(super) fn identity(
     let profile =
         stack.within(scope, |s| s.add("InstanceProfile", iam_l1::InstanceProfile::new(vec![Value::from(role.name())])));
     let sg = stack.within(scope, |s| {
-        SecurityGroup::new("SecurityGroup", vpc, &format!("{group_what}: no ingress until connections allow it"))
+        SecurityGroup::new("SecurityGroup", *vpc, &format!("{group_what}: no ingress until connections allow it"))
             .allow_to(
                 super::Peer::cidr("0.0.0.0/0"),
                 super::Port::tcp(443),

@@ -65,7 +65,7 @@ impl DatabaseCluster {
     pub fn new(id: &str, engine: Engine, vpc: VpcRef) -> Self {
         DatabaseCluster {
             id: id.to_string(),
-            settings: Settings::new(engine, vpc),
+            settings: Settings::new(engine, &vpc),
             class: "db.r6g.large".into(),
             instances: 2,
         }

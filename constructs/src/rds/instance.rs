@@ -67,7 +67,7 @@ impl DatabaseInstance {
     pub fn new(id: &str, engine: Engine, vpc: VpcRef) -> Self {
         DatabaseInstance {
             id: id.to_string(),
-            settings: Settings::new(engine, vpc),
+            settings: Settings::new(engine, &vpc),
             class: "db.t3.medium".into(),
             storage_gib: 20,
             max_storage_gib: Some(100),

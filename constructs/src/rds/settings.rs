@@ -39,10 +39,10 @@ pub(super) struct Settings {
 }
 
 impl Settings {
-    pub(super) fn new(engine: Engine, vpc: VpcRef) -> Self {
+    pub(super) fn new(engine: Engine, vpc: &VpcRef) -> Self {
         Settings {
             engine,
-            vpc,
+            vpc: *vpc,
             key: None,
             removal: None,
             deletion_protection: None,
