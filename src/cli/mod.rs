@@ -12,6 +12,8 @@ use std::path::PathBuf;
 use cfnkit_core::tree::App;
 use clap::{Parser, Subcommand};
 
+pub mod lint;
+
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
 /// Exit code: validation findings.
@@ -45,6 +47,8 @@ enum Command {
         #[arg(short = 'p', long = "parameter", value_name = "KEY=VALUE")]
         parameters: Vec<String>,
     },
+    /// Check templates (files, folders, or the app's stacks) against the convention and security rules.
+    Lint(lint::LintArgs),
 }
 
 /// Runs the CLI over `args` (program name first) against the app `build`
@@ -67,12 +71,16 @@ where
             return code;
         }
     };
+    if let Command::Lint(args) = &cli.command {
+        return lint::lint(build, args, out, err);
+    }
     let mut app = build();
     match cli.command {
         Command::List => list(&app, out),
         Command::Synth { name, all, out: dir, parameters } => {
             synth(&mut app, &SynthArgs { name, all, out: dir, parameters }, out, err)
         }
+        Command::Lint(_) => EXIT_USAGE,
     }
 }
 
