@@ -243,8 +243,8 @@ mod tests {
         assert_eq!(doc.locate("/Resources"), (2, 3));
         assert_eq!(doc.locate("/Resources/A"), (3, 5));
         assert_eq!(doc.locate("/Resources/A/Type"), (3, 11));
-        assert_eq!(doc.locate("/Resources/A/L/1"), (3, 35));
-        assert_eq!(doc.locate("/Resources/A/L/1/k"), (3, 36));
+        assert_eq!(doc.locate("/Resources/A/L/1"), (3, 33));
+        assert_eq!(doc.locate("/Resources/A/L/1/k"), (3, 34));
         assert_eq!(doc.locate("/Resources/A/Missing/Deeper"), (3, 5), "falls back to the nearest ancestor");
     }
 

@@ -107,12 +107,11 @@ impl std::fmt::Debug for Rule {
 }
 
 /// A finding: a rule that failed at one place in one template.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     /// The rule id.
     pub rule: &'static str,
     /// Its severity (after the config).
-    #[serde(serialize_with = "ser_severity")]
     pub severity: Severity,
     /// The resource's logical id, if any.
     pub resource: Option<String>,
@@ -122,8 +121,4 @@ pub struct Finding {
     pub message: String,
     /// How to fix it.
     pub fix: &'static str,
-}
-
-fn ser_severity<S: serde::Serializer>(s: &Severity, ser: S) -> Result<S::Ok, S::Error> {
-    ser.serialize_str(s.as_str())
 }

@@ -137,11 +137,10 @@ pub enum Truth {
 /// Reads a flag: absent counts as false.
 pub fn truth(v: Option<&Value>) -> Truth {
     match v {
-        None | Some(Value::Null) => Truth::False,
         Some(Value::Bool(b)) => bool_truth(*b),
         Some(Value::String(s)) => bool_truth(s.eq_ignore_ascii_case("true")),
         Some(Value::Object(_)) => Truth::Unknown,
-        Some(_) => Truth::False,
+        _ => Truth::False,
     }
 }
 

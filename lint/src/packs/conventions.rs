@@ -195,7 +195,6 @@ fn name_property(kind: &str) -> Option<&'static str> {
         | "AWS::Glue::Job"
         | "AWS::Glue::Crawler"
         | "AWS::Kinesis::Stream" => "Name",
-        "AWS::EFS::FileSystem" => return None,
         "AWS::ElastiCache::ReplicationGroup" => "ReplicationGroupId",
         "AWS::AutoScaling::AutoScalingGroup" => "AutoScalingGroupName",
         "AWS::EC2::LaunchTemplate" => "LaunchTemplateName",
@@ -324,7 +323,7 @@ fn removal_policy(ctx: &Ctx<'_>, hits: &mut Vec<Hit>) {
 
 fn arn_account() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"arn:[a-z-]*:[^:\s]*:[^:\s]*:(\d{12}):|^\d{12}$").expect("valid regex"))
+    RE.get_or_init(|| Regex::new(r"(?:^|:)(\d{12})(?:$|:)").expect("valid regex"))
 }
 
 fn region_re() -> &'static Regex {
@@ -349,7 +348,8 @@ fn each_literal(ctx: &Ctx<'_>, f: &mut dyn FnMut(Option<&str>, &str, &str)) {
 
 fn hardcoded_account(ctx: &Ctx<'_>, hits: &mut Vec<Hit>) {
     each_literal(ctx, &mut |res, s, ptr| {
-        if let Some(m) = arn_account().captures(s) {
+        let arn_like = s.contains("arn:") || s.bytes().all(|b| b.is_ascii_digit());
+        if let Some(m) = arn_account().captures(s).filter(|_| arn_like) {
             let acct = m.get(1).map_or(s, |g| g.as_str());
             hits.push(Hit {
                 resource: res.map(str::to_string),
