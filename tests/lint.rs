@@ -221,4 +221,18 @@ mod cli {
         assert!(out.contains("payments-dr.template.json:"), "{out}");
         assert!(out.contains("in 4 template(s)"), "{out}");
     }
+
+    #[test]
+    fn synth_reports_the_same_rules_as_warnings() {
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        let code = cfnkit::cli::run(["cfnkit", "synth", "payments-dr"], cfnkit::reference::app, &mut out, &mut err);
+        let err = String::from_utf8(err).unwrap();
+        assert_eq!(code, 0, "synth still succeeds: {err}");
+        assert!(
+            err.contains("warning: lint error[conv-hardcoded-region] payments-dr/Resources/PaymentsTable/Properties/Replicas/1/Region"),
+            "{err}"
+        );
+        assert!(!err.contains("order-monitoring/"), "only the selected stack: {err}");
+    }
 }

@@ -61,7 +61,9 @@ impl Document {
     /// Reads a JSON or YAML template file.
     pub fn read(path: &Path) -> Result<Document, ReadError> {
         let text = std::fs::read_to_string(path).map_err(|source| ReadError::Io { path: path.into(), source })?;
-        let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        // JSON when the first non-blank character opens an object (`.template` files are either).
+        let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+            || !text.trim_start_matches('\u{feff}').trim_start().starts_with('{');
         if yaml {
             return Err(ReadError::Yaml { path: path.into() });
         }

@@ -168,3 +168,30 @@ fn list_rules(out: &mut impl Write) -> i32 {
     }
     EXIT_OK
 }
+
+/// The lint rules at `synth`: every finding on the synthesized stacks goes
+/// to `err` as a warning (`cfnkit lint` is the command that fails on them),
+/// with the default config or the one in the current folder.
+pub fn report_at_synth(stacks: &[cfnkit_core::synth::SynthesizedStack], err: &mut impl Write) {
+    let config = match Config::discover(Path::new(".")) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = writeln!(err, "warning: lint: {e}");
+            return;
+        }
+    };
+    for s in stacks {
+        let Ok(t) = serde_json::from_str::<serde_json::Value>(&s.json) else { continue };
+        for f in lint_template(&t, &config) {
+            let _ = writeln!(
+                err,
+                "warning: lint {}[{}] {}{}: {}",
+                f.severity.as_str(),
+                f.rule,
+                s.name,
+                f.pointer,
+                f.message
+            );
+        }
+    }
+}

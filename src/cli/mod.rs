@@ -1,4 +1,4 @@
-//! The `cfnkit` command line: `list` and `synth`.
+//! The `cfnkit` command line: `list`, `synth` and `lint`.
 //!
 //! Every command is a function over `impl Write`, so tests call them
 //! directly as well as through the binary. Exit codes: 0 success, 1
@@ -143,6 +143,7 @@ pub fn synth(app: &mut App, args: &SynthArgs, out: &mut impl Write, err: &mut im
     if let Some(name) = &args.name {
         result.stacks.retain(|s| &s.name == name);
     }
+    lint::report_at_synth(&result.stacks, err);
     if let Some(dir) = &args.out {
         if let Err(e) = result.write_assembly(dir) {
             let _ = writeln!(err, "error: cannot write the cloud assembly to {}: {e}", dir.display());

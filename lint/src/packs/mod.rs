@@ -1,4 +1,4 @@
-//! The rule packs. Each rule is a `const` [`Rule`](crate::rule::Rule) beside
+//! The rule packs. Each rule is a `const` [`Rule`] beside
 //! its check function; [`all`] lists every rule once.
 
 use std::sync::OnceLock;
