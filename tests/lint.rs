@@ -89,7 +89,8 @@ mod cli {
         let mut err = Vec::new();
         let mut argv = vec!["cfnkit", "lint"];
         argv.extend_from_slice(args);
-        let code = cfnkit::cli::run(argv, cfnkit::reference::app, &mut out, &mut err);
+        let code =
+            cfnkit::cli::main_with(argv, &cfnkit::cli::Env::default(), cfnkit::reference::define, &mut out, &mut err);
         (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
     }
 
@@ -226,7 +227,13 @@ mod cli {
     fn synth_reports_the_same_rules_as_warnings() {
         let mut out = Vec::new();
         let mut err = Vec::new();
-        let code = cfnkit::cli::run(["cfnkit", "synth", "payments-dr"], cfnkit::reference::app, &mut out, &mut err);
+        let code = cfnkit::cli::main_with(
+            ["cfnkit", "synth", "payments-dr"],
+            &cfnkit::cli::Env::default(),
+            cfnkit::reference::define,
+            &mut out,
+            &mut err,
+        );
         let err = String::from_utf8(err).unwrap();
         assert_eq!(code, 0, "synth still succeeds: {err}");
         assert!(

@@ -45,7 +45,7 @@ pub struct LintArgs {
 }
 
 /// Runs `cfnkit lint`.
-pub fn lint(app: impl FnOnce() -> App, args: &LintArgs, out: &mut impl Write, err: &mut impl Write) -> i32 {
+pub fn lint(app: &mut App, args: &LintArgs, out: &mut impl Write, err: &mut impl Write) -> i32 {
     if args.rules {
         return list_rules(out);
     }
@@ -63,7 +63,6 @@ pub fn lint(app: impl FnOnce() -> App, args: &LintArgs, out: &mut impl Write, er
     let mut unreadable = false;
     let mut docs = Vec::new();
     if args.paths.is_empty() {
-        let app = app();
         match app.synth() {
             Ok(s) => {
                 for stack in &s.stacks {
@@ -172,7 +171,10 @@ fn list_rules(out: &mut impl Write) -> i32 {
 /// The lint rules at `synth`: every finding on the synthesized stacks goes
 /// to `err` as a warning (`cfnkit lint` is the command that fails on them),
 /// with the default config or the one in the current folder.
-pub fn report_at_synth(stacks: &[cfnkit_core::synth::SynthesizedStack], err: &mut impl Write) {
+pub fn report_at_synth<'a>(
+    stacks: impl IntoIterator<Item = &'a cfnkit_core::synth::SynthesizedStack>,
+    err: &mut impl Write,
+) {
     let config = match Config::discover(Path::new(".")) {
         Ok(c) => c,
         Err(e) => {

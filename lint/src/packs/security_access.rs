@@ -80,12 +80,11 @@ fn s3_public_access_block(ctx: &Ctx<'_>, hits: &mut Vec<Hit>) {
 fn denies_insecure_transport(st: &policy::Statement<'_>) -> bool {
     st.denies()
         && st.raw.get("Condition").is_some_and(|c| {
-            let bool_false = c
-                .get("Bool")
+            // Only the SecureTransport deny stops plain HTTP: a TlsVersion
+            // condition does not match requests that carry no TLS at all.
+            c.get("Bool")
                 .and_then(|b| b.get("aws:SecureTransport"))
-                .is_some_and(|v| truth(Some(v)) == Truth::False && !v.is_null());
-            let old_tls = c.get("NumericLessThan").is_some_and(|n| n.get("s3:TlsVersion").is_some());
-            bool_false || old_tls
+                .is_some_and(|v| truth(Some(v)) == Truth::False && !v.is_null())
         })
 }
 
@@ -204,6 +203,10 @@ fn imdsv2(ctx: &Ctx<'_>, hits: &mut Vec<Hit>) {
             "AWS::EC2::Instance" if !r.props.contains_key("LaunchTemplate") => "MetadataOptions",
             _ => continue,
         };
+        // With the metadata endpoint off there is no IMDS to protect.
+        if r.prop(&format!("{path}/HttpEndpoint")).and_then(Value::as_str) == Some("disabled") {
+            continue;
+        }
         let tokens = r.prop(&format!("{path}/HttpTokens"));
         let ok = match tokens {
             Some(Value::String(s)) => s == "required",
