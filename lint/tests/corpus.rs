@@ -36,11 +36,10 @@ fn run() -> (Vec<FileReport>, Vec<ReadError>) {
     let mut reports = Vec::new();
     let mut errors = Vec::new();
     for f in &all {
-        match Document::read(f) {
-            Ok(mut d) => {
-                d.path = f.strip_prefix(&root).unwrap().to_path_buf();
-                reports.push(output::locate(&d, lint_template(&d.value, &config)));
-            }
+        // Relative paths, so the snapshot is the same in every clone.
+        let text = std::fs::read_to_string(f).unwrap();
+        match Document::from_text(f.strip_prefix(&root).unwrap(), text) {
+            Ok(d) => reports.push(output::locate(&d, lint_template(&d.value, &config))),
             Err(e) => errors.push(e),
         }
     }
@@ -51,10 +50,9 @@ fn run() -> (Vec<FileReport>, Vec<ReadError>) {
 fn corpus_finding_counts_per_rule() {
     let (reports, errors) = run();
     let mut text = String::new();
-    let yaml = errors.iter().filter(|e| matches!(e, ReadError::Yaml { .. })).count();
     writeln!(text, "templates linted: {}", reports.len()).unwrap();
-    writeln!(text, "unreadable: {} ({yaml} YAML)", errors.len()).unwrap();
-    for e in errors.iter().filter(|e| !matches!(e, ReadError::Yaml { .. })) {
+    writeln!(text, "not templates or unreadable: {}", errors.len()).unwrap();
+    for e in &errors {
         writeln!(text, "  {e}").unwrap();
     }
     let with = reports.iter().filter(|r| !r.findings.is_empty()).count();
@@ -93,7 +91,7 @@ fn corpus_positions_point_at_the_reported_resource() {
         for l in &r.findings {
             if let (Some(id), Some(src)) = (&l.finding.resource, &l.source) {
                 if l.finding.pointer == format!("/Resources/{id}/Type") {
-                    assert!(src.contains("\"Type\""), "{}:{}: {src}", r.path, l.line);
+                    assert!(src.contains("Type"), "{}:{}: {src}", r.path, l.line);
                 }
             }
         }

@@ -63,6 +63,25 @@ fn bucket_with(extra: Value) -> Value {
     tpl(json!({"B": res("AWS::S3::Bucket", p), "BP": tls_policy()}))
 }
 
+/// A global table with `replicas` (each with point-in-time recovery) and an
+/// output naming the second replica's region.
+fn global_table(mut replicas: Value) -> Value {
+    for r in replicas.as_array_mut().unwrap() {
+        r["PointInTimeRecoverySpecification"] = json!({"PointInTimeRecoveryEnabled": true});
+        r["Tags"] = tags();
+    }
+    let second = replicas[1]["Region"].clone();
+    let mut t = tpl(json!({"G": {"Type": "AWS::DynamoDB::GlobalTable", "Properties": {
+        "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+        "BillingMode": "PAY_PER_REQUEST",
+        "SSESpecification": {"SSEEnabled": true},
+        "Replicas": replicas
+    }, "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete"}}));
+    t["Outputs"]["SecondaryRegion"] = json!({"Value": second});
+    t
+}
+
 fn log_group(p: Value) -> Value {
     tpl(json!({"L": res("AWS::Logs::LogGroup", p)}))
 }
@@ -144,6 +163,14 @@ fn cases() -> Vec<Case> {
             tpl(
                 json!({"T": res("AWS::SNS::Topic", json!({"KmsMasterKeyId": {"Fn::Sub": "arn:aws:kms:${AWS::Region}:${AWS::AccountId}:key/abc"}}))}),
             ),
+        ),
+        // A replica region beside a replica in AWS::Region is another region on
+        // purpose (and so is the same literal in an output); without the
+        // AWS::Region replica, the literals are the template's own regions.
+        case(
+            "conv-hardcoded-region",
+            global_table(json!([{"Region": "us-east-1"}, {"Region": "us-east-2"}])),
+            global_table(json!([{"Region": {"Ref": "AWS::Region"}}, {"Region": "us-east-2"}])),
         ),
         case(
             "conv-outputs",

@@ -3,14 +3,15 @@
 //!
 //! Exit codes: 0 no findings, 1 findings, 2 usage error or an input that
 //! cannot be read as a template (every readable template is still linted
-//! and reported).
+//! and reported). Files found in a folder that are not templates at all
+//! (no `Resources`, Rain sources) are named on stderr and skipped.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use cfnkit_core::tree::App;
 use cfnkit_lint::output::{self, FileReport};
-use cfnkit_lint::{lint_template, Config, Document};
+use cfnkit_lint::{lint_template, Config, Document, ReadError};
 
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 
@@ -67,7 +68,7 @@ pub fn lint(app: &mut App, args: &LintArgs, out: &mut impl Write, err: &mut impl
             Ok(s) => {
                 for stack in &s.stacks {
                     let name = format!("{}.template.json", stack.name);
-                    match Document::from_json(Path::new(&name), stack.json.clone()) {
+                    match Document::from_text(Path::new(&name), stack.json.clone()) {
                         Ok(d) => docs.push(d),
                         Err(e) => {
                             let _ = writeln!(err, "error: {e}");
@@ -82,9 +83,15 @@ pub fn lint(app: &mut App, args: &LintArgs, out: &mut impl Write, err: &mut impl
             }
         }
     }
-    for file in expand(&args.paths, err, &mut unreadable) {
+    for (file, found) in expand(&args.paths, err, &mut unreadable) {
         match Document::read(&file) {
             Ok(d) => docs.push(d),
+            // A folder may hold files that are not templates (Rain sources,
+            // parameter files): they are named and skipped, not failed on.
+            // A file named on the command line must be a template.
+            Err(e @ ReadError::NotATemplate { .. }) if found => {
+                let _ = writeln!(err, "note: skipped {e}");
+            }
             Err(e) => {
                 let _ = writeln!(err, "error: {e}");
                 unreadable = true;
@@ -108,17 +115,18 @@ pub fn lint(app: &mut App, args: &LintArgs, out: &mut impl Write, err: &mut impl
 }
 
 /// Template files under the given paths: files as given, folders searched
-/// recursively for `.json`, `.yaml`, `.yml` and `.template`, sorted.
-fn expand(paths: &[PathBuf], err: &mut impl Write, unreadable: &mut bool) -> Vec<PathBuf> {
+/// recursively for `.json`, `.yaml`, `.yml` and `.template`, sorted; each
+/// with whether it was found in a folder (rather than named).
+fn expand(paths: &[PathBuf], err: &mut impl Write, unreadable: &mut bool) -> Vec<(PathBuf, bool)> {
     let mut files = Vec::new();
     for p in paths {
         if p.is_dir() {
             let mut found = Vec::new();
             walk(p, &mut found, err, unreadable);
             found.sort();
-            files.extend(found);
+            files.extend(found.into_iter().map(|f| (f, true)));
         } else {
-            files.push(p.clone());
+            files.push((p.clone(), false));
         }
     }
     files

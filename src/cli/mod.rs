@@ -1,5 +1,5 @@
 //! The `cfnkit` command line, which every cfnkit program gets through
-//! [`crate::run`]: `ls`, `synth` and `diff`, with the AWS CDK CLI's
+//! [`crate::run`]: `ls`, `synth`, `diff` and `init`, with the AWS CDK CLI's
 //! habits (`-o`, `-c`, `-p`, `-q`, stack globs) and its environment
 //! (`CDK_OUTDIR`, `CDK_CONTEXT_JSON`, `CDK_DEFAULT_ACCOUNT`,
 //! `CDK_DEFAULT_REGION`), so a `cdk.json` of
@@ -11,6 +11,7 @@
 //! difference, for `diff --fail`), 2 usage or I/O errors.
 
 pub mod diff;
+pub mod init;
 pub mod lint;
 mod select;
 mod synth;
@@ -60,6 +61,8 @@ enum Command {
     Synth(SynthOpts),
     /// Compare stacks with a template file or with the previous assembly.
     Diff(diff::DiffOpts),
+    /// Create a new cfnkit project in DIR: Cargo.toml, src/main.rs, cdk.json, a test, a README.
+    Init(init::InitOpts),
     /// Check templates (files, folders, or the app's stacks) against the convention and security rules.
     Lint(lint::LintArgs),
 }
@@ -88,9 +91,22 @@ pub struct SynthOpts {
     /// Set a parameter's default in the selected stacks that declare it: KEY=VALUE (repeatable).
     #[arg(short = 'p', long = "parameter", value_name = "KEY=VALUE")]
     pub parameters: Vec<String>,
+    /// How one stack printed on stdout is spelled (the cloud assembly is always JSON).
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: TemplateFormat,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub context: ContextArgs,
+}
+
+/// How `synth` prints one stack's template on stdout.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum TemplateFormat {
+    /// Pretty JSON, as written into the cloud assembly.
+    #[default]
+    Json,
+    /// Block-style YAML with short-form intrinsics ([`cfnkit_core::source::to_yaml`]).
+    Yaml,
 }
 
 /// What the process environment tells the program; the AWS CDK CLI sets
@@ -187,6 +203,9 @@ where
             };
         }
     };
+    if let Some(Command::Init(o)) = &cli.command {
+        return init::init(o, cli.quiet, err);
+    }
     let mut app = App::new();
     match env.context() {
         Ok(m) => {
@@ -203,7 +222,7 @@ where
         Some(Command::Ls { context, .. }) => context.context.clone(),
         Some(Command::Synth(o)) => o.context.context.clone(),
         Some(Command::Diff(o)) => o.context.context.clone(),
-        Some(Command::Lint(_)) | None => Vec::new(),
+        Some(Command::Init(_) | Command::Lint(_)) | None => Vec::new(),
     };
     for kv in cli.context.context.iter().chain(&after) {
         let Some((k, v)) = kv.split_once('=') else {
@@ -218,6 +237,7 @@ where
         Some(Command::Ls { patterns, .. }) => ls(&app, &patterns, out, err),
         Some(Command::Synth(o)) => synth::synth(&mut app, &o, cli.quiet, env, out, err),
         Some(Command::Diff(o)) => diff::diff(&mut app, &o, env, out, err),
+        Some(Command::Init(_)) => EXIT_OK,
         Some(Command::Lint(a)) => lint::lint(&mut app, &a, out, err),
         None => {
             if let Some(dir) = &env.outdir {
@@ -231,7 +251,7 @@ where
                     "error: no command given\n\n{}",
                     <Cli as clap::CommandFactory>::command().render_usage()
                 );
-                let _ = writeln!(err, "run with --help for the commands (ls, synth, diff)");
+                let _ = writeln!(err, "run with --help for the commands (ls, synth, diff, init)");
                 EXIT_USAGE
             }
         }

@@ -41,7 +41,11 @@ pub(super) fn synth(
         return EXIT_OK;
     }
     let Some(s) = result.stack(&selected[0]) else { return EXIT_OK };
-    if let Err(e) = out.write_all(s.json.as_bytes()).and_then(|()| out.flush()) {
+    let text = match o.format {
+        super::TemplateFormat::Json => std::borrow::Cow::Borrowed(s.json.as_str()),
+        super::TemplateFormat::Yaml => std::borrow::Cow::Owned(cfnkit_core::source::to_yaml(&s.template)),
+    };
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         return stdout_failed(&e, err);
     }
     EXIT_OK

@@ -68,6 +68,19 @@ impl Template {
         Template::from_json(serde_json::from_str(text).unwrap_or_else(|e| panic!("template is not JSON: {e}")))
     }
 
+    /// A template from YAML or JSON text, short-form tags (`!Ref`, `!GetAtt a.b`)
+    /// read as their long forms; panics when it does not parse.
+    ///
+    /// ```
+    /// use cfnkit_core::assertions::Template;
+    /// let t = Template::from_yaml("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Sub '${AWS::StackName}-q'\n");
+    /// t.has_resource_properties("AWS::SQS::Queue", serde_json::json!({"QueueName": {"Fn::Sub": "${AWS::StackName}-q"}}));
+    /// ```
+    pub fn from_yaml(text: &str) -> Template {
+        let parsed = crate::source::parse(text).unwrap_or_else(|e| panic!("template is not YAML or JSON: {e}"));
+        Template::from_json(parsed.value)
+    }
+
     /// The whole template.
     pub fn to_json(&self) -> &Value {
         &self.json

@@ -80,7 +80,7 @@ pub const RULES: &[Rule] = &[
         pack: Pack::Conventions,
         severity: Severity::Error,
         title: "No hard-coded regions or availability zones",
-        rationale: "A literal region or zone breaks the template in every other region",
+        rationale: "A literal region or zone breaks the template in every other region (a global table's or secret's replica region, beside a replica in AWS::Region, is another region on purpose)",
         fix: "Use ${AWS::Region}, {\"Fn::GetAZs\": \"\"} with Fn::Select, or a parameter",
         checkov: &[],
         cdk_nag: &[],
@@ -360,9 +360,33 @@ fn hardcoded_account(ctx: &Ctx<'_>, hits: &mut Vec<Hit>) {
     });
 }
 
+/// The other regions a multi-region template declares on purpose: literal
+/// replica regions of a DynamoDB global table that also has a replica in
+/// `AWS::Region`, and a secret's `ReplicaRegions` (always other regions).
+/// They are not the template's own resources' region, so the same literal
+/// elsewhere (an output, an environment variable) names that replica.
+fn declared_other_regions<'a>(ctx: &Ctx<'a>) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    for r in ctx.of_type("AWS::DynamoDB::GlobalTable") {
+        let Some(Value::Array(replicas)) = r.prop("Replicas") else { continue };
+        let regions = replicas.iter().filter_map(|x| x.get("Region"));
+        let has_own = regions.clone().any(|v| v == &serde_json::json!({"Ref": "AWS::Region"}));
+        if has_own {
+            out.extend(regions.filter_map(Value::as_str));
+        }
+    }
+    for r in ctx.of_type("AWS::SecretsManager::Secret") {
+        if let Some(Value::Array(replicas)) = r.prop("ReplicaRegions") {
+            out.extend(replicas.iter().filter_map(|x| x.get("Region")).filter_map(Value::as_str));
+        }
+    }
+    out
+}
+
 fn hardcoded_region(ctx: &Ctx<'_>, hits: &mut Vec<Hit>) {
+    let others = declared_other_regions(ctx);
     each_literal(ctx, &mut |res, s, ptr| {
-        if let Some(m) = region_re().find(s) {
+        if let Some(m) = region_re().find_iter(s).find(|m| !others.contains(&m.as_str())) {
             hits.push(Hit {
                 resource: res.map(str::to_string),
                 pointer: ptr.to_string(),
