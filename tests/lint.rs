@@ -220,7 +220,11 @@ mod cli {
         let bad = CLEAN.replace(r#""KmsMasterKeyId": "alias/aws/sns","#, "");
         file(&d, "t.json", &bad);
         let params = file(&d, "params.json", r#"{"Parameters": []}"#);
-        let rain = file(&d, "rain.yaml", "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: !Rain::Embed f.py\n");
+        let rain = file(
+            &d,
+            "rain.yaml",
+            "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: !Rain::Embed f.py\n",
+        );
         let (code, out, err) = run(&[&d.path().display().to_string()]);
         assert_eq!(code, 1, "findings in t.json, the others skipped: {err}");
         assert!(out.contains("in 1 template(s)"), "{out}");
@@ -237,7 +241,10 @@ mod cli {
         let path = file(&d, "t.yaml", yaml);
         let (code, out, _) = run(&[&path]);
         assert_eq!(code, 1, "{out}");
-        assert!(out.contains(&format!("{path}:7:5: error[sec-sns-encryption] Topic: topic has no KmsMasterKeyId")), "{out}");
+        assert!(
+            out.contains(&format!("{path}:7:5: error[sec-sns-encryption] Topic: topic has no KmsMasterKeyId")),
+            "{out}"
+        );
         assert!(out.contains("Type: AWS::SNS::Topic"), "the source line is quoted: {out}");
     }
 

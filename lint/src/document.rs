@@ -128,7 +128,8 @@ mod tests {
         assert!(matches!(err, ReadError::Parse { line: 1, .. }), "{err}");
         let err = Document::from_text(Path::new("t.yaml"), "a: [".into()).unwrap_err();
         assert!(matches!(err, ReadError::Parse { .. }), "{err}");
-        let rain = "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: !Rain::Embed f.py\n";
+        let rain =
+            "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: !Rain::Embed f.py\n";
         let err = Document::from_text(Path::new("t.yaml"), rain.into()).unwrap_err();
         assert!(matches!(err, ReadError::NotATemplate { .. }), "{err}");
         let err = Document::from_text(Path::new("t.yaml"), "Resources:\n  F: !Custom x\n".into()).unwrap_err();
