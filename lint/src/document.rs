@@ -1,7 +1,7 @@
 //! A template read from disk: its value (JSON or YAML, short-form tags in
 //! long form), its source text, and where each JSON pointer sits in that
 //! text (line and column, 1-based), all from cfnkit-core's
-//! [`source`](cfnkit_core::source) reader.
+//! [`cfnkit_core::source`] reader.
 
 use std::path::{Path, PathBuf};
 
