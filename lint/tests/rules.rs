@@ -82,6 +82,36 @@ fn global_table(mut replicas: Value) -> Value {
     t
 }
 
+/// `t` with a String parameter `SshFrom` defaulting to `default`.
+fn with_param(mut t: Value, default: &str) -> Value {
+    t["Parameters"]["SshFrom"] = json!({"Type": "String", "Default": default});
+    t
+}
+
+/// A suffixed bucket and its TLS-only policy on `resource`.
+fn own_bucket_policy(resource: Value) -> Value {
+    let mut p = good_bucket();
+    p["BucketName"] = json!({"Fn::Sub": "orders-${EnvironmentSuffix}"});
+    let mut policy = tls_policy();
+    policy["Properties"]["PolicyDocument"]["Statement"][0]["Resource"] = resource;
+    tpl(json!({"B": res("AWS::S3::Bucket", p), "BP": policy}))
+}
+
+/// A suffixed bucket and an S3 invoke permission naming it by ARN; with
+/// `depends`, the bucket depends on the permission (as its notification must).
+fn notified_bucket(depends: bool) -> Value {
+    let mut p = good_bucket();
+    p["BucketName"] = json!({"Fn::Sub": "orders-${EnvironmentSuffix}"});
+    let mut bucket = res("AWS::S3::Bucket", p);
+    if depends {
+        bucket["DependsOn"] = json!("Perm");
+    }
+    let perm = json!({"Type": "AWS::Lambda::Permission", "Properties": {"Action": "lambda:InvokeFunction",
+        "FunctionName": "f", "Principal": "s3.amazonaws.com",
+        "SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:s3:::orders-${EnvironmentSuffix}"}}});
+    tpl(json!({"B": bucket, "BP": tls_policy(), "Perm": perm}))
+}
+
 fn log_group(p: Value) -> Value {
     tpl(json!({"L": res("AWS::Logs::LogGroup", p)}))
 }
@@ -172,6 +202,14 @@ fn cases() -> Vec<Case> {
             global_table(json!([{"Region": "us-east-1"}, {"Region": "us-east-2"}])),
             global_table(json!([{"Region": {"Ref": "AWS::Region"}}, {"Region": "us-east-2"}])),
         ),
+        case(
+            "conv-own-arn",
+            own_bucket_policy(json!({"Fn::Sub": "arn:${AWS::Partition}:s3:::orders-${EnvironmentSuffix}/*"})),
+            own_bucket_policy(json!({"Fn::Sub": "${B.Arn}/*"})),
+        ),
+        // Where the bucket depends on the permission, Fn::GetAtt would be a
+        // cycle: the written-out ARN is the only way.
+        case("conv-own-arn", notified_bucket(false), notified_bucket(true)),
         case(
             "conv-outputs",
             json!({"Parameters": {"EnvironmentSuffix": {"Type": "String", "Default": "dev"}}, "Resources": {}}),
@@ -325,6 +363,24 @@ fn cases() -> Vec<Case> {
             "sec-open-ingress",
             sg(json!({"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "0.0.0.0/0"}), false),
             sg(json!({"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "10.0.0.0/8"}), false),
+        ),
+        // Any /0 prefix is the whole internet; a Ref to a parameter counts
+        // with the parameter's default (what a deployment gets by default).
+        case(
+            "sec-open-ingress",
+            sg(json!({"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "192.168.1.0/0"}), false),
+            sg(json!({"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "192.168.1.0/24"}), false),
+        ),
+        case(
+            "sec-open-ingress",
+            with_param(
+                sg(json!({"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": {"Ref": "SshFrom"}}), false),
+                "0.0.0.0/0",
+            ),
+            with_param(
+                sg(json!({"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": {"Ref": "SshFrom"}}), false),
+                "10.0.0.0/8",
+            ),
         ),
         case(
             "sec-open-ingress",

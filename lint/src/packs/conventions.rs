@@ -2,7 +2,8 @@
 //! environment-suffix parameter used by every physical name, the required
 //! tags, a stated removal policy that matches the chosen mode, no
 //! hard-coded accounts or regions, outputs for tests, parameters with
-//! defaults, current runtimes and no literal secrets.
+//! defaults, current runtimes and no literal secrets (written-out ARNs of
+//! the template's own resources: `conventions_arn`).
 
 use std::sync::OnceLock;
 
@@ -156,7 +157,7 @@ fn suffix_parameter(ctx: &Ctx<'_>, hits: &mut Vec<Hit>) {
 }
 
 /// The physical-name property of a resource type, if it has one.
-fn name_property(kind: &str) -> Option<&'static str> {
+pub(super) fn name_property(kind: &str) -> Option<&'static str> {
     Some(match kind {
         "AWS::S3::Bucket" => "BucketName",
         "AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable" => "TableName",
@@ -335,7 +336,7 @@ fn region_re() -> &'static Regex {
 }
 
 /// Calls `f` on every literal string of the Resources and Outputs sections.
-fn each_literal(ctx: &Ctx<'_>, f: &mut dyn FnMut(Option<&str>, &str, &str)) {
+pub(super) fn each_literal(ctx: &Ctx<'_>, f: &mut dyn FnMut(Option<&str>, &str, &str)) {
     for r in ctx.resources() {
         if let Some(p) = r.raw.get("Properties") {
             each_string(p, &r.attr_ptr("Properties"), &mut |s, ptr| f(Some(r.id), s, ptr));

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use crate::rule::Rule;
 
 pub mod conventions;
+mod conventions_arn;
 pub mod security;
 mod security_access;
 mod security_data;
@@ -16,6 +17,7 @@ pub fn all() -> &'static [Rule] {
     ALL.get_or_init(|| {
         let mut v = Vec::new();
         v.extend_from_slice(conventions::RULES);
+        v.extend_from_slice(conventions_arn::RULES);
         v.extend_from_slice(security::rules());
         v.push(crate::suppress::MISSING_REASON);
         v
