@@ -39,7 +39,7 @@ pub const RULES: &[Rule] = &[
     rule!("sec-https-listener", Error, "Load balancer listeners use HTTPS, or redirect HTTP to HTTPS",
         "Plain HTTP exposes requests, cookies and tokens on the wire",
         "Use Protocol HTTPS with a certificate, or make the HTTP listener's default action a redirect to HTTPS",
-        ["CKV_AWS_2"], ["ALBHttpToHttpsRedirection", "ELBTlsHttpsListenersOnly"], [], https_listener),
+        ["CKV_AWS_2", "CKV_AWS_103"], ["ALBHttpToHttpsRedirection", "ELBTlsHttpsListenersOnly"], [], https_listener),
     rule!("sec-tls-policy", Error, "HTTPS and TLS listeners use a current TLS policy",
         "The default ELBSecurityPolicy-2016-08 still accepts TLS 1.0 and 1.1",
         "Set SslPolicy to ELBSecurityPolicy-TLS13-1-2-2021-06 (or another TLS 1.2+ policy)",
@@ -150,7 +150,34 @@ fn port(v: Option<&Value>) -> Option<i64> {
     }
 }
 
+/// Whether a CIDR covers every address: a `/0` prefix, whatever the address
+/// (`192.168.1.0/0` is as open as `0.0.0.0/0`).
+fn is_open_cidr(c: &str) -> bool {
+    c.trim().ends_with("/0")
+}
+
+/// The open CIDR of an ingress rule, if any: a literal, or a `Ref` to a
+/// parameter whose default is open (the value a deployment gets unless it
+/// says otherwise, as checkov reads it too).
+fn open_source(ctx: &Ctx<'_>, rule: &Value) -> Option<String> {
+    for k in ["CidrIp", "CidrIpv6"] {
+        match rule.get(k) {
+            Some(Value::String(c)) if is_open_cidr(c) => return Some(c.clone()),
+            Some(v @ Value::Object(_)) => {
+                let Some(name) = v.get("Ref").and_then(Value::as_str) else { continue };
+                let default = ctx.section("Parameters").and_then(|p| p.get(name)).and_then(|p| p.get("Default"));
+                if let Some(Value::String(c)) = default.filter(|d| d.as_str().is_some_and(is_open_cidr)) {
+                    return Some(format!("{c} (the default of parameter {name})"));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 fn check_ingress(
+    ctx: &Ctx<'_>,
     rule: &Value,
     group: Option<&str>,
     lb_groups: &[String],
@@ -158,11 +185,7 @@ fn check_ingress(
     at: String,
     hits: &mut Vec<Hit>,
 ) {
-    let open = ["CidrIp", "CidrIpv6"]
-        .into_iter()
-        .filter_map(|k| rule.get(k).and_then(Value::as_str))
-        .find(|c| *c == "0.0.0.0/0" || *c == "::/0");
-    let Some(cidr) = open else { return };
+    let Some(cidr) = open_source(ctx, rule) else { return };
     let (from, to) = (port(rule.get("FromPort")), port(rule.get("ToPort")));
     let protocol = rule.get("IpProtocol").map(|p| p.as_str().map_or(p.to_string(), str::to_string));
     let all = protocol.as_deref() == Some("-1") || from.is_none() || to.is_none();
@@ -184,13 +207,13 @@ fn open_ingress(ctx: &Ctx<'_>, hits: &mut Vec<Hit>) {
     for r in ctx.of_type("AWS::EC2::SecurityGroup") {
         let Some(Value::Array(list)) = r.prop("SecurityGroupIngress") else { continue };
         for (i, rule) in list.iter().enumerate() {
-            check_ingress(rule, Some(r.id), &lb, r, r.ptr(&format!("SecurityGroupIngress/{i}")), hits);
+            check_ingress(ctx, rule, Some(r.id), &lb, r, r.ptr(&format!("SecurityGroupIngress/{i}")), hits);
         }
     }
     for r in ctx.of_type("AWS::EC2::SecurityGroupIngress") {
         let group = r.prop("GroupId").map(references).and_then(|v| v.into_iter().next());
         let at = r.ptr(if r.props.contains_key("CidrIp") { "CidrIp" } else { "CidrIpv6" });
-        check_ingress(&Value::Object(r.props.clone()), group.as_deref(), &lb, r, at, hits);
+        check_ingress(ctx, &Value::Object(r.props.clone()), group.as_deref(), &lb, r, at, hits);
     }
 }
 
