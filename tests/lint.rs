@@ -73,6 +73,25 @@ fn reference_stacks_lint_clean() {
     assert!(hardened.is_empty(), "hardened reference-stack findings:\n{}", hardened.join("\n"));
 }
 
+/// The README's rule table lists every rule with its severity, title and
+/// the checkov, cdk-nag and cfn-lint ids it corresponds to.
+#[test]
+fn the_readme_lists_every_rule_with_its_ids() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for r in cfnkit_lint::packs::all() {
+        let head = format!("| `{}` |", r.id);
+        let line =
+            readme.lines().find(|l| l.starts_with(&head)).unwrap_or_else(|| panic!("no README row for {}", r.id));
+        // | id | severity | asks for | checkov | cdk-nag | cfn-lint |
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        assert_eq!((cells[2], cells[3]), (r.severity.as_str(), r.title), "{line}");
+        for (cell, ids) in [(cells[4], r.checkov), (cells[5], r.cdk_nag), (cells[6], r.cfn_lint)] {
+            let want = if ids.is_empty() { "–".to_string() } else { ids.join(", ") };
+            assert_eq!(cell, want, "{line}");
+        }
+    }
+}
+
 mod cli {
     use std::io::Write;
 
