@@ -7,6 +7,7 @@
 //! range and item count (typed checks already cover the other values).
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 use regex::Regex;
@@ -52,8 +53,11 @@ pub(crate) fn check(
         }
     }
     let mut w = Walk { path, rules, env, out, generic, by_override: &by_override };
+    let (mut concrete, mut pattern) = (String::new(), String::new());
     for (k, v) in props {
-        w.value(k, k, v, 0);
+        concrete.clone_from(k);
+        pattern.clone_from(k);
+        w.value(&mut concrete, &mut pattern, v, 0);
     }
 }
 
@@ -81,34 +85,48 @@ fn is_intrinsic(v: &Json) -> bool {
 }
 
 impl<'a, F: Fn(&str) -> Option<&'a (String, bool)>> Walk<'a, F> {
-    fn value(&mut self, concrete: &str, pattern: &str, v: &Json, depth: usize) {
+    /// Checks `v` at the property path `concrete` (list items numbered),
+    /// whose rules are at `pattern` (list items as `*`). Both paths are
+    /// buffers extended for each child and restored after it.
+    fn value(&mut self, concrete: &mut String, pattern: &mut String, v: &Json, depth: usize) {
         if depth > super::tokens::MAX_DEPTH {
             return;
         }
-        let overridden =
-            (self.by_override)(concrete).filter(|(o, _)| concrete == o || concrete.starts_with(&format!("{o}.")));
+        let overridden = (self.by_override)(concrete)
+            .filter(|(o, _)| *concrete == *o || concrete.strip_prefix(o.as_str()).is_some_and(|r| r.starts_with('.')));
         let checked = self.generic || overridden.is_some();
-        if let Some(rule) = self.rules.rules.get(pattern) {
+        if let Some(rule) = self.rules.rules.get(pattern.as_str()) {
             if is_intrinsic(v) {
                 self.sub(concrete, rule, v, overridden);
             } else if checked {
                 self.literal(concrete, rule, v, overridden);
             }
         }
+        let (cl, pl) = (concrete.len(), pattern.len());
         match v {
             Json::Array(items) if !is_intrinsic(v) => {
-                let p = format!("{pattern}.*");
+                pattern.push_str(".*");
                 for (i, x) in items.iter().enumerate() {
-                    self.value(&format!("{concrete}.{i}"), &p, x, depth + 1);
+                    concrete.truncate(cl);
+                    let _ = write!(concrete, ".{i}");
+                    self.value(concrete, pattern, x, depth + 1);
                 }
             }
             Json::Object(m) if !is_intrinsic(v) => {
                 for (k, x) in m {
-                    self.value(&format!("{concrete}.{k}"), &format!("{pattern}.{k}"), x, depth + 1);
+                    concrete.truncate(cl);
+                    pattern.truncate(pl);
+                    concrete.push('.');
+                    concrete.push_str(k);
+                    pattern.push('.');
+                    pattern.push_str(k);
+                    self.value(concrete, pattern, x, depth + 1);
                 }
             }
             _ => {}
         }
+        concrete.truncate(cl);
+        pattern.truncate(pl);
     }
 
     fn push(&mut self, concrete: &str, by: Option<&(String, bool)>, what: &str, got: String, allowed: String) {
