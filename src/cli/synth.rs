@@ -23,12 +23,14 @@ pub(super) fn synth(
         Ok(r) => r,
         Err(code) => return code,
     };
+    let names: Vec<&str> = selected.iter().map(String::as_str).collect();
     for w in &result.warnings {
         let stack = w.path.split('/').next().unwrap_or_default();
         if result.stack(stack).is_some() || app.get_stack(stack).is_none() {
             let _ = writeln!(err, "{w}");
         }
     }
+    super::lint::report_at_synth(result.stacks.iter().filter(|s| names.contains(&s.name.as_str())), err);
     if o.output.is_some() || selected.len() != 1 {
         let dir = outdir(o.output.as_ref(), env);
         return write_assembly(&result, &dir, quiet, err);
