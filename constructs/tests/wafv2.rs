@@ -98,6 +98,10 @@ fn web_acl_without_logging_writes_no_log_group() {
     });
     assert!(t["Resources"].get("FirewallLogs").is_none());
     assert!(t["Resources"].get("FirewallLogging").is_none());
+    assert_eq!(
+        t["Resources"]["Firewall"]["Metadata"]["cfnkit:acknowledgements"],
+        json!({"SecurityHub WAF.11 (web ACL logging)": "logs go to the organization's firehose"})
+    );
 }
 
 #[test]

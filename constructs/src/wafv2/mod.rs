@@ -267,7 +267,8 @@ impl WebAcl {
         self.logging = Logging::To(group);
         self
     }
-    /// Turns request logging off, saying why.
+    /// Turns request logging off, saying why (written under the web ACL's
+    /// `Metadata` `cfnkit:acknowledgements`).
     pub fn without_logging(mut self, reason: &str) -> Self {
         self.logging = Logging::Off(reason.to_string());
         self
@@ -407,6 +408,15 @@ impl WebAcl {
             acl = acl.description(d.clone());
         }
         let handle = stack.within(scope, |s| s.add("Resource", acl));
+        if let Logging::Off(reason) = &self.logging {
+            // No validator checks it for CloudFormation; the decision is written
+            // where a reviewer (and Security Hub's WAF.11 finding) will look.
+            stack.add_metadata(
+                handle.id(),
+                "cfnkit:acknowledgements",
+                serde_json::json!({"SecurityHub WAF.11 (web ACL logging)": reason}),
+            );
+        }
         let me = WebAclRef::new(handle, self.scope);
         stack.record_fact(handle.id(), acl_ref::AclMetricName(metric_name));
 
