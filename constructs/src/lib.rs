@@ -12,6 +12,8 @@
 #[cfg(feature = "apigateway")]
 pub mod apigateway;
 pub mod arn;
+#[cfg(feature = "autoscaling")]
+pub mod autoscaling;
 #[cfg(feature = "backup")]
 pub mod backup;
 #[cfg(feature = "certificatemanager")]
@@ -30,6 +32,10 @@ mod customer_key;
 pub mod dynamodb;
 #[cfg(feature = "ec2")]
 pub mod ec2;
+#[cfg(feature = "elasticloadbalancingv2")]
+pub mod elasticloadbalancingv2;
+#[cfg(feature = "events")]
+pub mod events;
 #[cfg(feature = "guardduty")]
 pub mod guardduty;
 #[cfg(feature = "iam")]
@@ -41,6 +47,8 @@ pub mod lambda;
 #[cfg(feature = "logs")]
 pub mod logs;
 mod name;
+#[cfg(feature = "rds")]
+pub mod rds;
 #[cfg(feature = "route53")]
 pub mod route53;
 #[cfg(feature = "s3")]
@@ -60,6 +68,8 @@ pub mod prelude {
     pub use crate::apigateway::{
         EndpointType, HttpMethod, LambdaIntegration, LoggingLevel, Method, MockIntegration, RestApi, RestApiRef,
     };
+    #[cfg(feature = "autoscaling")]
+    pub use crate::autoscaling::{AutoScalingGroup, AutoScalingGroupRef, StepScaling};
     #[cfg(feature = "backup")]
     pub use crate::backup::{BackupPlan, BackupPlanRef, BackupRule, BackupVault, BackupVaultRef};
     #[cfg(feature = "certificatemanager")]
@@ -82,7 +92,19 @@ pub mod prelude {
         TableAction, TableEncryption, TableRef,
     };
     #[cfg(feature = "ec2")]
-    pub use crate::ec2::{GatewayService, InterfaceService, Peer, Port, SecurityGroup, SecurityGroupRef, Vpc, VpcRef};
+    pub use crate::ec2::{
+        Connectable, Connections, GatewayService, Instance, InstanceRef, InterfaceService, LaunchTemplate,
+        LaunchTemplateRef, MachineImage, Peer, Port, SecurityGroup, SecurityGroupRef, UserData, Vpc, VpcRef,
+    };
+    #[cfg(feature = "elasticloadbalancingv2")]
+    pub use crate::elasticloadbalancingv2::{
+        ApplicationLoadBalancer, ListenerRef, ListenerRule, LoadBalancerRef, NetworkLoadBalancer, TargetGroup,
+        TargetGroupRef, TargetProtocol, TargetType,
+    };
+    #[cfg(feature = "events")]
+    pub use crate::events::{
+        EventPattern, Rule as EventRule, RuleRef as EventRuleRef, Schedule, Target as EventTarget,
+    };
     #[cfg(feature = "guardduty")]
     pub use crate::guardduty::{Detector, DetectorRef};
     #[cfg(feature = "iam")]
@@ -98,6 +120,8 @@ pub mod prelude {
     pub use crate::logs::{
         LogGroup, LogGroupRef, MetricFilter, MetricFilterRef, QueryDefinition, QueryDefinitionRef, Retention,
     };
+    #[cfg(feature = "rds")]
+    pub use crate::rds::{DatabaseCluster, DatabaseClusterRef, DatabaseInstance, DatabaseInstanceRef, Engine};
     #[cfg(feature = "route53")]
     pub use crate::route53::{CheckerRegion, HealthCheck, HealthCheckRef};
     #[cfg(feature = "s3")]
