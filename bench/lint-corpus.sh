@@ -51,8 +51,9 @@ printf 'machine: %s, %s cores, %s GiB, %s; load average at start: %s\n\n' \
 measure() {
     local out="$1"
     shift
-    /usr/bin/time -f '%e %U %S %M' -o "$TMP/time" "$@" >"$TMP/stdout" 2>"$TMP/stderr" || true
-    awk '{ printf "%.3f %.3f %d\n", $1, $2 + $3, $4 }' "$TMP/time" >>"$out"
+    # (time writes "Command exited with non-zero status 1" first when findings make it exit 1.)
+    /usr/bin/time -f 'TIME %e %U %S %M' -o "$TMP/time" "$@" >"$TMP/stdout" 2>"$TMP/stderr" || true
+    awk '$1 == "TIME" { printf "%.3f %.3f %d\n", $2, $3 + $4, $5 }' "$TMP/time" >>"$out"
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 row() { # name file findings
