@@ -7,7 +7,6 @@
 //! range and item count (typed checks already cover the other values).
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 use regex::Regex;
@@ -53,11 +52,8 @@ pub(crate) fn check(
         }
     }
     let mut w = Walk { path, rules, env, out, generic, by_override: &by_override };
-    let (mut concrete, mut pattern) = (String::new(), String::new());
     for (k, v) in props {
-        concrete.clone_from(k);
-        pattern.clone_from(k);
-        w.value(&mut concrete, &mut pattern, v, 0);
+        w.value(k, k, v, 0);
     }
 }
 
@@ -85,48 +81,34 @@ fn is_intrinsic(v: &Json) -> bool {
 }
 
 impl<'a, F: Fn(&str) -> Option<&'a (String, bool)>> Walk<'a, F> {
-    /// Checks `v` at the property path `concrete` (list items numbered),
-    /// whose rules are at `pattern` (list items as `*`). Both paths are
-    /// buffers extended for each child and restored after it.
-    fn value(&mut self, concrete: &mut String, pattern: &mut String, v: &Json, depth: usize) {
+    fn value(&mut self, concrete: &str, pattern: &str, v: &Json, depth: usize) {
         if depth > super::tokens::MAX_DEPTH {
             return;
         }
-        let overridden = (self.by_override)(concrete)
-            .filter(|(o, _)| *concrete == *o || concrete.strip_prefix(o.as_str()).is_some_and(|r| r.starts_with('.')));
+        let overridden =
+            (self.by_override)(concrete).filter(|(o, _)| concrete == o || concrete.starts_with(&format!("{o}.")));
         let checked = self.generic || overridden.is_some();
-        if let Some(rule) = self.rules.rules.get(pattern.as_str()) {
+        if let Some(rule) = self.rules.rules.get(pattern) {
             if is_intrinsic(v) {
                 self.sub(concrete, rule, v, overridden);
             } else if checked {
                 self.literal(concrete, rule, v, overridden);
             }
         }
-        let (cl, pl) = (concrete.len(), pattern.len());
         match v {
             Json::Array(items) if !is_intrinsic(v) => {
-                pattern.push_str(".*");
+                let p = format!("{pattern}.*");
                 for (i, x) in items.iter().enumerate() {
-                    concrete.truncate(cl);
-                    let _ = write!(concrete, ".{i}");
-                    self.value(concrete, pattern, x, depth + 1);
+                    self.value(&format!("{concrete}.{i}"), &p, x, depth + 1);
                 }
             }
             Json::Object(m) if !is_intrinsic(v) => {
                 for (k, x) in m {
-                    concrete.truncate(cl);
-                    pattern.truncate(pl);
-                    concrete.push('.');
-                    concrete.push_str(k);
-                    pattern.push('.');
-                    pattern.push_str(k);
-                    self.value(concrete, pattern, x, depth + 1);
+                    self.value(&format!("{concrete}.{k}"), &format!("{pattern}.{k}"), x, depth + 1);
                 }
             }
             _ => {}
         }
-        concrete.truncate(cl);
-        pattern.truncate(pl);
     }
 
     fn push(&mut self, concrete: &str, by: Option<&(String, bool)>, what: &str, got: String, allowed: String) {
