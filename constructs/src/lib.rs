@@ -14,10 +14,18 @@ pub mod apigateway;
 pub mod arn;
 #[cfg(feature = "autoscaling")]
 pub mod autoscaling;
+#[cfg(feature = "backup")]
+pub mod backup;
+#[cfg(feature = "certificatemanager")]
+pub mod certificatemanager;
+#[cfg(feature = "cloudfront")]
+pub mod cloudfront;
 #[cfg(feature = "cloudtrail")]
 pub mod cloudtrail;
 #[cfg(feature = "cloudwatch")]
 pub mod cloudwatch;
+#[cfg(feature = "config")]
+pub mod config;
 #[cfg(feature = "kms")]
 mod customer_key;
 #[cfg(feature = "dynamodb")]
@@ -28,6 +36,8 @@ pub mod ec2;
 pub mod elasticloadbalancingv2;
 #[cfg(feature = "events")]
 pub mod events;
+#[cfg(feature = "guardduty")]
+pub mod guardduty;
 #[cfg(feature = "iam")]
 pub mod iam;
 #[cfg(feature = "kms")]
@@ -49,6 +59,8 @@ pub mod secretsmanager;
 pub mod sns;
 #[cfg(feature = "sqs")]
 pub mod sqs;
+#[cfg(feature = "wafv2")]
+pub mod wafv2;
 
 /// Every construct and the types their builders take.
 pub mod prelude {
@@ -58,6 +70,12 @@ pub mod prelude {
     };
     #[cfg(feature = "autoscaling")]
     pub use crate::autoscaling::{AutoScalingGroup, AutoScalingGroupRef, StepScaling};
+    #[cfg(feature = "backup")]
+    pub use crate::backup::{BackupPlan, BackupPlanRef, BackupRule, BackupVault, BackupVaultRef};
+    #[cfg(feature = "certificatemanager")]
+    pub use crate::certificatemanager::{Certificate, CertificateRef};
+    #[cfg(feature = "cloudfront")]
+    pub use crate::cloudfront::{Distribution, DistributionRef, Origin, ViewerProtocol};
     #[cfg(feature = "cloudtrail")]
     pub use crate::cloudtrail::{ReadWrite as TrailEvents, Trail, TrailRef};
     #[cfg(feature = "cloudwatch")]
@@ -66,6 +84,8 @@ pub mod prelude {
         Dashboard, DashboardRef, GraphWidget, MathExpression, Metric, SingleValueWidget, Statistic, TextWidget,
         TreatMissingData,
     };
+    #[cfg(feature = "config")]
+    pub use crate::config::{ConfigurationRecorder, ManagedRule, ManagedRuleRef, RecorderRef};
     #[cfg(feature = "dynamodb")]
     pub use crate::dynamodb::{
         Billing, GlobalBilling, GlobalTable, GlobalTableRef, Gsi, Key, Projection, Replica, StreamView, Table,
@@ -85,6 +105,8 @@ pub mod prelude {
     pub use crate::events::{
         EventPattern, Rule as EventRule, RuleRef as EventRuleRef, Schedule, Target as EventTarget,
     };
+    #[cfg(feature = "guardduty")]
+    pub use crate::guardduty::{Detector, DetectorRef};
     #[cfg(feature = "iam")]
     pub use crate::iam::{Grantable, ManagedPolicy, ManagedPolicyRef, PolicyStatement, Principal, Role, RoleRef};
     #[cfg(feature = "kms")]
@@ -114,4 +136,6 @@ pub mod prelude {
     };
     #[cfg(feature = "sqs")]
     pub use crate::sqs::{DeadLetterQueue, Queue, QueueEncryption, QueueRef};
+    #[cfg(feature = "wafv2")]
+    pub use crate::wafv2::{ManagedRuleGroup, RateLimit, WebAcl, WebAclRef};
 }

@@ -410,6 +410,12 @@ fn cases() -> Vec<Case> {
             listener(json!({"Protocol": "HTTPS", "Port": 443, "SslPolicy": "ELBSecurityPolicy-2016-08"})),
             listener(json!({"Protocol": "HTTPS", "Port": 443, "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06"})),
         ),
+        // A TLS 1.3 policy family whose minimum is still TLS 1.0.
+        case(
+            "sec-tls-policy",
+            listener(json!({"Protocol": "TLS", "Port": 443, "SslPolicy": "ELBSecurityPolicy-TLS13-1-0-2021-06"})),
+            listener(json!({"Protocol": "TLS", "Port": 443, "SslPolicy": "ELBSecurityPolicy-TLS13-1-3-2021-06"})),
+        ),
         case(
             "sec-iam-wildcard-action",
             policy(json!({"Effect": "Allow", "Action": ["s3:GetObject", "dynamodb:*"], "Resource": "*"})),

@@ -23,9 +23,7 @@ pub(super) fn synth(
         Ok(r) => r,
         Err(code) => return code,
     };
-    let mut result = result;
     let names: Vec<&str> = selected.iter().map(String::as_str).collect();
-    result.retain_with_dependencies(&names);
     for w in &result.warnings {
         let stack = w.path.split('/').next().unwrap_or_default();
         if result.stack(stack).is_some() || app.get_stack(stack).is_none() {
@@ -100,7 +98,8 @@ fn warn_dropped_exports(result: &Synthesized, dir: &Path, err: &mut impl Write) 
     }
 }
 
-/// Selects the stacks, applies the parameter defaults and synthesizes; on
+/// Selects the stacks, applies the parameter defaults and synthesizes them
+/// (with the stacks they depend on); on
 /// failure prints what went wrong and returns the exit code.
 pub(super) fn prepare(
     app: &mut App,
@@ -116,7 +115,10 @@ pub(super) fn prepare(
     if !msgs.is_empty() {
         return Err(super::report_usage(&msgs, err));
     }
-    match app.synth() {
+    // Only the selected stacks and their dependencies are checked and
+    // serialized; references are still resolved across the whole app.
+    let names: Vec<&str> = selected.iter().map(String::as_str).collect();
+    match app.synth_only(&names) {
         Ok(r) => Ok((selected, r)),
         Err(e) => {
             print_errors(&e, app, err);

@@ -131,3 +131,49 @@ fn dropping_an_export_a_previous_stack_imported_warns_with_the_deploy_order() {
     let after = run(&["synth", "-o", d], &Env::default(), exported_topic(false));
     assert!(!after.err.contains("no longer written"), "the new assembly no longer imports it: {}", after.err);
 }
+
+/// `a` exports its queue to `b` (asked for below) and to `d` (not asked
+/// for): the producer's template holds both exports either way.
+fn shared_producer(app: &mut App) {
+    let a = app.stack("a");
+    let q = Queue::new("Jobs").add_to(a);
+    app.stack("b").output("JobsArn", q.arn());
+    app.stack("c").description("alone");
+    app.stack("d").output("JobsUrl", q.url());
+}
+
+#[test]
+fn a_single_stack_synth_writes_the_same_bytes_as_a_synth_of_all() {
+    let all = scratch("equal-all");
+    assert_eq!(run(&["synth", "-o", all.to_str().unwrap()], &Env::default(), shared_producer).code, 0);
+    let one = scratch("equal-one");
+    let r = run(&["synth", "b", "-o", one.to_str().unwrap()], &Env::default(), shared_producer);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert_eq!(entries(&one), ["a.template.json", "b.template.json", "manifest.json", "tree.json"]);
+    for f in ["a.template.json", "b.template.json"] {
+        let (x, y) = (std::fs::read(all.join(f)).unwrap(), std::fs::read(one.join(f)).unwrap());
+        assert!(x == y, "{f} differs between `synth` and `synth b`");
+    }
+    let a = std::fs::read_to_string(one.join("a.template.json")).unwrap();
+    assert_eq!(a.matches("\"Export\"").count(), 2, "a still exports to d, which was not asked for:\n{a}");
+    // One stack to stdout: the producer alone, with the exports of every consumer.
+    let r = run(&["synth", "a"], &Env::default(), shared_producer);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(r.out.as_bytes() == std::fs::read(all.join("a.template.json")).unwrap(), "{}", r.out);
+}
+
+#[test]
+fn tree_json_is_streamed_as_the_tree_value_pretty_printed() {
+    let mut app = App::new();
+    shared_producer(&mut app);
+    let synthesized = app.synth().unwrap();
+    let dir = scratch("tree-stream").join("out");
+    synthesized.write_assembly(&dir).unwrap();
+    let expected = format!("{}\n", serde_json::to_string_pretty(&synthesized.tree()).unwrap());
+    assert_eq!(std::fs::read_to_string(dir.join("tree.json")).unwrap(), expected);
+    let manifest = format!("{}\n", serde_json::to_string_pretty(&synthesized.manifest()).unwrap());
+    assert_eq!(std::fs::read_to_string(dir.join("manifest.json")).unwrap(), manifest);
+    for s in &synthesized.stacks {
+        assert_eq!(std::fs::read_to_string(dir.join(s.template_file())).unwrap(), s.json);
+    }
+}

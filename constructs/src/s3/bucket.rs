@@ -30,6 +30,16 @@ enum AccessLogs {
     Off(String),
 }
 
+/// Who owns the objects written to the bucket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ownership {
+    /// `BucketOwnerEnforced`: ACLs disabled (the default).
+    Enforced,
+    /// `BucketOwnerPreferred`: ACLs enabled for services that deliver
+    /// logs through them (CloudFront standard logs).
+    PreferredForAclLogs,
+}
+
 /// An S3 bucket.
 ///
 /// Secure properties under every security profile: default encryption,
@@ -83,6 +93,7 @@ pub struct Bucket {
     removal: Option<RemovalPolicy>,
     access_logs: AccessLogs,
     log_destination: bool,
+    ownership: Ownership,
     notifications: Vec<Notification>,
 }
 
@@ -99,6 +110,7 @@ impl Bucket {
             removal: None,
             access_logs: AccessLogs::Profile,
             log_destination: false,
+            ownership: Ownership::Enforced,
             notifications: Vec::new(),
         }
     }
@@ -154,6 +166,16 @@ impl Bucket {
         self.log_destination = true;
         self.access_logs =
             AccessLogs::Off("this bucket receives server access logs; logging it would log the logs".into());
+        self
+    }
+    /// Makes this bucket a destination for services that deliver logs
+    /// through object ACLs (CloudFront standard logs): object ownership
+    /// `BucketOwnerPreferred` instead of `BucketOwnerEnforced`, so ACLs
+    /// stay enabled and the bucket owner still owns every object delivered
+    /// with `bucket-owner-full-control`. Public access stays blocked.
+    pub fn acl_log_destination(mut self) -> Self {
+        self.ownership = Ownership::PreferredForAclLogs;
+        self.access_logs = AccessLogs::Off("this bucket receives delivered logs; logging it would log the logs".into());
         self
     }
     /// Invokes `function` on `event` for the keys `filter` matches
@@ -261,9 +283,14 @@ impl Bucket {
                     .ignore_public_acls(true)
                     .restrict_public_buckets(true),
             )
-            .ownership_controls(l1::OwnershipControls::new(vec![
-                l1::OwnershipControlsRule::default().object_ownership("BucketOwnerEnforced".to_string())
-            ]));
+            .ownership_controls(l1::OwnershipControls::new(vec![l1::OwnershipControlsRule::default()
+                .object_ownership(
+                    match self.ownership {
+                        Ownership::Enforced => "BucketOwnerEnforced",
+                        Ownership::PreferredForAclLogs => "BucketOwnerPreferred",
+                    }
+                    .to_string(),
+                )]));
         if self.versioned {
             b = b.versioning_configuration(l1::VersioningConfiguration::new("Enabled".to_string()));
         }
@@ -312,6 +339,9 @@ impl Bucket {
 
         if let BucketEncryption::Kms(k) = &self.encryption {
             crate::customer_key::record(stack, handle.id(), k);
+        }
+        if self.ownership == Ownership::PreferredForAclLogs {
+            stack.record_fact(handle.id(), super::AclLogDestination);
         }
         let notifies = name_arn.is_some() && !self.notifications.is_empty();
         let me = BucketRef::new(handle, matches!(self.encryption, BucketEncryption::Kms(_)), notifies);

@@ -58,6 +58,11 @@ use cfnkit_core::units::Duration;
 
 use crate::kms::KeyRef;
 
+/// The fact of a bucket made with [`Bucket::acl_log_destination`]: ACLs
+/// are enabled, so services that deliver logs through ACLs can write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct AclLogDestination;
+
 /// The stack fact holding its shared access-log bucket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct StackAccessLogBucket(BucketRef);

@@ -8,6 +8,7 @@
 //! next run. Lock files the AWS CDK CLI keeps in the folder while it runs
 //! the app (`synth.lock`, `read.*.lock`) are carried over.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::{Error, ErrorKind, Write};
 use std::path::{Path, PathBuf};
@@ -26,11 +27,13 @@ pub const MANIFEST_VERSION: &str = "36.0.0";
 pub const TREE_ARTIFACT: &str = "cfnkit.tree";
 
 pub(crate) fn tree_of(s: &Stack, ids: &[String]) -> Json {
-    fn node(s: &Stack, ids: &[String], i: u32) -> Json {
+    /// `path` is the node's construct path, built up from the root's
+    /// rather than walked back from each node.
+    fn node(s: &Stack, ids: &[String], i: u32, path: &mut String) -> Json {
         let n = &s.nodes[i as usize];
-        let mut m = Map::new();
-        m.insert("id".into(), json!(n.id));
-        m.insert("path".into(), json!(s.node_path(i)));
+        let mut m = Map::with_capacity(4);
+        m.insert("id".into(), Json::String(n.id.clone()));
+        m.insert("path".into(), Json::String(path.clone()));
         if let Some(r) = n.resource {
             let e = &s.resources[r as usize];
             m.insert(
@@ -42,15 +45,20 @@ pub(crate) fn tree_of(s: &Stack, ids: &[String]) -> Json {
             );
         }
         if !n.children.is_empty() {
-            let mut c = Map::new();
+            let mut c = Map::with_capacity(n.children.len());
+            let len = path.len();
             for &ch in &n.children {
-                c.insert(s.nodes[ch as usize].id.clone(), node(s, ids, ch));
+                let id = &s.nodes[ch as usize].id;
+                path.push('/');
+                path.push_str(id);
+                c.insert(id.clone(), node(s, ids, ch, path));
+                path.truncate(len);
             }
             m.insert("children".into(), Json::Object(c));
         }
         Json::Object(m)
     }
-    node(s, ids, 0)
+    node(s, ids, 0, &mut s.node_path(0))
 }
 
 /// Writes `contents` to `path` atomically: a temporary file in the same
@@ -183,22 +191,24 @@ impl Synthesized {
         json!({"version": "tree-0.1", "tree": {"id": "App", "path": "", "children": children}})
     }
 
-    /// Every file of the assembly: name relative to the folder, contents.
-    pub fn assembly_files(&self) -> Vec<(String, Vec<u8>)> {
-        let pretty = |v: &Json| format!("{}\n", serde_json::to_string_pretty(v).unwrap_or_default()).into_bytes();
-        let mut files = Vec::with_capacity(self.stacks.len() + 2);
+    /// Every file of the assembly: name relative to the folder, contents
+    /// (the templates borrowed, not copied). `tree.json` is not among
+    /// them: [`Synthesized::write_assembly`] streams it from the stacks.
+    pub fn assembly_files(&self) -> Vec<(String, Cow<'_, [u8]>)> {
+        let pretty =
+            |v: &Json| Cow::Owned(format!("{}\n", serde_json::to_string_pretty(v).unwrap_or_default()).into_bytes());
+        let mut files = Vec::with_capacity(self.stacks.len() + 1);
         for s in &self.stacks {
-            files.push((s.template_file(), s.json.clone().into_bytes()));
+            files.push((s.template_file(), Cow::Borrowed(s.json.as_bytes())));
             if !s.assets.is_empty() {
                 files.push((s.asset_manifest_file(), pretty(&s.asset_manifest())));
                 for a in &s.assets {
-                    files.push((a.assembly_file(), a.bytes.clone()));
+                    files.push((a.assembly_file(), Cow::Borrowed(a.bytes.as_slice())));
                 }
             }
         }
         files.sort_by(|a, b| a.0.cmp(&b.0));
         files.dedup_by(|a, b| a.0 == b.0);
-        files.push(("tree.json".into(), pretty(&self.tree())));
         files.push(("manifest.json".into(), pretty(&self.manifest())));
         files
     }
@@ -207,13 +217,61 @@ impl Synthesized {
     /// module documentation); the parent folders are created when missing.
     /// `dir` naming an existing file is an error that says so.
     pub fn write_assembly(&self, dir: &Path) -> std::io::Result<()> {
-        write_generation(dir, &self.assembly_files())
+        let tree = |w: &mut dyn Write| {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
+            serde_json::to_writer_pretty(&mut w, &TreeDoc(self)).map_err(Error::other)?;
+            w.write_all(b"\n")?;
+            w.flush()
+        };
+        stage_and_commit(dir, &self.assembly_files(), Some(("tree.json", &tree)))
+    }
+}
+
+/// `tree.json`, serialized from the stacks' trees without copying them:
+/// the same bytes as [`Synthesized::tree`] pretty-printed.
+struct TreeDoc<'a>(&'a Synthesized);
+
+impl serde::Serialize for TreeDoc<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        struct Children<'a>(&'a Synthesized);
+        impl serde::Serialize for Children<'_> {
+            fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+                ser.collect_map(self.0.stacks.iter().map(|s| (&s.name, &s.tree)))
+            }
+        }
+        struct Root<'a>(&'a Synthesized);
+        impl serde::Serialize for Root<'_> {
+            fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+                let mut m = ser.serialize_map(Some(3))?;
+                m.serialize_entry("id", "App")?;
+                m.serialize_entry("path", "")?;
+                m.serialize_entry("children", &Children(self.0))?;
+                m.end()
+            }
+        }
+        let mut m = ser.serialize_map(Some(2))?;
+        m.serialize_entry("version", "tree-0.1")?;
+        m.serialize_entry("tree", &Root(self.0))?;
+        m.end()
     }
 }
 
 /// Replaces the folder `dir` with one holding exactly `files` (plus the
 /// AWS CDK CLI's lock files found in the old folder).
 pub fn write_generation(dir: &Path, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
+    stage_and_commit(dir, files, None)
+}
+
+/// Writes a file's contents into the writer it is given.
+type Stream<'a> = (&'a str, &'a dyn Fn(&mut dyn Write) -> std::io::Result<()>);
+
+/// [`write_generation`] of `files` and of one file written by `stream`.
+fn stage_and_commit<B: AsRef<[u8]>>(
+    dir: &Path,
+    files: &[(String, B)],
+    stream: Option<Stream<'_>>,
+) -> std::io::Result<()> {
     if dir.exists() && !dir.is_dir() {
         return Err(Error::new(
             ErrorKind::AlreadyExists,
@@ -237,16 +295,27 @@ pub fn write_generation(dir: &Path, files: &[(String, Vec<u8>)]) -> std::io::Res
     let _ = std::fs::remove_dir_all(&tmp);
     let staged = (|| {
         std::fs::create_dir(&tmp)?;
+        let mut written = Vec::with_capacity(files.len() + 1);
         for (rel, bytes) in files {
             let path = tmp.join(rel);
             if let Some(p) = path.parent() {
                 std::fs::create_dir_all(p)?;
             }
-            let mut f = std::fs::File::create(&path)?;
-            f.write_all(bytes)?;
-            f.sync_data()?;
+            std::fs::File::create(&path)?.write_all(bytes.as_ref())?;
+            written.push(path);
         }
-        carry_locks(dir, &tmp)
+        if let Some((rel, write)) = stream {
+            let path = tmp.join(rel);
+            write(&mut std::fs::File::create(&path)?)?;
+            written.push(path);
+        }
+        carry_locks(dir, &tmp)?;
+        // Every file is on disk before the generation is renamed into place
+        // (synced once all are written, so the kernel writes them together).
+        for path in &written {
+            std::fs::File::open(path)?.sync_data()?;
+        }
+        Ok(())
     })();
     if let Err(e) = staged {
         let _ = std::fs::remove_dir_all(&tmp);

@@ -16,13 +16,14 @@ pub mod logical_id;
 mod props;
 mod resolve;
 mod sub;
+mod typed;
 
 use std::collections::HashMap;
 
 use indexmap::{IndexMap, IndexSet};
 use serde_json::{json, Map, Value as Json};
 
-use crate::diag::{DiagKind, Diagnostic, Severity, SynthError, Validator};
+use crate::diag::{DiagKind, Diagnostic, Severity, SynthError};
 use crate::token::Token;
 use crate::tree::{App, Stack};
 use resolve::{Ctx, Resolver};
@@ -83,6 +84,23 @@ impl Synthesized {
 impl App {
     /// Synthesizes every stack. Fails with every error found.
     pub fn synth(&self) -> Result<Synthesized, SynthError> {
+        self.synth_stacks(None)
+    }
+
+    /// Synthesizes the stacks named in `names` and every stack they depend
+    /// on (transitively), in app order; names that match no stack are
+    /// ignored. References are resolved across the whole app (a producer's
+    /// exports serve every consumer), so each template is byte-identical to
+    /// the same stack's in [`App::synth`], and the wiring checks (logical
+    /// ids, references, stack cycles) still cover every stack. The
+    /// per-stack work (typed validation, quotas and limits, serialization,
+    /// `tree.json`) is done for the stacks returned only.
+    pub fn synth_only(&self, names: &[&str]) -> Result<Synthesized, SynthError> {
+        self.synth_stacks(Some(names))
+    }
+
+    fn synth_stacks(&self, names: Option<&[&str]>) -> Result<Synthesized, SynthError> {
+        let asked: Vec<bool> = self.stacks.iter().map(|s| names.is_none_or(|n| n.contains(&s.name.as_str()))).collect();
         let mut ctx = Ctx {
             app: self,
             ids: Vec::new(),
@@ -101,11 +119,19 @@ impl App {
             ctx.ids.push(ids);
         }
         let mut partial = Vec::new();
-        for s in &self.stacks {
-            partial.push(synth_stack(s, &mut ctx));
+        for (i, s) in self.stacks.iter().enumerate() {
+            partial.push(synth_stack(s, asked[i], &mut ctx));
         }
+        let kept = with_dependencies(asked.clone(), &ctx.stack_deps);
         let mut stacks = Vec::new();
         for (i, (s, mut parts)) in self.stacks.iter().zip(partial).enumerate() {
+            if !kept[i] {
+                continue;
+            }
+            if !asked[i] {
+                // A dependency found while resolving: its typed checks run now.
+                typed::check_stack(s, &parts.infos, &mut ctx.diags);
+            }
             exports::add_outputs(s, &mut parts.outputs, ctx.exports[i].values(), &mut ctx.diags);
             let (template, infos) = parts.into_template(s);
             check_quotas(s, &template, &mut ctx.diags);
@@ -290,7 +316,22 @@ impl Parts {
     }
 }
 
-fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
+/// `asked`, plus every stack an asked stack depends on (transitively).
+fn with_dependencies(mut keep: Vec<bool>, deps: &[IndexSet<u32>]) -> Vec<bool> {
+    let mut todo: Vec<usize> = (0..keep.len()).filter(|&i| keep[i]).collect();
+    while let Some(i) = todo.pop() {
+        for &d in &deps[i] {
+            if !std::mem::replace(&mut keep[d as usize], true) {
+                todo.push(d as usize);
+            }
+        }
+    }
+    keep
+}
+
+/// Resolves one stack into its parts; `typed` runs the resources' typed
+/// checks (skipped for a stack that is not written).
+fn synth_stack(s: &Stack, typed: bool, ctx: &mut Ctx<'_>) -> Parts {
     let mut parts = Parts::default();
     let sid = s.id;
     for (name, v) in &s.sections {
@@ -429,12 +470,9 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         }
         // Typed checks see the values as the construct built them; those an
         // override replaced are checked as written, by the limits module.
-        let mut typed = Vec::new();
-        e.resource.validate(&mut Validator::new(&mut typed, path.clone()));
-        ctx.diags.extend(typed.into_iter().filter(|d| {
-            let prop = d.property.as_deref().unwrap_or_default();
-            !applied.iter().any(|(o, _)| prop == o || prop.starts_with(&format!("{o}.")))
-        }));
+        if typed {
+            typed::check(e, &path, &applied, &mut ctx.diags);
+        }
         for (k, v) in &mut props {
             if generic.is_none() && crate::limits::tokens::check(v, &path, k, sfx, &mut ctx.diags).too_deep {
                 crate::limits::tokens::dispose(std::mem::replace(v, Token::Null));
@@ -447,7 +485,7 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
             generic: generic.is_some(),
         });
         let mut r = Resolver { ctx, stack: sid, path: path.clone(), property: String::new(), refs: IndexSet::new() };
-        let mut resolved = Map::new();
+        let mut resolved = Map::with_capacity(props.len());
         for (k, v) in &props {
             r.property.clone_from(k);
             resolved.insert(k.clone(), r.resolve(v));

@@ -191,7 +191,7 @@ impl Resolver<'_, '_> {
             Token::Str(s) => Json::String(s.clone()),
             Token::List(items) => Json::Array(items.iter().map(|i| self.resolve(i)).collect()),
             Token::Map(m) => {
-                let mut out = Map::new();
+                let mut out = Map::with_capacity(m.len());
                 for (k, v) in m {
                     out.insert(k.clone(), self.resolve(v));
                 }

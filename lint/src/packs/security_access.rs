@@ -272,11 +272,18 @@ fn https_listener(ctx: &Ctx<'_>, hits: &mut Vec<Hit>) {
     }
 }
 
-/// TLS policies that accept TLS 1.2 and later only.
+/// TLS policies that accept TLS 1.2 and later only. The version after the
+/// family is the minimum: `ELBSecurityPolicy-TLS13-1-0-2021-06` offers
+/// TLS 1.3 but still accepts 1.0.
 fn current_tls_policy(p: &str) -> bool {
-    p.starts_with("ELBSecurityPolicy-TLS13-")
-        || p.starts_with("ELBSecurityPolicy-TLS-1-2")
-        || p.starts_with("ELBSecurityPolicy-FS-1-2")
+    [
+        "ELBSecurityPolicy-TLS13-1-2-",
+        "ELBSecurityPolicy-TLS13-1-3-",
+        "ELBSecurityPolicy-TLS-1-2-",
+        "ELBSecurityPolicy-FS-1-2-",
+    ]
+    .iter()
+    .any(|prefix| p.starts_with(prefix))
 }
 
 fn tls_policy(ctx: &Ctx<'_>, hits: &mut Vec<Hit>) {
