@@ -107,7 +107,7 @@ fn exported_topic(import: bool) -> impl FnOnce(&mut App) {
         let data = app.stack("data");
         let topic = Topic::new("Events").add_to(data);
         let compute = app.stack("compute");
-        let queue = Queue::new("Inbox").add_to(compute);
+        let queue = Queue::new("Inbox").encryption(QueueEncryption::SqsManaged).add_to(compute);
         if import {
             topic.subscribe_queue(compute, "InboxSub", queue);
         }

@@ -25,7 +25,7 @@
 use serde_json::{Map, Value as Json};
 
 use super::ResourceInfo;
-use crate::diag::Diagnostic;
+use crate::diag::{DiagKind, Diagnostic};
 
 /// Bytes of all environment variables of one Lambda function (keys and values).
 pub const LAMBDA_ENVIRONMENT_BYTES: usize = 4096;
@@ -49,7 +49,7 @@ pub const DYNAMODB_GSIS: usize = 20;
 pub const DYNAMODB_LSIS: usize = 5;
 
 fn err(path: &str, problem: &str, prop: &str, value: String, allowed: String) -> Diagnostic {
-    Diagnostic::error(path, problem).property(prop).value(value).allowed(allowed)
+    Diagnostic::error_of(DiagKind::Quota, path, problem).property(prop).value(value).allowed(allowed)
 }
 
 /// Checks the quotas of one resource.
