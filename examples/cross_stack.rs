@@ -32,6 +32,8 @@ pub fn define(app: &mut App) {
     .add_to(api);
     // The grant names the table's ARN: imported from `data` as well.
     table.grant_read_data(api, &reader);
+    // What a test of `api` reads (the lint's outputs convention).
+    api.export("ReaderArn", reader.arn()).description("ARN of the reader function");
 }
 
 /// The example's app, as the tests build it.

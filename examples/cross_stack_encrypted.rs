@@ -70,6 +70,8 @@ pub fn define(app: &mut App) {
         .add_to(compute);
     bucket.grant_read(compute, &worker);
     table.grant_write_data(compute, &worker);
+    // What a test of `compute` reads (the lint's outputs convention).
+    compute.export("WorkerArn", worker.arn()).description("ARN of the worker function");
 }
 
 /// The example's app, as the tests build it.

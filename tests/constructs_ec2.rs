@@ -4,7 +4,9 @@
 #[path = "support/validators.rs"]
 mod validators;
 
-use cfnkit_constructs::ec2::{GatewayService, InterfaceService, Peer, Port, SecurityGroup, Vpc};
+use cfnkit_constructs::ec2::{
+    Connectable, GatewayService, Instance, InterfaceService, Peer, Port, SecurityGroup, UserData, Vpc,
+};
 use cfnkit_constructs::kms::Key;
 use cfnkit_constructs::s3::Bucket;
 use cfnkit_core::conventions::Conventions;
@@ -66,6 +68,29 @@ fn security_groups() -> String {
     synth(&app)
 }
 
+/// A private instance with every default, one with a customer managed
+/// root-volume key and user data, a public one (its skip has a reason), and
+/// a grant and a connection.
+fn instances() -> String {
+    let mut app = App::new();
+    let stack = app.stack("instances").conventions(Conventions::tap("instances"));
+    let vpc = Vpc::new("Vpc").nat_gateways(1).add_to(stack);
+    let key = Key::new("VolumeKey").add_to(stack);
+    let worker = Instance::new("Worker", vpc).add_to(stack);
+    let web = Instance::new("Web", vpc)
+        .availability_zone(1)
+        .root_volume_key(key)
+        .user_data(UserData::for_linux().command("dnf install -y nginx"))
+        .add_to(stack);
+    Instance::new("Bastion", vpc)
+        .public_ip("a jump host reached over Session Manager and EC2 Instance Connect")
+        .add_to(stack);
+    let bucket = Bucket::new("Reports").add_to(stack);
+    bucket.grant_read(stack, &worker);
+    web.connections().allow_from(stack, &worker, Port::tcp(8080), "Worker to web");
+    synth(&app)
+}
+
 #[test]
 fn ec2_constructs_pass_cfn_lint_and_checkov() {
     validators::assert_all_clean(
@@ -74,6 +99,7 @@ fn ec2_constructs_pass_cfn_lint_and_checkov() {
             ("vpc-public", &public_vpc_with_nat()),
             ("vpc-shared-key", &vpc_with_shared_key()),
             ("security-groups", &security_groups()),
+            ("instances", &instances()),
         ],
         &["us-east-1"],
     );

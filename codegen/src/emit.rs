@@ -348,6 +348,7 @@ impl Emitter<'_> {
                 TagKind::None => "None",
                 TagKind::List => "List",
                 TagKind::Map => "Map",
+                TagKind::ListPropagateAtLaunch => "ListPropagateAtLaunch",
             };
             let ret = if s.fields.is_empty() { body } else { format!("{body}m") };
             let _ = writeln!(

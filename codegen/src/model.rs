@@ -255,6 +255,8 @@ pub enum TagKind {
     List,
     /// `TagFormat::Map`
     Map,
+    /// `TagFormat::ListPropagateAtLaunch`
+    ListPropagateAtLaunch,
 }
 
 /// One resource schema, resolved.

@@ -678,7 +678,11 @@ fn tag_kind(root: &Obj, locals: &[LocalStruct]) -> TagKind {
         Ty::List(t) => match **t {
             Ty::Local(id) => {
                 let has = |n: &str| locals[id].fields.iter().any(|f| f.cfn == n && f.ty == Ty::Str);
-                if has("Key") && has("Value") {
+                // Auto Scaling groups' tags also say whether instances inherit them.
+                let propagates = locals[id].fields.iter().any(|f| f.cfn == "PropagateAtLaunch");
+                if has("Key") && has("Value") && propagates {
+                    TagKind::ListPropagateAtLaunch
+                } else if has("Key") && has("Value") {
                     TagKind::List
                 } else {
                     TagKind::None

@@ -12,6 +12,8 @@
 #[cfg(feature = "apigateway")]
 pub mod apigateway;
 pub mod arn;
+#[cfg(feature = "autoscaling")]
+pub mod autoscaling;
 #[cfg(feature = "cloudtrail")]
 pub mod cloudtrail;
 #[cfg(feature = "cloudwatch")]
@@ -22,6 +24,10 @@ mod customer_key;
 pub mod dynamodb;
 #[cfg(feature = "ec2")]
 pub mod ec2;
+#[cfg(feature = "elasticloadbalancingv2")]
+pub mod elasticloadbalancingv2;
+#[cfg(feature = "events")]
+pub mod events;
 #[cfg(feature = "iam")]
 pub mod iam;
 #[cfg(feature = "kms")]
@@ -31,6 +37,8 @@ pub mod lambda;
 #[cfg(feature = "logs")]
 pub mod logs;
 mod name;
+#[cfg(feature = "rds")]
+pub mod rds;
 #[cfg(feature = "route53")]
 pub mod route53;
 #[cfg(feature = "s3")]
@@ -48,6 +56,8 @@ pub mod prelude {
     pub use crate::apigateway::{
         EndpointType, HttpMethod, LambdaIntegration, LoggingLevel, Method, MockIntegration, RestApi, RestApiRef,
     };
+    #[cfg(feature = "autoscaling")]
+    pub use crate::autoscaling::{AutoScalingGroup, AutoScalingGroupRef, StepScaling};
     #[cfg(feature = "cloudtrail")]
     pub use crate::cloudtrail::{ReadWrite as TrailEvents, Trail, TrailRef};
     #[cfg(feature = "cloudwatch")]
@@ -62,7 +72,19 @@ pub mod prelude {
         TableAction, TableEncryption, TableRef,
     };
     #[cfg(feature = "ec2")]
-    pub use crate::ec2::{GatewayService, InterfaceService, Peer, Port, SecurityGroup, SecurityGroupRef, Vpc, VpcRef};
+    pub use crate::ec2::{
+        Connectable, Connections, GatewayService, Instance, InstanceRef, InterfaceService, LaunchTemplate,
+        LaunchTemplateRef, MachineImage, Peer, Port, SecurityGroup, SecurityGroupRef, UserData, Vpc, VpcRef,
+    };
+    #[cfg(feature = "elasticloadbalancingv2")]
+    pub use crate::elasticloadbalancingv2::{
+        ApplicationLoadBalancer, ListenerRef, ListenerRule, LoadBalancerRef, NetworkLoadBalancer, TargetGroup,
+        TargetGroupRef, TargetProtocol, TargetType,
+    };
+    #[cfg(feature = "events")]
+    pub use crate::events::{
+        EventPattern, Rule as EventRule, RuleRef as EventRuleRef, Schedule, Target as EventTarget,
+    };
     #[cfg(feature = "iam")]
     pub use crate::iam::{Grantable, ManagedPolicy, ManagedPolicyRef, PolicyStatement, Principal, Role, RoleRef};
     #[cfg(feature = "kms")]
@@ -76,6 +98,8 @@ pub mod prelude {
     pub use crate::logs::{
         LogGroup, LogGroupRef, MetricFilter, MetricFilterRef, QueryDefinition, QueryDefinitionRef, Retention,
     };
+    #[cfg(feature = "rds")]
+    pub use crate::rds::{DatabaseCluster, DatabaseClusterRef, DatabaseInstance, DatabaseInstanceRef, Engine};
     #[cfg(feature = "route53")]
     pub use crate::route53::{CheckerRegion, HealthCheck, HealthCheckRef};
     #[cfg(feature = "s3")]

@@ -21,6 +21,9 @@ pub enum TagFormat {
     List,
     /// `Tags: {"key": "value"}`.
     Map,
+    /// `Tags: [{"Key": .., "Value": .., "PropagateAtLaunch": true}]` (Auto
+    /// Scaling groups: inherited tags also reach the instances they launch).
+    ListPropagateAtLaunch,
 }
 
 /// A CloudFormation resource: its type, its properties and its schema checks.

@@ -567,7 +567,7 @@ impl cfnkit_core::resource::Resource for AutoScalingGroup {
         Validate::validate(self, v);
     }
     fn tag_format(&self) -> TagFormat {
-        TagFormat::List
+        TagFormat::ListPropagateAtLaunch
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self

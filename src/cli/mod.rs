@@ -12,6 +12,7 @@
 
 pub mod diff;
 pub mod init;
+pub mod lint;
 mod select;
 mod synth;
 
@@ -62,6 +63,8 @@ enum Command {
     Diff(diff::DiffOpts),
     /// Create a new cfnkit project in DIR: Cargo.toml, src/main.rs, cdk.json, a test, a README.
     Init(init::InitOpts),
+    /// Check templates (files, folders, or the app's stacks) against the convention and security rules.
+    Lint(lint::LintArgs),
 }
 
 /// `-c KEY=VALUE`, accepted before and after the command name (a clap
@@ -241,7 +244,7 @@ where
         Some(Command::Ls { context, .. }) => context.context.clone(),
         Some(Command::Synth(o)) => o.context.context.clone(),
         Some(Command::Diff(o)) => o.context.context.clone(),
-        Some(Command::Init(_)) | None => Vec::new(),
+        Some(Command::Init(_) | Command::Lint(_)) | None => Vec::new(),
     };
     for kv in cli.context.context.iter().chain(&after) {
         let Some((k, v)) = kv.split_once('=') else {
@@ -257,6 +260,7 @@ where
         Some(Command::Synth(o)) => synth::synth(&mut app, &o, cli.quiet, env, out, err),
         Some(Command::Diff(o)) => diff::diff(&mut app, &o, env, out, err),
         Some(Command::Init(_)) => EXIT_OK,
+        Some(Command::Lint(a)) => lint::lint(&mut app, &a, out, err),
         None => {
             if let Some(dir) = &env.outdir {
                 // Run by the AWS CDK CLI: write every stack into the folder it names.

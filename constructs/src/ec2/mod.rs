@@ -1,5 +1,6 @@
-//! EC2 networking: [`Vpc`], gateway and interface endpoints, and
-//! [`SecurityGroup`].
+//! EC2 networking: [`Vpc`], gateway and interface endpoints,
+//! [`SecurityGroup`] and [`Connections`] between groups,
+//! [`LaunchTemplate`]s for instances and single [`Instance`]s.
 //!
 //! Defaults: a VPC is `10.0.0.0/16` over two availability zones with one
 //! isolated private subnet per zone (no internet gateway, no NAT gateway),
@@ -13,13 +14,19 @@
 //! a reason, send nothing out unless a rule says so, and describe every rule.
 
 mod cidr;
+mod connections;
 mod endpoints;
 mod flow_logs;
+mod instance;
+mod launch_template;
 mod security_group;
 mod vpc;
 
+pub use connections::{Connectable, Connections};
 pub use endpoints::{
     GatewayEndpoint, GatewayEndpointRef, GatewayService, InterfaceEndpoint, InterfaceEndpointRef, InterfaceService,
 };
+pub use instance::{Instance, InstanceRef};
+pub use launch_template::{LaunchTemplate, LaunchTemplateRef, MachineImage, UserData};
 pub use security_group::{Peer, Port, SecurityGroup, SecurityGroupRef};
 pub use vpc::{Vpc, VpcRef, MAX_AZS};

@@ -364,6 +364,21 @@ impl SecurityGroupRef {
         self.add_rule(stack, rule);
     }
 
+    /// Allows inbound IPv4 traffic from anywhere on `port` after the group
+    /// was added: a deliberate decision (an internet-facing listener), with
+    /// `reason` as the rule's description and as the reason of the checkov
+    /// skips for ports 22, 80 and 3389 it covers.
+    pub fn add_ingress_from_anywhere(self, stack: &mut Stack, port: Port, reason: &str) {
+        let rule = Rule {
+            direction: Direction::Ingress,
+            peer: Peer::cidr("0.0.0.0/0"),
+            port,
+            description: reason.into(),
+            anywhere: true,
+        };
+        self.add_rule(stack, rule);
+    }
+
     fn add_rule(self, stack: &mut Stack, r: Rule) {
         let Some(node) = stack.node_of(self.handle.id()) else {
             stack.report(

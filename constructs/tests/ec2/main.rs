@@ -2,7 +2,10 @@
 //! exact actions and resources, and every validation error. One module per
 //! construct family; the helpers below build a stack and synthesize it.
 
+mod connections;
 mod endpoints;
+mod instance;
+mod launch_template;
 mod security_group;
 mod vpc;
 

@@ -15,7 +15,8 @@ pub(crate) fn merge_tags(props: &mut IndexMap<String, Token>, format: TagFormat,
     }
     match format {
         TagFormat::None => {}
-        TagFormat::List => {
+        TagFormat::List | TagFormat::ListPropagateAtLaunch => {
+            let propagate = format == TagFormat::ListPropagateAtLaunch;
             let entry = props.entry("Tags".to_string()).or_insert_with(|| Token::List(Vec::new()));
             if let Token::List(items) = entry {
                 let own: Vec<String> = items
@@ -24,7 +25,11 @@ pub(crate) fn merge_tags(props: &mut IndexMap<String, Token>, format: TagFormat,
                     .collect();
                 for (k, v) in inherited {
                     if !own.contains(k) {
-                        items.push(Token::object([("Key", Token::Str(k.clone())), ("Value", v.clone())]));
+                        let mut tag = vec![("Key", Token::Str(k.clone())), ("Value", v.clone())];
+                        if propagate {
+                            tag.push(("PropagateAtLaunch", Token::Bool(true)));
+                        }
+                        items.push(Token::object(tag));
                     }
                 }
             }
@@ -175,5 +180,21 @@ mod tests {
         let Token::List(items) = &p["Tags"] else { panic!() };
         assert_eq!(items.len(), 2);
         assert_eq!(items[0].as_map().unwrap()["Value"], Token::Str("own".into()));
+    }
+
+    #[test]
+    fn auto_scaling_tags_propagate_to_instances() {
+        let mut p = IndexMap::new();
+        let mut inh = IndexMap::new();
+        inh.insert("Environment".to_string(), Token::Str("dev".into()));
+        merge_tags(&mut p, TagFormat::ListPropagateAtLaunch, &inh);
+        assert_eq!(
+            p["Tags"],
+            Token::list([Token::object([
+                ("Key", Token::Str("Environment".into())),
+                ("Value", Token::Str("dev".into())),
+                ("PropagateAtLaunch", Token::Bool(true)),
+            ])])
+        );
     }
 }

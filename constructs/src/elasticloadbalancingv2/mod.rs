@@ -1,0 +1,25 @@
+//! Elastic Load Balancing v2: [`ApplicationLoadBalancer`],
+//! [`NetworkLoadBalancer`], listeners, [`TargetGroup`]s and
+//! [`ListenerRule`]s, secure by default.
+//!
+//! Load balancers are internal unless made internet-facing, and then sit in
+//! the public subnets with only their listener ports open to `0.0.0.0/0`;
+//! each has a security group of its own that reaches targets only where its
+//! [`connections`](crate::ec2::Connectable::connections) allow. Application
+//! load balancers drop invalid HTTP headers; deletion protection is on
+//! unless the removal policy is Destroy. HTTPS and TLS listeners use
+//! [`TLS_POLICY`] (TLS 1.3 and 1.2); the HTTP listener only redirects to
+//! HTTPS.
+//!
+//! Compared with AWS CDK (aws-cdk-lib `aws-elasticloadbalancingv2`): CDK
+//! keeps invalid headers, leaves deletion protection off, lets the load
+//! balancer's group send anywhere, and lets a plain HTTP listener forward
+//! traffic.
+
+mod listener;
+mod load_balancer;
+mod target_group;
+
+pub use listener::{ListenerRef, ListenerRule, TLS_POLICY};
+pub use load_balancer::{ApplicationLoadBalancer, LoadBalancerRef, NetworkLoadBalancer};
+pub use target_group::{TargetGroup, TargetGroupRef, TargetProtocol, TargetType};

@@ -1,0 +1,161 @@
+//! Auto Scaling: group defaults, target groups and ELB health checks,
+//! target tracking, step and scheduled scaling, connections, errors.
+
+use cfnkit_constructs::autoscaling::{AutoScalingGroup, StepScaling};
+use cfnkit_constructs::ec2::{Connectable, LaunchTemplate, Port, Vpc};
+use cfnkit_constructs::elasticloadbalancingv2::{ApplicationLoadBalancer, TargetGroup, TargetProtocol};
+use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::tree::{App, Stack};
+use serde_json::{json, Value};
+
+fn template(build: impl FnOnce(&mut Stack)) -> Value {
+    let mut app = App::new();
+    build(app.stack("test"));
+    app.synth().expect("synthesizes").stacks[0].template.clone()
+}
+
+fn errors(build: impl FnOnce(&mut Stack)) -> Vec<Diagnostic> {
+    let mut app = App::new();
+    build(app.stack("test"));
+    app.synth().expect_err("synthesis fails").diagnostics
+}
+
+fn has_error(errs: &[Diagnostic], problem: &str) -> bool {
+    errs.iter().any(|d| d.problem.contains(problem))
+}
+
+#[test]
+fn a_group_runs_in_private_subnets_with_ec2_health_checks_by_default() {
+    let t = template(|s| {
+        let vpc = Vpc::new("Vpc").add_to(s);
+        let lt = LaunchTemplate::new("Lt", vpc).add_to(s);
+        AutoScalingGroup::new("Asg", vpc, lt).add_to(s);
+    });
+    let p = &t["Resources"]["Asg"]["Properties"];
+    assert_eq!((p["MinSize"].clone(), p["MaxSize"].clone()), (json!("1"), json!("2")));
+    assert!(p.get("DesiredCapacity").is_none());
+    assert_eq!(p["VPCZoneIdentifier"], json!([{"Ref": "VpcPrivateSubnet1"}, {"Ref": "VpcPrivateSubnet2"}]));
+    assert_eq!(p["HealthCheckType"], "EC2");
+    assert_eq!(
+        p["LaunchTemplate"],
+        json!({"LaunchTemplateId": {"Ref": "Lt"}, "Version": {"Fn::GetAtt": ["Lt", "LatestVersionNumber"]}})
+    );
+    assert_eq!(p["MetricsCollection"], json!([{"Granularity": "1Minute"}]));
+    assert_eq!(p["InstanceMaintenancePolicy"], json!({"MaxHealthyPercentage": 110, "MinHealthyPercentage": 90}));
+}
+
+/// A web tier: ALB, target group, group of instances, connections.
+fn web(s: &mut Stack) {
+    let vpc = Vpc::new("Vpc").nat_gateways(1).add_to(s);
+    let alb = ApplicationLoadBalancer::new("Alb", vpc).internet_facing().add_to(s);
+    let tg = TargetGroup::new("Web", vpc, TargetProtocol::Http, 8080).add_to(s);
+    let lt = LaunchTemplate::new("Lt", vpc).add_to(s);
+    let asg = AutoScalingGroup::new("Asg", vpc, lt).capacity(2, 6).target_group(tg).add_to(s);
+    alb.connections().allow_to(s, &asg, Port::tcp(8080), "Load balancer to instances");
+    asg.scale_on_cpu(s, "Cpu", 50.0);
+    asg.scale_on_request_count(s, "Requests", alb, tg, 1000.0);
+    asg.scale_on_schedule(s, "Night", "0 22 * * *", Some(1), Some(2));
+    asg.scale_on_steps(
+        s,
+        "Steps",
+        asg.metric_cpu_utilization(),
+        StepScaling::new().add_above(70.0, 1).add_above(90.0, 3).remove_below(30.0, 1),
+    );
+}
+
+#[test]
+fn a_group_behind_a_target_group_uses_elb_health_checks() {
+    let t = template(web);
+    let p = &t["Resources"]["Asg"]["Properties"];
+    assert_eq!(p["HealthCheckType"], "ELB");
+    assert_eq!(p["HealthCheckGracePeriod"], 300);
+    assert_eq!(p["TargetGroupARNs"], json!([{"Ref": "Web"}]));
+}
+
+#[test]
+fn connections_open_the_instances_to_the_load_balancer_only() {
+    let t = template(web);
+    let ingress: Vec<&Value> = t["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|r| r["Type"] == "AWS::EC2::SecurityGroupIngress")
+        .collect();
+    assert_eq!(ingress.len(), 1);
+    assert_eq!(ingress[0]["Properties"]["GroupId"], json!({"Fn::GetAtt": ["LtSecurityGroup", "GroupId"]}));
+    assert_eq!(
+        ingress[0]["Properties"]["SourceSecurityGroupId"],
+        json!({"Fn::GetAtt": ["AlbSecurityGroup", "GroupId"]})
+    );
+}
+
+#[test]
+fn target_tracking_on_cpu_and_requests_per_target() {
+    let t = template(web);
+    let cpu = &t["Resources"]["AsgCpu"]["Properties"];
+    assert_eq!(cpu["AutoScalingGroupName"], json!({"Ref": "Asg"}));
+    assert_eq!(cpu["PolicyType"], "TargetTrackingScaling");
+    assert_eq!(
+        cpu["TargetTrackingConfiguration"],
+        json!({"PredefinedMetricSpecification": {"PredefinedMetricType": "ASGAverageCPUUtilization"}, "TargetValue": 50})
+    );
+    let req = &t["Resources"]["AsgRequests"]["Properties"]["TargetTrackingConfiguration"];
+    assert_eq!(req["PredefinedMetricSpecification"]["PredefinedMetricType"], "ALBRequestCountPerTarget");
+    assert_eq!(
+        req["PredefinedMetricSpecification"]["ResourceLabel"],
+        json!({"Fn::Join": ["/", [{"Fn::GetAtt": ["Alb", "LoadBalancerFullName"]}, {"Fn::GetAtt": ["Web", "TargetGroupFullName"]}]]})
+    );
+}
+
+#[test]
+fn step_scaling_writes_policies_and_alarms_relative_to_their_thresholds() {
+    let t = template(web);
+    let out = &t["Resources"]["AsgStepsScaleOut"]["Properties"];
+    assert_eq!(out["PolicyType"], "StepScaling");
+    assert_eq!(
+        out["StepAdjustments"],
+        json!([
+            {"MetricIntervalLowerBound": 0, "MetricIntervalUpperBound": 20, "ScalingAdjustment": 1},
+            {"MetricIntervalLowerBound": 20, "ScalingAdjustment": 3}
+        ])
+    );
+    let alarm = &t["Resources"]["AsgStepsScaleOutAlarm"]["Properties"];
+    assert_eq!(alarm["Threshold"], 70);
+    assert_eq!(alarm["ComparisonOperator"], "GreaterThanOrEqualToThreshold");
+    assert_eq!(alarm["AlarmActions"], json!([{"Ref": "AsgStepsScaleOut"}]));
+    let inn = &t["Resources"]["AsgStepsScaleIn"]["Properties"];
+    assert_eq!(inn["StepAdjustments"], json!([{"MetricIntervalUpperBound": 0, "ScalingAdjustment": -1}]));
+    assert_eq!(
+        t["Resources"]["AsgStepsScaleInAlarm"]["Properties"]["ComparisonOperator"],
+        "LessThanOrEqualToThreshold"
+    );
+}
+
+#[test]
+fn scheduled_actions_set_capacity_on_a_cron_schedule() {
+    let t = template(web);
+    let a = &t["Resources"]["AsgNight"]["Properties"];
+    assert_eq!(a["Recurrence"], "0 22 * * *");
+    assert_eq!((a["MinSize"].clone(), a["MaxSize"].clone()), (json!(1), json!(2)));
+}
+
+#[test]
+fn bad_capacity_and_scaling_are_reported() {
+    let errs = errors(|s| {
+        let vpc = Vpc::new("Vpc").add_to(s);
+        let lt = LaunchTemplate::new("Lt", vpc).add_to(s);
+        let asg = AutoScalingGroup::new("Asg", vpc, lt).capacity(5, 2).desired(9).add_to(s);
+        asg.scale_on_cpu(s, "Cpu", 150.0);
+        asg.scale_on_schedule(s, "Bad", "every night", Some(1), None);
+        asg.scale_on_steps(
+            s,
+            "Steps",
+            asg.metric_cpu_utilization(),
+            StepScaling::new().add_above(50.0, 1).remove_below(60.0, 1),
+        );
+    });
+    for p in ["minimum above maximum", "desired capacity", "CPU target above", "five-field cron", "scale-in threshold"]
+    {
+        assert!(has_error(&errs, p), "no {p:?} in {errs:#?}");
+    }
+}
