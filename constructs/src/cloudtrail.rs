@@ -16,7 +16,7 @@
 //! checkov check for CloudFormation asks for it; AWS's NIST and PCI
 //! conformance packs do).
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::fns;
 use cfnkit_core::resource::{Handle, RemovalPolicy};
 use cfnkit_core::synth::logical_id;
@@ -172,7 +172,7 @@ impl Trail {
         if let Value::Lit(n) = &self.name {
             if let Err(allowed) = check_trail_name(n) {
                 out.push(
-                    Diagnostic::error(path, "invalid trail name")
+                    Diagnostic::error_of(DiagKind::Pattern, path, "invalid trail name")
                         .property("TrailName")
                         .value(format!("{n:?}"))
                         .allowed(allowed),
@@ -182,7 +182,7 @@ impl Trail {
         if let Some(p) = &self.key_prefix {
             if p.chars().count() > 200 {
                 out.push(
-                    Diagnostic::error(path, "S3 key prefix too long")
+                    Diagnostic::error_of(DiagKind::Length, path, "S3 key prefix too long")
                         .property("S3KeyPrefix")
                         .value(format!("{} characters", p.chars().count()))
                         .allowed("at most 200 characters"),
@@ -191,7 +191,7 @@ impl Trail {
         }
         if self.multi_region && !self.global_events {
             out.push(
-                Diagnostic::error(path, "a multi-region trail must include global service events")
+                Diagnostic::error_of(DiagKind::Missing, path, "a multi-region trail must include global service events")
                     .property("IncludeGlobalServiceEvents")
                     .value("false")
                     .allowed("true, or .single_region() as well"),
@@ -199,14 +199,14 @@ impl Trail {
         }
         if self.management.is_none() && self.data.is_empty() {
             out.push(
-                Diagnostic::error(path, "the trail records no event")
+                Diagnostic::error_of(DiagKind::NoEffect, path, "the trail records no event")
                     .property("EventSelectors")
                     .allowed("management events, or data events on at least one bucket"),
             );
         }
         if self.data.len() > MAX_DATA_RESOURCES {
             out.push(
-                Diagnostic::error(path, "too many data resources")
+                Diagnostic::error_of(DiagKind::Quota, path, "too many data resources")
                     .property("EventSelectors")
                     .value(self.data.len().to_string())
                     .allowed(format!("at most {MAX_DATA_RESOURCES}")),
@@ -215,7 +215,7 @@ impl Trail {
         let selectors = self.event_selectors();
         if selectors.len() > MAX_SELECTORS {
             out.push(
-                Diagnostic::error(path, "too many event selectors")
+                Diagnostic::error_of(DiagKind::Quota, path, "too many event selectors")
                     .property("EventSelectors")
                     .value(selectors.len().to_string())
                     .allowed(format!("at most {MAX_SELECTORS}")),
@@ -298,7 +298,7 @@ impl Trail {
                 ok &= k.add_to_resource_policy(stack, kms::cloudwatch_logs_statement("AllowCloudWatchLogsForTrail"));
             }
             if !ok {
-                stack.report(Diagnostic::warning(
+                stack.report(Diagnostic::warning_of(DiagKind::Wiring, 
                     &path,
                     "the trail's key belongs to another stack: its policy must let cloudtrail.amazonaws.com \
                      generate data keys for this trail (and logs.<region>.amazonaws.com use it, with CloudWatch Logs)",

@@ -10,7 +10,7 @@
 //! [`Key::allow_cloudwatch_logs`], [`Key::allow_cloudtrail`]), each scoped
 //! to this account.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::fns;
 use cfnkit_core::resource::{Handle, RemovalPolicy};
 use cfnkit_core::token::{Expr, Pseudo, Token, Value};
@@ -318,7 +318,7 @@ impl Key {
         let usage = self.usage();
         if !self.spec.usages().contains(&usage) {
             stack.report(
-                Diagnostic::error(path, "key usage not supported by the key spec")
+                Diagnostic::error_of(DiagKind::Conflict, path, "key usage not supported by the key spec")
                     .property("KeyUsage")
                     .value(format!("{} with {}", usage.name(), self.spec.name()))
                     .allowed(self.spec.usages().iter().map(|u| u.name()).collect::<Vec<_>>().join(", ")),
@@ -327,7 +327,7 @@ impl Key {
         if let Some(d) = self.rotation_days {
             if !(90..=2560).contains(&d) {
                 stack.report(
-                    Diagnostic::error(path, "rotation period out of range")
+                    Diagnostic::error_of(DiagKind::OutOfRange, path, "rotation period out of range")
                         .property("RotationPeriodInDays")
                         .value(d.to_string())
                         .allowed("90 to 2560 days"),
@@ -335,7 +335,7 @@ impl Key {
             }
             if !self.rotation || self.spec != KeySpec::SymmetricDefault {
                 stack.report(
-                    Diagnostic::error(path, "rotation period on a key that does not rotate")
+                    Diagnostic::error_of(DiagKind::Conflict, path, "rotation period on a key that does not rotate")
                         .property("RotationPeriodInDays")
                         .value(d.to_string())
                         .allowed("a SYMMETRIC_DEFAULT key with rotation on"),
@@ -344,7 +344,7 @@ impl Key {
         }
         if !(7..=30).contains(&self.pending_days) {
             stack.report(
-                Diagnostic::error(path, "pending window out of range")
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "pending window out of range")
                     .property("PendingWindowInDays")
                     .value(self.pending_days.to_string())
                     .allowed("7 to 30 days"),
@@ -353,7 +353,7 @@ impl Key {
         if let Some(d) = &self.description {
             if d.chars().count() > 8192 {
                 stack.report(
-                    Diagnostic::error(path, "description too long")
+                    Diagnostic::error_of(DiagKind::Length, path, "description too long")
                         .property("Description")
                         .value(format!("{} characters", d.chars().count()))
                         .allowed("at most 8192 characters"),
@@ -368,7 +368,7 @@ impl Key {
                 && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-'));
             if !ok {
                 stack.report(
-                    Diagnostic::error(format!("{path}/Alias"), "invalid alias name")
+                    Diagnostic::error_of(DiagKind::Pattern, format!("{path}/Alias"), "invalid alias name")
                         .property("AliasName")
                         .value(format!("{a:?}"))
                         .allowed(

@@ -149,20 +149,20 @@ pub(crate) fn check_fifo_suffix(
     known: &KnownName,
     out: &mut Vec<cfnkit_core::diag::Diagnostic>,
 ) {
-    use cfnkit_core::diag::Diagnostic;
+    use cfnkit_core::diag::{DiagKind, Diagnostic};
     let text = known.text();
     #[allow(clippy::case_sensitive_file_extension_comparisons, reason = "AWS requires the lowercase suffix")]
     let ends_fifo = known.end().ends_with(".fifo");
     if fifo && !ends_fifo {
         out.push(
-            Diagnostic::error(path, format!("a FIFO {noun}'s name must end in .fifo"))
+            Diagnostic::error_of(DiagKind::Pattern, path, format!("a FIFO {noun}'s name must end in .fifo"))
                 .property(property)
                 .value(format!("{text:?}"))
                 .allowed("a name ending in .fifo (sfx.format(\"orders-{}.fifo\"))"),
         );
     } else if !fifo && ends_fifo {
         out.push(
-            Diagnostic::error(path, format!("only a FIFO {noun}'s name may end in .fifo"))
+            Diagnostic::error_of(DiagKind::Pattern, path, format!("only a FIFO {noun}'s name may end in .fifo"))
                 .property(property)
                 .value(format!("{text:?}"))
                 .allowed(format!("call .fifo() on the {noun}, or drop the .fifo suffix")),

@@ -10,7 +10,7 @@
 //! of [`HealthCheckRef`] are pinned there, dashboards elsewhere read them
 //! from there, and an alarm on them must be in a `us-east-1` stack.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Token, Value};
 use cfnkit_core::tree::Stack;
@@ -148,7 +148,7 @@ impl HealthCheck {
     fn check(&self, path: &str, out: &mut Vec<Diagnostic>) {
         if !matches!(self.interval.to_seconds(), 10 | 30) {
             out.push(
-                Diagnostic::error(path, "request interval out of range")
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "request interval out of range")
                     .property("HealthCheckConfig.RequestInterval")
                     .value(self.interval.to_string())
                     .allowed("10 or 30 seconds"),
@@ -156,7 +156,7 @@ impl HealthCheck {
         }
         if !(1..=10).contains(&self.failure_threshold) {
             out.push(
-                Diagnostic::error(path, "failure threshold out of range")
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "failure threshold out of range")
                     .property("HealthCheckConfig.FailureThreshold")
                     .value(self.failure_threshold.to_string())
                     .allowed("1 to 10"),
@@ -164,7 +164,7 @@ impl HealthCheck {
         }
         if self.port == 0 {
             out.push(
-                Diagnostic::error(path, "port out of range")
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "port out of range")
                     .property("HealthCheckConfig.Port")
                     .value("0")
                     .allowed("1 to 65535"),
@@ -173,7 +173,7 @@ impl HealthCheck {
         if let Value::Lit(d) = &self.domain {
             if d.is_empty() || d.len() > 255 || d.contains('/') || d.contains(':') {
                 out.push(
-                    Diagnostic::error(path, "invalid domain name")
+                    Diagnostic::error_of(DiagKind::Pattern, path, "invalid domain name")
                         .property("HealthCheckConfig.FullyQualifiedDomainName")
                         .value(format!("{d:?}"))
                         .allowed("a host name of 1 to 255 characters, without scheme, port or path"),
@@ -183,7 +183,7 @@ impl HealthCheck {
         if let Value::Lit(p) = &self.path {
             if !p.starts_with('/') || p.len() > 255 {
                 out.push(
-                    Diagnostic::error(path, "invalid resource path")
+                    Diagnostic::error_of(DiagKind::Pattern, path, "invalid resource path")
                         .property("HealthCheckConfig.ResourcePath")
                         .value(format!("{p:?}"))
                         .allowed("a path starting with '/', at most 255 characters"),
@@ -198,7 +198,7 @@ impl HealthCheck {
         }
         if !self.regions.is_empty() && (distinct.len() < 3 || distinct.len() != self.regions.len()) {
             out.push(
-                Diagnostic::error(path, "too few checker regions")
+                Diagnostic::error_of(DiagKind::ItemCount, path, "too few checker regions")
                     .property("HealthCheckConfig.Regions")
                     .value(self.regions.iter().map(|r| r.name()).collect::<Vec<_>>().join(", "))
                     .allowed("at least 3 distinct regions"),
@@ -207,7 +207,7 @@ impl HealthCheck {
         if let Some(s) = &self.search {
             if s.is_empty() || s.len() > 255 {
                 out.push(
-                    Diagnostic::error(path, "search string length")
+                    Diagnostic::error_of(DiagKind::Length, path, "search string length")
                         .property("HealthCheckConfig.SearchString")
                         .value(format!("{} characters", s.len()))
                         .allowed("1 to 255 characters"),

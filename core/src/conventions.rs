@@ -46,7 +46,7 @@
 //! assert!(t.contains("CKV_AWS_158") && t.contains("hardened"));
 //! ```
 
-use crate::diag::Diagnostic;
+use crate::diag::{DiagKind, Diagnostic};
 use crate::resource::RemovalPolicy;
 use crate::template::Parameter;
 use crate::token::{Expr, Intrinsic};
@@ -132,7 +132,7 @@ impl Stack {
     /// reported at synthesis and ignored.
     pub fn set_security_profile(&mut self, p: SecurityProfile) -> &mut Self {
         if p != self.profile && self.resource_count() > 0 {
-            let d = Diagnostic::error(self.name().to_string(), "the security profile changed after resources were added")
+            let d = Diagnostic::error_of(DiagKind::Conflict, self.name().to_string(), "the security profile changed after resources were added")
                 .value(p.name())
                 .allowed(format!(
                     "choose the profile before adding constructs (they read it when added); this stack keeps the {} profile",

@@ -17,7 +17,7 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value as Json;
 
-use crate::diag::Diagnostic;
+use crate::diag::{DiagKind, Diagnostic};
 use crate::tree::{App, Stack};
 
 /// The context key the AWS CDK CLI sets to ask for `aws:cdk:path` metadata
@@ -94,7 +94,7 @@ impl App {
             }
         }
         Err(Box::new(
-            Diagnostic::error("context", "context value has the wrong type")
+            Diagnostic::error_of(DiagKind::WrongType, "context", "context value has the wrong type")
                 .property(key.to_string())
                 .value(v.to_string())
                 .allowed(format!("a {} (set it with -c {key}=VALUE)", short_type_name::<T>())),
@@ -163,7 +163,7 @@ pub(crate) fn check(s: &Stack, diags: &mut Vec<Diagnostic>) {
     if let Some(r) = &s.region {
         if !REGIONS.contains(&r.as_str()) {
             let near = crate::suggest::nearest(r, REGIONS.iter().copied());
-            diags.push(Diagnostic::error(s.name.clone(), "unknown region").value(format!("{r:?}")).allowed(
+            diags.push(Diagnostic::error_of(DiagKind::Unknown, s.name.clone(), "unknown region").value(format!("{r:?}")).allowed(
                 match near {
                     Some(n) => format!("an AWS region such as {n:?} (see cfnkit_core::environment::REGIONS)"),
                     None => "an AWS region such as \"us-east-1\" (see cfnkit_core::environment::REGIONS)".into(),
@@ -174,7 +174,7 @@ pub(crate) fn check(s: &Stack, diags: &mut Vec<Diagnostic>) {
     if let Some(a) = &s.account {
         if a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()) {
             diags.push(
-                Diagnostic::error(s.name.clone(), "invalid account id")
+                Diagnostic::error_of(DiagKind::Pattern, s.name.clone(), "invalid account id")
                     .value(format!("{a:?}"))
                     .allowed("12 digits, such as \"123456789012\""),
             );

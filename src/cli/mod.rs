@@ -167,13 +167,20 @@ impl Env {
 /// environment, stdout and stderr) over the app that `build` fills in, and
 /// returns the exit code. [`crate::run`] is this for `main`.
 pub fn run_process(build: impl FnOnce(&mut App)) -> i32 {
-    main_with(
+    let (code, app) = run_app(
         std::env::args_os(),
         &Env::from_process(),
         build,
         &mut std::io::stdout().lock(),
         &mut std::io::stderr().lock(),
-    )
+    );
+    // The process ends here: the app is not dropped. Dropping it frees every
+    // value one recursion per nesting level, so a value nested deeper than
+    // the synthesis limit (reported as an error) would overflow the stack
+    // and abort instead of exiting with the error's code; it also saves the
+    // time of freeing a large app.
+    std::mem::forget(app);
+    code
 }
 
 /// Runs the CLI over `args` (program name first) and `env` against the app
@@ -190,21 +197,36 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    run_app(args, env, build, out, err).0
+}
+
+/// [`main_with`], handing back the app it built (if it got that far).
+fn run_app<I, T>(
+    args: I,
+    env: &Env,
+    build: impl FnOnce(&mut App),
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> (i32, Option<App>)
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
             let text = e.render().to_string();
             return if e.use_stderr() {
                 let _ = write!(err, "{text}");
-                EXIT_USAGE
+                (EXIT_USAGE, None)
             } else {
                 let _ = write!(out, "{text}");
-                EXIT_OK
+                (EXIT_OK, None)
             };
         }
     };
     if let Some(Command::Init(o)) = &cli.command {
-        return init::init(o, cli.quiet, err);
+        return (init::init(o, cli.quiet, err), None);
     }
     let mut app = App::new();
     match env.context() {
@@ -215,7 +237,7 @@ where
         }
         Err(msg) => {
             let _ = writeln!(err, "error: {msg}");
-            return EXIT_USAGE;
+            return (EXIT_USAGE, Some(app));
         }
     }
     let after = match &cli.command {
@@ -227,13 +249,13 @@ where
     for kv in cli.context.context.iter().chain(&after) {
         let Some((k, v)) = kv.split_once('=') else {
             let _ = writeln!(err, "error: -c {kv:?}: expected KEY=VALUE");
-            return EXIT_USAGE;
+            return (EXIT_USAGE, Some(app));
         };
         app.set_context(k, serde_json::Value::String(v.to_string()));
     }
     app.set_default_env(env.account.clone(), env.region.clone());
     build(&mut app);
-    match cli.command {
+    let code = match cli.command {
         Some(Command::Ls { patterns, .. }) => ls(&app, &patterns, out, err),
         Some(Command::Synth(o)) => synth::synth(&mut app, &o, cli.quiet, env, out, err),
         Some(Command::Diff(o)) => diff::diff(&mut app, &o, env, out, err),
@@ -243,9 +265,8 @@ where
             if let Some(dir) = &env.outdir {
                 // Run by the AWS CDK CLI: write every stack into the folder it names.
                 let o = SynthOpts { output: Some(dir.clone()), ..SynthOpts::default() };
-                return synth::synth(&mut app, &o, true, env, out, err);
-            }
-            {
+                synth::synth(&mut app, &o, true, env, out, err)
+            } else {
                 let _ = writeln!(
                     err,
                     "error: no command given\n\n{}",
@@ -255,7 +276,8 @@ where
                 EXIT_USAGE
             }
         }
-    }
+    };
+    (code, Some(app))
 }
 
 /// Prints the stack names (those matching `patterns`, or all), one a line.

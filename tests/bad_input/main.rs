@@ -33,6 +33,11 @@ fn rejects(app: &App, problem: &str, property: Option<&str>) -> Vec<Diagnostic> 
         Ok(_) => panic!("synthesized a template; expected the error {problem:?}"),
         Err(e) => e.diagnostics,
     };
+    // Every catalogued error carries a specific kind (tests and tools match
+    // on kinds, not only on message text).
+    if let Some(d) = errors.iter().find(|d| d.problem == problem && d.property.as_deref() == property) {
+        assert_ne!(d.kind, DiagKind::Other, "the error {problem:?} has no specific kind");
+    }
     assert!(
         errors.iter().any(|d| d.problem == problem && d.property.as_deref() == property),
         "no error {problem:?} at {property:?} among:\n{}",

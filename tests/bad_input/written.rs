@@ -177,3 +177,17 @@ fn an_override_of_a_tag_with_the_reserved_prefix() {
     });
     rejects(&a, "tag key uses the reserved aws: prefix (Tags were overridden)", Some("Tags.aws:x"));
 }
+
+/// Found by the synth_ops fuzz target: an override below a property the
+/// resource does not have creates objects on the way (`Tags` became
+/// `{"0": {"Key": 1.8e159}}` on a queue), and the result was written.
+#[test]
+fn an_override_that_creates_a_property_of_the_wrong_shape() {
+    // No conventions, so the queue has no Tags for the override to land in.
+    let mut a = App::new();
+    let s = a.stack("bad");
+    let q = s.add("Raw", cfnkit::l1::sqs::Queue::default());
+    s.override_property(q.id(), "Tags.0.Key", 1.8e159);
+    let errors = rejects(&a, "wrong type, set by override_property(\"Tags.0.Key\")", Some("Tags"));
+    assert!(errors.iter().any(|d| d.allowed.as_deref() == Some("a value of type array")), "{errors:?}");
+}

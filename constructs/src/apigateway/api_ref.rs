@@ -1,7 +1,7 @@
 //! [`RestApiRef`]: an API added to a stack, with its references, resources,
 //! methods, grants and metrics.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::fns;
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Token, Value};
@@ -175,7 +175,7 @@ impl RestApiRef {
             Ok(p) => p,
             Err(why) => {
                 stack.report(
-                    Diagnostic::error(at, "invalid resource path")
+                    Diagnostic::error_of(DiagKind::Pattern, at, "invalid resource path")
                         .property("PathPart")
                         .value(format!("{path:?}"))
                         .allowed(why),
@@ -195,7 +195,7 @@ impl RestApiRef {
                 if !same {
                     let node_path = stack.path_of_node(node).unwrap_or_default();
                     stack.report(
-                        Diagnostic::error(node_path, "path part collides with another construct of the API")
+                        Diagnostic::error_of(DiagKind::DuplicateId, node_path, "path part collides with another construct of the API")
                             .property("PathPart")
                             .value(format!("{part:?}"))
                             .allowed("distinct path parts (a literal `x-param` clashes with `{x}`)"),
@@ -220,7 +220,7 @@ impl RestApiRef {
         let at = format!("{}/{verb}", stack.path_of_node(resource.node).unwrap_or_default());
         if let Some(existing) = stack.child(resource.node, verb) {
             stack.report(
-                Diagnostic::error(at.clone(), format!("method {verb} {} added twice", method.path))
+                Diagnostic::error_of(DiagKind::DuplicateId, at.clone(), format!("method {verb} {} added twice", method.path))
                     .allowed("one add_method per verb and path: keep the MethodRef the first call returned"),
             );
             let first = stack.child(existing, "Resource").and_then(|n| stack.handle_at::<l1::Method>(n));

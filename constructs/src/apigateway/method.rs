@@ -2,7 +2,7 @@
 //! (proxy, with the invoke permission scoped to the method) and
 //! [`MockIntegration`] (a constant answer, such as a health check).
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::fns;
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::Value;
@@ -199,14 +199,14 @@ impl Method {
                     // TimeoutInMillis is a 32-bit integer in the API.
                     if s == 0 || t.to_millis() > i32::MAX as u64 {
                         out.push(
-                            Diagnostic::error(path, "integration timeout out of range")
+                            Diagnostic::error_of(DiagKind::OutOfRange, path, "integration timeout out of range")
                                 .property("Integration.TimeoutInMillis")
                                 .value(t.to_string())
                                 .allowed("1 to 29 seconds (more only with a raised quota, regional and private APIs)"),
                         );
                     } else if s > 29 {
                         out.push(
-                            Diagnostic::warning(
+                            Diagnostic::warning_of(DiagKind::Quota, 
                                 path,
                                 format!(
                                     "integration timeout of {t} needs a raised quota (regional and private APIs only)"
@@ -220,7 +220,7 @@ impl Method {
             Integration::Mock(m) => {
                 if !(100..=599).contains(&m.status) {
                     out.push(
-                        Diagnostic::error(path, "mock status code out of range")
+                        Diagnostic::error_of(DiagKind::OutOfRange, path, "mock status code out of range")
                             .property("Integration.IntegrationResponses.StatusCode")
                             .value(m.status.to_string())
                             .allowed("100 to 599"),
@@ -231,7 +231,7 @@ impl Method {
         if let Authorization::None(reason) = &self.authorization {
             if reason.trim().is_empty() {
                 out.push(
-                    Diagnostic::error(path, "authorization_none needs a reason")
+                    Diagnostic::error_of(DiagKind::Missing, path, "authorization_none needs a reason")
                         .property("AuthorizationType")
                         .allowed("a sentence saying why anyone may call this method"),
                 );

@@ -51,7 +51,7 @@ pub use api_ref::{ApiResource, RestApiRef};
 pub use method::{Integration, LambdaIntegration, Method, MethodRef, MockIntegration};
 
 use cfnkit_core::conventions::SecurityProfile;
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::{Handle, RemovalPolicy};
 use cfnkit_core::token::Value;
 use cfnkit_core::tree::{Ack, Stack};
@@ -352,7 +352,7 @@ impl RestApi {
             && stage.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !ok {
             out.push(
-                Diagnostic::error(path, "invalid stage name")
+                Diagnostic::error_of(DiagKind::Pattern, path, "invalid stage name")
                     .property("StageName")
                     .value(format!("{stage:?}"))
                     .allowed("1 to 128 letters, digits, '-' and '_'"),
@@ -361,7 +361,7 @@ impl RestApi {
         if let Some((rate, burst)) = self.throttling {
             if !(rate.is_finite() && rate >= 0.0) {
                 out.push(
-                    Diagnostic::error(path, "throttling rate out of range")
+                    Diagnostic::error_of(DiagKind::OutOfRange, path, "throttling rate out of range")
                         .property("MethodSettings.ThrottlingRateLimit")
                         .value(rate.to_string())
                         .allowed("0 or more requests a second"),
@@ -369,7 +369,7 @@ impl RestApi {
             }
             if burst > 5000 {
                 out.push(
-                    Diagnostic::error(path, "throttling burst out of range")
+                    Diagnostic::error_of(DiagKind::OutOfRange, path, "throttling burst out of range")
                         .property("MethodSettings.ThrottlingBurstLimit")
                         .value(burst.to_string())
                         .allowed("0 to 5000 requests"),
@@ -379,7 +379,7 @@ impl RestApi {
         let f = &self.access_log_format;
         if !f.contains("$context.requestId") && !f.contains("$context.extendedRequestId") {
             out.push(
-                Diagnostic::error(path, "access log format without a request id")
+                Diagnostic::error_of(DiagKind::Missing, path, "access log format without a request id")
                     .property("AccessLogSetting.Format")
                     .value(format!("{f:?}"))
                     .allowed("a format containing $context.requestId or $context.extendedRequestId"),
@@ -397,7 +397,7 @@ impl RestApi {
         }
         if !self.cloudwatch_role && self.logging != LoggingLevel::Off {
             out.push(
-                Diagnostic::warning(
+                Diagnostic::warning_of(DiagKind::Wiring, 
                     path,
                     "execution logging needs the account's CloudWatch role, which this API leaves to another stack",
                 )
@@ -563,7 +563,7 @@ fn reason_missing(reason: &str) -> bool {
 }
 
 fn reason_error(path: &str, property: &str, call: &str) -> Diagnostic {
-    Diagnostic::error(path, format!("{call} needs a reason"))
+    Diagnostic::error_of(DiagKind::Missing, path, format!("{call} needs a reason"))
         .property(property)
         .allowed("a sentence saying why the default does not apply")
 }

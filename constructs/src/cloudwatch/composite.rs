@@ -4,7 +4,7 @@
 //! The rule references each alarm by ARN and is written as one `Fn::Sub`:
 //! `ALARM("${ApiErrors.Arn}") OR ALARM("${FunctionErrors.Arn}")`.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Token, Value};
 use cfnkit_core::tree::Stack;
@@ -98,7 +98,7 @@ impl AlarmRule {
             Rule::AnyOf(rs) | Rule::AllOf(rs) => {
                 if rs.is_empty() {
                     out.push(
-                        Diagnostic::error(path, "alarm rule combines no rule")
+                        Diagnostic::error_of(DiagKind::NoEffect, path, "alarm rule combines no rule")
                             .property("AlarmRule")
                             .allowed("any_of / all_of of at least one rule"),
                     );
@@ -243,7 +243,7 @@ impl CompositeAlarm {
         AlarmRule::check(&self.rule.0, &path, &mut alarms, &mut diags);
         if alarms.len() > ALARMS_PER_RULE {
             diags.push(
-                Diagnostic::error(&path, "alarm rule references too many alarms")
+                Diagnostic::error_of(DiagKind::Quota, &path, "alarm rule references too many alarms")
                     .property("AlarmRule")
                     .value(alarms.len().to_string())
                     .allowed(format!("at most {ALARMS_PER_RULE} alarms")),
@@ -251,7 +251,7 @@ impl CompositeAlarm {
         }
         if self.actions.arns.len() > 5 {
             diags.push(
-                Diagnostic::error(&path, "too many alarm actions")
+                Diagnostic::error_of(DiagKind::Quota, &path, "too many alarm actions")
                     .property("AlarmActions")
                     .value(self.actions.arns.len().to_string())
                     .allowed("at most 5"),
@@ -260,7 +260,7 @@ impl CompositeAlarm {
         if let Some((arn, _, _)) = &self.suppressor {
             if alarms.contains(arn) {
                 diags.push(
-                    Diagnostic::error(&path, "an alarm of the rule cannot also suppress it")
+                    Diagnostic::error_of(DiagKind::Conflict, &path, "an alarm of the rule cannot also suppress it")
                         .property("ActionsSuppressor")
                         .allowed("a suppressor outside the rule"),
                 );

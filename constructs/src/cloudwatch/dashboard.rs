@@ -7,7 +7,7 @@
 //! pinned to), a Lambda dimension reads `${AuditFunction}`, an alarm
 //! `${ErrorRateAlarm.Arn}`. The same program always gives the same bytes.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Value};
 use cfnkit_core::tree::Stack;
@@ -91,7 +91,7 @@ impl Dashboard {
         let ok = (1..=255).contains(&n.len()) && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !ok {
             out.push(
-                Diagnostic::error(path, "invalid dashboard name")
+                Diagnostic::error_of(DiagKind::Pattern, path, "invalid dashboard name")
                     .property("DashboardName")
                     .value(format!("{n:?}"))
                     .allowed("1 to 255 letters, digits, '-' and '_'"),
@@ -149,7 +149,7 @@ impl Dashboard {
         let placed = self.layout();
         if placed.len() > WIDGETS_PER_DASHBOARD {
             diags.push(
-                Diagnostic::error(&path, "too many widgets")
+                Diagnostic::error_of(DiagKind::Quota, &path, "too many widgets")
                     .property("DashboardBody.widgets")
                     .value(placed.len().to_string())
                     .allowed(format!("at most {WIDGETS_PER_DASHBOARD} per dashboard")),
@@ -160,7 +160,7 @@ impl Dashboard {
         if let Some(d) = self.range {
             if d.to_seconds() < 60 {
                 diags.push(
-                    Diagnostic::error(&path, "dashboard time range too short")
+                    Diagnostic::error_of(DiagKind::OutOfRange, &path, "dashboard time range too short")
                         .property("DashboardBody.start")
                         .value(d.to_string())
                         .allowed("at least 1 minute"),
@@ -179,7 +179,7 @@ impl Dashboard {
         body.text(if placed.is_empty() { "]}" } else { "\n]}" });
         if metrics > METRICS_PER_DASHBOARD {
             diags.push(
-                Diagnostic::error(&path, "too many metrics on one dashboard")
+                Diagnostic::error_of(DiagKind::Quota, &path, "too many metrics on one dashboard")
                     .property("DashboardBody.widgets")
                     .value(metrics.to_string())
                     .allowed(format!("at most {METRICS_PER_DASHBOARD} over all widgets")),

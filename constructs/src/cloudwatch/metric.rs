@@ -1,6 +1,6 @@
 //! Metrics and metric math: what alarms and dashboards watch.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::token::Token;
 use cfnkit_core::units::Duration;
 use indexmap::IndexMap;
@@ -223,7 +223,7 @@ impl MathExpression {
                 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             if !ok {
                 out.push(
-                    Diagnostic::error(path, "invalid metric math variable name")
+                    Diagnostic::error_of(DiagKind::Pattern, path, "invalid metric math variable name")
                         .property("Metrics")
                         .value(format!("{id:?}"))
                         .allowed("a lowercase letter, then letters, digits and underscores"),
@@ -231,7 +231,7 @@ impl MathExpression {
             }
             if seen.contains(id) {
                 out.push(
-                    Diagnostic::error(path, "metric math variable bound twice")
+                    Diagnostic::error_of(DiagKind::DuplicateId, path, "metric math variable bound twice")
                         .property("Metrics")
                         .value(format!("{id:?}"))
                         .allowed("unique variable names"),
@@ -240,7 +240,7 @@ impl MathExpression {
             seen.push(id.clone());
             if !self.expression.contains(id.as_str()) {
                 out.push(
-                    Diagnostic::error(path, "metric bound to a variable the expression never uses")
+                    Diagnostic::error_of(DiagKind::NoEffect, path, "metric bound to a variable the expression never uses")
                         .property("Metrics")
                         .value(format!("{id:?}"))
                         .allowed(format!("variables of {:?}", self.expression)),
@@ -249,7 +249,7 @@ impl MathExpression {
         }
         if self.using.is_empty() {
             out.push(
-                Diagnostic::error(path, "metric math expression binds no metric")
+                Diagnostic::error_of(DiagKind::NoEffect, path, "metric math expression binds no metric")
                     .property("Metrics")
                     .allowed("at least one .using(id, metric)"),
             );

@@ -96,7 +96,7 @@ impl Actions {
         }
         for problem in &self.problems {
             stack
-                .report(cfnkit_core::diag::Diagnostic::warning(path.clone(), problem.clone()).property("AlarmActions"));
+                .report(cfnkit_core::diag::Diagnostic::warning_of(DiagKind::Wiring, path.clone(), problem.clone()).property("AlarmActions"));
         }
     }
 
@@ -307,7 +307,7 @@ impl Alarm {
             .treat_missing_data(self.missing.name().to_string());
         if self.evaluation_periods == 0 {
             stack.report(
-                Diagnostic::error(path.clone(), "an alarm evaluates at least one period")
+                Diagnostic::error_of(DiagKind::OutOfRange, path.clone(), "an alarm evaluates at least one period")
                     .property("EvaluationPeriods")
                     .value("0")
                     .allowed("1 or more"),
@@ -316,7 +316,7 @@ impl Alarm {
         if let Some(d) = self.datapoints {
             if d == 0 || d > self.evaluation_periods {
                 stack.report(
-                    Diagnostic::error(path.clone(), "datapoints to alarm out of range")
+                    Diagnostic::error_of(DiagKind::OutOfRange, path.clone(), "datapoints to alarm out of range")
                         .property("DatapointsToAlarm")
                         .value(d.to_string())
                         .allowed(format!("1 to {} (the evaluation periods)", self.evaluation_periods)),
@@ -390,7 +390,7 @@ fn check_region(stack: &mut Stack, path: &str, m: &Metric) {
     match stack.get_region() {
         Some(own) if own == r => {}
         Some(own) => {
-            let d = Diagnostic::error(
+            let d = Diagnostic::error_of(DiagKind::CrossRegion, 
                 path,
                 format!("alarm in {own} watches {} {}, published only in {r}", m.namespace(), m.name()),
             )
@@ -400,7 +400,7 @@ fn check_region(stack: &mut Stack, path: &str, m: &Metric) {
             stack.report(d);
         }
         None => stack.report(
-            Diagnostic::warning(
+            Diagnostic::warning_of(DiagKind::CrossRegion, 
                 path,
                 format!("{} {} is published only in {r}: deploy this alarm's stack there", m.namespace(), m.name()),
             )

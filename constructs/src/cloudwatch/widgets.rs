@@ -6,7 +6,7 @@
 //! single values 6 x 3, text 24 x 2 (a header across the dashboard), alarm
 //! status 24 x 3. Widths must be 1 to 24 and heights 1 to 1,000.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::token::Token;
 use cfnkit_core::units::Duration;
 use indexmap::IndexMap;
@@ -288,7 +288,7 @@ impl Widget {
                 }
                 if g.series.is_empty() {
                     out.push(
-                        Diagnostic::error(path, "graph widget shows nothing")
+                        Diagnostic::error_of(DiagKind::NoEffect, path, "graph widget shows nothing")
                             .property(prop.clone())
                             .value(format!("{:?}", g.title))
                             .allowed("at least one .left(..) or .right(..) series"),
@@ -314,7 +314,7 @@ impl Widget {
                 }
                 if v.series.is_empty() {
                     out.push(
-                        Diagnostic::error(path, "single value widget shows nothing")
+                        Diagnostic::error_of(DiagKind::NoEffect, path, "single value widget shows nothing")
                             .property(prop.clone())
                             .value(format!("{:?}", v.title))
                             .allowed("at least one .metric(..)"),
@@ -333,7 +333,7 @@ impl Widget {
             Widget::AlarmStatus(a) => {
                 if a.alarms.is_empty() {
                     out.push(
-                        Diagnostic::error(path, "alarm status widget shows no alarm")
+                        Diagnostic::error_of(DiagKind::NoEffect, path, "alarm status widget shows no alarm")
                             .property(prop.clone())
                             .value(format!("{:?}", a.title))
                             .allowed("at least one .alarm(..)"),
@@ -346,7 +346,7 @@ impl Widget {
         };
         if count > METRICS_PER_WIDGET {
             out.push(
-                Diagnostic::error(path, "too many metrics in one widget")
+                Diagnostic::error_of(DiagKind::Quota, path, "too many metrics in one widget")
                     .property(prop)
                     .value(count.to_string())
                     .allowed(format!("at most {METRICS_PER_WIDGET} (including metrics bound by metric math)")),
@@ -367,7 +367,7 @@ impl Widget {
 fn check_size(width: u32, height: u32, path: &str, prop: &str, out: &mut Vec<Diagnostic>) {
     if !(1..=GRID_WIDTH).contains(&width) {
         out.push(
-            Diagnostic::error(path, "widget width out of range")
+            Diagnostic::error_of(DiagKind::OutOfRange, path, "widget width out of range")
                 .property(format!("{prop}.width"))
                 .value(width.to_string())
                 .allowed(format!("1 to {GRID_WIDTH} grid columns")),
@@ -375,7 +375,7 @@ fn check_size(width: u32, height: u32, path: &str, prop: &str, out: &mut Vec<Dia
     }
     if !(1..=1000).contains(&height) {
         out.push(
-            Diagnostic::error(path, "widget height out of range")
+            Diagnostic::error_of(DiagKind::OutOfRange, path, "widget height out of range")
                 .property(format!("{prop}.height"))
                 .value(height.to_string())
                 .allowed("1 to 1000 grid rows"),
@@ -459,7 +459,7 @@ impl<'a> Lines<'a> {
                     match self.bound.iter().find(|(v, _)| v == var) {
                         Some((_, same)) if same == m => {}
                         Some(_) => self.diags.push(
-                            Diagnostic::error(
+                            Diagnostic::error_of(DiagKind::Conflict, 
                                 self.path,
                                 "metric math variable bound to two different metrics in one widget",
                             )

@@ -1,7 +1,7 @@
 //! [`GlobalTable`]: a multi-region table (`AWS::DynamoDB::GlobalTable`),
 //! one replica per region, managed by CloudFormation in the stack's region.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::{Handle, RemovalPolicy};
 use cfnkit_core::token::{Expr, Pseudo, Token, Value};
 use cfnkit_core::tree::Stack;
@@ -149,7 +149,7 @@ impl GlobalTable {
         if let GlobalBilling::Provisioned { read, write_min, write_max, target_utilization } = self.billing {
             if read == 0 {
                 stack.report(
-                    Diagnostic::error(path, "provisioned read capacity must be at least 1")
+                    Diagnostic::error_of(DiagKind::OutOfRange, path, "provisioned read capacity must be at least 1")
                         .property("Replicas.ReadProvisionedThroughputSettings.ReadCapacityUnits")
                         .value(read.to_string())
                         .allowed("1 or more read capacity units"),
@@ -157,7 +157,7 @@ impl GlobalTable {
             }
             if write_min == 0 || write_max < write_min {
                 stack.report(
-                    Diagnostic::error(path, "write capacity auto scaling bounds out of range")
+                    Diagnostic::error_of(DiagKind::OutOfRange, path, "write capacity auto scaling bounds out of range")
                         .property("WriteProvisionedThroughputSettings.WriteCapacityAutoScalingSettings")
                         .value(format!("min {write_min}, max {write_max}"))
                         .allowed("1 <= min <= max"),
@@ -165,7 +165,7 @@ impl GlobalTable {
             }
             if !(20..=90).contains(&target_utilization) {
                 stack.report(
-                    Diagnostic::error(path, "write capacity target utilization out of range")
+                    Diagnostic::error_of(DiagKind::OutOfRange, path, "write capacity target utilization out of range")
                         .property(TARGET_VALUE)
                         .value(target_utilization.to_string())
                         .allowed("20 to 90 percent"),
@@ -181,7 +181,7 @@ impl GlobalTable {
         for r in &self.replicas {
             if !valid_region(&r.region) {
                 stack.report(
-                    Diagnostic::error(path, "invalid replica region")
+                    Diagnostic::error_of(DiagKind::Unknown, path, "invalid replica region")
                         .property("Replicas.Region")
                         .value(format!("{:?}", r.region))
                         .allowed("a region name such as us-east-2"),
@@ -189,7 +189,7 @@ impl GlobalTable {
             }
             if seen.contains(&r.region.as_str()) {
                 stack.report(
-                    Diagnostic::error(path, "replica region listed twice")
+                    Diagnostic::error_of(DiagKind::DuplicateId, path, "replica region listed twice")
                         .property("Replicas.Region")
                         .value(format!("{:?}", r.region))
                         .allowed("each region once"),
@@ -199,7 +199,7 @@ impl GlobalTable {
             if let Some(p) = r.region_parameter {
                 if stack.parameter_default(p) != Some(r.region.as_str()) {
                     stack.report(
-                        Diagnostic::error(path, "replica region parameter's default differs from the region given")
+                        Diagnostic::error_of(DiagKind::Conflict, path, "replica region parameter's default differs from the region given")
                             .property("Replicas.Region")
                             .value(format!("{:?}", r.region))
                             .allowed("a parameter of this stack whose default is that region"),
@@ -218,7 +218,7 @@ impl GlobalTable {
         } else {
             if !self.replicas.is_empty() {
                 stack.report(
-                    Diagnostic::warning(
+                    Diagnostic::warning_of(DiagKind::Wiring, 
                         path,
                         "the stack has no region: the first replica is the deployment region (Ref AWS::Region), \
                          and deploying to a region also listed as a replica fails",
@@ -301,7 +301,7 @@ impl GlobalTable {
 
         if replicas.len() > 1 && self.stream != Some(StreamView::NewAndOldImages) {
             stack.report(
-                Diagnostic::error(&path, "a global table with more than one replica needs a NEW_AND_OLD_IMAGES stream")
+                Diagnostic::error_of(DiagKind::Missing, &path, "a global table with more than one replica needs a NEW_AND_OLD_IMAGES stream")
                     .property("StreamSpecification")
                     .value(self.stream.map_or_else(|| "none".to_string(), |v| v.name().to_string()))
                     .allowed(".stream(StreamView::NewAndOldImages)"),
@@ -315,7 +315,7 @@ impl GlobalTable {
                 TableEncryption::AwsManaged => {
                     if r.kms_key.is_some() {
                         stack.report(
-                            Diagnostic::error(&path, "replica key given but the table uses the AWS managed key")
+                            Diagnostic::error_of(DiagKind::Conflict, &path, "replica key given but the table uses the AWS managed key")
                                 .property("Replicas.SSESpecification.KMSMasterKeyId")
                                 .value(r.region.clone())
                                 .allowed(".encryption(TableEncryption::CustomerManaged(..)) on the table"),
@@ -328,7 +328,7 @@ impl GlobalTable {
                     (None, 0) => Some(home_key.clone()),
                     (None, _) => {
                         stack.report(
-                            Diagnostic::error(&path, "replica without a key in a table under a customer managed key")
+                            Diagnostic::error_of(DiagKind::Missing, &path, "replica without a key in a table under a customer managed key")
                                 .property("Replicas.SSESpecification.KMSMasterKeyId")
                                 .value(r.region.clone())
                                 .allowed("Replica::kms_key(<ARN of a key in that region>)"),

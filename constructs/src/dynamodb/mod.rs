@@ -398,7 +398,7 @@ fn attribute_definitions(
     for k in keys {
         if k.name.is_empty() || k.name.len() > 255 {
             stack.report(
-                Diagnostic::error(path, "key attribute name length out of range")
+                Diagnostic::error_of(DiagKind::Length, path, "key attribute name length out of range")
                     .property("AttributeDefinitions")
                     .value(format!("{:?}", k.name))
                     .allowed("1 to 255 bytes"),
@@ -406,7 +406,7 @@ fn attribute_definitions(
         }
         match attrs.iter().find(|a| a.name == k.name) {
             Some(a) if a.kind != k.kind => stack.report(
-                Diagnostic::error(path, "key attribute declared with two types")
+                Diagnostic::error_of(DiagKind::Conflict, path, "key attribute declared with two types")
                     .property("AttributeDefinitions")
                     .value(format!("{} as {} and {}", k.name, a.kind.code(), k.kind.code()))
                     .allowed("one type per attribute name"),
@@ -417,7 +417,7 @@ fn attribute_definitions(
     }
     if indexes.len() > 20 {
         stack.report(
-            Diagnostic::error(path, "too many global secondary indexes")
+            Diagnostic::error_of(DiagKind::Quota, path, "too many global secondary indexes")
                 .property("GlobalSecondaryIndexes")
                 .value(indexes.len().to_string())
                 .allowed("at most 20"),
@@ -429,7 +429,7 @@ fn attribute_definitions(
             && g.name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
         if !ok {
             stack.report(
-                Diagnostic::error(path, "invalid index name")
+                Diagnostic::error_of(DiagKind::Pattern, path, "invalid index name")
                     .property("GlobalSecondaryIndexes")
                     .value(format!("{:?}", g.name))
                     .allowed("3 to 255 letters, digits, '_', '-' and '.'"),
@@ -437,7 +437,7 @@ fn attribute_definitions(
         }
         if seen.contains(&g.name.as_str()) {
             stack.report(
-                Diagnostic::error(path, "index name used twice")
+                Diagnostic::error_of(DiagKind::DuplicateId, path, "index name used twice")
                     .property("GlobalSecondaryIndexes")
                     .value(format!("{:?}", g.name))
                     .allowed("unique index names"),
@@ -447,7 +447,7 @@ fn attribute_definitions(
         if let Projection::Include(a) = &g.projection {
             if a.is_empty() || a.len() > 20 {
                 stack.report(
-                    Diagnostic::error(path, "INCLUDE projection attribute count out of range")
+                    Diagnostic::error_of(DiagKind::OutOfRange, path, "INCLUDE projection attribute count out of range")
                         .property("GlobalSecondaryIndexes.Projection.NonKeyAttributes")
                         .value(format!("{} attributes in {:?}", a.len(), g.name))
                         .allowed("1 to 20 non-key attributes (use Projection::All for more)"),
@@ -468,7 +468,7 @@ fn check_table_name(stack: &mut Stack, path: &str, name: Option<&Value<String>>)
     let len_ok = text.len() <= 255 && (!known.fully_known() || text.len() >= 3);
     if !(chars_ok && len_ok) {
         stack.report(
-            Diagnostic::error(path, "invalid table name")
+            Diagnostic::error_of(DiagKind::Pattern, path, "invalid table name")
                 .property("TableName")
                 .value(format!("{text:?}"))
                 .allowed("3 to 255 letters, digits, '_', '-' and '.'"),

@@ -1,6 +1,6 @@
 //! [`Table`]: a single-region table (`AWS::DynamoDB::Table`).
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::{Handle, RemovalPolicy};
 use cfnkit_core::token::{Expr, Value};
 use cfnkit_core::tree::Stack;
@@ -143,7 +143,7 @@ impl Table {
             Billing::Provisioned { read, write } => {
                 if read == 0 || write == 0 {
                     stack.report(
-                        Diagnostic::error(path.clone(), "provisioned capacity must be at least 1")
+                        Diagnostic::error_of(DiagKind::OutOfRange, path.clone(), "provisioned capacity must be at least 1")
                             .property("ProvisionedThroughput")
                             .value(format!("read {read}, write {write}"))
                             .allowed("1 or more read and write capacity units"),

@@ -2,7 +2,7 @@
 //! tables, and [`InterfaceEndpoint`] (Secrets Manager, KMS, ...) in its
 //! private subnets behind a security group of its own.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::fns;
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Value};
@@ -101,7 +101,7 @@ fn service_name(name: &str) -> Expr<String> {
 fn check_policy(path: &str, policy: Option<&PolicyDocument>, out: &mut Vec<Diagnostic>) {
     if policy.is_some_and(|p| p.statements().is_empty()) {
         out.push(
-            Diagnostic::error(path, "endpoint policy has no statement, so it would deny every request")
+            Diagnostic::error_of(DiagKind::Wiring, path, "endpoint policy has no statement, so it would deny every request")
                 .property("PolicyDocument")
                 .allowed("at least one statement, or no policy (full access through the endpoint)"),
         );
@@ -247,7 +247,7 @@ impl InterfaceEndpoint {
             && name.starts_with(|c: char| c.is_ascii_alphanumeric());
         if !valid_name {
             diags.push(
-                Diagnostic::error(&path, "invalid service name")
+                Diagnostic::error_of(DiagKind::Pattern, &path, "invalid service name")
                     .property("ServiceName")
                     .value(format!("{name:?}"))
                     .allowed("the short name in com.amazonaws.<region>.<name>: lowercase letters, digits, '.' and '-'"),

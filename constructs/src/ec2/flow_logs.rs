@@ -3,7 +3,7 @@
 //! bucket.
 
 use cfnkit_core::conventions::{Hardening, SecurityProfile};
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::fns;
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Pseudo, Value};
@@ -122,7 +122,7 @@ fn flow_logs_role() -> iam_l1::Role {
 fn allow_logs_to_use_key(stack: &mut Stack, key: KeyRef) {
     let statement = kms::cloudwatch_logs_statement("AllowCloudWatchLogsForVpcFlowLogs");
     if !key.add_to_resource_policy(stack, statement) {
-        stack.report(Diagnostic::warning(
+        stack.report(Diagnostic::warning_of(DiagKind::Wiring, 
             stack.name().to_string(),
             "the flow-log key belongs to another stack: its policy must let logs.<region>.amazonaws.com use it",
         ));

@@ -144,7 +144,7 @@ impl Port {
     fn check(self, path: &str, property: &str, out: &mut Vec<Diagnostic>) {
         if matches!(self.protocol, Protocol::Tcp | Protocol::Udp) && self.from > self.to {
             out.push(
-                Diagnostic::error(path, "port range runs backwards")
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "port range runs backwards")
                     .property(property)
                     .value(format!("{} to {}", self.from, self.to))
                     .allowed("from <= to"),
@@ -161,7 +161,7 @@ fn check_description(path: &str, property: &str, d: &str, out: &mut Vec<Diagnost
     let too_long = property != "GroupDescription" && d.chars().count() > DESCRIPTION_MAX;
     if d.trim().is_empty() || too_long {
         out.push(
-            Diagnostic::error(path, "description length")
+            Diagnostic::error_of(DiagKind::Length, path, "description length")
                 .property(property)
                 .value(format!("{} characters", d.chars().count()))
                 .allowed(format!("1 to {DESCRIPTION_MAX} characters")),
@@ -169,7 +169,7 @@ fn check_description(path: &str, property: &str, d: &str, out: &mut Vec<Diagnost
     }
     if let Some(c) = d.chars().find(|c| !allowed_char(*c)) {
         out.push(
-            Diagnostic::error(path, format!("character {c:?} is not allowed in a description"))
+            Diagnostic::error_of(DiagKind::NotAllowedValue, path, format!("character {c:?} is not allowed in a description"))
                 .property(property)
                 .value(format!("{d:?}"))
                 .allowed("letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"),
@@ -299,7 +299,7 @@ impl SecurityGroup {
         if let Some(Value::Lit(n)) = &self.name {
             if n.is_empty() || n.chars().count() > DESCRIPTION_MAX || n.to_ascii_lowercase().starts_with("sg-") {
                 diags.push(
-                    Diagnostic::error(&path, "invalid group name")
+                    Diagnostic::error_of(DiagKind::Pattern, &path, "invalid group name")
                         .property("GroupName")
                         .value(format!("{n:?}"))
                         .allowed("1 to 255 characters, not starting with sg-"),
@@ -403,7 +403,7 @@ impl SecurityGroupRef {
             let parsed = if block.contains(':') { check_ipv6(block) } else { Ipv4Net::parse(block).map(|_| ()) };
             if let Err(e) = parsed {
                 diags.push(
-                    Diagnostic::error(&path, format!("invalid CIDR block: {e}"))
+                    Diagnostic::error_of(DiagKind::Invalid, &path, format!("invalid CIDR block: {e}"))
                         .property(property)
                         .value(format!("{block:?}"))
                         .allowed("a.b.c.d/n or an IPv6 block x:y::/n, with no host bit set"),
@@ -413,7 +413,7 @@ impl SecurityGroupRef {
             let open = block.ends_with("/0");
             if open && r.direction == Direction::Ingress && !r.anywhere {
                 diags.push(
-                    Diagnostic::error(&path, "ingress from anywhere")
+                    Diagnostic::error_of(DiagKind::NotAllowedValue, &path, "ingress from anywhere")
                         .property(property)
                         .value(block.clone())
                         .allowed("a narrower peer, or .allow_from_anywhere(port, reason) as a deliberate decision"),

@@ -1,7 +1,7 @@
 //! [`Vpc`]: private subnets in distinct availability zones, flow logs as
 //! the security profile says, and internet access only when asked for.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::fns;
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Value};
@@ -140,7 +140,7 @@ impl Vpc {
             Ok(n) => {
                 if !(16..=28).contains(&n.prefix()) {
                     out.push(
-                        Diagnostic::error(path, "VPC CIDR block size")
+                        Diagnostic::error_of(DiagKind::OutOfRange, path, "VPC CIDR block size")
                             .property("CidrBlock")
                             .value(self.cidr.clone())
                             .allowed("a prefix length from /16 to /28"),
@@ -150,7 +150,7 @@ impl Vpc {
             }
             Err(e) => {
                 out.push(
-                    Diagnostic::error(path, format!("invalid CIDR block: {e}"))
+                    Diagnostic::error_of(DiagKind::Invalid, path, format!("invalid CIDR block: {e}"))
                         .property("CidrBlock")
                         .value(format!("{:?}", self.cidr))
                         .allowed("an IPv4 network a.b.c.d/n, /16 to /28"),
@@ -160,7 +160,7 @@ impl Vpc {
         };
         if !(1..=MAX_AZS).contains(&self.max_azs) {
             out.push(
-                Diagnostic::error(path, "availability zone count")
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "availability zone count")
                     .property("max_azs")
                     .value(self.max_azs.to_string())
                     .allowed(format!("1 to {MAX_AZS}")),
@@ -168,7 +168,7 @@ impl Vpc {
         }
         if self.nat_gateways > self.max_azs {
             out.push(
-                Diagnostic::error(path, "more NAT gateways than availability zones")
+                Diagnostic::error_of(DiagKind::Conflict, path, "more NAT gateways than availability zones")
                     .property("nat_gateways")
                     .value(self.nat_gateways.to_string())
                     .allowed(format!("0 to {} (one per zone at most)", self.max_azs)),
@@ -177,7 +177,7 @@ impl Vpc {
         let subnet_prefix = net.prefix() + bits_for(2 * self.max_azs.clamp(1, MAX_AZS));
         if subnet_prefix > 28 {
             out.push(
-                Diagnostic::error(path, "VPC too small for its subnets")
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "VPC too small for its subnets")
                     .property("CidrBlock")
                     .value(format!(
                         "{} split into {} subnets of /{subnet_prefix}",

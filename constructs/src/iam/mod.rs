@@ -20,7 +20,7 @@ pub use managed_policy::{ManagedPolicy, ManagedPolicyRef};
 pub use policy::{deny_insecure_transport, Effect, PolicyDocument, PolicyStatement, Principal};
 pub use role::Role;
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::Handle;
 use cfnkit_core::synth::logical_id;
 use cfnkit_core::token::{Expr, Token, Value};
@@ -62,7 +62,7 @@ impl RoleRef {
     pub fn add_to_policy(self, stack: &mut Stack, statement: PolicyStatement) {
         let Some(role_node) = stack.node_of(self.role.id()) else {
             stack.report(
-                Diagnostic::error(stack.name().to_string(), "grant to a role of another stack")
+                Diagnostic::error_of(DiagKind::Wiring, stack.name().to_string(), "grant to a role of another stack")
                     .allowed("grantees in the same stack as the grant call"),
             );
             return;

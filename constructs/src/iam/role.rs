@@ -1,7 +1,7 @@
 //! [`Role`]: a role a principal assumes, with no permissions until grants,
 //! inline policies or managed policies give it some.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::token::{Token, Value};
 use cfnkit_core::tree::Stack;
 use cfnkit_core::units::Duration;
@@ -122,7 +122,7 @@ impl Role {
 
     fn check(&self, path: &str, stack: &mut Stack) {
         let mut err = |prop: &str, problem: &str, value: String, allowed: &str| {
-            stack.report(Diagnostic::error(path, problem).property(prop).value(value).allowed(allowed));
+            stack.report(Diagnostic::error_of(DiagKind::Pattern, path, problem).property(prop).value(value).allowed(allowed));
         };
         if let Some(Value::Lit(n)) = &self.name {
             if !iam_name(n, 64) {

@@ -1,7 +1,7 @@
 //! The checks a [`Function`]'s settings get when it is added: everything
 //! Lambda would reject at deploy time, and the deprecated-runtime warning.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 
 use super::{Code, Date, Family, Function, INLINE_CODE_LIMIT};
 
@@ -28,7 +28,7 @@ impl Function {
         let t = self.timeout.to_seconds();
         if !(1..=900).contains(&t) {
             out.push(
-                Diagnostic::error(path, "timeout out of range")
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "timeout out of range")
                     .property("Timeout")
                     .value(self.timeout.to_string())
                     .allowed("1 to 900 seconds"),
@@ -37,7 +37,7 @@ impl Function {
         let m = self.memory.to_mebibytes();
         if !(128..=10_240).contains(&m) {
             out.push(
-                Diagnostic::error(path, "memory out of range")
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "memory out of range")
                     .property("MemorySize")
                     .value(self.memory.to_string())
                     .allowed("128 to 10240 MB"),
@@ -45,7 +45,7 @@ impl Function {
         }
         if let Some(n) = self.literal_name().filter(|n| n.chars().count() > MAX_NAME_CHARS) {
             out.push(
-                Diagnostic::error(path, "function name too long")
+                Diagnostic::error_of(DiagKind::Length, path, "function name too long")
                     .property("FunctionName")
                     .value(format!("{} characters", n.chars().count()))
                     .allowed(format!("1 to {MAX_NAME_CHARS} characters")),
@@ -54,7 +54,7 @@ impl Function {
         match &self.code {
             Code::Inline(src) => self.check_inline(path, src, out),
             Code::Asset(Err(msg)) => out.push(
-                Diagnostic::error(path, msg.clone())
+                Diagnostic::error_of(DiagKind::Missing, path, msg.clone())
                     .property("Code")
                     .allowed("an existing folder or file with the handler's code (Code::from_asset)"),
             ),
@@ -66,7 +66,7 @@ impl Function {
                 && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             if !ok {
                 out.push(
-                    Diagnostic::error(path, "invalid environment variable name")
+                    Diagnostic::error_of(DiagKind::Pattern, path, "invalid environment variable name")
                         .property("Environment.Variables")
                         .value(format!("{k:?}"))
                         .allowed("a letter, then letters, digits and underscores; at least 2 characters"),
@@ -74,7 +74,7 @@ impl Function {
             }
             if k.starts_with("AWS_") || k == "_HANDLER" {
                 out.push(
-                    Diagnostic::error(path, "environment variable name reserved by Lambda")
+                    Diagnostic::error_of(DiagKind::NotAllowedValue, path, "environment variable name reserved by Lambda")
                         .property("Environment.Variables")
                         .value(format!("{k:?}"))
                         .allowed("names not starting with AWS_"),
@@ -85,7 +85,7 @@ impl Function {
         if self.runtime.is_deprecated_on(today) {
             let l = self.runtime.lifecycle();
             out.push(
-                Diagnostic::warning(
+                Diagnostic::warning_of(DiagKind::NotAllowedValue, 
                     path,
                     format!(
                         "runtime {} is deprecated since {} (creating functions is blocked from {}, updating from {}); move to {}",
@@ -102,7 +102,7 @@ impl Function {
         if let Some(c) = self.reserved_concurrency {
             if c > 1000 {
                 out.push(
-                    Diagnostic::error(path, "reserved concurrency above the default account limit")
+                    Diagnostic::error_of(DiagKind::OutOfRange, path, "reserved concurrency above the default account limit")
                         .property("ReservedConcurrentExecutions")
                         .value(c.to_string())
                         .allowed("0 to 1000"),
@@ -112,7 +112,7 @@ impl Function {
         if let Some(q) = self.dead_letter_queue {
             if q.is_fifo() {
                 out.push(
-                    Diagnostic::error(path, "a function's dead-letter queue cannot be a FIFO queue")
+                    Diagnostic::error_of(DiagKind::Wiring, path, "a function's dead-letter queue cannot be a FIFO queue")
                         .property("DeadLetterConfig.TargetArn")
                         .allowed("a standard queue"),
                 );
@@ -129,14 +129,14 @@ impl Function {
         let n = src.chars().count();
         if n > INLINE_CODE_LIMIT {
             out.push(
-                Diagnostic::error(path, "inline code too long")
+                Diagnostic::error_of(DiagKind::Length, path, "inline code too long")
                     .property("Code.ZipFile")
                     .value(format!("{n} characters"))
                     .allowed(format!("at most {INLINE_CODE_LIMIT} characters; ship larger code as an S3 zip")),
             );
         }
         if src.trim().is_empty() {
-            out.push(Diagnostic::error(path, "inline code is empty").property("Code.ZipFile").allowed("source code"));
+            out.push(Diagnostic::error_of(DiagKind::Length, path, "inline code is empty").property("Code.ZipFile").allowed("source code"));
         }
         let family = self.runtime.family();
         let file = match family {
@@ -147,14 +147,14 @@ impl Function {
             Some(("index", f)) if is_identifier(f, family) => {
                 if !src.trim().is_empty() && !src.contains(f) {
                     out.push(
-                        Diagnostic::warning(path, format!("the inline code never mentions the handler function {f}"))
+                        Diagnostic::warning_of(DiagKind::Missing, path, format!("the inline code never mentions the handler function {f}"))
                             .property("Handler")
                             .value(format!("{:?}", self.handler)),
                     );
                 }
             }
             _ => out.push(
-                Diagnostic::error(
+                Diagnostic::error_of(DiagKind::Conflict, 
                     path,
                     format!("inline code is saved as {file}, so the handler must name a function of it"),
                 )

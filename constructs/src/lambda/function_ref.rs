@@ -1,7 +1,7 @@
 //! [`FunctionRef`]: a function added to a stack, with its references,
 //! permissions, grants and metrics.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::Expr;
 use cfnkit_core::tree::Stack;
@@ -63,7 +63,7 @@ impl FunctionRef {
         if self.poll_only {
             if let Some(service) = p.literal_principal().filter(|s| ASYNC_SERVICES.iter().any(|a| s.starts_with(a))) {
                 out.push(
-                    Diagnostic::error(
+                    Diagnostic::error_of(DiagKind::Wiring, 
                         path.clone(),
                         format!(
                             "{service} invokes asynchronously, but the function has no dead-letter queue or on-failure \

@@ -3,7 +3,7 @@
 //! and [`Permission`]s for service principals (`AWS::Lambda::Permission`),
 //! always scoped to a source ARN or account.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::token::{Expr, Pseudo, Value};
 use cfnkit_core::tree::Stack;
 use cfnkit_core::units::Duration;
@@ -40,7 +40,7 @@ impl Destination {
         if let Destination::Queue(q) = self {
             if q.is_fifo() {
                 out.push(
-                    Diagnostic::error(path, "Lambda destinations cannot be FIFO queues")
+                    Diagnostic::error_of(DiagKind::Wiring, path, "Lambda destinations cannot be FIFO queues")
                         .property(format!("DestinationConfig.{which}.Destination"))
                         .allowed("a standard queue"),
                 );
@@ -141,7 +141,7 @@ impl AsyncConfig {
         let mut out = Vec::new();
         if let Some(n) = self.retries.filter(|n| *n > 2) {
             out.push(
-                Diagnostic::error(path.clone(), "retry attempts out of range")
+                Diagnostic::error_of(DiagKind::OutOfRange, path.clone(), "retry attempts out of range")
                     .property("MaximumRetryAttempts")
                     .value(n.to_string())
                     .allowed("0 to 2"),
@@ -149,7 +149,7 @@ impl AsyncConfig {
         }
         if let Some(d) = self.max_event_age.filter(|d| !(60..=21_600).contains(&d.to_seconds())) {
             out.push(
-                Diagnostic::error(path.clone(), "maximum event age out of range")
+                Diagnostic::error_of(DiagKind::OutOfRange, path.clone(), "maximum event age out of range")
                     .property("MaximumEventAgeInSeconds")
                     .value(d.to_string())
                     .allowed("60 seconds to 6 hours"),
@@ -280,7 +280,7 @@ impl Permission {
         if let Some(p) = self.literal_principal() {
             if !(p.ends_with(".amazonaws.com") || p.ends_with(".amazonaws.com.cn")) {
                 out.push(
-                    Diagnostic::error(path, "not a service principal")
+                    Diagnostic::error_of(DiagKind::Invalid, path, "not a service principal")
                         .property("Principal")
                         .value(format!("{p:?}"))
                         .allowed("a service principal such as s3.amazonaws.com"),
@@ -289,7 +289,7 @@ impl Permission {
         }
         if self.source_arn.is_none() && self.source_account.is_none() {
             out.push(
-                Diagnostic::error(
+                Diagnostic::error_of(DiagKind::Missing, 
                     path,
                     "a permission for a service principal must name the source ARN or account: otherwise any \
                      account's resources of that service can invoke the function (the confused deputy)",

@@ -194,7 +194,7 @@ pub(super) fn add_stream_source(stack: &mut Stack, t: &Target<'_>, s: &StreamSou
     }
     if !(1..=10_000).contains(&s.batch_size) {
         stack.report(
-            Diagnostic::error(t.path, "batch size out of range")
+            Diagnostic::error_of(DiagKind::OutOfRange, t.path, "batch size out of range")
                 .property("BatchSize")
                 .value(s.batch_size.to_string())
                 .allowed("1 to 10000"),
@@ -219,7 +219,7 @@ pub(super) fn add_stream_source(stack: &mut Stack, t: &Target<'_>, s: &StreamSou
     if let Some(q) = s.on_failure {
         if q.is_fifo() {
             stack.report(
-                Diagnostic::error(t.path, "a stream's on-failure destination must be a standard queue")
+                Diagnostic::error_of(DiagKind::Wiring, t.path, "a stream's on-failure destination must be a standard queue")
                     .property("DestinationConfig.OnFailure")
                     .allowed("a standard SQS queue"),
             );
@@ -244,7 +244,7 @@ pub(super) fn add_queue_source(stack: &mut Stack, t: &Target<'_>, s: &QueueSourc
     let max_batch = if fifo { 10 } else { 10_000 };
     if !(1..=max_batch).contains(&s.batch_size) {
         problems.push(
-            Diagnostic::error(t.path, "batch size out of range")
+            Diagnostic::error_of(DiagKind::OutOfRange, t.path, "batch size out of range")
                 .property("BatchSize")
                 .value(s.batch_size.to_string())
                 .allowed(if fifo { "1 to 10 for a FIFO queue" } else { "1 to 10000" }),
@@ -254,13 +254,13 @@ pub(super) fn add_queue_source(stack: &mut Stack, t: &Target<'_>, s: &QueueSourc
     if let Some(w) = window {
         if fifo {
             problems.push(
-                Diagnostic::error(t.path, "a batching window is not supported for FIFO queues")
+                Diagnostic::error_of(DiagKind::Conflict, t.path, "a batching window is not supported for FIFO queues")
                     .property("MaximumBatchingWindowInSeconds")
                     .allowed("no batching window on a FIFO queue's source"),
             );
         } else if w > 300 {
             problems.push(
-                Diagnostic::error(t.path, "batching window out of range")
+                Diagnostic::error_of(DiagKind::OutOfRange, t.path, "batching window out of range")
                     .property("MaximumBatchingWindowInSeconds")
                     .value(format!("{w} seconds"))
                     .allowed("0 to 300 seconds"),
@@ -269,7 +269,7 @@ pub(super) fn add_queue_source(stack: &mut Stack, t: &Target<'_>, s: &QueueSourc
     }
     if !fifo && s.batch_size > 10 && window.unwrap_or(0) < 1 {
         problems.push(
-            Diagnostic::error(t.path, "a batch size above 10 needs a batching window of at least 1 second")
+            Diagnostic::error_of(DiagKind::Missing, t.path, "a batch size above 10 needs a batching window of at least 1 second")
                 .property("MaximumBatchingWindowInSeconds")
                 .value(format!("batch size {}", s.batch_size))
                 .allowed("call .max_batching_window(Duration::seconds(1..=300)), or a batch size of at most 10"),
@@ -278,14 +278,14 @@ pub(super) fn add_queue_source(stack: &mut Stack, t: &Target<'_>, s: &QueueSourc
     if let Some(c) = s.max_concurrency {
         if !(2..=1000).contains(&c) {
             problems.push(
-                Diagnostic::error(t.path, "maximum concurrency out of range")
+                Diagnostic::error_of(DiagKind::OutOfRange, t.path, "maximum concurrency out of range")
                     .property("ScalingConfig.MaximumConcurrency")
                     .value(c.to_string())
                     .allowed("2 to 1000"),
             );
         } else if let Some(r) = t.reserved_concurrency.filter(|&r| r < c) {
             problems.push(
-                Diagnostic::warning(
+                Diagnostic::warning_of(DiagKind::Wiring, 
                     t.path,
                     format!(
                         "the source may start {c} concurrent invocations but the function reserves only {r}: \
@@ -306,7 +306,7 @@ pub(super) fn add_queue_source(stack: &mut Stack, t: &Target<'_>, s: &QueueSourc
         let recommended = timeout.saturating_mul(6).saturating_add(window.unwrap_or(0));
         if v < timeout {
             problems.push(
-                Diagnostic::error(
+                Diagnostic::error_of(DiagKind::Wiring, 
                     t.path,
                     "the queue's visibility timeout is shorter than the function's timeout: AWS rejects the mapping",
                 )
@@ -318,7 +318,7 @@ pub(super) fn add_queue_source(stack: &mut Stack, t: &Target<'_>, s: &QueueSourc
             );
         } else if v < recommended {
             problems.push(
-                Diagnostic::warning(
+                Diagnostic::warning_of(DiagKind::Wiring, 
                     t.path,
                     format!(
                         "the queue's visibility timeout ({v} seconds) is under AWS's recommendation of six times \

@@ -1,7 +1,7 @@
 //! [`VpcPlacement`]: the subnets and security groups a function's network
 //! interfaces go in, and the EC2 permissions Lambda needs to manage them.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::synth::logical_id;
 use cfnkit_core::token::Value;
 use cfnkit_core::tree::{Ack, ResourceId, Stack};
@@ -57,7 +57,7 @@ impl VpcPlacement {
         {
             if list.is_empty() || list.len() > max {
                 out.push(
-                    Diagnostic::error(path, "wrong number of ids")
+                    Diagnostic::error_of(DiagKind::ItemCount, path, "wrong number of ids")
                         .property(prop)
                         .value(list.len().to_string())
                         .allowed(format!("1 to {max}")),
@@ -66,7 +66,7 @@ impl VpcPlacement {
             for (i, v) in list.iter().enumerate() {
                 if list[..i].contains(v) {
                     out.push(
-                        Diagnostic::error(path, "id listed twice")
+                        Diagnostic::error_of(DiagKind::DuplicateId, path, "id listed twice")
                             .property(prop)
                             .value(format!("{:?}", v.literal().map_or("an expression", String::as_str)))
                             .allowed("each id once"),

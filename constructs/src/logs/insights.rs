@@ -1,6 +1,6 @@
 //! CloudWatch Logs Insights query definitions and metric filters.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Value};
 use cfnkit_core::tree::Stack;
@@ -90,7 +90,7 @@ impl QueryDefinition {
             let len = n.chars().count();
             if !(1..=255).contains(&len) {
                 stack.report(
-                    Diagnostic::error(&path, "query name length out of range")
+                    Diagnostic::error_of(DiagKind::Length, &path, "query name length out of range")
                         .property("Name")
                         .value(format!("{len} characters"))
                         .allowed("1 to 255 characters"),
@@ -100,7 +100,7 @@ impl QueryDefinition {
         let len = self.query.chars().count();
         if !(1..=10_000).contains(&len) || self.query.trim().is_empty() {
             stack.report(
-                Diagnostic::error(&path, "query string empty or too long")
+                Diagnostic::error_of(DiagKind::Length, &path, "query string empty or too long")
                     .property("QueryString")
                     .value(format!("{len} characters"))
                     .allowed("1 to 10000 characters"),
@@ -110,7 +110,7 @@ impl QueryDefinition {
             if let Value::Lit(n) = n {
                 if n.is_empty() || n.len() > 512 || !n.chars().all(log_group_name_char) {
                     stack.report(
-                        Diagnostic::error(&path, "invalid log group name")
+                        Diagnostic::error_of(DiagKind::Pattern, &path, "invalid log group name")
                             .property("LogGroupNames")
                             .value(format!("{n:?}"))
                             .allowed("1 to 512 letters, digits, '.', '-', '_', '/' and '#'"),
@@ -264,7 +264,7 @@ impl MetricFilter {
 
     fn check(&self, path: &str, stack: &mut Stack) {
         let mut err = |prop: &str, problem: &str, value: String, allowed: &str| {
-            stack.report(Diagnostic::error(path, problem).property(prop).value(value).allowed(allowed));
+            stack.report(Diagnostic::error_of(DiagKind::Length, path, problem).property(prop).value(value).allowed(allowed));
         };
         let (ns, name, v) = (&self.namespace, &self.metric_name, &self.value);
         if self.pattern.chars().count() > 1024 {

@@ -14,7 +14,7 @@
 //! The removal policy follows the stack's conventions, else Retain.
 
 use cfnkit_core::conventions::{Hardening, SecurityProfile};
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::fns;
 use cfnkit_core::resource::{Handle, RemovalPolicy};
 use cfnkit_core::token::{Expr, Token, Value};
@@ -192,7 +192,7 @@ impl LogGroup {
         if let Some(Value::Lit(n)) = &self.name {
             if n.is_empty() || n.len() > 512 || !n.chars().all(log_group_name_char) {
                 stack.report(
-                    Diagnostic::error(&path, "invalid log group name")
+                    Diagnostic::error_of(DiagKind::Pattern, &path, "invalid log group name")
                         .property("LogGroupName")
                         .value(format!("{n:?}"))
                         .allowed("1 to 512 letters, digits, '.', '-', '_', '/' and '#'"),

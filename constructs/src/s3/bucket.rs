@@ -2,7 +2,7 @@
 //! bucket, its policy, its access-log bucket, and what its notifications need).
 
 use cfnkit_core::conventions::{Hardening, SecurityProfile};
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::RemovalPolicy;
 use cfnkit_core::token::{Expr, Token, Value};
 use cfnkit_core::tree::{Ack, Stack};
@@ -224,7 +224,7 @@ impl Bucket {
         if let BucketEncryption::Kms(Token::Str(k)) = &self.encryption {
             if !k.starts_with("arn:") {
                 out.push(
-                    Diagnostic::error(path, "a customer managed key is given by ARN (the bucket policy and grants name it)")
+                    Diagnostic::error_of(DiagKind::Wiring, path, "a customer managed key is given by ARN (the bucket policy and grants name it)")
                         .property("BucketEncryption.ServerSideEncryptionConfiguration.ServerSideEncryptionByDefault.KMSMasterKeyID")
                         .value(format!("{k:?}"))
                         .allowed("the key's ARN (key.arn(), or the KeyRef itself)"),
@@ -233,7 +233,7 @@ impl Bucket {
         }
         if self.require_kms_headers && self.encryption == BucketEncryption::S3Managed {
             out.push(
-                Diagnostic::error(path, ".require_kms_upload_headers() applies to SSE-KMS buckets only")
+                Diagnostic::error_of(DiagKind::Conflict, path, ".require_kms_upload_headers() applies to SSE-KMS buckets only")
                     .property("BucketEncryption")
                     .allowed("BucketEncryption::Kms(key) or BucketEncryption::KmsManaged"),
             );
@@ -317,6 +317,11 @@ impl Bucket {
         let handle = stack.within(scope, |s| s.add("Resource", b));
         // What grants, event sources and checks read back: not to be overridden.
         stack.guard_property(handle.id(), "BucketEncryption", "Bucket::encryption");
+        if let Some(n) = self.name.clone() {
+            // Read by BucketRef::physical_name from any stack of the app.
+            stack.record_fact(handle.id(), super::bucket_ref::BucketName(n));
+            stack.guard_property(handle.id(), "BucketName", "Bucket::name");
+        }
         stack.set_removal_policy(handle.id(), removal);
         match &self.access_logs {
             AccessLogs::Off(reason) => {

@@ -68,9 +68,9 @@ impl BucketRef {
     /// for (a function it notifies) can use it without a dependency cycle.
     /// `None` when the bucket has no name.
     pub fn physical_name(self, stack: &Stack) -> Option<Expr<String>> {
-        match stack.get(self.handle)?.bucket_name.as_ref()? {
-            Value::Lit(s) => Some(Expr::from_token(Token::Str(s.clone()))),
-            Value::Expr(t) => Some(Expr::from_token(t.clone())),
+        match stack.fact::<BucketName>(self.handle.id())?.0 {
+            Value::Lit(s) => Some(Expr::from_token(Token::Str(s))),
+            Value::Expr(t) => Some(Expr::from_token(t)),
         }
     }
     /// The ARN built from the bucket's name,
@@ -129,3 +129,7 @@ impl BucketRef {
 pub(super) fn arn_of_name(name: Expr<String>) -> Expr<String> {
     fns::sub("arn:${AWS::Partition}:s3:::${Name}").var("Name", name).expr()
 }
+
+/// The name a bucket was given (a handle fact: readable from every stack of the app).
+#[derive(Clone, Debug)]
+pub(crate) struct BucketName(pub(crate) Value<String>);

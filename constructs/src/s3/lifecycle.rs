@@ -5,7 +5,7 @@
 //! class allows (30 days for the infrequent-access classes), and rules that
 //! do something.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::units::Duration;
 use cfnkit_l1::s3 as l1;
 
@@ -100,7 +100,7 @@ impl Rule {
         let prop = format!("LifecycleConfiguration.Rules.{}", self.id);
         if self.id.is_empty() || self.id.len() > 255 {
             out.push(
-                Diagnostic::error(path, "lifecycle rule id length")
+                Diagnostic::error_of(DiagKind::Length, path, "lifecycle rule id length")
                     .property(prop.clone())
                     .value(format!("{:?}", self.id))
                     .allowed("1 to 255 characters"),
@@ -116,7 +116,7 @@ impl Rule {
         for d in all {
             if !d.is_whole_days() || d.to_days() == 0 {
                 out.push(
-                    Diagnostic::error(path, "lifecycle periods are whole days")
+                    Diagnostic::error_of(DiagKind::Invalid, path, "lifecycle periods are whole days")
                         .property(prop.clone())
                         .value(d.to_string())
                         .allowed("1 or more whole days"),
@@ -126,7 +126,7 @@ impl Rule {
         for (c, d) in &self.transitions {
             if d.to_days() < c.min_days() {
                 out.push(
-                    Diagnostic::error(path, format!("transition to {} too early", c.name()))
+                    Diagnostic::error_of(DiagKind::OutOfRange, path, format!("transition to {} too early", c.name()))
                         .property(prop.clone())
                         .value(d.to_string())
                         .allowed(format!("at least {} days", c.min_days())),
@@ -139,7 +139,7 @@ impl Rule {
             && self.abort_incomplete_uploads.is_none()
         {
             out.push(
-                Diagnostic::error(path, "lifecycle rule does nothing")
+                Diagnostic::error_of(DiagKind::NoEffect, path, "lifecycle rule does nothing")
                     .property(prop)
                     .allowed("at least one transition or expiration"),
             );

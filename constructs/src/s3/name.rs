@@ -1,6 +1,6 @@
 //! The S3 bucket-name rules, checked on what synthesis knows of a name.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::token::Value;
 
 use crate::name::KnownName;
@@ -18,7 +18,7 @@ pub(crate) fn check_bucket_name(path: &str, name: &Value<String>, out: &mut Vec<
     let Some(known) = KnownName::of(name) else { return };
     let text = known.text();
     let error = |problem: String, allowed: &str| {
-        Diagnostic::error(path, problem).property("BucketName").value(format!("{text:?}")).allowed(allowed)
+        Diagnostic::error_of(DiagKind::Pattern, path, problem).property("BucketName").value(format!("{text:?}")).allowed(allowed)
     };
     if let Some(c) = text.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-'))) {
         out.push(error(
@@ -29,7 +29,7 @@ pub(crate) fn check_bucket_name(path: &str, name: &Value<String>, out: &mut Vec<
     let len = text.chars().count();
     if len > 63 || (known.fully_known() && len < 3) {
         out.push(
-            Diagnostic::error(path, "bucket name length")
+            Diagnostic::error_of(DiagKind::Length, path, "bucket name length")
                 .property("BucketName")
                 .value(known.describe_len())
                 .allowed("3 to 63 characters"),

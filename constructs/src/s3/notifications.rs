@@ -4,7 +4,7 @@
 //! statement, the key-policy statement) with the ordering that makes the
 //! bucket deployable.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::token::{Expr, Pseudo, Value};
 use cfnkit_core::tree::{ResourceId, Stack};
 use cfnkit_l1::s3 as l1;
@@ -197,7 +197,7 @@ impl NotificationFilter {
             let len = v.chars().count();
             if len == 0 || len > MAX_FILTER_CHARS {
                 out.push(
-                    Diagnostic::error(path, format!("notification filter {which} length"))
+                    Diagnostic::error_of(DiagKind::Length, path, format!("notification filter {which} length"))
                         .property("NotificationConfiguration.Filter.S3Key.Rules")
                         .value(format!("{len} characters"))
                         .allowed("1 to 1024 characters (NotificationFilter::all() for every key)"),
@@ -239,7 +239,7 @@ pub(super) fn check(path: &str, stack: &Stack, named: bool, notifications: &[Not
     }
     if !named {
         out.push(
-            Diagnostic::error(
+            Diagnostic::error_of(DiagKind::Missing, 
                 path,
                 "a bucket with event notifications needs a name: S3 checks its permission to deliver when the \
                  notification configuration is created, so the bucket waits for the Lambda permission or queue or \
@@ -251,7 +251,7 @@ pub(super) fn check(path: &str, stack: &Stack, named: bool, notifications: &[Not
         );
     }
     let error = |problem: String, allowed: &str| {
-        Diagnostic::error(path, problem).property("NotificationConfiguration").allowed(allowed)
+        Diagnostic::error_of(DiagKind::Wiring, path, problem).property("NotificationConfiguration").allowed(allowed)
     };
     for n in notifications {
         n.filter.check(path, out);

@@ -15,7 +15,7 @@ mod value;
 
 pub use value::{Password, SecretTemplate};
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::fns;
 use cfnkit_core::resource::{Handle, RemovalPolicy};
 use cfnkit_core::token::{Expr, Pseudo, Token, Value};
@@ -182,7 +182,7 @@ impl Secret {
         if let Some(Value::Lit(n)) = &self.name {
             if !(1..=512).contains(&n.len()) || !n.chars().all(|c| c.is_ascii_alphanumeric() || "/_+=.@-".contains(c)) {
                 stack.report(
-                    Diagnostic::error(path, "invalid secret name")
+                    Diagnostic::error_of(DiagKind::Pattern, path, "invalid secret name")
                         .property("Name")
                         .value(format!("{n:?}"))
                         .allowed("1 to 512 letters, digits and /_+=.@-"),
@@ -190,7 +190,7 @@ impl Secret {
             }
             if n.rsplit_once('-').is_some_and(|(_, t)| t.len() == 6) {
                 stack.report(
-                    Diagnostic::warning(path, "a name ending in a hyphen and six characters reads like an ARN suffix")
+                    Diagnostic::warning_of(DiagKind::Pattern, path, "a name ending in a hyphen and six characters reads like an ARN suffix")
                         .property("Name")
                         .value(format!("{n:?}")),
                 );
@@ -199,7 +199,7 @@ impl Secret {
         if let Some(d) = &self.description {
             if d.chars().count() > 2048 {
                 stack.report(
-                    Diagnostic::error(path, "description too long")
+                    Diagnostic::error_of(DiagKind::Length, path, "description too long")
                         .property("Description")
                         .value(format!("{} characters", d.chars().count()))
                         .allowed("at most 2048 characters"),
@@ -212,7 +212,7 @@ impl Secret {
                 p.check(path, stack);
                 if key.is_empty() || t.has(key) {
                     stack.report(
-                        Diagnostic::error(path, "the generated field's key is empty or also a template field")
+                        Diagnostic::error_of(DiagKind::Conflict, path, "the generated field's key is empty or also a template field")
                             .property("GenerateSecretString.GenerateStringKey")
                             .value(format!("{key:?}"))
                             .allowed("a key the template does not hold"),
@@ -223,7 +223,7 @@ impl Secret {
                 if let Value::Lit(s) = t.render() {
                     if s.len() > 65_536 {
                         stack.report(
-                            Diagnostic::error(path, "secret value too large")
+                            Diagnostic::error_of(DiagKind::Quota, path, "secret value too large")
                                 .property("SecretString")
                                 .value(format!("{} bytes", s.len()))
                                 .allowed("at most 65536 bytes"),
@@ -235,7 +235,7 @@ impl Secret {
         if let Some((_, s)) = &self.rotation {
             if let Some(allowed) = s.problem() {
                 stack.report(
-                    Diagnostic::error(path.replace("/Resource", "/RotationSchedule"), "rotation schedule out of range")
+                    Diagnostic::error_of(DiagKind::OutOfRange, path.replace("/Resource", "/RotationSchedule"), "rotation schedule out of range")
                         .property("RotationRules.ScheduleExpression")
                         .value(s.expression())
                         .allowed(allowed),
@@ -243,7 +243,7 @@ impl Secret {
             }
             if self.no_rotation.is_some() {
                 stack.report(
-                    Diagnostic::error(path, "secret both rotated and declared without rotation")
+                    Diagnostic::error_of(DiagKind::Conflict, path, "secret both rotated and declared without rotation")
                         .property("RotationSchedule")
                         .allowed(".rotation(..) or .without_rotation(..), not both"),
                 );
@@ -277,6 +277,7 @@ impl Secret {
         if let Some(k) = key {
             secret = secret.kms_key_id(Value::from(k.arn()));
         }
+        let name_fact = self.name.clone();
         if let Some(n) = self.name {
             secret = secret.name(n);
         }
@@ -285,6 +286,11 @@ impl Secret {
         }
         let handle = stack.within(scope, |s| s.add("Resource", secret));
         stack.set_removal_policy(handle.id(), removal);
+        if let Some(n) = name_fact {
+            // Read by SecretRef::name from any stack of the app.
+            stack.record_fact(handle.id(), SecretName(n));
+            stack.guard_property(handle.id(), "Name", "Secret::name");
+        }
         if let Encryption::AwsManaged(reason) = self.encryption {
             stack.acknowledge(handle.id(), Ack::Checkov { id: "CKV_AWS_149".into(), reason });
         }
@@ -309,6 +315,10 @@ fn via_secrets_manager(s: PolicyStatement) -> PolicyStatement {
     s.condition("StringEquals", "kms:ViaService", fns::sub("secretsmanager.${AWS::Region}.amazonaws.com").expr())
 }
 
+/// The name a secret was given (a handle fact: readable from every stack of the app).
+#[derive(Clone, Debug)]
+struct SecretName(Value<String>);
+
 /// A secret added to a stack: its references and grants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SecretRef {
@@ -329,7 +339,7 @@ impl SecretRef {
     /// attribute, so it is read from the stack; `None` when CloudFormation
     /// generates the name (use [`arn`](Self::arn)).
     pub fn name(self, stack: &Stack) -> Option<Expr<String>> {
-        stack.get(self.handle)?.name.as_ref().map(|n| Expr::from_token(Token::from(n.clone())))
+        stack.fact::<SecretName>(self.handle.id()).map(|n| Expr::from_token(Token::from(n.0)))
     }
     /// The key encrypting the secret (`None` with the AWS managed key).
     pub fn key(self) -> Option<KeyRef> {

@@ -1,7 +1,7 @@
 //! What a secret holds: a generated [`Password`], and the
 //! [`SecretTemplate`] of non-secret JSON fields it may sit beside.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::fns;
 use cfnkit_core::token::{Token, Value};
 use cfnkit_core::tree::Stack;
@@ -80,7 +80,7 @@ impl Password {
     pub(super) fn check(&self, path: &str, stack: &mut Stack) {
         if !(1..=4096).contains(&self.length) {
             stack.report(
-                Diagnostic::error(path, "password length out of range")
+                Diagnostic::error_of(DiagKind::Length, path, "password length out of range")
                     .property("GenerateSecretString.PasswordLength")
                     .value(self.length.to_string())
                     .allowed("1 to 4096"),
@@ -90,7 +90,7 @@ impl Password {
             self.exclude_punctuation && self.exclude_uppercase && self.exclude_lowercase && self.exclude_numbers;
         if excluded && !self.include_space {
             stack.report(
-                Diagnostic::error(path, "every character type is excluded")
+                Diagnostic::error_of(DiagKind::Excluded, path, "every character type is excluded")
                     .property("GenerateSecretString")
                     .allowed("at least one of letters, digits, punctuation or space"),
             );

@@ -7,7 +7,7 @@
 //! policy; any other key (imported, literal) cannot be edited from here,
 //! and the caller warns.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::token::Token;
 use cfnkit_core::tree::Stack;
 
@@ -51,7 +51,7 @@ pub(crate) fn allow_on_key(stack: &mut Stack, key: &Token, grant: &KeyGrant, pat
         }
     }
     stack.report(
-        Diagnostic::warning(
+        Diagnostic::warning_of(DiagKind::Wiring, 
             path,
             format!(
                 "{what} is encrypted with a customer managed key this stack cannot edit: unless its key policy lets \

@@ -33,7 +33,7 @@ pub(crate) use key_policy::{allow_on_key, DestinationKey, KeyGrant};
 pub use subscription::{FilterPolicyScope, SubscribedTopic, Subscription, SubscriptionRef};
 pub use topic_ref::TopicRef;
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::token::{Token, Value};
 use cfnkit_core::tree::Stack;
 use cfnkit_l1::sns as l1;
@@ -141,7 +141,7 @@ impl Topic {
             let len = d.chars().count();
             if len > 100 {
                 out.push(
-                    Diagnostic::error(path, "display name too long")
+                    Diagnostic::error_of(DiagKind::Length, path, "display name too long")
                         .property("DisplayName")
                         .value(format!("{len} characters"))
                         .allowed("at most 100 characters"),
@@ -150,7 +150,7 @@ impl Topic {
         }
         if self.content_based_deduplication && !self.fifo {
             out.push(
-                Diagnostic::error(path, ".content_based_deduplication() applies to FIFO topics only")
+                Diagnostic::error_of(DiagKind::Conflict, path, ".content_based_deduplication() applies to FIFO topics only")
                     .property("ContentBasedDeduplication")
                     .allowed("call .fifo() on the topic"),
             );
@@ -158,7 +158,7 @@ impl Topic {
         match &self.name {
             Some(n) => self.check_name(path, n, out),
             None if self.fifo => out.push(
-                Diagnostic::error(path, "a FIFO topic needs a name ending in .fifo (CloudFormation does not add it)")
+                Diagnostic::error_of(DiagKind::Pattern, path, "a FIFO topic needs a name ending in .fifo (CloudFormation does not add it)")
                     .property("TopicName")
                     .allowed(".name(sfx.format(\"orders-{}.fifo\"))"),
             ),
@@ -172,7 +172,7 @@ impl Topic {
         let stem = text.strip_suffix(".fifo").unwrap_or(&text);
         if let Some(c) = stem.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))) {
             out.push(
-                Diagnostic::error(path, format!("invalid character {c:?} in topic name"))
+                Diagnostic::error_of(DiagKind::Pattern, path, format!("invalid character {c:?} in topic name"))
                     .property("TopicName")
                     .value(format!("{text:?}"))
                     .allowed("letters, digits, '-' and '_' (plus the .fifo suffix of a FIFO topic)"),
@@ -181,7 +181,7 @@ impl Topic {
         let len = text.chars().count();
         if len > 256 || (known.fully_known() && len == 0) {
             out.push(
-                Diagnostic::error(path, "topic name length")
+                Diagnostic::error_of(DiagKind::Length, path, "topic name length")
                     .property("TopicName")
                     .value(known.describe_len())
                     .allowed("1 to 256 characters, .fifo included"),

@@ -2,7 +2,7 @@
 //! (`AWS::SNS::Subscription`), with the permission that lets SNS deliver,
 //! a filter policy, a dead-letter queue, and cross-region topics.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Token, Value};
 use cfnkit_core::tree::{ResourceId, Stack};
@@ -106,7 +106,7 @@ impl SubscribedTopic {
     fn check(&self, path: &str, out: &mut Vec<Diagnostic>) {
         if self.local.is_some() && self.region.is_some() {
             out.push(
-                Diagnostic::error(path, "a topic of this stack is in the stack's region")
+                Diagnostic::error_of(DiagKind::Conflict, path, "a topic of this stack is in the stack's region")
                     .property("Region")
                     .allowed("SubscribedTopic::from_arn(arn).in_region(region) for a topic of another region"),
             );
@@ -115,7 +115,7 @@ impl SubscribedTopic {
         let parts: Vec<&str> = a.split(':').collect();
         if parts.len() != 6 || parts[0] != "arn" || parts[2] != "sns" || parts[5].is_empty() {
             out.push(
-                Diagnostic::error(path, "not a topic ARN")
+                Diagnostic::error_of(DiagKind::Invalid, path, "not a topic ARN")
                     .property("TopicArn")
                     .value(format!("{a:?}"))
                     .allowed("arn:<partition>:sns:<region>:<account>:<name> (better built with Fn::Sub)"),
@@ -123,7 +123,7 @@ impl SubscribedTopic {
         } else if let Some(Value::Lit(r)) = &self.region {
             if parts[3] != r {
                 out.push(
-                    Diagnostic::error(path, format!("the topic ARN names region {}", parts[3]))
+                    Diagnostic::error_of(DiagKind::CrossRegion, path, format!("the topic ARN names region {}", parts[3]))
                         .property("Region")
                         .value(format!("{r:?}"))
                         .allowed("the region in the topic's ARN"),
@@ -241,7 +241,7 @@ impl Subscription {
             Endpoint::Lambda(_) => {
                 if self.topic.fifo {
                     out.push(
-                        Diagnostic::error(path, "a FIFO topic delivers to SQS queues only")
+                        Diagnostic::error_of(DiagKind::Wiring, path, "a FIFO topic delivers to SQS queues only")
                             .property("Protocol")
                             .value("lambda")
                             .allowed("a queue subscription (the function can consume the queue)"),
@@ -249,7 +249,7 @@ impl Subscription {
                 }
                 if self.raw {
                     out.push(
-                        Diagnostic::error(path, "raw message delivery applies to SQS and HTTP(S) subscriptions only")
+                        Diagnostic::error_of(DiagKind::Wiring, path, "raw message delivery applies to SQS and HTTP(S) subscriptions only")
                             .property("RawMessageDelivery")
                             .allowed("a queue subscription"),
                     );
@@ -258,7 +258,7 @@ impl Subscription {
             Endpoint::Queue(q) => {
                 if q.is_fifo() && !self.topic.fifo {
                     out.push(
-                        Diagnostic::error(path, "a standard topic cannot deliver to a FIFO queue")
+                        Diagnostic::error_of(DiagKind::Wiring, path, "a standard topic cannot deliver to a FIFO queue")
                             .property("Endpoint")
                             .allowed("a standard queue, or a FIFO topic"),
                     );
@@ -270,7 +270,7 @@ impl Subscription {
             if dlq.is_fifo() != self.topic.fifo {
                 let (kind, other) = if self.topic.fifo { ("FIFO", "standard") } else { ("standard", "FIFO") };
                 out.push(
-                    Diagnostic::error(
+                    Diagnostic::error_of(DiagKind::Wiring, 
                         path,
                         format!("the dead-letter queue of a {kind} topic's subscription is {kind}"),
                     )
@@ -343,7 +343,7 @@ impl Subscription {
 fn check_queue_key(path: &str, stack: &Stack, q: QueueRef, (what, property): (&str, &str), out: &mut Vec<Diagnostic>) {
     if q.destination_key(stack) == DestinationKey::AwsManaged {
         out.push(
-            Diagnostic::error(
+            Diagnostic::error_of(DiagKind::Wiring, 
                 path,
                 format!(
                     "{what} is encrypted with the AWS managed key {SQS_MANAGED_KEY}, whose key policy cannot let \
@@ -387,7 +387,7 @@ fn allow_delivery(
 /// Reports what SNS would reject in a filter policy.
 fn check_filter_policy(path: &str, policy: &serde_json::Value, scope: FilterPolicyScope, out: &mut Vec<Diagnostic>) {
     let error = |problem: &str, value: String, allowed: &str| {
-        Diagnostic::error(path, problem).property("FilterPolicy").value(value).allowed(allowed)
+        Diagnostic::error_of(DiagKind::Invalid, path, problem).property("FilterPolicy").value(value).allowed(allowed)
     };
     let Some(obj) = policy.as_object() else {
         out.push(error("a filter policy is a JSON object", policy.to_string(), "an object of attribute conditions"));

@@ -27,7 +27,7 @@ mod queue_ref;
 
 pub use queue_ref::QueueRef;
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::RemovalPolicy;
 use cfnkit_core::token::{Token, Value};
 use cfnkit_core::tree::{Ack, Stack};
@@ -264,7 +264,7 @@ impl Queue {
             if let Some(d) = d {
                 if !(min..=max).contains(&d.to_seconds()) {
                     out.push(
-                        Diagnostic::error(path, "duration out of range")
+                        Diagnostic::error_of(DiagKind::OutOfRange, path, "duration out of range")
                             .property(prop)
                             .value(d.to_string())
                             .allowed(allowed),
@@ -275,7 +275,7 @@ impl Queue {
         if let Some(b) = self.max_message_size {
             if !(1024..=1_048_576).contains(&b) {
                 out.push(
-                    Diagnostic::error(path, "maximum message size out of range")
+                    Diagnostic::error_of(DiagKind::OutOfRange, path, "maximum message size out of range")
                         .property("MaximumMessageSize")
                         .value(format!("{b} bytes"))
                         .allowed("1024 to 1048576 bytes"),
@@ -285,7 +285,7 @@ impl Queue {
         if let QueueEncryption::Kms(Token::Str(k)) = &self.encryption {
             if !k.starts_with("arn:") {
                 out.push(
-                    Diagnostic::error(path, "a customer managed key is given by ARN (grants name it in IAM)")
+                    Diagnostic::error_of(DiagKind::Wiring, path, "a customer managed key is given by ARN (grants name it in IAM)")
                         .property("KmsMasterKeyId")
                         .value(format!("{k:?}"))
                         .allowed("the key's ARN (key.arn())"),
@@ -294,7 +294,7 @@ impl Queue {
         }
         if self.data_key_reuse.is_some() && self.encryption == QueueEncryption::SqsManaged {
             out.push(
-                Diagnostic::error(path, "data key reuse applies to KMS encryption only")
+                Diagnostic::error_of(DiagKind::Conflict, path, "data key reuse applies to KMS encryption only")
                     .property("KmsDataKeyReusePeriodSeconds")
                     .allowed("KMS encryption (the default or a customer managed key)"),
             );
@@ -306,7 +306,7 @@ impl Queue {
             ] {
                 if on {
                     out.push(
-                        Diagnostic::error(path, format!("{call} applies to FIFO queues only"))
+                        Diagnostic::error_of(DiagKind::Conflict, path, format!("{call} applies to FIFO queues only"))
                             .property(prop)
                             .allowed("call .fifo() on the queue"),
                     );
@@ -321,7 +321,7 @@ impl Queue {
         }
         if self.redrive == Redrive::Unset {
             out.push(
-                Diagnostic::warning(
+                Diagnostic::warning_of(DiagKind::Missing, 
                     path,
                     "queue neither has a dead-letter queue nor is one (cdk-nag AwsSolutions-SQS3): \
                      messages that keep failing are received again until they expire",
@@ -341,7 +341,7 @@ impl Queue {
         let stem = text.strip_suffix(".fifo").unwrap_or(&text);
         if let Some(c) = stem.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))) {
             out.push(
-                Diagnostic::error(path, format!("invalid character {c:?} in queue name"))
+                Diagnostic::error_of(DiagKind::Pattern, path, format!("invalid character {c:?} in queue name"))
                     .property("QueueName")
                     .value(format!("{text:?}"))
                     .allowed("letters, digits, '-' and '_' (plus the .fifo suffix of a FIFO queue)"),
@@ -351,7 +351,7 @@ impl Queue {
         if len > 80 || (known.fully_known() && len == 0) {
             let at_least = if known.fully_known() { "" } else { "at least " };
             out.push(
-                Diagnostic::error(path, "queue name length")
+                Diagnostic::error_of(DiagKind::Length, path, "queue name length")
                     .property("QueueName")
                     .value(format!("{at_least}{len} characters"))
                     .allowed("1 to 80 characters, .fifo included"),
@@ -363,7 +363,7 @@ impl Queue {
     fn check_redrive(&self, path: &str, dlq: DeadLetterQueue, out: &mut Vec<Diagnostic>) {
         if !(1..=1000).contains(&dlq.max_receive_count) {
             out.push(
-                Diagnostic::error(path, "maxReceiveCount out of range")
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "maxReceiveCount out of range")
                     .property("RedrivePolicy.maxReceiveCount")
                     .value(dlq.max_receive_count.to_string())
                     .allowed("1 to 1000"),
@@ -373,7 +373,7 @@ impl Queue {
         if target.is_fifo() != self.fifo {
             let (me, it) = if self.fifo { ("FIFO", "standard") } else { ("standard", "FIFO") };
             out.push(
-                Diagnostic::error(path, format!("a {me} queue's dead-letter queue must be {me} too (it is {it})"))
+                Diagnostic::error_of(DiagKind::Wiring, path, format!("a {me} queue's dead-letter queue must be {me} too (it is {it})"))
                     .property("RedrivePolicy.deadLetterTargetArn")
                     .allowed(format!("a {me} dead-letter queue")),
             );
@@ -386,7 +386,7 @@ impl Queue {
             if let Some(theirs) = Some(target.retention_seconds()) {
                 if theirs < mine {
                     out.push(
-                        Diagnostic::warning(
+                        Diagnostic::warning_of(DiagKind::Conflict, 
                             path,
                             format!(
                                 "the dead-letter queue keeps messages {} but this queue {}; a message's age counts \

@@ -64,6 +64,25 @@ pub enum DiagKind {
     /// A wiring between constructs that cannot work as written (a grant on a
     /// resource without the feature, a missing resource policy statement...).
     Wiring,
+    /// A property or setting that must be there is missing (a required
+    /// property, a reason, a stream a wiring needs).
+    Missing,
+    /// A name AWS does not know: a property, resource type, region.
+    Unknown,
+    /// A value of the wrong JSON type for its property.
+    WrongType,
+    /// A value malformed for its kind (a CIDR block, an ARN, a path).
+    Invalid,
+    /// Settings that contradict each other, or one that applies only with
+    /// another (content-based deduplication on a standard queue).
+    Conflict,
+    /// A construct that would do nothing (a lifecycle rule without an
+    /// action, a widget without a metric).
+    NoEffect,
+    /// A value nested deeper than the depth limit.
+    TooDeep,
+    /// A NaN or infinite number.
+    NonFinite,
     /// An export another stack imported in the previous cloud assembly that
     /// this synthesis no longer writes (the "deadly embrace").
     ExportStillImported,
@@ -94,6 +113,14 @@ impl DiagKind {
             DiagKind::Override => "override",
             DiagKind::ParameterDefault => "parameter-default",
             DiagKind::Wiring => "wiring",
+            DiagKind::Missing => "missing",
+            DiagKind::Unknown => "unknown",
+            DiagKind::WrongType => "wrong-type",
+            DiagKind::Invalid => "invalid",
+            DiagKind::Conflict => "conflict",
+            DiagKind::NoEffect => "no-effect",
+            DiagKind::TooDeep => "too-deep",
+            DiagKind::NonFinite => "non-finite",
             DiagKind::ExportStillImported => "export-still-imported",
         }
     }

@@ -23,7 +23,7 @@ pub mod tokens;
 
 use serde_json::Value as Json;
 
-use crate::diag::Diagnostic;
+use crate::diag::{DiagKind, Diagnostic};
 
 /// What the limit checks need to know about one resource of the template.
 pub(crate) struct ResourceInfo {
@@ -77,7 +77,7 @@ fn schema_check(
 ) {
     let Some(rules) = schema::rules_for(cfn_type) else {
         if r.generic && schema::covers_namespace(cfn_type) {
-            let mut d = Diagnostic::error(r.path.clone(), "unknown resource type")
+            let mut d = Diagnostic::error_of(DiagKind::Unknown, r.path.clone(), "unknown resource type")
                 .property("Type")
                 .value(format!("{cfn_type:?}"));
             let ns = &cfn_type[..cfn_type.rfind("::").unwrap_or(0)];

@@ -14,7 +14,7 @@ use serde_json::{Map, Value as Json};
 
 use super::schema::{nearest, Rule, TypeRules};
 use super::subst::{evaluate, Env};
-use crate::diag::Diagnostic;
+use crate::diag::{DiagKind, Diagnostic};
 
 /// Checks `props` of one resource.
 pub(crate) fn check(
@@ -34,7 +34,7 @@ pub(crate) fn check(
     };
     for k in props.keys() {
         if !rules.names.iter().any(|n| n == k) {
-            let mut d = Diagnostic::error(path, problem(by_override(k), "unknown property")).property(k.clone());
+            let mut d = Diagnostic::error_of(DiagKind::Unknown, path, problem(by_override(k), "unknown property")).property(k.clone());
             d = d.allowed(match nearest(k, rules.names.iter().map(String::as_str)) {
                 Some(n) => format!("a property of the resource type (did you mean {n}?)"),
                 None => format!("a property of the resource type: {}", rules.names.join(", ")),
@@ -45,7 +45,7 @@ pub(crate) fn check(
     for r in &rules.required {
         if !props.contains_key(r) {
             out.push(
-                Diagnostic::error(path, problem(by_override(r), "required property missing"))
+                Diagnostic::error_of(DiagKind::Missing, path, problem(by_override(r), "required property missing"))
                     .property(r.clone())
                     .allowed(format!("the resource type requires {}", rules.required.join(", "))),
             );
@@ -85,8 +85,10 @@ impl<'a, F: Fn(&str) -> Option<&'a (String, bool)>> Walk<'a, F> {
         if depth > super::tokens::MAX_DEPTH {
             return;
         }
-        let overridden =
-            (self.by_override)(concrete).filter(|(o, _)| concrete == o || concrete.starts_with(&format!("{o}.")));
+        // An override at or above this value wrote it; one below it may have
+        // created it (an override of `Tags.0.Key` on a resource without
+        // `Tags` writes an object): either way it is checked as written.
+        let overridden = (self.by_override)(concrete);
         let checked = self.generic || overridden.is_some();
         if let Some(rule) = self.rules.rules.get(pattern) {
             if is_intrinsic(v) {
@@ -112,7 +114,17 @@ impl<'a, F: Fn(&str) -> Option<&'a (String, bool)>> Walk<'a, F> {
     }
 
     fn push(&mut self, concrete: &str, by: Option<&(String, bool)>, what: &str, got: String, allowed: String) {
-        self.out.push(Diagnostic::error(self.path, problem(by, what)).property(concrete).value(got).allowed(allowed));
+        let kind = match what {
+            "wrong type" => DiagKind::WrongType,
+            "not an allowed value" => DiagKind::NotAllowedValue,
+            "out of range" => DiagKind::OutOfRange,
+            "number of items out of range" => DiagKind::ItemCount,
+            w if w.starts_with("does not match the pattern") => DiagKind::Pattern,
+            _ => DiagKind::Length,
+        };
+        self.out.push(
+            Diagnostic::error_of(kind, self.path, problem(by, what)).property(concrete).value(got).allowed(allowed),
+        );
     }
 
     fn literal(&mut self, concrete: &str, rule: &Rule, v: &Json, by: Option<&(String, bool)>) {

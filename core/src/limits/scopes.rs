@@ -2,7 +2,7 @@
 //! are built by walking the scopes, so a limit keeps them fast and within
 //! the stack; real programs nest a handful of levels.
 
-use crate::diag::Diagnostic;
+use crate::diag::{DiagKind, Diagnostic};
 use crate::tree::Stack;
 
 /// The deepest nesting of construct scopes in a stack.
@@ -17,7 +17,7 @@ pub(crate) fn check(s: &Stack, diags: &mut Vec<Diagnostic>) -> bool {
             depth[i] = depth.get(p as usize).map_or(0, |d| d + 1);
             if depth[i] > MAX_SCOPE_DEPTH {
                 diags.push(
-                    Diagnostic::error(format!("{}/.../{}", s.name, n.id), "constructs nested too deep")
+                    Diagnostic::error_of(DiagKind::TooDeep, format!("{}/.../{}", s.name, n.id), "constructs nested too deep")
                         .value(format!("more than {MAX_SCOPE_DEPTH} levels of scopes"))
                         .allowed(format!("at most {MAX_SCOPE_DEPTH} levels below the stack")),
                 );

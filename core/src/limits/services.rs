@@ -25,7 +25,7 @@
 use serde_json::{Map, Value as Json};
 
 use super::ResourceInfo;
-use crate::diag::Diagnostic;
+use crate::diag::{DiagKind, Diagnostic};
 
 /// Bytes of all environment variables of one Lambda function (keys and values).
 pub const LAMBDA_ENVIRONMENT_BYTES: usize = 4096;
@@ -49,7 +49,16 @@ pub const DYNAMODB_GSIS: usize = 20;
 pub const DYNAMODB_LSIS: usize = 5;
 
 fn err(path: &str, problem: &str, prop: &str, value: String, allowed: String) -> Diagnostic {
-    Diagnostic::error(path, problem).property(prop).value(value).allowed(allowed)
+    // Quotas ("too many", "too large", "too long") and malformed policies
+    // ("statement without actions", "malformed action") share this helper.
+    let kind = if problem.contains("too ") || problem.contains("out of range") {
+        DiagKind::Quota
+    } else if problem.contains("without") {
+        DiagKind::Missing
+    } else {
+        DiagKind::Invalid
+    };
+    Diagnostic::error_of(kind, path, problem).property(prop).value(value).allowed(allowed)
 }
 
 /// Checks the quotas of one resource.

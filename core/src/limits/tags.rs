@@ -10,7 +10,7 @@
 
 use serde_json::{Map, Value as Json};
 
-use crate::diag::Diagnostic;
+use crate::diag::{DiagKind, Diagnostic};
 
 /// User-created tags per resource.
 pub const MAX_TAGS: usize = 50;
@@ -40,7 +40,7 @@ pub(crate) fn check(path: &str, props: &Map<String, Json>, overridden: bool, out
     let via = if overridden { " (Tags were overridden)" } else { "" };
     if pairs.len() > MAX_TAGS {
         out.push(
-            Diagnostic::error(path, format!("too many tags{via}"))
+            Diagnostic::error_of(DiagKind::Quota, path, format!("too many tags{via}"))
                 .property("Tags")
                 .value(format!("{} tags, own and inherited from the stack and scopes", pairs.len()))
                 .allowed(format!("at most {MAX_TAGS} tags per resource")),
@@ -54,14 +54,14 @@ pub(crate) fn check(path: &str, props: &Map<String, Json>, overridden: bool, out
         let n = k.chars().count();
         if n == 0 {
             out.push(
-                Diagnostic::error(path, format!("empty tag key{via}"))
+                Diagnostic::error_of(DiagKind::Length, path, format!("empty tag key{via}"))
                     .property(format!("Tags.{i}.Key"))
                     .value("\"\"")
                     .allowed(format!("1 to {MAX_KEY_CHARS} characters")),
             );
         } else if n > MAX_KEY_CHARS {
             out.push(
-                Diagnostic::error(path, format!("tag key too long{via}"))
+                Diagnostic::error_of(DiagKind::Length, path, format!("tag key too long{via}"))
                     .property(key_prop)
                     .value(format!("{n} characters"))
                     .allowed(format!("1 to {MAX_KEY_CHARS} characters")),
@@ -69,7 +69,7 @@ pub(crate) fn check(path: &str, props: &Map<String, Json>, overridden: bool, out
         }
         if k.get(..RESERVED_PREFIX.len()).is_some_and(|p| p.eq_ignore_ascii_case(RESERVED_PREFIX)) {
             out.push(
-                Diagnostic::error(path, format!("tag key uses the reserved aws: prefix{via}"))
+                Diagnostic::error_of(DiagKind::NotAllowedValue, path, format!("tag key uses the reserved aws: prefix{via}"))
                     .property(prop.clone())
                     .value(format!("{k:?}"))
                     .allowed("keys not starting with aws: (AWS reserves it for its own tags)"),
@@ -79,7 +79,7 @@ pub(crate) fn check(path: &str, props: &Map<String, Json>, overridden: bool, out
             let n = s.chars().count();
             if n > MAX_VALUE_CHARS {
                 out.push(
-                    Diagnostic::error(path, format!("tag value too long{via}"))
+                    Diagnostic::error_of(DiagKind::Length, path, format!("tag value too long{via}"))
                         .property(format!("Tags.{i}.Value"))
                         .value(format!("{n} characters"))
                         .allowed(format!("0 to {MAX_VALUE_CHARS} characters")),
@@ -88,7 +88,7 @@ pub(crate) fn check(path: &str, props: &Map<String, Json>, overridden: bool, out
         }
         if seen.contains(&k.as_str()) {
             out.push(
-                Diagnostic::error(path, format!("tag key used twice{via}"))
+                Diagnostic::error_of(DiagKind::DuplicateId, path, format!("tag key used twice{via}"))
                     .property(prop)
                     .value(format!("{k:?}"))
                     .allowed("unique tag keys per resource"),

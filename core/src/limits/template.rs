@@ -21,7 +21,7 @@
 
 use serde_json::Value as Json;
 
-use crate::diag::Diagnostic;
+use crate::diag::{DiagKind, Diagnostic};
 use crate::synth::logical_id;
 use crate::template::{ParamType, Parameter};
 use crate::tree::Stack;
@@ -42,7 +42,7 @@ pub(crate) fn check(s: &Stack, template: &Json, out: &mut Vec<Diagnostic>) {
     if let Some(d) = &s.description {
         if d.len() > MAX_STACK_DESCRIPTION_BYTES {
             out.push(
-                Diagnostic::error(s.name.clone(), "stack description too long")
+                Diagnostic::error_of(DiagKind::Length, s.name.clone(), "stack description too long")
                     .property("Description")
                     .value(format!("{} bytes", d.len()))
                     .allowed(format!("at most {MAX_STACK_DESCRIPTION_BYTES} bytes")),
@@ -52,7 +52,7 @@ pub(crate) fn check(s: &Stack, template: &Json, out: &mut Vec<Diagnostic>) {
     for o in &s.outputs {
         if let Some(d) = o.description.as_ref().filter(|d| d.len() > MAX_OUTPUT_DESCRIPTION_BYTES) {
             out.push(
-                Diagnostic::error(s.name.clone(), "output description too long")
+                Diagnostic::error_of(DiagKind::Length, s.name.clone(), "output description too long")
                     .property(format!("Outputs.{}.Description", o.id))
                     .value(format!("{} bytes", d.len()))
                     .allowed(format!("at most {MAX_OUTPUT_DESCRIPTION_BYTES} bytes")),
@@ -65,7 +65,7 @@ pub(crate) fn check(s: &Stack, template: &Json, out: &mut Vec<Diagnostic>) {
     for (name, _) in &s.conditions {
         if logical_id::check(name).is_err() {
             out.push(
-                Diagnostic::error(s.name.clone(), "invalid condition name")
+                Diagnostic::error_of(DiagKind::Pattern, s.name.clone(), "invalid condition name")
                     .property(format!("Conditions.{name}"))
                     .value(format!("{name:?}"))
                     .allowed("1 to 255 ASCII letters and digits"),
@@ -76,7 +76,7 @@ pub(crate) fn check(s: &Stack, template: &Json, out: &mut Vec<Diagnostic>) {
     for (i, n) in names.iter().enumerate() {
         if names[..i].contains(n) {
             out.push(
-                Diagnostic::error(s.name.clone(), "condition declared twice")
+                Diagnostic::error_of(DiagKind::DuplicateId, s.name.clone(), "condition declared twice")
                     .property(format!("Conditions.{n}"))
                     .allowed("unique condition names"),
             );
@@ -90,7 +90,7 @@ fn mappings(s: &Stack, template: &Json, out: &mut Vec<Diagnostic>) {
     for (i, (name, table)) in s.mappings.iter().enumerate() {
         if logical_id::check(name).is_err() {
             out.push(
-                Diagnostic::error(s.name.clone(), "invalid mapping name")
+                Diagnostic::error_of(DiagKind::Pattern, s.name.clone(), "invalid mapping name")
                     .property(format!("Mappings.{name}"))
                     .value(format!("{name:?}"))
                     .allowed("1 to 255 ASCII letters and digits"),
@@ -98,14 +98,14 @@ fn mappings(s: &Stack, template: &Json, out: &mut Vec<Diagnostic>) {
         }
         if s.mappings[..i].iter().any(|(n, _)| n == name) {
             out.push(
-                Diagnostic::error(s.name.clone(), "mapping declared twice")
+                Diagnostic::error_of(DiagKind::DuplicateId, s.name.clone(), "mapping declared twice")
                     .property(format!("Mappings.{name}"))
                     .allowed("unique mapping names"),
             );
         }
         if table.is_empty() {
             out.push(
-                Diagnostic::error(s.name.clone(), "empty mapping")
+                Diagnostic::error_of(DiagKind::Length, s.name.clone(), "empty mapping")
                     .property(format!("Mappings.{name}"))
                     .allowed("at least one top-level key"),
             );
@@ -113,7 +113,7 @@ fn mappings(s: &Stack, template: &Json, out: &mut Vec<Diagnostic>) {
         for (key, attrs) in table {
             if attrs.len() > MAX_MAPPING_ATTRIBUTES {
                 out.push(
-                    Diagnostic::error(s.name.clone(), "too many mapping attributes")
+                    Diagnostic::error_of(DiagKind::Quota, s.name.clone(), "too many mapping attributes")
                         .property(format!("Mappings.{name}.{key}"))
                         .value(format!("{} attributes", attrs.len()))
                         .allowed(format!("at most {MAX_MAPPING_ATTRIBUTES} per mapping")),
@@ -121,7 +121,7 @@ fn mappings(s: &Stack, template: &Json, out: &mut Vec<Diagnostic>) {
             }
             if key.is_empty() || attrs.is_empty() {
                 out.push(
-                    Diagnostic::error(s.name.clone(), "empty mapping key or mapping entry")
+                    Diagnostic::error_of(DiagKind::Length, s.name.clone(), "empty mapping key or mapping entry")
                         .property(format!("Mappings.{name}.{key}"))
                         .allowed("non-empty keys, each with at least one attribute"),
                 );
@@ -132,7 +132,7 @@ fn mappings(s: &Stack, template: &Json, out: &mut Vec<Diagnostic>) {
 
 fn parameter(s: &Stack, p: &Parameter, out: &mut Vec<Diagnostic>) {
     let prop = |k: &str| format!("Parameters.{}.{k}", p.name);
-    let err = |problem: &str| Diagnostic::error(s.name.clone(), problem);
+    let err = |problem: &str| Diagnostic::error_of(DiagKind::Length, s.name.clone(), problem);
     if let Some(d) = p.description.as_ref().filter(|d| d.chars().count() > MAX_PARAMETER_DESCRIPTION_CHARS) {
         out.push(
             err("parameter description too long")

@@ -3,7 +3,7 @@
 //! (JSON has no NaN or infinity; they would be written as `null`), and the
 //! mistakes `Suffix::format` cannot report itself.
 
-use crate::diag::Diagnostic;
+use crate::diag::{DiagKind, Diagnostic};
 use crate::token::{Intrinsic, RefTarget, Token};
 use crate::tree::ParamRef;
 
@@ -58,7 +58,7 @@ pub(crate) fn check(
         if depth > MAX_DEPTH {
             if !too_deep {
                 out.push(
-                    Diagnostic::error(path, "value nested too deep")
+                    Diagnostic::error_of(DiagKind::TooDeep, path, "value nested too deep")
                         .property(property)
                         .value(format!("more than {MAX_DEPTH} levels of lists, objects and functions"))
                         .allowed(format!("at most {MAX_DEPTH} levels")),
@@ -69,7 +69,7 @@ pub(crate) fn check(
         }
         match t {
             Token::Float(f) if !f.is_finite() => out.push(
-                Diagnostic::error(path, "number is not finite")
+                Diagnostic::error_of(DiagKind::NonFinite, path, "number is not finite")
                     .property(prop)
                     .value(f.to_string())
                     .allowed("a finite number (JSON has no NaN or infinity)"),
@@ -156,14 +156,14 @@ fn check_suffix_format(
     let shown = text.replace(&placeholder, "{}");
     if !text.contains(&placeholder) {
         out.push(
-            Diagnostic::error(path, "suffixed name has no {} placeholder: the suffix would be dropped")
+            Diagnostic::error_of(DiagKind::Pattern, path, "suffixed name has no {} placeholder: the suffix would be dropped")
                 .property(prop)
                 .value(format!("{shown:?}"))
                 .allowed("exactly one {} where the suffix goes (sfx.format(\"orders-{}\")), or sfx.name(\"orders\")"),
         );
     } else if text.contains("{}") {
         out.push(
-            Diagnostic::error(path, "suffixed name has more than one {} placeholder")
+            Diagnostic::error_of(DiagKind::Pattern, path, "suffixed name has more than one {} placeholder")
                 .property(prop)
                 .value(format!("{shown:?}"))
                 .allowed("exactly one {} (only the first is replaced by the suffix)"),

@@ -242,7 +242,7 @@ fn assign_ids(s: &Stack, diags: &mut Vec<Diagnostic>) -> Vec<String> {
         });
         if id.is_empty() && e.logical_id.is_none() {
             diags.push(
-                Diagnostic::error(path.clone(), "no logical id can be derived from the construct path")
+                Diagnostic::error_of(DiagKind::InvalidId, path.clone(), "no logical id can be derived from the construct path")
                     .value(format!("{path:?}"))
                     .allowed(
                         "Resource and Default name a construct's primary resource and are dropped from logical ids: \
