@@ -191,10 +191,14 @@ impl Trail {
         }
         if self.multi_region && !self.global_events {
             out.push(
-                Diagnostic::error_of(DiagKind::Missing, path, "a multi-region trail must include global service events")
-                    .property("IncludeGlobalServiceEvents")
-                    .value("false")
-                    .allowed("true, or .single_region() as well"),
+                Diagnostic::error_of(
+                    DiagKind::Missing,
+                    path,
+                    "a multi-region trail must include global service events",
+                )
+                .property("IncludeGlobalServiceEvents")
+                .value("false")
+                .allowed("true, or .single_region() as well"),
             );
         }
         if self.management.is_none() && self.data.is_empty() {
@@ -298,7 +302,8 @@ impl Trail {
                 ok &= k.add_to_resource_policy(stack, kms::cloudwatch_logs_statement("AllowCloudWatchLogsForTrail"));
             }
             if !ok {
-                stack.report(Diagnostic::warning_of(DiagKind::Wiring, 
+                stack.report(Diagnostic::warning_of(
+                    DiagKind::Wiring,
                     &path,
                     "the trail's key belongs to another stack: its policy must let cloudtrail.amazonaws.com \
                      generate data keys for this trail (and logs.<region>.amazonaws.com use it, with CloudWatch Logs)",

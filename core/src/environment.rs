@@ -163,12 +163,14 @@ pub(crate) fn check(s: &Stack, diags: &mut Vec<Diagnostic>) {
     if let Some(r) = &s.region {
         if !REGIONS.contains(&r.as_str()) {
             let near = crate::suggest::nearest(r, REGIONS.iter().copied());
-            diags.push(Diagnostic::error_of(DiagKind::Unknown, s.name.clone(), "unknown region").value(format!("{r:?}")).allowed(
-                match near {
-                    Some(n) => format!("an AWS region such as {n:?} (see cfnkit_core::environment::REGIONS)"),
-                    None => "an AWS region such as \"us-east-1\" (see cfnkit_core::environment::REGIONS)".into(),
-                },
-            ));
+            diags.push(
+                Diagnostic::error_of(DiagKind::Unknown, s.name.clone(), "unknown region")
+                    .value(format!("{r:?}"))
+                    .allowed(match near {
+                        Some(n) => format!("an AWS region such as {n:?} (see cfnkit_core::environment::REGIONS)"),
+                        None => "an AWS region such as \"us-east-1\" (see cfnkit_core::environment::REGIONS)".into(),
+                    }),
+            );
         }
     }
     if let Some(a) = &s.account {

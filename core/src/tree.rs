@@ -648,9 +648,13 @@ impl Stack {
     pub fn set_resource_attribute(&mut self, r: ResourceId, name: &str, value: impl Into<Token>) -> &mut Self {
         if !RESOURCE_ATTRIBUTES.contains(&name) {
             self.diagnostics.push(
-                Diagnostic::error_of(DiagKind::NotAllowedValue, self.name.clone(), "not a resource attribute cfnkit writes as given")
-                    .property(name.to_string())
-                    .allowed(RESOURCE_ATTRIBUTES.join(", ")),
+                Diagnostic::error_of(
+                    DiagKind::NotAllowedValue,
+                    self.name.clone(),
+                    "not a resource attribute cfnkit writes as given",
+                )
+                .property(name.to_string())
+                .allowed(RESOURCE_ATTRIBUTES.join(", ")),
             );
             return self;
         }
@@ -668,9 +672,13 @@ impl Stack {
             self.sections.insert(name.to_string(), value.into());
         } else {
             self.diagnostics.push(
-                Diagnostic::error_of(DiagKind::NotAllowedValue, self.name.clone(), "not a template section cfnkit writes as given")
-                    .property(name.to_string())
-                    .allowed(TEMPLATE_SECTIONS.join(", ")),
+                Diagnostic::error_of(
+                    DiagKind::NotAllowedValue,
+                    self.name.clone(),
+                    "not a template section cfnkit writes as given",
+                )
+                .property(name.to_string())
+                .allowed(TEMPLATE_SECTIONS.join(", ")),
             );
         }
         self

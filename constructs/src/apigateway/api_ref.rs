@@ -195,10 +195,14 @@ impl RestApiRef {
                 if !same {
                     let node_path = stack.path_of_node(node).unwrap_or_default();
                     stack.report(
-                        Diagnostic::error_of(DiagKind::DuplicateId, node_path, "path part collides with another construct of the API")
-                            .property("PathPart")
-                            .value(format!("{part:?}"))
-                            .allowed("distinct path parts (a literal `x-param` clashes with `{x}`)"),
+                        Diagnostic::error_of(
+                            DiagKind::DuplicateId,
+                            node_path,
+                            "path part collides with another construct of the API",
+                        )
+                        .property("PathPart")
+                        .value(format!("{part:?}"))
+                        .allowed("distinct path parts (a literal `x-param` clashes with `{x}`)"),
                     );
                 }
                 ApiResource { api: self.api, node, resource: handle }
@@ -220,8 +224,12 @@ impl RestApiRef {
         let at = format!("{}/{verb}", stack.path_of_node(resource.node).unwrap_or_default());
         if let Some(existing) = stack.child(resource.node, verb) {
             stack.report(
-                Diagnostic::error_of(DiagKind::DuplicateId, at.clone(), format!("method {verb} {} added twice", method.path))
-                    .allowed("one add_method per verb and path: keep the MethodRef the first call returned"),
+                Diagnostic::error_of(
+                    DiagKind::DuplicateId,
+                    at.clone(),
+                    format!("method {verb} {} added twice", method.path),
+                )
+                .allowed("one add_method per verb and path: keep the MethodRef the first call returned"),
             );
             let first = stack.child(existing, "Resource").and_then(|n| stack.handle_at::<l1::Method>(n));
             if let Some(method) = first {

@@ -206,7 +206,8 @@ impl Method {
                         );
                     } else if s > 29 {
                         out.push(
-                            Diagnostic::warning_of(DiagKind::Quota, 
+                            Diagnostic::warning_of(
+                                DiagKind::Quota,
                                 path,
                                 format!(
                                     "integration timeout of {t} needs a raised quota (regional and private APIs only)"

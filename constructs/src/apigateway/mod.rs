@@ -397,7 +397,8 @@ impl RestApi {
         }
         if !self.cloudwatch_role && self.logging != LoggingLevel::Off {
             out.push(
-                Diagnostic::warning_of(DiagKind::Wiring, 
+                Diagnostic::warning_of(
+                    DiagKind::Wiring,
                     path,
                     "execution logging needs the account's CloudWatch role, which this API leaves to another stack",
                 )

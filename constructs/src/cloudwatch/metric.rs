@@ -240,10 +240,14 @@ impl MathExpression {
             seen.push(id.clone());
             if !self.expression.contains(id.as_str()) {
                 out.push(
-                    Diagnostic::error_of(DiagKind::NoEffect, path, "metric bound to a variable the expression never uses")
-                        .property("Metrics")
-                        .value(format!("{id:?}"))
-                        .allowed(format!("variables of {:?}", self.expression)),
+                    Diagnostic::error_of(
+                        DiagKind::NoEffect,
+                        path,
+                        "metric bound to a variable the expression never uses",
+                    )
+                    .property("Metrics")
+                    .value(format!("{id:?}"))
+                    .allowed(format!("variables of {:?}", self.expression)),
                 );
             }
         }

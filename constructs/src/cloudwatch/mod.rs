@@ -95,8 +95,10 @@ impl Actions {
             }
         }
         for problem in &self.problems {
-            stack
-                .report(cfnkit_core::diag::Diagnostic::warning_of(DiagKind::Wiring, path.clone(), problem.clone()).property("AlarmActions"));
+            stack.report(
+                cfnkit_core::diag::Diagnostic::warning_of(DiagKind::Wiring, path.clone(), problem.clone())
+                    .property("AlarmActions"),
+            );
         }
     }
 
@@ -390,7 +392,8 @@ fn check_region(stack: &mut Stack, path: &str, m: &Metric) {
     match stack.get_region() {
         Some(own) if own == r => {}
         Some(own) => {
-            let d = Diagnostic::error_of(DiagKind::CrossRegion, 
+            let d = Diagnostic::error_of(
+                DiagKind::CrossRegion,
                 path,
                 format!("alarm in {own} watches {} {}, published only in {r}", m.namespace(), m.name()),
             )
@@ -400,7 +403,8 @@ fn check_region(stack: &mut Stack, path: &str, m: &Metric) {
             stack.report(d);
         }
         None => stack.report(
-            Diagnostic::warning_of(DiagKind::CrossRegion, 
+            Diagnostic::warning_of(
+                DiagKind::CrossRegion,
                 path,
                 format!("{} {} is published only in {r}: deploy this alarm's stack there", m.namespace(), m.name()),
             )

@@ -459,7 +459,8 @@ impl<'a> Lines<'a> {
                     match self.bound.iter().find(|(v, _)| v == var) {
                         Some((_, same)) if same == m => {}
                         Some(_) => self.diags.push(
-                            Diagnostic::error_of(DiagKind::Conflict, 
+                            Diagnostic::error_of(
+                                DiagKind::Conflict,
                                 self.path,
                                 "metric math variable bound to two different metrics in one widget",
                             )

@@ -199,10 +199,14 @@ impl GlobalTable {
             if let Some(p) = r.region_parameter {
                 if stack.parameter_default(p) != Some(r.region.as_str()) {
                     stack.report(
-                        Diagnostic::error_of(DiagKind::Conflict, path, "replica region parameter's default differs from the region given")
-                            .property("Replicas.Region")
-                            .value(format!("{:?}", r.region))
-                            .allowed("a parameter of this stack whose default is that region"),
+                        Diagnostic::error_of(
+                            DiagKind::Conflict,
+                            path,
+                            "replica region parameter's default differs from the region given",
+                        )
+                        .property("Replicas.Region")
+                        .value(format!("{:?}", r.region))
+                        .allowed("a parameter of this stack whose default is that region"),
                     );
                 }
             }
@@ -218,7 +222,8 @@ impl GlobalTable {
         } else {
             if !self.replicas.is_empty() {
                 stack.report(
-                    Diagnostic::warning_of(DiagKind::Wiring, 
+                    Diagnostic::warning_of(
+                        DiagKind::Wiring,
                         path,
                         "the stack has no region: the first replica is the deployment region (Ref AWS::Region), \
                          and deploying to a region also listed as a replica fails",
@@ -301,10 +306,14 @@ impl GlobalTable {
 
         if replicas.len() > 1 && self.stream != Some(StreamView::NewAndOldImages) {
             stack.report(
-                Diagnostic::error_of(DiagKind::Missing, &path, "a global table with more than one replica needs a NEW_AND_OLD_IMAGES stream")
-                    .property("StreamSpecification")
-                    .value(self.stream.map_or_else(|| "none".to_string(), |v| v.name().to_string()))
-                    .allowed(".stream(StreamView::NewAndOldImages)"),
+                Diagnostic::error_of(
+                    DiagKind::Missing,
+                    &path,
+                    "a global table with more than one replica needs a NEW_AND_OLD_IMAGES stream",
+                )
+                .property("StreamSpecification")
+                .value(self.stream.map_or_else(|| "none".to_string(), |v| v.name().to_string()))
+                .allowed(".stream(StreamView::NewAndOldImages)"),
             );
         }
 
@@ -315,10 +324,14 @@ impl GlobalTable {
                 TableEncryption::AwsManaged => {
                     if r.kms_key.is_some() {
                         stack.report(
-                            Diagnostic::error_of(DiagKind::Conflict, &path, "replica key given but the table uses the AWS managed key")
-                                .property("Replicas.SSESpecification.KMSMasterKeyId")
-                                .value(r.region.clone())
-                                .allowed(".encryption(TableEncryption::CustomerManaged(..)) on the table"),
+                            Diagnostic::error_of(
+                                DiagKind::Conflict,
+                                &path,
+                                "replica key given but the table uses the AWS managed key",
+                            )
+                            .property("Replicas.SSESpecification.KMSMasterKeyId")
+                            .value(r.region.clone())
+                            .allowed(".encryption(TableEncryption::CustomerManaged(..)) on the table"),
                         );
                     }
                     None
@@ -328,10 +341,14 @@ impl GlobalTable {
                     (None, 0) => Some(home_key.clone()),
                     (None, _) => {
                         stack.report(
-                            Diagnostic::error_of(DiagKind::Missing, &path, "replica without a key in a table under a customer managed key")
-                                .property("Replicas.SSESpecification.KMSMasterKeyId")
-                                .value(r.region.clone())
-                                .allowed("Replica::kms_key(<ARN of a key in that region>)"),
+                            Diagnostic::error_of(
+                                DiagKind::Missing,
+                                &path,
+                                "replica without a key in a table under a customer managed key",
+                            )
+                            .property("Replicas.SSESpecification.KMSMasterKeyId")
+                            .value(r.region.clone())
+                            .allowed("Replica::kms_key(<ARN of a key in that region>)"),
                         );
                         None
                     }

@@ -143,10 +143,14 @@ impl Table {
             Billing::Provisioned { read, write } => {
                 if read == 0 || write == 0 {
                     stack.report(
-                        Diagnostic::error_of(DiagKind::OutOfRange, path.clone(), "provisioned capacity must be at least 1")
-                            .property("ProvisionedThroughput")
-                            .value(format!("read {read}, write {write}"))
-                            .allowed("1 or more read and write capacity units"),
+                        Diagnostic::error_of(
+                            DiagKind::OutOfRange,
+                            path.clone(),
+                            "provisioned capacity must be at least 1",
+                        )
+                        .property("ProvisionedThroughput")
+                        .value(format!("read {read}, write {write}"))
+                        .allowed("1 or more read and write capacity units"),
                     );
                 }
                 t = t

@@ -101,9 +101,13 @@ fn service_name(name: &str) -> Expr<String> {
 fn check_policy(path: &str, policy: Option<&PolicyDocument>, out: &mut Vec<Diagnostic>) {
     if policy.is_some_and(|p| p.statements().is_empty()) {
         out.push(
-            Diagnostic::error_of(DiagKind::Wiring, path, "endpoint policy has no statement, so it would deny every request")
-                .property("PolicyDocument")
-                .allowed("at least one statement, or no policy (full access through the endpoint)"),
+            Diagnostic::error_of(
+                DiagKind::Wiring,
+                path,
+                "endpoint policy has no statement, so it would deny every request",
+            )
+            .property("PolicyDocument")
+            .allowed("at least one statement, or no policy (full access through the endpoint)"),
         );
     }
 }

@@ -122,7 +122,8 @@ fn flow_logs_role() -> iam_l1::Role {
 fn allow_logs_to_use_key(stack: &mut Stack, key: KeyRef) {
     let statement = kms::cloudwatch_logs_statement("AllowCloudWatchLogsForVpcFlowLogs");
     if !key.add_to_resource_policy(stack, statement) {
-        stack.report(Diagnostic::warning_of(DiagKind::Wiring, 
+        stack.report(Diagnostic::warning_of(
+            DiagKind::Wiring,
             stack.name().to_string(),
             "the flow-log key belongs to another stack: its policy must let logs.<region>.amazonaws.com use it",
         ));

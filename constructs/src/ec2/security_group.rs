@@ -169,10 +169,14 @@ fn check_description(path: &str, property: &str, d: &str, out: &mut Vec<Diagnost
     }
     if let Some(c) = d.chars().find(|c| !allowed_char(*c)) {
         out.push(
-            Diagnostic::error_of(DiagKind::NotAllowedValue, path, format!("character {c:?} is not allowed in a description"))
-                .property(property)
-                .value(format!("{d:?}"))
-                .allowed("letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"),
+            Diagnostic::error_of(
+                DiagKind::NotAllowedValue,
+                path,
+                format!("character {c:?} is not allowed in a description"),
+            )
+            .property(property)
+            .value(format!("{d:?}"))
+            .allowed("letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"),
         );
     }
 }

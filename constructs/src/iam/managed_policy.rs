@@ -84,7 +84,9 @@ impl ManagedPolicy {
 
     fn check(&self, path: &str, stack: &mut Stack) {
         let mut err = |prop: &str, problem: &str, value: String, allowed: &str| {
-            stack.report(Diagnostic::error_of(DiagKind::Pattern, path, problem).property(prop).value(value).allowed(allowed));
+            stack.report(
+                Diagnostic::error_of(DiagKind::Pattern, path, problem).property(prop).value(value).allowed(allowed),
+            );
         };
         if let Some(Value::Lit(n)) = &self.name {
             if !iam_name(n, 128) {
@@ -217,9 +219,13 @@ impl ManagedPolicyRef {
                 Some(Value::Expr(_)) => {
                     let path = stack.path_of(self.handle.id()).unwrap_or_default();
                     stack.report(
-                        Diagnostic::error_of(DiagKind::Wiring, path, "cannot attach to a role list given as an expression")
-                            .property("Roles")
-                            .allowed("a literal list of roles"),
+                        Diagnostic::error_of(
+                            DiagKind::Wiring,
+                            path,
+                            "cannot attach to a role list given as an expression",
+                        )
+                        .property("Roles")
+                        .allowed("a literal list of roles"),
                     );
                 }
             }

@@ -122,7 +122,9 @@ impl Role {
 
     fn check(&self, path: &str, stack: &mut Stack) {
         let mut err = |prop: &str, problem: &str, value: String, allowed: &str| {
-            stack.report(Diagnostic::error_of(DiagKind::Pattern, path, problem).property(prop).value(value).allowed(allowed));
+            stack.report(
+                Diagnostic::error_of(DiagKind::Pattern, path, problem).property(prop).value(value).allowed(allowed),
+            );
         };
         if let Some(Value::Lit(n)) = &self.name {
             if !iam_name(n, 64) {

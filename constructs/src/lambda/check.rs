@@ -74,10 +74,14 @@ impl Function {
             }
             if k.starts_with("AWS_") || k == "_HANDLER" {
                 out.push(
-                    Diagnostic::error_of(DiagKind::NotAllowedValue, path, "environment variable name reserved by Lambda")
-                        .property("Environment.Variables")
-                        .value(format!("{k:?}"))
-                        .allowed("names not starting with AWS_"),
+                    Diagnostic::error_of(
+                        DiagKind::NotAllowedValue,
+                        path,
+                        "environment variable name reserved by Lambda",
+                    )
+                    .property("Environment.Variables")
+                    .value(format!("{k:?}"))
+                    .allowed("names not starting with AWS_"),
                 );
             }
         }
@@ -85,7 +89,7 @@ impl Function {
         if self.runtime.is_deprecated_on(today) {
             let l = self.runtime.lifecycle();
             out.push(
-                Diagnostic::warning_of(DiagKind::NotAllowedValue, 
+                Diagnostic::warning_of(DiagKind::NotAllowedValue,
                     path,
                     format!(
                         "runtime {} is deprecated since {} (creating functions is blocked from {}, updating from {}); move to {}",
@@ -102,19 +106,27 @@ impl Function {
         if let Some(c) = self.reserved_concurrency {
             if c > 1000 {
                 out.push(
-                    Diagnostic::error_of(DiagKind::OutOfRange, path, "reserved concurrency above the default account limit")
-                        .property("ReservedConcurrentExecutions")
-                        .value(c.to_string())
-                        .allowed("0 to 1000"),
+                    Diagnostic::error_of(
+                        DiagKind::OutOfRange,
+                        path,
+                        "reserved concurrency above the default account limit",
+                    )
+                    .property("ReservedConcurrentExecutions")
+                    .value(c.to_string())
+                    .allowed("0 to 1000"),
                 );
             }
         }
         if let Some(q) = self.dead_letter_queue {
             if q.is_fifo() {
                 out.push(
-                    Diagnostic::error_of(DiagKind::Wiring, path, "a function's dead-letter queue cannot be a FIFO queue")
-                        .property("DeadLetterConfig.TargetArn")
-                        .allowed("a standard queue"),
+                    Diagnostic::error_of(
+                        DiagKind::Wiring,
+                        path,
+                        "a function's dead-letter queue cannot be a FIFO queue",
+                    )
+                    .property("DeadLetterConfig.TargetArn")
+                    .allowed("a standard queue"),
                 );
             }
         }
@@ -136,7 +148,11 @@ impl Function {
             );
         }
         if src.trim().is_empty() {
-            out.push(Diagnostic::error_of(DiagKind::Length, path, "inline code is empty").property("Code.ZipFile").allowed("source code"));
+            out.push(
+                Diagnostic::error_of(DiagKind::Length, path, "inline code is empty")
+                    .property("Code.ZipFile")
+                    .allowed("source code"),
+            );
         }
         let family = self.runtime.family();
         let file = match family {
@@ -147,14 +163,19 @@ impl Function {
             Some(("index", f)) if is_identifier(f, family) => {
                 if !src.trim().is_empty() && !src.contains(f) {
                     out.push(
-                        Diagnostic::warning_of(DiagKind::Missing, path, format!("the inline code never mentions the handler function {f}"))
-                            .property("Handler")
-                            .value(format!("{:?}", self.handler)),
+                        Diagnostic::warning_of(
+                            DiagKind::Missing,
+                            path,
+                            format!("the inline code never mentions the handler function {f}"),
+                        )
+                        .property("Handler")
+                        .value(format!("{:?}", self.handler)),
                     );
                 }
             }
             _ => out.push(
-                Diagnostic::error_of(DiagKind::Conflict, 
+                Diagnostic::error_of(
+                    DiagKind::Conflict,
                     path,
                     format!("inline code is saved as {file}, so the handler must name a function of it"),
                 )

@@ -63,7 +63,7 @@ impl FunctionRef {
         if self.poll_only {
             if let Some(service) = p.literal_principal().filter(|s| ASYNC_SERVICES.iter().any(|a| s.starts_with(a))) {
                 out.push(
-                    Diagnostic::error_of(DiagKind::Wiring, 
+                    Diagnostic::error_of(DiagKind::Wiring,
                         path.clone(),
                         format!(
                             "{service} invokes asynchronously, but the function has no dead-letter queue or on-failure \

@@ -289,7 +289,8 @@ impl Permission {
         }
         if self.source_arn.is_none() && self.source_account.is_none() {
             out.push(
-                Diagnostic::error_of(DiagKind::Missing, 
+                Diagnostic::error_of(
+                    DiagKind::Missing,
                     path,
                     "a permission for a service principal must name the source ARN or account: otherwise any \
                      account's resources of that service can invoke the function (the confused deputy)",

@@ -219,9 +219,13 @@ pub(super) fn add_stream_source(stack: &mut Stack, t: &Target<'_>, s: &StreamSou
     if let Some(q) = s.on_failure {
         if q.is_fifo() {
             stack.report(
-                Diagnostic::error_of(DiagKind::Wiring, t.path, "a stream's on-failure destination must be a standard queue")
-                    .property("DestinationConfig.OnFailure")
-                    .allowed("a standard SQS queue"),
+                Diagnostic::error_of(
+                    DiagKind::Wiring,
+                    t.path,
+                    "a stream's on-failure destination must be a standard queue",
+                )
+                .property("DestinationConfig.OnFailure")
+                .allowed("a standard SQS queue"),
             );
         }
         crate::iam::grant(
@@ -269,10 +273,14 @@ pub(super) fn add_queue_source(stack: &mut Stack, t: &Target<'_>, s: &QueueSourc
     }
     if !fifo && s.batch_size > 10 && window.unwrap_or(0) < 1 {
         problems.push(
-            Diagnostic::error_of(DiagKind::Missing, t.path, "a batch size above 10 needs a batching window of at least 1 second")
-                .property("MaximumBatchingWindowInSeconds")
-                .value(format!("batch size {}", s.batch_size))
-                .allowed("call .max_batching_window(Duration::seconds(1..=300)), or a batch size of at most 10"),
+            Diagnostic::error_of(
+                DiagKind::Missing,
+                t.path,
+                "a batch size above 10 needs a batching window of at least 1 second",
+            )
+            .property("MaximumBatchingWindowInSeconds")
+            .value(format!("batch size {}", s.batch_size))
+            .allowed("call .max_batching_window(Duration::seconds(1..=300)), or a batch size of at most 10"),
         );
     }
     if let Some(c) = s.max_concurrency {
@@ -285,7 +293,8 @@ pub(super) fn add_queue_source(stack: &mut Stack, t: &Target<'_>, s: &QueueSourc
             );
         } else if let Some(r) = t.reserved_concurrency.filter(|&r| r < c) {
             problems.push(
-                Diagnostic::warning_of(DiagKind::Wiring, 
+                Diagnostic::warning_of(
+                    DiagKind::Wiring,
                     t.path,
                     format!(
                         "the source may start {c} concurrent invocations but the function reserves only {r}: \
@@ -306,7 +315,8 @@ pub(super) fn add_queue_source(stack: &mut Stack, t: &Target<'_>, s: &QueueSourc
         let recommended = timeout.saturating_mul(6).saturating_add(window.unwrap_or(0));
         if v < timeout {
             problems.push(
-                Diagnostic::error_of(DiagKind::Wiring, 
+                Diagnostic::error_of(
+                    DiagKind::Wiring,
                     t.path,
                     "the queue's visibility timeout is shorter than the function's timeout: AWS rejects the mapping",
                 )
@@ -318,7 +328,8 @@ pub(super) fn add_queue_source(stack: &mut Stack, t: &Target<'_>, s: &QueueSourc
             );
         } else if v < recommended {
             problems.push(
-                Diagnostic::warning_of(DiagKind::Wiring, 
+                Diagnostic::warning_of(
+                    DiagKind::Wiring,
                     t.path,
                     format!(
                         "the queue's visibility timeout ({v} seconds) is under AWS's recommendation of six times \

@@ -264,7 +264,9 @@ impl MetricFilter {
 
     fn check(&self, path: &str, stack: &mut Stack) {
         let mut err = |prop: &str, problem: &str, value: String, allowed: &str| {
-            stack.report(Diagnostic::error_of(DiagKind::Length, path, problem).property(prop).value(value).allowed(allowed));
+            stack.report(
+                Diagnostic::error_of(DiagKind::Length, path, problem).property(prop).value(value).allowed(allowed),
+            );
         };
         let (ns, name, v) = (&self.namespace, &self.metric_name, &self.value);
         if self.pattern.chars().count() > 1024 {

@@ -233,9 +233,13 @@ impl Bucket {
         }
         if self.require_kms_headers && self.encryption == BucketEncryption::S3Managed {
             out.push(
-                Diagnostic::error_of(DiagKind::Conflict, path, ".require_kms_upload_headers() applies to SSE-KMS buckets only")
-                    .property("BucketEncryption")
-                    .allowed("BucketEncryption::Kms(key) or BucketEncryption::KmsManaged"),
+                Diagnostic::error_of(
+                    DiagKind::Conflict,
+                    path,
+                    ".require_kms_upload_headers() applies to SSE-KMS buckets only",
+                )
+                .property("BucketEncryption")
+                .allowed("BucketEncryption::Kms(key) or BucketEncryption::KmsManaged"),
             );
         }
         notifications::check(path, stack, self.name.is_some(), &self.notifications, out);

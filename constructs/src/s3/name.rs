@@ -18,7 +18,10 @@ pub(crate) fn check_bucket_name(path: &str, name: &Value<String>, out: &mut Vec<
     let Some(known) = KnownName::of(name) else { return };
     let text = known.text();
     let error = |problem: String, allowed: &str| {
-        Diagnostic::error_of(DiagKind::Pattern, path, problem).property("BucketName").value(format!("{text:?}")).allowed(allowed)
+        Diagnostic::error_of(DiagKind::Pattern, path, problem)
+            .property("BucketName")
+            .value(format!("{text:?}"))
+            .allowed(allowed)
     };
     if let Some(c) = text.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-'))) {
         out.push(error(

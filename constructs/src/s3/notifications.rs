@@ -239,7 +239,8 @@ pub(super) fn check(path: &str, stack: &Stack, named: bool, notifications: &[Not
     }
     if !named {
         out.push(
-            Diagnostic::error_of(DiagKind::Missing, 
+            Diagnostic::error_of(
+                DiagKind::Missing,
                 path,
                 "a bucket with event notifications needs a name: S3 checks its permission to deliver when the \
                  notification configuration is created, so the bucket waits for the Lambda permission or queue or \

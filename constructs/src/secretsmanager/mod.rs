@@ -190,9 +190,13 @@ impl Secret {
             }
             if n.rsplit_once('-').is_some_and(|(_, t)| t.len() == 6) {
                 stack.report(
-                    Diagnostic::warning_of(DiagKind::Pattern, path, "a name ending in a hyphen and six characters reads like an ARN suffix")
-                        .property("Name")
-                        .value(format!("{n:?}")),
+                    Diagnostic::warning_of(
+                        DiagKind::Pattern,
+                        path,
+                        "a name ending in a hyphen and six characters reads like an ARN suffix",
+                    )
+                    .property("Name")
+                    .value(format!("{n:?}")),
                 );
             }
         }
@@ -212,10 +216,14 @@ impl Secret {
                 p.check(path, stack);
                 if key.is_empty() || t.has(key) {
                     stack.report(
-                        Diagnostic::error_of(DiagKind::Conflict, path, "the generated field's key is empty or also a template field")
-                            .property("GenerateSecretString.GenerateStringKey")
-                            .value(format!("{key:?}"))
-                            .allowed("a key the template does not hold"),
+                        Diagnostic::error_of(
+                            DiagKind::Conflict,
+                            path,
+                            "the generated field's key is empty or also a template field",
+                        )
+                        .property("GenerateSecretString.GenerateStringKey")
+                        .value(format!("{key:?}"))
+                        .allowed("a key the template does not hold"),
                     );
                 }
             }
@@ -235,10 +243,14 @@ impl Secret {
         if let Some((_, s)) = &self.rotation {
             if let Some(allowed) = s.problem() {
                 stack.report(
-                    Diagnostic::error_of(DiagKind::OutOfRange, path.replace("/Resource", "/RotationSchedule"), "rotation schedule out of range")
-                        .property("RotationRules.ScheduleExpression")
-                        .value(s.expression())
-                        .allowed(allowed),
+                    Diagnostic::error_of(
+                        DiagKind::OutOfRange,
+                        path.replace("/Resource", "/RotationSchedule"),
+                        "rotation schedule out of range",
+                    )
+                    .property("RotationRules.ScheduleExpression")
+                    .value(s.expression())
+                    .allowed(allowed),
                 );
             }
             if self.no_rotation.is_some() {

@@ -51,7 +51,8 @@ pub(crate) fn allow_on_key(stack: &mut Stack, key: &Token, grant: &KeyGrant, pat
         }
     }
     stack.report(
-        Diagnostic::warning_of(DiagKind::Wiring, 
+        Diagnostic::warning_of(
+            DiagKind::Wiring,
             path,
             format!(
                 "{what} is encrypted with a customer managed key this stack cannot edit: unless its key policy lets \

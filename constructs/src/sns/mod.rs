@@ -150,17 +150,25 @@ impl Topic {
         }
         if self.content_based_deduplication && !self.fifo {
             out.push(
-                Diagnostic::error_of(DiagKind::Conflict, path, ".content_based_deduplication() applies to FIFO topics only")
-                    .property("ContentBasedDeduplication")
-                    .allowed("call .fifo() on the topic"),
+                Diagnostic::error_of(
+                    DiagKind::Conflict,
+                    path,
+                    ".content_based_deduplication() applies to FIFO topics only",
+                )
+                .property("ContentBasedDeduplication")
+                .allowed("call .fifo() on the topic"),
             );
         }
         match &self.name {
             Some(n) => self.check_name(path, n, out),
             None if self.fifo => out.push(
-                Diagnostic::error_of(DiagKind::Pattern, path, "a FIFO topic needs a name ending in .fifo (CloudFormation does not add it)")
-                    .property("TopicName")
-                    .allowed(".name(sfx.format(\"orders-{}.fifo\"))"),
+                Diagnostic::error_of(
+                    DiagKind::Pattern,
+                    path,
+                    "a FIFO topic needs a name ending in .fifo (CloudFormation does not add it)",
+                )
+                .property("TopicName")
+                .allowed(".name(sfx.format(\"orders-{}.fifo\"))"),
             ),
             None => {}
         }

@@ -123,10 +123,14 @@ impl SubscribedTopic {
         } else if let Some(Value::Lit(r)) = &self.region {
             if parts[3] != r {
                 out.push(
-                    Diagnostic::error_of(DiagKind::CrossRegion, path, format!("the topic ARN names region {}", parts[3]))
-                        .property("Region")
-                        .value(format!("{r:?}"))
-                        .allowed("the region in the topic's ARN"),
+                    Diagnostic::error_of(
+                        DiagKind::CrossRegion,
+                        path,
+                        format!("the topic ARN names region {}", parts[3]),
+                    )
+                    .property("Region")
+                    .value(format!("{r:?}"))
+                    .allowed("the region in the topic's ARN"),
                 );
             }
         }
@@ -249,9 +253,13 @@ impl Subscription {
                 }
                 if self.raw {
                     out.push(
-                        Diagnostic::error_of(DiagKind::Wiring, path, "raw message delivery applies to SQS and HTTP(S) subscriptions only")
-                            .property("RawMessageDelivery")
-                            .allowed("a queue subscription"),
+                        Diagnostic::error_of(
+                            DiagKind::Wiring,
+                            path,
+                            "raw message delivery applies to SQS and HTTP(S) subscriptions only",
+                        )
+                        .property("RawMessageDelivery")
+                        .allowed("a queue subscription"),
                     );
                 }
             }
@@ -270,7 +278,8 @@ impl Subscription {
             if dlq.is_fifo() != self.topic.fifo {
                 let (kind, other) = if self.topic.fifo { ("FIFO", "standard") } else { ("standard", "FIFO") };
                 out.push(
-                    Diagnostic::error_of(DiagKind::Wiring, 
+                    Diagnostic::error_of(
+                        DiagKind::Wiring,
                         path,
                         format!("the dead-letter queue of a {kind} topic's subscription is {kind}"),
                     )
@@ -343,7 +352,8 @@ impl Subscription {
 fn check_queue_key(path: &str, stack: &Stack, q: QueueRef, (what, property): (&str, &str), out: &mut Vec<Diagnostic>) {
     if q.destination_key(stack) == DestinationKey::AwsManaged {
         out.push(
-            Diagnostic::error_of(DiagKind::Wiring, 
+            Diagnostic::error_of(
+                DiagKind::Wiring,
                 path,
                 format!(
                     "{what} is encrypted with the AWS managed key {SQS_MANAGED_KEY}, whose key policy cannot let \

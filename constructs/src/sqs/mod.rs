@@ -285,10 +285,14 @@ impl Queue {
         if let QueueEncryption::Kms(Token::Str(k)) = &self.encryption {
             if !k.starts_with("arn:") {
                 out.push(
-                    Diagnostic::error_of(DiagKind::Wiring, path, "a customer managed key is given by ARN (grants name it in IAM)")
-                        .property("KmsMasterKeyId")
-                        .value(format!("{k:?}"))
-                        .allowed("the key's ARN (key.arn())"),
+                    Diagnostic::error_of(
+                        DiagKind::Wiring,
+                        path,
+                        "a customer managed key is given by ARN (grants name it in IAM)",
+                    )
+                    .property("KmsMasterKeyId")
+                    .value(format!("{k:?}"))
+                    .allowed("the key's ARN (key.arn())"),
                 );
             }
         }
@@ -321,7 +325,8 @@ impl Queue {
         }
         if self.redrive == Redrive::Unset {
             out.push(
-                Diagnostic::warning_of(DiagKind::Missing, 
+                Diagnostic::warning_of(
+                    DiagKind::Missing,
                     path,
                     "queue neither has a dead-letter queue nor is one (cdk-nag AwsSolutions-SQS3): \
                      messages that keep failing are received again until they expire",
@@ -373,9 +378,13 @@ impl Queue {
         if target.is_fifo() != self.fifo {
             let (me, it) = if self.fifo { ("FIFO", "standard") } else { ("standard", "FIFO") };
             out.push(
-                Diagnostic::error_of(DiagKind::Wiring, path, format!("a {me} queue's dead-letter queue must be {me} too (it is {it})"))
-                    .property("RedrivePolicy.deadLetterTargetArn")
-                    .allowed(format!("a {me} dead-letter queue")),
+                Diagnostic::error_of(
+                    DiagKind::Wiring,
+                    path,
+                    format!("a {me} queue's dead-letter queue must be {me} too (it is {it})"),
+                )
+                .property("RedrivePolicy.deadLetterTargetArn")
+                .allowed(format!("a {me} dead-letter queue")),
             );
         }
         // Standard queues keep a message's first enqueue time in the DLQ, so a
@@ -386,7 +395,8 @@ impl Queue {
             if let Some(theirs) = Some(target.retention_seconds()) {
                 if theirs < mine {
                     out.push(
-                        Diagnostic::warning_of(DiagKind::Conflict, 
+                        Diagnostic::warning_of(
+                            DiagKind::Conflict,
                             path,
                             format!(
                                 "the dead-letter queue keeps messages {} but this queue {}; a message's age counts \

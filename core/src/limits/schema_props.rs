@@ -34,7 +34,8 @@ pub(crate) fn check(
     };
     for k in props.keys() {
         if !rules.names.iter().any(|n| n == k) {
-            let mut d = Diagnostic::error_of(DiagKind::Unknown, path, problem(by_override(k), "unknown property")).property(k.clone());
+            let mut d = Diagnostic::error_of(DiagKind::Unknown, path, problem(by_override(k), "unknown property"))
+                .property(k.clone());
             d = d.allowed(match nearest(k, rules.names.iter().map(String::as_str)) {
                 Some(n) => format!("a property of the resource type (did you mean {n}?)"),
                 None => format!("a property of the resource type: {}", rules.names.join(", ")),

@@ -17,9 +17,13 @@ pub(crate) fn check(s: &Stack, diags: &mut Vec<Diagnostic>) -> bool {
             depth[i] = depth.get(p as usize).map_or(0, |d| d + 1);
             if depth[i] > MAX_SCOPE_DEPTH {
                 diags.push(
-                    Diagnostic::error_of(DiagKind::TooDeep, format!("{}/.../{}", s.name, n.id), "constructs nested too deep")
-                        .value(format!("more than {MAX_SCOPE_DEPTH} levels of scopes"))
-                        .allowed(format!("at most {MAX_SCOPE_DEPTH} levels below the stack")),
+                    Diagnostic::error_of(
+                        DiagKind::TooDeep,
+                        format!("{}/.../{}", s.name, n.id),
+                        "constructs nested too deep",
+                    )
+                    .value(format!("more than {MAX_SCOPE_DEPTH} levels of scopes"))
+                    .allowed(format!("at most {MAX_SCOPE_DEPTH} levels below the stack")),
                 );
                 return false;
             }

@@ -69,10 +69,14 @@ pub(crate) fn check(path: &str, props: &Map<String, Json>, overridden: bool, out
         }
         if k.get(..RESERVED_PREFIX.len()).is_some_and(|p| p.eq_ignore_ascii_case(RESERVED_PREFIX)) {
             out.push(
-                Diagnostic::error_of(DiagKind::NotAllowedValue, path, format!("tag key uses the reserved aws: prefix{via}"))
-                    .property(prop.clone())
-                    .value(format!("{k:?}"))
-                    .allowed("keys not starting with aws: (AWS reserves it for its own tags)"),
+                Diagnostic::error_of(
+                    DiagKind::NotAllowedValue,
+                    path,
+                    format!("tag key uses the reserved aws: prefix{via}"),
+                )
+                .property(prop.clone())
+                .value(format!("{k:?}"))
+                .allowed("keys not starting with aws: (AWS reserves it for its own tags)"),
             );
         }
         if let Some(s) = v.and_then(|v| v.as_str()) {

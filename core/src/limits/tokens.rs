@@ -156,10 +156,14 @@ fn check_suffix_format(
     let shown = text.replace(&placeholder, "{}");
     if !text.contains(&placeholder) {
         out.push(
-            Diagnostic::error_of(DiagKind::Pattern, path, "suffixed name has no {} placeholder: the suffix would be dropped")
-                .property(prop)
-                .value(format!("{shown:?}"))
-                .allowed("exactly one {} where the suffix goes (sfx.format(\"orders-{}\")), or sfx.name(\"orders\")"),
+            Diagnostic::error_of(
+                DiagKind::Pattern,
+                path,
+                "suffixed name has no {} placeholder: the suffix would be dropped",
+            )
+            .property(prop)
+            .value(format!("{shown:?}"))
+            .allowed("exactly one {} where the suffix goes (sfx.format(\"orders-{}\")), or sfx.name(\"orders\")"),
         );
     } else if text.contains("{}") {
         out.push(

@@ -242,12 +242,16 @@ fn assign_ids(s: &Stack, diags: &mut Vec<Diagnostic>) -> Vec<String> {
         });
         if id.is_empty() && e.logical_id.is_none() {
             diags.push(
-                Diagnostic::error_of(DiagKind::InvalidId, path.clone(), "no logical id can be derived from the construct path")
-                    .value(format!("{path:?}"))
-                    .allowed(
-                        "Resource and Default name a construct's primary resource and are dropped from logical ids: \
+                Diagnostic::error_of(
+                    DiagKind::InvalidId,
+                    path.clone(),
+                    "no logical id can be derived from the construct path",
+                )
+                .value(format!("{path:?}"))
+                .allowed(
+                    "Resource and Default name a construct's primary resource and are dropped from logical ids: \
                          give a top-level construct another id, or pin a logical id",
-                    ),
+                ),
             );
         } else if let Err(allowed) = logical_id::check(&id) {
             diags.push(
