@@ -66,8 +66,14 @@ impl BucketRef {
     /// The name given with [`Bucket::name`](super::Bucket::name), as given:
     /// no reference to the bucket resource, so a resource the bucket waits
     /// for (a function it notifies) can use it without a dependency cycle.
-    /// `None` when the bucket has no name.
+    /// `None` when the bucket has no name, or in another stack.
     pub fn physical_name(self, stack: &Stack) -> Option<Expr<String>> {
+        // Only in the bucket's own stack: the name may use that stack's
+        // parameters (the environment suffix), which another stack cannot
+        // reference; there, use the ARN (imported).
+        if self.handle.id().stack() != stack.id() {
+            return None;
+        }
         match stack.fact::<BucketName>(self.handle.id())?.0 {
             Value::Lit(s) => Some(Expr::from_token(Token::Str(s))),
             Value::Expr(t) => Some(Expr::from_token(t)),

@@ -351,6 +351,11 @@ impl SecretRef {
     /// attribute, so it is read from the stack; `None` when CloudFormation
     /// generates the name (use [`arn`](Self::arn)).
     pub fn name(self, stack: &Stack) -> Option<Expr<String>> {
+        // Only in the secret's own stack: the name may use that stack's
+        // parameters, which another stack cannot reference (use the ARN there).
+        if self.handle.id().stack() != stack.id() {
+            return None;
+        }
         stack.fact::<SecretName>(self.handle.id()).map(|n| Expr::from_token(Token::from(n.0)))
     }
     /// The key encrypting the secret (`None` with the AWS managed key).
