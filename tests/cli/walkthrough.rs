@@ -88,6 +88,9 @@ fn the_readme_walkthrough_runs_from_init_to_cdk_diff() {
             ["cdk", args @ ..] => {
                 let (ok, out, err) = command(&validators::cdk_bin(), args, &cwd, &target);
                 assert!(ok, "`{line}` failed:\n{out}{err}");
+                if *args == ["ls"] {
+                    assert_eq!(out.trim(), "my-service-dev", "cdk ls lists the project's stack");
+                }
             }
             _ => panic!("the walk-through has a line this test does not know how to follow: {line}"),
         }
