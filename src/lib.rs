@@ -5,6 +5,8 @@ pub use cfnkit_core as core;
 /// Assertions for tests of synthesized templates (`Template`, `Match`).
 pub use cfnkit_core::assertions;
 pub use cfnkit_l1 as l1;
+/// The reviewer's checks on any template (`cfnkit lint`): rules, findings, output formats.
+pub use cfnkit_lint as lint;
 /// JSON values (`json!`) for assertions and raw properties, without a dependency of your own.
 pub use serde_json;
 

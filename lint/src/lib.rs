@@ -18,8 +18,8 @@
 //! on no other cfnkit crate.
 //!
 //! ```
-//! use cfnkit_lint::{lint_template, Config};
-//! let template = serde_json::json!({
+//! use cfnkit::lint::{lint_template, Config};
+//! let template = cfnkit::serde_json::json!({
 //!     "Resources": {"Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {}}}
 //! });
 //! let findings = lint_template(&template, &Config::default());
