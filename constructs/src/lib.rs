@@ -57,7 +57,7 @@ pub mod prelude {
         EndpointType, HttpMethod, LambdaIntegration, LoggingLevel, Method, MockIntegration, RestApi, RestApiRef,
     };
     #[cfg(feature = "autoscaling")]
-    pub use crate::autoscaling::{AutoScalingGroup, AutoScalingGroupRef, StepScaling};
+    pub use crate::autoscaling::{AutoScalingGroup, AutoScalingGroupRef, RollingUpdate, StepScaling};
     #[cfg(feature = "cloudtrail")]
     pub use crate::cloudtrail::{ReadWrite as TrailEvents, Trail, TrailRef};
     #[cfg(feature = "cloudwatch")]
