@@ -33,7 +33,8 @@ fn minimal_postgres_instance_is_clean() {
 fn retained_mysql_instance_is_clean() {
     let mut app = App::new();
     let stack = app.stack("rds-mysql");
-    let vpc = Vpc::new("Vpc").add_to(stack);
+    // Isolated subnets: the database goes there, with no route out.
+    let vpc = Vpc::new("Vpc").isolated_subnets().add_to(stack);
     DatabaseInstance::new("Database", Engine::mysql("8.4.8"), vpc)
         .removal_policy(RemovalPolicy::Retain)
         .parameter("max_connections", "200")

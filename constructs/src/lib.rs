@@ -69,7 +69,7 @@ pub mod prelude {
         EndpointType, HttpMethod, LambdaIntegration, LoggingLevel, Method, MockIntegration, RestApi, RestApiRef,
     };
     #[cfg(feature = "autoscaling")]
-    pub use crate::autoscaling::{AutoScalingGroup, AutoScalingGroupRef, StepScaling};
+    pub use crate::autoscaling::{AutoScalingGroup, AutoScalingGroupRef, RollingUpdate, StepScaling};
     #[cfg(feature = "backup")]
     pub use crate::backup::{BackupPlan, BackupPlanRef, BackupRule, BackupVault, BackupVaultRef};
     #[cfg(feature = "certificatemanager")]

@@ -13,12 +13,14 @@
 //! EC2 health checks even behind a load balancer and creates a security
 //! group that sends anywhere; cfnkit switches to ELB health checks when a
 //! target group is attached and sends only what connections allow.
-//! CloudFormation's `UpdatePolicy` (rolling updates on a template change)
-//! is not written: core has no resource-attribute API for it yet; the
-//! instance maintenance policy governs instance refreshes instead.
+//! CDK writes no `UpdatePolicy` unless asked; here a change of the launch
+//! template replaces instances by rolling update (see [`RollingUpdate`]),
+//! and stack updates leave the sizes scheduled actions set alone.
 
+mod rolling;
 mod scaling;
 
+pub use rolling::RollingUpdate;
 pub use scaling::StepScaling;
 
 use cfnkit_core::diag::Diagnostic;
@@ -65,6 +67,7 @@ pub struct AutoScalingGroup {
     desired: Option<u32>,
     target_groups: Vec<TargetGroupRef>,
     grace: u32,
+    rolling: Option<RollingUpdate>,
 }
 
 impl AutoScalingGroup {
@@ -79,6 +82,7 @@ impl AutoScalingGroup {
             desired: None,
             target_groups: Vec::new(),
             grace: 300,
+            rolling: Some(RollingUpdate::new()),
         }
     }
     /// Sets the minimum and maximum number of instances (1 and 2 by default).
@@ -104,7 +108,24 @@ impl AutoScalingGroup {
         self
     }
 
+    /// Replaces instances on a launch-template change as `update` says
+    /// (by default one at a time, keeping `min(MinSize, MaxSize - 1)` in
+    /// service, pausing for the health-check grace period).
+    pub fn rolling_update(mut self, update: RollingUpdate) -> Self {
+        self.rolling = Some(update);
+        self
+    }
+    /// Writes no rolling-update policy: a launch-template change then
+    /// reaches only instances launched afterwards (or an instance refresh).
+    pub fn without_rolling_update(mut self) -> Self {
+        self.rolling = None;
+        self
+    }
+
     fn check(&self, path: &str, stack: &mut Stack) {
+        if let Some(r) = &self.rolling {
+            r.check(path, self.max, stack);
+        }
         if self.min > self.max || self.max == 0 {
             stack.report(
                 Diagnostic::error(path, "minimum above maximum capacity")
@@ -161,6 +182,8 @@ impl AutoScalingGroup {
             g = g.target_group_ar_ns(self.target_groups.iter().map(|t| Value::from(t.arn())).collect::<Vec<_>>());
         }
         let handle = stack.within(scope, |s| s.add("Resource", g));
+        let policy = rolling::update_policy(self.rolling.as_ref(), self.min, self.max, self.grace);
+        stack.set_resource_attribute(handle.id(), "UpdatePolicy", policy);
         AutoScalingGroupRef { handle, template: self.template }
     }
 }

@@ -164,6 +164,7 @@ impl GatewayEndpoint {
         }
         let mut tables = self.vpc.private_route_table_ids();
         tables.extend(self.vpc.public_route_table_ids());
+        tables.extend(self.vpc.isolated_route_table_ids());
         let mut e = l1::VPCEndpoint::new(Value::from(self.vpc.id()))
             .service_name(Value::from(service_name(self.service.name())))
             .vpc_endpoint_type("Gateway")

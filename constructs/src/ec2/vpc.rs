@@ -37,6 +37,9 @@ pub const MAX_AZS: u32 = 6;
 /// `2 x max_azs` equal blocks (rounded up to a power of two), the first half
 /// for private subnets and the second for public ones, so turning public
 /// subnets on later never renumbers (and replaces) a private subnet.
+/// [`isolated_subnets`](Vpc::isolated_subnets) adds a third group (blocks
+/// `2 x max_azs` to `3 x max_azs` of a `3 x max_azs` cut): choose it when
+/// creating the VPC, since turning it on later renumbers every subnet.
 ///
 /// ```
 /// use cfnkit::constructs::ec2::{GatewayService, InterfaceService, Vpc};
@@ -55,6 +58,7 @@ pub struct Vpc {
     cidr: String,
     max_azs: u32,
     public_subnets: bool,
+    isolated_subnets: bool,
     nat_gateways: u32,
     flow_logs: FlowLogs,
 }
@@ -67,6 +71,7 @@ impl Vpc {
             cidr: "10.0.0.0/16".into(),
             max_azs: 2,
             public_subnets: false,
+            isolated_subnets: false,
             nat_gateways: 0,
             flow_logs: FlowLogs::default(),
         }
@@ -87,6 +92,14 @@ impl Vpc {
     /// they ask for one.
     pub fn public_subnets(mut self) -> Self {
         self.public_subnets = true;
+        self
+    }
+    /// Adds one isolated subnet per zone: its own route table with no route
+    /// out, not even through a NAT gateway (for databases; an RDS database
+    /// is placed there when the VPC has them). Cuts the VPC into
+    /// `3 x max_azs` blocks instead of 2: choose it when creating the VPC.
+    pub fn isolated_subnets(mut self) -> Self {
+        self.isolated_subnets = true;
         self
     }
     /// Adds `n` NAT gateways (one per zone at most) in the public subnets,
@@ -174,7 +187,8 @@ impl Vpc {
                     .allowed(format!("0 to {} (one per zone at most)", self.max_azs)),
             );
         }
-        let subnet_prefix = net.prefix() + bits_for(2 * self.max_azs.clamp(1, MAX_AZS));
+        let groups = if self.isolated_subnets { 3 } else { 2 };
+        let subnet_prefix = net.prefix() + bits_for(groups * self.max_azs.clamp(1, MAX_AZS));
         if subnet_prefix > 28 {
             out.push(
                 Diagnostic::error_of(DiagKind::OutOfRange, path, "VPC too small for its subnets")
@@ -182,7 +196,7 @@ impl Vpc {
                     .value(format!(
                         "{} split into {} subnets of /{subnet_prefix}",
                         self.cidr,
-                        self.max_azs.saturating_mul(2)
+                        self.max_azs.saturating_mul(groups)
                     ))
                     .allowed("subnets of /28 or larger: a larger VPC or fewer availability zones"),
             );
@@ -208,14 +222,27 @@ impl Vpc {
         });
         let block = |i: u32| net.subnet(subnet_prefix, i).map(|n| n.to_string()).unwrap_or_default();
 
-        let mut me =
-            VpcRef { handle: vpc, azs: azs as u8, private: [None; MAX_AZS as usize], public: [None; MAX_AZS as usize] };
+        let mut me = VpcRef {
+            handle: vpc,
+            azs: azs as u8,
+            private: [None; MAX_AZS as usize],
+            public: [None; MAX_AZS as usize],
+            isolated: [None; MAX_AZS as usize],
+        };
 
         let mut private_scopes = Vec::new();
         for i in 0..azs {
             let sub = add_subnet(stack, scope, &format!("PrivateSubnet{}", i + 1), vpc, i, block(i));
             me.private[i as usize] = Some(sub.handles);
             private_scopes.push((sub.scope, sub.handles.route_table));
+        }
+
+        // Isolated subnets, when asked for: a route table with no route out.
+        if self.isolated_subnets {
+            for i in 0..azs {
+                let sub = add_subnet(stack, scope, &format!("IsolatedSubnet{}", i + 1), vpc, i, block(2 * azs + i));
+                me.isolated[i as usize] = Some(sub.handles);
+            }
         }
 
         // Internet gateway and public subnets, when asked for.
@@ -321,6 +348,7 @@ pub struct VpcRef {
     azs: u8,
     private: [Option<SubnetHandles>; MAX_AZS as usize],
     public: [Option<SubnetHandles>; MAX_AZS as usize],
+    isolated: [Option<SubnetHandles>; MAX_AZS as usize],
 }
 
 impl VpcRef {
@@ -347,6 +375,14 @@ impl VpcRef {
     /// The public subnet ids (empty unless public subnets were asked for).
     pub fn public_subnet_ids(self) -> Vec<Expr<String>> {
         self.public.iter().flatten().map(|s| s.subnet.reference()).collect()
+    }
+    /// The isolated subnet ids (empty unless isolated subnets were asked for).
+    pub fn isolated_subnet_ids(self) -> Vec<Expr<String>> {
+        self.isolated.iter().flatten().map(|s| s.subnet.reference()).collect()
+    }
+    /// The isolated subnets' route table ids.
+    pub fn isolated_route_table_ids(self) -> Vec<Expr<String>> {
+        self.isolated.iter().flatten().map(|s| s.route_table.reference()).collect()
     }
     /// The private subnets' route table ids.
     pub fn private_route_table_ids(self) -> Vec<Expr<String>> {

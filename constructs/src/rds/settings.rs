@@ -213,13 +213,19 @@ impl Settings {
         })
     }
 
-    /// The subnet group over the VPC's private subnets.
+    /// The subnet group over the VPC's isolated subnets when it has them,
+    /// else its private subnets.
     pub(super) fn add_subnet_group(
         &self,
         stack: &mut Stack,
         scope: NodeId,
     ) -> cfnkit_core::resource::Handle<l1::DBSubnetGroup> {
-        let group = l1::DBSubnetGroup::new("Private subnets of the database", self.vpc.private_subnet_ids());
+        let isolated = self.vpc.isolated_subnet_ids();
+        let group = if isolated.is_empty() {
+            l1::DBSubnetGroup::new("Private subnets of the database", self.vpc.private_subnet_ids())
+        } else {
+            l1::DBSubnetGroup::new("Isolated subnets of the database", isolated)
+        };
         stack.within(scope, |s| s.add("SubnetGroup", group))
     }
 

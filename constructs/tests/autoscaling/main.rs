@@ -1,11 +1,12 @@
 //! Auto Scaling: group defaults, target groups and ELB health checks,
 //! target tracking, step and scheduled scaling, connections, errors.
 
-use cfnkit_constructs::autoscaling::{AutoScalingGroup, StepScaling};
+use cfnkit_constructs::autoscaling::{AutoScalingGroup, RollingUpdate, StepScaling};
 use cfnkit_constructs::ec2::{Connectable, LaunchTemplate, Port, Vpc};
 use cfnkit_constructs::elasticloadbalancingv2::{ApplicationLoadBalancer, TargetGroup, TargetProtocol};
 use cfnkit_core::diag::Diagnostic;
 use cfnkit_core::tree::{App, Stack};
+use cfnkit_core::units::Duration;
 use serde_json::{json, Value};
 
 fn template(build: impl FnOnce(&mut Stack)) -> Value {
@@ -156,6 +157,67 @@ fn bad_capacity_and_scaling_are_reported() {
     });
     for p in ["minimum above maximum", "desired capacity", "CPU target above", "five-field cron", "scale-in threshold"]
     {
+        assert!(has_error(&errs, p), "no {p:?} in {errs:#?}");
+    }
+}
+
+#[test]
+fn a_group_rolls_instances_one_at_a_time_and_keeps_scheduled_sizes() {
+    let t = template(|s| {
+        let vpc = Vpc::new("Vpc").add_to(s);
+        let lt = LaunchTemplate::new("Lt", vpc).add_to(s);
+        AutoScalingGroup::new("Asg", vpc, lt).capacity(2, 4).add_to(s);
+        AutoScalingGroup::new("Single", vpc, lt).capacity(1, 1).health_check_grace_period(7200).add_to(s);
+    });
+    assert_eq!(
+        t["Resources"]["Asg"]["UpdatePolicy"],
+        json!({
+            "AutoScalingRollingUpdate": {
+                "MaxBatchSize": 1,
+                "MinInstancesInService": 2,
+                "PauseTime": "PT300S",
+                "SuspendProcesses": ["HealthCheck", "ReplaceUnhealthy", "AZRebalance", "AlarmNotification", "ScheduledActions"]
+            },
+            "AutoScalingScheduledAction": {"IgnoreUnmodifiedGroupSizeProperties": true}
+        })
+    );
+    // One instance at most: none can stay in service; the pause stops at an hour.
+    let single = &t["Resources"]["Single"]["UpdatePolicy"]["AutoScalingRollingUpdate"];
+    assert_eq!(single["MinInstancesInService"], 0);
+    assert_eq!(single["PauseTime"], "PT3600S");
+}
+
+#[test]
+fn a_rolling_update_can_be_tuned_or_left_out() {
+    let t = template(|s| {
+        let vpc = Vpc::new("Vpc").add_to(s);
+        let lt = LaunchTemplate::new("Lt", vpc).add_to(s);
+        AutoScalingGroup::new("Tuned", vpc, lt)
+            .capacity(2, 8)
+            .rolling_update(RollingUpdate::new().max_batch_size(2).min_in_service(4).pause(Duration::minutes(10)))
+            .add_to(s);
+        AutoScalingGroup::new("Plain", vpc, lt).without_rolling_update().add_to(s);
+    });
+    let tuned = &t["Resources"]["Tuned"]["UpdatePolicy"]["AutoScalingRollingUpdate"];
+    assert_eq!((tuned["MaxBatchSize"].clone(), tuned["MinInstancesInService"].clone()), (json!(2), json!(4)));
+    assert_eq!(tuned["PauseTime"], "PT600S");
+    assert_eq!(
+        t["Resources"]["Plain"]["UpdatePolicy"],
+        json!({"AutoScalingScheduledAction": {"IgnoreUnmodifiedGroupSizeProperties": true}})
+    );
+}
+
+#[test]
+fn bad_rolling_updates_are_reported() {
+    let errs = errors(|s| {
+        let vpc = Vpc::new("Vpc").add_to(s);
+        let lt = LaunchTemplate::new("Lt", vpc).add_to(s);
+        AutoScalingGroup::new("Asg", vpc, lt)
+            .capacity(1, 3)
+            .rolling_update(RollingUpdate::new().max_batch_size(0).min_in_service(3).pause(Duration::hours(2)))
+            .add_to(s);
+    });
+    for p in ["batch of zero", "fewer than MaxSize", "pause too long"] {
         assert!(has_error(&errs, p), "no {p:?} in {errs:#?}");
     }
 }

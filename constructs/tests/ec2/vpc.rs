@@ -1,6 +1,6 @@
 //! Vpc: defaults, flow logs, the handle, validation.
 
-use cfnkit_constructs::ec2::Vpc;
+use cfnkit_constructs::ec2::{GatewayService, Vpc};
 use cfnkit_constructs::kms::Key;
 use cfnkit_constructs::logs::Retention;
 use cfnkit_constructs::s3::Bucket;
@@ -408,4 +408,25 @@ fn a_flow_logs_key_of_another_stack_gets_the_logs_statement_in_its_own_stack() {
         policy.to_string().contains("logs.${AWS::Region}.amazonaws.com"),
         "the key's own stack lets CloudWatch Logs use it: {policy}"
     );
+}
+
+#[test]
+fn isolated_subnets_have_no_route_out_and_take_the_third_group_of_blocks() {
+    let t = template(|s| {
+        let vpc = Vpc::new("Vpc").isolated_subnets().nat_gateways(1).add_to(s);
+        assert_eq!(vpc.isolated_subnet_ids().len(), 2);
+        assert_eq!(vpc.isolated_route_table_ids().len(), 2);
+        vpc.add_gateway_endpoint(s, "S3", GatewayService::S3);
+    });
+    let r = &t["Resources"];
+    // 3 groups x 2 zones = 6 blocks, rounded up to 8: /19 each.
+    assert_eq!(r["VpcPrivateSubnet1"]["Properties"]["CidrBlock"], "10.0.0.0/19");
+    assert_eq!(r["VpcPublicSubnet1"]["Properties"]["CidrBlock"], "10.0.64.0/19");
+    assert_eq!(r["VpcIsolatedSubnet1"]["Properties"]["CidrBlock"], "10.0.128.0/19");
+    assert_eq!(r["VpcIsolatedSubnet2"]["Properties"]["CidrBlock"], "10.0.160.0/19");
+    assert!(r.get("VpcIsolatedSubnet1DefaultRoute").is_none());
+    assert!(r.get("VpcPrivateSubnet1DefaultRoute").is_some());
+    let tables = r["S3"]["Properties"]["RouteTableIds"].as_array().unwrap();
+    assert_eq!(tables.len(), 6);
+    assert!(tables.contains(&json!({"Ref": "VpcIsolatedSubnet2RouteTable"})));
 }

@@ -294,3 +294,14 @@ fn grant_connect_refuses_a_user_name_it_cannot_scope() {
     });
     assert_eq!(error(&errs, "invalid database user").unwrap().value.as_deref(), Some("\"*\""));
 }
+
+#[test]
+fn an_instance_sits_in_the_isolated_subnets_when_the_vpc_has_them() {
+    let t = template(|s| {
+        let v = cfnkit_constructs::ec2::Vpc::new("Vpc").isolated_subnets().nat_gateways(1).add_to(s);
+        DatabaseInstance::new("Db", Engine::postgres("17.6"), v).add_to(s);
+    });
+    let g = &t["Resources"]["DbSubnetGroup"]["Properties"];
+    assert_eq!(g["SubnetIds"], json!([{"Ref": "VpcIsolatedSubnet1"}, {"Ref": "VpcIsolatedSubnet2"}]));
+    assert_eq!(g["DBSubnetGroupDescription"], "Isolated subnets of the database");
+}
