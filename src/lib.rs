@@ -7,6 +7,7 @@ pub use cfnkit_core::assertions;
 pub use cfnkit_l1 as l1;
 
 pub mod cli;
+pub mod import;
 pub mod reference;
 
 /// Everything a typical program needs: the core prelude and every construct.

@@ -21,6 +21,7 @@ use serde_json::Value;
 pub mod docs;
 pub mod emit;
 pub mod fixups;
+pub mod index;
 pub mod model;
 pub mod naming;
 pub mod resolve;
@@ -236,6 +237,7 @@ pub fn generate(root: &Path) -> Result<Generated, Error> {
         files.push(GeneratedFile { path, contents });
     }
     files.insert(0, GeneratedFile { path: PathBuf::from("l1/Cargo.toml"), contents: l1_manifest(&services) });
+    files.push(GeneratedFile { path: PathBuf::from("l1/api-index.tsv"), contents: index::index(&services) });
     Ok(Generated { files, summary })
 }
 

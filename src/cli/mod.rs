@@ -1,4 +1,4 @@
-//! The `cfnkit` command line: `list` and `synth`.
+//! The `cfnkit` command line: `list`, `synth` and `import`.
 //!
 //! Every command is a function over `impl Write`, so tests call them
 //! directly as well as through the binary. Exit codes: 0 success, 1
@@ -48,6 +48,17 @@ enum Command {
         #[arg(long, value_enum, default_value = "json")]
         format: TemplateFormat,
     },
+    /// Turn a JSON or YAML template into a Rust program against cfnkit (see `cfnkit::import`).
+    Import {
+        /// The template file.
+        template: PathBuf,
+        /// Write the program here (atomically) instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The stack name in the program (default: the file name, made a valid stack name).
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 /// How `synth` prints a template.
@@ -80,13 +91,77 @@ where
             return code;
         }
     };
+    if let Command::Import { template, out: file, name } = &cli.command {
+        return import(template, file.as_deref(), name.as_deref(), out, err);
+    }
     let mut app = build();
     match cli.command {
         Command::List => list(&app, out),
         Command::Synth { name, all, out: dir, parameters, format } => {
             synth(&mut app, &SynthArgs { name, all, out: dir, parameters, format }, out, err)
         }
+        Command::Import { .. } => EXIT_OK,
     }
+}
+
+/// `cfnkit import`: prints or writes the program; every problem goes to
+/// `err` as `FILE:LINE:COLUMN: POINTER: MESSAGE` with exit 1, and no program is written.
+pub fn import(
+    template: &std::path::Path,
+    file: Option<&std::path::Path>,
+    name: Option<&str>,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> i32 {
+    let text = match std::fs::read_to_string(template) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot read {}: {e}", template.display());
+            return EXIT_USAGE;
+        }
+    };
+    let stack = name.map_or_else(|| stack_name_of(template), str::to_string);
+    let imported = match crate::import::import(&text, &stack) {
+        Ok(i) => i,
+        Err(e) => {
+            for line in e.to_string().lines() {
+                let _ = writeln!(err, "{}:{line}", template.display());
+            }
+            let _ = writeln!(err, "error: {} problem(s); no program written", e.problems.len());
+            return EXIT_INVALID;
+        }
+    };
+    if !imported.features.is_empty() {
+        let _ = writeln!(err, "needs the cfnkit features: {}", imported.features.join(", "));
+    }
+    match file {
+        None => {
+            if out.write_all(imported.program.as_bytes()).is_err() {
+                return EXIT_USAGE;
+            }
+        }
+        Some(path) => {
+            let tmp = path.with_extension("rs.tmp");
+            let written = std::fs::write(&tmp, &imported.program).and_then(|()| std::fs::rename(&tmp, path));
+            if let Err(e) = written {
+                let _ = std::fs::remove_file(&tmp);
+                let _ = writeln!(err, "error: cannot write {}: {e}", path.display());
+                return EXIT_USAGE;
+            }
+        }
+    }
+    EXIT_OK
+}
+
+/// A stack name from a file name: letters, digits and hyphens, starting with a letter.
+fn stack_name_of(path: &std::path::Path) -> String {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut name: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name.insert_str(0, "stack-");
+    }
+    name.truncate(128);
+    name
 }
 
 /// Prints the stack names, one a line.
