@@ -32,8 +32,8 @@ mod program;
 mod resource;
 mod values;
 
-use std::fmt::Write as _;
 use std::fmt;
+use std::fmt::Write as _;
 
 use cfnkit_core::source::{self, Position};
 
@@ -131,22 +131,22 @@ fn uses(code: &str, modules: &[String]) -> String {
     }
     let resource: Vec<&str> = ["CfnResource", "RemovalPolicy"].into_iter().filter(|n| has(&format!("{n}::"))).collect();
     if !resource.is_empty() {
-        let _ = write!(out, "use cfnkit::core::resource::{{{}}};\n", resource.join(", "));
+        let _ = writeln!(out, "use cfnkit::core::resource::{{{}}};", resource.join(", "));
     }
     let template: Vec<&str> =
         ["ParamType", "Parameter"].into_iter().filter(|n| has(&format!("{n}::")) || has(&format!("{n} {{"))).collect();
     if !template.is_empty() {
-        let _ = write!(out, "use cfnkit::core::template::{{{}}};\n", template.join(", "));
+        let _ = writeln!(out, "use cfnkit::core::template::{{{}}};", template.join(", "));
     }
     let token: Vec<&str> =
         ["Expr", "Intrinsic", "Pseudo", "Token", "Value"].into_iter().filter(|n| has(&format!("{n}::"))).collect();
     if !token.is_empty() {
-        let _ = write!(out, "use cfnkit::core::token::{{{}}};\n", token.join(", "));
+        let _ = writeln!(out, "use cfnkit::core::token::{{{}}};", token.join(", "));
     }
     out.push_str("use cfnkit::core::tree::App;\n");
     if !modules.is_empty() {
         let list = if modules.len() == 1 { modules[0].clone() } else { format!("{{{}}}", modules.join(", ")) };
-        let _ = write!(out, "use cfnkit::l1::{list};\n");
+        let _ = writeln!(out, "use cfnkit::l1::{list};");
     }
     out
 }

@@ -201,7 +201,7 @@ pub(crate) fn body(t: &Json, stack_name: &str, api: &Api, problems: &mut Vec<Pro
     if let Some(d) = t.get("Description") {
         match d.as_str() {
             Some(d) => {
-                let _ = write!(out, "stack.description({});\n", lit(d));
+                let _ = writeln!(out, "stack.description({});", lit(d));
             }
             None => p("/Description".into(), "Description: expected a string".into()),
         }
@@ -209,14 +209,14 @@ pub(crate) fn body(t: &Json, stack_name: &str, api: &Api, problems: &mut Vec<Pro
     for s in ["Metadata", "Rules"] {
         if let Some(v) = t.get(s) {
             let code = r.token(v, &format!("/{s}"));
-            let _ = write!(out, "stack.set_template_section({}, {code});\n", lit(s));
+            let _ = writeln!(out, "stack.set_template_section({}, {code});", lit(s));
         }
     }
     for (id, def) in params {
         let at = format!("/Parameters/{}", seg(id));
         match parameter(id, def, &at) {
             Ok(code) => {
-                let _ = write!(out, "let {} = stack.parameter({code});\n", names.params[id]);
+                let _ = writeln!(out, "let {} = stack.parameter({code});", names.params[id]);
             }
             Err((pointer, message)) => p(pointer, message),
         }
@@ -241,9 +241,9 @@ pub(crate) fn body(t: &Json, stack_name: &str, api: &Api, problems: &mut Vec<Pro
                 .collect();
             rows.push(format!("({}.to_string(), [{}].into_iter().collect())", lit(k), cells.join(", ")));
         }
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "let {} = stack.mapping({}, [{}].into_iter().collect());\n",
+            "let {} = stack.mapping({}, [{}].into_iter().collect());",
             names.mappings[id],
             lit(id),
             rows.join(", ")
@@ -264,7 +264,7 @@ pub(crate) fn body(t: &Json, stack_name: &str, api: &Api, problems: &mut Vec<Pro
             for id in order {
                 let at = format!("/Conditions/{}", seg(&id));
                 let code = condition(&mut r, &conditions[&id], &at);
-                let _ = write!(out, "let {} = stack.condition({}, {code});\n", names.conditions[&id], lit(&id));
+                let _ = writeln!(out, "let {} = stack.condition({}, {code});", names.conditions[&id], lit(&id));
             }
         }
         Err(cycle) => {

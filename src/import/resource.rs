@@ -1,8 +1,8 @@
 //! One resource as statements: `let bucket = stack.add("Bucket", s3::Bucket::new()..);`
 //! then its condition, dependencies, policies and metadata on the handle.
 
-use std::fmt::Write as _;
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 
 use serde_json::{Map, Value as Json};
 
@@ -77,7 +77,7 @@ pub(crate) fn emit(
                 _ => {
                     // The schema requires it but the template leaves it out: constructed, then deleted.
                     args.push("Value::Expr(Token::Null)".into());
-                    let _ = write!(after, "stack.delete_property({var}.id(), {});\n", lit(req));
+                    let _ = writeln!(after, "stack.delete_property({var}.id(), {});", lit(req));
                 }
             }
         }
@@ -96,23 +96,23 @@ pub(crate) fn emit(
                 None if !k.contains('.') => {
                     // A property the schema lacks: written through the override escape hatch.
                     let t = r.token(v, &vat);
-                    let _ = write!(after, "stack.override_property({var}.id(), {}, {t});\n", lit(k));
+                    let _ = writeln!(after, "stack.override_property({var}.id(), {}, {t});", lit(k));
                 }
                 None => fail(r, vat, format!("{k}: a property the schema lacks, with a dot in its name")),
             }
         }
         code
     };
-    let _ = write!(out, "let {var} = stack.add({}, {construct});\n", lit(id));
+    let _ = writeln!(out, "let {var} = stack.add({}, {construct});", lit(id));
     if cfnkit_core::synth::logical_id::from_path([id]) != id {
-        let _ = write!(out, "stack.pin_logical_id({var}.id(), {});\n", lit(id));
+        let _ = writeln!(out, "stack.pin_logical_id({var}.id(), {});", lit(id));
     }
     out.push_str(&after);
     if let Some(c) = def.get("Condition") {
         match c.as_str().and_then(|c| r.names.conditions.get(c)) {
             Some(cv) => {
- let _ = write!(out, "stack.set_condition({var}.id(), {cv});\n");
- }
+                let _ = writeln!(out, "stack.set_condition({var}.id(), {cv});");
+            }
             None => fail(r, format!("{at}/Condition"), "Condition: names no condition".into()),
         }
     }
@@ -123,7 +123,9 @@ pub(crate) fn emit(
     };
     for d in deps {
         match d.as_str().and_then(|d| r.names.resources.get(d)) {
-            Some(dv) => let _ = write!(out, "stack.add_dependency({var}.id(), {dv}.id();\n")),
+            Some(dv) => {
+                let _ = writeln!(out, "stack.add_dependency({var}.id(), {dv}.id());");
+            }
             None => fail(r, format!("{at}/DependsOn"), format!("DependsOn: {d} names no resource")),
         }
     }
@@ -131,7 +133,7 @@ pub(crate) fn emit(
     let upd = def.get("UpdateReplacePolicy").and_then(Json::as_str);
     let pair = REMOVAL.iter().find(|(d, u, _)| Some(*d) == del && Some(*u) == upd);
     if let Some((_, _, policy)) = pair {
-        let _ = write!(out, "stack.set_removal_policy({var}.id(), RemovalPolicy::{policy});\n");
+        let _ = writeln!(out, "stack.set_removal_policy({var}.id(), RemovalPolicy::{policy});");
     }
     for k in ["DeletionPolicy", "UpdateReplacePolicy", "CreationPolicy", "UpdatePolicy", "Metadata", "Version"] {
         if pair.is_some() && (k == "DeletionPolicy" || k == "UpdateReplacePolicy") {
@@ -139,7 +141,7 @@ pub(crate) fn emit(
         }
         if let Some(v) = def.get(k) {
             let t = r.token(v, &format!("{at}/{k}"));
-            let _ = write!(out, "stack.set_resource_attribute({var}.id(), {}, {t});\n", lit(k));
+            let _ = writeln!(out, "stack.set_resource_attribute({var}.id(), {}, {t});", lit(k));
         }
     }
 }

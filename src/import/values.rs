@@ -7,8 +7,8 @@
 //! written as a `Token` (`Value::Expr(..)`) so it still synthesizes to
 //! exactly what the template said.
 
-use std::fmt::Write as _;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use serde_json::{Map, Value as Json};
 
