@@ -14,6 +14,11 @@
 #   NO_HYPERFINE=1   use the bash loop even when hyperfine is installed
 #   BENCH_NODE_DIR, BENCH_VENV  where the two toolchains live (default .tools/bench-node
 #                    and .tools/bench-venv)
+#   SCALE_SIZES="100x14 1000x14"  the scale apps (STACKSxGROUPS; a group is 7 resources:
+#                    9,800 and 98,000 resources), measured after order-monitoring;
+#                    SCALE_SIZES= (empty) skips them
+#   SCALE_ROUNDS=5   paired rounds per scale app (each round runs every tool once)
+#   SCALE_CDK_MAX=100000  largest app (in resources) aws-cdk-lib is run on
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -62,7 +67,7 @@ fi
 PYTHON="$VENV/bin/python"
 
 say "building cfnkit (cargo build --release)"
-cargo build --release -q
+cargo build --release -q -p cfnkit -p cfnkit-bench-scale
 CFNKIT="$ROOT/target/release/cfnkit"
 
 # --- what is timed -------------------------------------------------------------
@@ -191,3 +196,45 @@ fi
   echo "cfnkit in-process: criterion median of 'synth order-monitoring (build + synth)', estimate of $CRITERION_DATE;"\
     "CDK: new App + stack + app.synth() into a temp dir; troposphere: new Template + to_json()"
 }
+
+# --- scale apps ------------------------------------------------------------------
+# bench/scale/: the same app in each tool (STACKS stacks of GROUPS groups of a
+# dead-letter queue, a queue redriving to it, a topic, a raw SQS subscription and
+# the three policies), each written as one template per stack. measure.py runs the
+# tools in paired rounds and reads each child's CPU time and peak RSS (wait4).
+SCALE_SIZES="${SCALE_SIZES-100x14 1000x14}"
+SCALE_ROUNDS="${SCALE_ROUNDS:-5}"
+SCALE_CDK_MAX="${SCALE_CDK_MAX:-100000}"
+if [[ -n "$SCALE_SIZES" ]]; then
+  {
+    echo
+    echo "scale apps: median of $SCALE_ROUNDS paired rounds, whole process (CPU = user + system)"
+    echo
+    printf '| %-10s | %-12s | %10s | %10s | %14s | %13s | %12s |\n' resources tool "CPU (s)" "wall (s)" "peak RSS (MiB)" "CPU vs cfnkit" "RSS vs cfnkit"
+    printf '|%s|%s|%s|%s|%s|%s|%s|\n' ------------ -------------- -----------: -----------: ---------------: --------------: -------------:
+  }
+  for size in $SCALE_SIZES; do
+    stacks="${size%x*}"; groups="${size#*x}"
+    n=$((stacks * groups * 7))
+    args=(
+      "cfnkit=$ROOT/target/release/cfnkit-scale --stacks $stacks --groups $groups --out $TMP/scale-cfnkit"
+      "troposphere=$PYTHON $ROOT/bench/scale/troposphere_scale.py --stacks $stacks --groups $groups --out $TMP/scale-tropo"
+    )
+    if ((n <= SCALE_CDK_MAX)); then
+      args+=("aws-cdk-lib=env CDK_VALIDATION=true node $ROOT/bench/scale/cdk_scale.js --stacks $stacks --groups $groups --out $TMP/scale-cdk")
+    fi
+    say "scale app $size ($n resources): $SCALE_ROUNDS paired rounds"
+    python3 "$ROOT/bench/scale/measure.py" "$SCALE_ROUNDS" "${args[@]}" >"$TMP/scale-$size.json"
+    python3 - "$TMP/scale-$size.json" "$n" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+base = d["cfnkit"]
+for tool, m in d.items():
+    print("| {:>10,} | {:<12} | {:>10.3f} | {:>10.3f} | {:>14.1f} | {:>13.1f}x | {:>12.2f}x |".format(
+        int(sys.argv[2]), tool, m["cpu_s"], m["wall_s"], m["rss_mib"],
+        m["cpu_s"] / base["cpu_s"], m["rss_mib"] / base["rss_mib"]))
+print("|            | cfnkit per resource: {:.1f} us CPU, {:.2f} KiB peak RSS |".format(
+    base["cpu_s"] / int(sys.argv[2]) * 1e6, base["rss_mib"] * 1024 / int(sys.argv[2])))
+PY
+  done
+fi

@@ -10,6 +10,27 @@ pub mod cli;
 pub mod import;
 pub mod reference;
 
+/// The entry point of a cfnkit program: builds the app with `build` and
+/// runs the command line (`ls`, `synth`, `diff`; see [`cli`]) over
+/// it, with the context, account and region the AWS CDK CLI passes when it
+/// runs the program from `cdk.json`. Returns the exit code for `main`.
+///
+/// ```no_run
+/// use cfnkit::prelude::*;
+///
+/// fn main() -> std::process::ExitCode {
+///     cfnkit::run(|app| {
+///         let stage: String = app.context_or("stage", "dev".to_string());
+///         let stack = app.stack(&format!("hello-{stage}"));
+///         stack.description("My first stack");
+///     })
+/// }
+/// ```
+pub fn run(build: impl FnOnce(&mut cfnkit_core::tree::App)) -> std::process::ExitCode {
+    let code = cli::run_process(build);
+    std::process::ExitCode::from(u8::try_from(code).unwrap_or(2))
+}
+
 /// Everything a typical program needs: the core prelude and every construct.
 pub mod prelude {
     pub use cfnkit_constructs::prelude::*;

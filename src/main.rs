@@ -1,11 +1,6 @@
-//! The `cfnkit` binary: synthesizes the reference stacks.
+//! The `cfnkit` binary: the reference stacks, run through the same entry
+//! point every cfnkit program uses ([`cfnkit::run`]).
 
-fn main() {
-    let code = cfnkit::cli::run(
-        std::env::args_os(),
-        cfnkit::reference::app,
-        &mut std::io::stdout().lock(),
-        &mut std::io::stderr().lock(),
-    );
-    std::process::exit(code);
+fn main() -> std::process::ExitCode {
+    cfnkit::run(cfnkit::reference::define)
 }

@@ -8,11 +8,17 @@ mod validators;
 use cfnkit::cli;
 use cfnkit::core::source;
 
-fn synth(name: &str, format: &str) -> String {
+fn run(args: &[&str]) -> (i32, String, String) {
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = cli::run(["cfnkit", "synth", name, "--format", format], cfnkit::reference::app, &mut out, &mut err);
-    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
-    String::from_utf8(out).unwrap()
+    let args = std::iter::once("cfnkit").chain(args.iter().copied());
+    let code = cli::main_with(args, &cli::Env::default(), cfnkit::reference::define, &mut out, &mut err);
+    (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+}
+
+fn synth(name: &str, format: &str) -> String {
+    let (code, out, err) = run(&["synth", name, "--format", format]);
+    assert_eq!(code, 0, "{err}");
+    out
 }
 
 #[test]
@@ -38,8 +44,6 @@ fn cfn_lint_reads_the_yaml_as_it_reads_the_json() {
 
 #[test]
 fn an_unknown_format_is_a_usage_error() {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code =
-        cli::run(["cfnkit", "synth", "order-queue", "--format", "toml"], cfnkit::reference::app, &mut out, &mut err);
-    assert_eq!(code, cli::EXIT_USAGE);
+    let (code, _, err) = run(&["synth", "order-queue", "--format", "toml"]);
+    assert_eq!(code, cli::EXIT_USAGE, "{err}");
 }

@@ -24,9 +24,11 @@
 pub mod assertions;
 pub mod conventions;
 pub mod diag;
+pub mod environment;
 pub mod fns;
 pub mod resource;
 pub mod source;
+pub mod suggest;
 pub mod synth;
 pub mod template;
 pub mod token;

@@ -135,6 +135,12 @@ pub enum Ack {
 #[derive(Debug, Default)]
 pub struct App {
     pub(crate) stacks: Vec<Stack>,
+    /// Context values (`-c KEY=VALUE`, `CDK_CONTEXT_JSON`), see [`App::context`].
+    pub(crate) context: IndexMap<String, serde_json::Value>,
+    /// The account and region the CDK CLI passes (`CDK_DEFAULT_ACCOUNT`, `CDK_DEFAULT_REGION`).
+    pub(crate) default_env: (Option<String>, Option<String>),
+    /// App-level problems (a context value of the wrong type), reported at synthesis.
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 impl App {
@@ -230,6 +236,7 @@ pub struct Stack {
     pub(crate) id: u32,
     pub(crate) name: String,
     pub(crate) region: Option<String>,
+    pub(crate) account: Option<String>,
     pub(crate) description: Option<String>,
     pub(crate) nodes: Vec<Node>,
     pub(crate) cursor: u32,
@@ -250,6 +257,7 @@ impl Stack {
             id,
             name: name.to_string(),
             region: None,
+            account: None,
             description: None,
             nodes: vec![Node {
                 id: name.to_string(),
@@ -290,6 +298,18 @@ impl Stack {
     /// The region, when one was set.
     pub fn get_region(&self) -> Option<&str> {
         self.region.as_deref()
+    }
+
+    /// Sets the account the stack deploys to (12 digits; written into the
+    /// cloud assembly's environment, checked at synthesis).
+    pub fn account(&mut self, account: &str) -> &mut Self {
+        self.account = Some(account.to_string());
+        self
+    }
+
+    /// The account, when one was set.
+    pub fn get_account(&self) -> Option<&str> {
+        self.account.as_deref()
     }
 
     /// Sets the template's `Description`.
@@ -623,6 +643,17 @@ impl Stack {
         let index = self.parameters.len() as u32;
         self.parameters.push(p);
         ParamRef { stack: self.id, index }
+    }
+
+    /// Sets the default of the parameter `key`; returns whether it is declared.
+    pub fn set_parameter_default(&mut self, key: &str, value: &str) -> bool {
+        let p = self.parameters.iter_mut().find(|p| p.name == key);
+        p.map(|p| p.default = Some(value.to_string())).is_some()
+    }
+
+    /// The names of the declared parameters, in declaration order.
+    pub fn parameter_names(&self) -> impl Iterator<Item = &str> {
+        self.parameters.iter().map(|p| p.name.as_str())
     }
 
     /// The parameter named `name`, if declared.

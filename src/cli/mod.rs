@@ -1,79 +1,188 @@
-//! The `cfnkit` command line: `list`, `synth` and `import`.
+//! The `cfnkit` command line, which every cfnkit program gets through
+//! [`crate::run`]: `ls`, `synth` and `diff`, with the AWS CDK CLI's
+//! habits (`-o`, `-c`, `-p`, `-q`, stack globs) and its environment
+//! (`CDK_OUTDIR`, `CDK_CONTEXT_JSON`, `CDK_DEFAULT_ACCOUNT`,
+//! `CDK_DEFAULT_REGION`), so a `cdk.json` of
+//! `{"app": "cargo run --release --quiet"}` lets `cdk synth`, `cdk diff` and
+//! `cdk deploy` drive the program.
 //!
-//! Every command is a function over `impl Write`, so tests call them
-//! directly as well as through the binary. Exit codes: 0 success, 1
-//! validation findings, 2 usage or I/O errors (an unknown stack name, a bad
-//! `-p` value, an unwritable output folder).
+//! Every command writes through `impl Write`, so tests run it in-process
+//! with [`main_with`]. Exit codes: 0 success, 1 validation findings (or a
+//! difference, for `diff --fail`), 2 usage or I/O errors.
+
+pub mod diff;
+mod import;
+mod select;
+mod synth;
 
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
 
 use cfnkit_core::tree::App;
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+
+pub use select::matches;
 
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
-/// Exit code: validation findings.
+/// Exit code: validation findings, or differences for `diff --fail`.
 pub const EXIT_INVALID: i32 = 1;
 /// Exit code: usage or I/O error.
 pub const EXIT_USAGE: i32 = 2;
 
+/// The assembly folder when neither `-o` nor `CDK_OUTDIR` names one.
+pub const DEFAULT_OUTDIR: &str = "cdk.out";
+
 #[derive(Debug, Parser)]
-#[command(name = "cfnkit", version, about = "Synthesize CloudFormation templates from cfnkit stacks")]
+#[command(name = "cfnkit", version, about = "Synthesize, list and diff the CloudFormation stacks of a cfnkit program")]
 struct Cli {
+    #[command(flatten)]
+    context: ContextArgs,
+    /// Print no templates and no progress (errors and warnings still go to stderr).
+    #[arg(short = 'q', long, global = true)]
+    quiet: bool,
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Print the app's stack names, one a line.
-    List,
-    /// Print a stack's template, or write a cloud assembly with --out.
-    Synth {
-        /// The stack to synthesize (see `cfnkit list`).
-        #[arg(required_unless_present = "all", conflicts_with = "all")]
-        name: Option<String>,
-        /// Every stack of the app (needs --out).
-        #[arg(long, requires = "out")]
-        all: bool,
-        /// Write a cloud assembly (manifest.json, NAME.template.json, tree.json) into DIR.
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Set a parameter's default: KEY=VALUE (repeatable).
-        #[arg(short = 'p', long = "parameter", value_name = "KEY=VALUE")]
-        parameters: Vec<String>,
-        /// The spelling of a template printed on stdout (the cloud assembly is always JSON).
-        #[arg(long, value_enum, default_value = "json")]
-        format: TemplateFormat,
+    /// Print the app's stack names, one a line (optionally only those matching PATTERNS).
+    #[command(visible_alias = "list")]
+    Ls {
+        /// Stack names or globs (`order-*`).
+        patterns: Vec<String>,
+        #[command(flatten)]
+        context: ContextArgs,
     },
+    /// Synthesize: one stack to stdout, several (or with -o) into a cloud assembly folder.
+    Synth(SynthOpts),
+    /// Compare stacks with a template file or with the previous assembly.
+    Diff(diff::DiffOpts),
     /// Turn a JSON or YAML template into a Rust program against cfnkit (see `cfnkit::import`).
-    Import {
-        /// The template file.
-        template: PathBuf,
-        /// Write the program here (atomically) instead of stdout.
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
-        /// The stack name in the program (default: the file name, made a valid stack name).
-        #[arg(long)]
-        name: Option<String>,
-    },
+    Import(import::ImportOpts),
 }
 
-/// How `synth` prints a template.
+/// `-c KEY=VALUE`, accepted before and after the command name (a clap
+/// global argument would keep only the occurrences after it).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ContextArgs {
+    /// Set a context value the program reads with `App::context`: KEY=VALUE (repeatable).
+    #[arg(short = 'c', long = "context", value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+}
+
+/// Options of `synth`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SynthOpts {
+    /// Stack names or globs (`order-*`); every stack when none is given.
+    #[arg(value_name = "STACKS")]
+    pub stacks: Vec<String>,
+    /// Every stack (the same as naming none).
+    #[arg(long, conflicts_with = "stacks")]
+    pub all: bool,
+    /// Write the cloud assembly into DIR (default: $CDK_OUTDIR, else cdk.out).
+    #[arg(short = 'o', long = "output", visible_alias = "out", value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Set a parameter's default in the selected stacks that declare it: KEY=VALUE (repeatable).
+    #[arg(short = 'p', long = "parameter", value_name = "KEY=VALUE")]
+    pub parameters: Vec<String>,
+    /// How one stack printed on stdout is spelled (the cloud assembly is always JSON).
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: TemplateFormat,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub context: ContextArgs,
+}
+
+/// How `synth` prints one stack's template on stdout.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum TemplateFormat {
     /// Pretty JSON, as written into the cloud assembly.
     #[default]
     Json,
-    /// Block-style YAML with short-form intrinsics (`cfnkit_core::source::to_yaml`).
+    /// Block-style YAML with short-form intrinsics ([`cfnkit_core::source::to_yaml`]).
     Yaml,
 }
 
-/// Runs the CLI over `args` (program name first) against the app `build`
-/// returns; writes results to `out` and messages to `err`; returns the exit code.
-pub fn run<I, T>(args: I, build: impl FnOnce() -> App, out: &mut impl Write, err: &mut impl Write) -> i32
+/// What the process environment tells the program; the AWS CDK CLI sets
+/// these when it runs an app.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    /// `CDK_OUTDIR`: where to write the cloud assembly.
+    pub outdir: Option<PathBuf>,
+    /// `CDK_CONTEXT_JSON`: the context, a JSON object.
+    pub context_json: Option<String>,
+    /// `CONTEXT_OVERFLOW_LOCATION_ENV`: a file holding the context when it
+    /// is too large for an environment variable.
+    pub context_file: Option<PathBuf>,
+    /// `CDK_DEFAULT_ACCOUNT`.
+    pub account: Option<String>,
+    /// `CDK_DEFAULT_REGION`.
+    pub region: Option<String>,
+}
+
+impl Env {
+    /// Reads the variables from this process's environment.
+    pub fn from_process() -> Env {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        Env {
+            outdir: std::env::var_os("CDK_OUTDIR").filter(|v| !v.is_empty()).map(PathBuf::from),
+            context_json: var("CDK_CONTEXT_JSON"),
+            context_file: std::env::var_os("CONTEXT_OVERFLOW_LOCATION_ENV")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+            account: var("CDK_DEFAULT_ACCOUNT"),
+            region: var("CDK_DEFAULT_REGION"),
+        }
+    }
+
+    /// The context from `CDK_CONTEXT_JSON` and the overflow file, merged.
+    fn context(&self) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+        let mut all = serde_json::Map::new();
+        if let Some(text) = &self.context_json {
+            match serde_json::from_str::<serde_json::Value>(text) {
+                Ok(serde_json::Value::Object(m)) => all.extend(m),
+                Ok(_) | Err(_) => return Err("CDK_CONTEXT_JSON is not a JSON object".into()),
+            }
+        }
+        if let Some(path) = &self.context_file {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                format!("cannot read the context file {} (CONTEXT_OVERFLOW_LOCATION_ENV): {e}", path.display())
+            })?;
+            match serde_json::from_str::<serde_json::Value>(&text) {
+                Ok(serde_json::Value::Object(m)) => all.extend(m),
+                Ok(_) | Err(_) => return Err(format!("the context file {} is not a JSON object", path.display())),
+            }
+        }
+        Ok(all)
+    }
+}
+
+/// Runs the command line of this process (`std::env::args_os`, the
+/// environment, stdout and stderr) over the app that `build` fills in, and
+/// returns the exit code. [`crate::run`] is this for `main`.
+pub fn run_process(build: impl FnOnce(&mut App)) -> i32 {
+    main_with(
+        std::env::args_os(),
+        &Env::from_process(),
+        build,
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    )
+}
+
+/// Runs the CLI over `args` (program name first) and `env` against the app
+/// that `build` fills in; writes results to `out` and messages to `err`;
+/// returns the exit code.
+pub fn main_with<I, T>(
+    args: I,
+    env: &Env,
+    build: impl FnOnce(&mut App),
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> i32
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -81,166 +190,95 @@ where
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
             let text = e.render().to_string();
-            if e.use_stderr() {
+            return if e.use_stderr() {
                 let _ = write!(err, "{text}");
+                EXIT_USAGE
             } else {
                 let _ = write!(out, "{text}");
-            }
-            return code;
+                EXIT_OK
+            };
         }
     };
-    if let Command::Import { template, out: file, name } = &cli.command {
-        return import(template, file.as_deref(), name.as_deref(), out, err);
+    if let Some(Command::Import(o)) = &cli.command {
+        return import::import(o, out, err);
     }
-    let mut app = build();
+    let mut app = App::new();
+    match env.context() {
+        Ok(m) => {
+            for (k, v) in m {
+                app.set_context(&k, v);
+            }
+        }
+        Err(msg) => {
+            let _ = writeln!(err, "error: {msg}");
+            return EXIT_USAGE;
+        }
+    }
+    let after = match &cli.command {
+        Some(Command::Ls { context, .. }) => context.context.clone(),
+        Some(Command::Synth(o)) => o.context.context.clone(),
+        Some(Command::Diff(o)) => o.context.context.clone(),
+        Some(Command::Import(_)) | None => Vec::new(),
+    };
+    for kv in cli.context.context.iter().chain(&after) {
+        let Some((k, v)) = kv.split_once('=') else {
+            let _ = writeln!(err, "error: -c {kv:?}: expected KEY=VALUE");
+            return EXIT_USAGE;
+        };
+        app.set_context(k, serde_json::Value::String(v.to_string()));
+    }
+    app.set_default_env(env.account.clone(), env.region.clone());
+    build(&mut app);
     match cli.command {
-        Command::List => list(&app, out),
-        Command::Synth { name, all, out: dir, parameters, format } => {
-            synth(&mut app, &SynthArgs { name, all, out: dir, parameters, format }, out, err)
-        }
-        Command::Import { .. } => EXIT_OK,
-    }
-}
-
-/// `cfnkit import`: prints or writes the program; every problem goes to
-/// `err` as `FILE:LINE:COLUMN: POINTER: MESSAGE` with exit 1, and no program is written.
-pub fn import(
-    template: &std::path::Path,
-    file: Option<&std::path::Path>,
-    name: Option<&str>,
-    out: &mut impl Write,
-    err: &mut impl Write,
-) -> i32 {
-    let text = match std::fs::read_to_string(template) {
-        Ok(t) => t,
-        Err(e) => {
-            let _ = writeln!(err, "error: cannot read {}: {e}", template.display());
-            return EXIT_USAGE;
-        }
-    };
-    let stack = name.map_or_else(|| stack_name_of(template), str::to_string);
-    let imported = match crate::import::import(&text, &stack) {
-        Ok(i) => i,
-        Err(e) => {
-            for line in e.to_string().lines() {
-                let _ = writeln!(err, "{}:{line}", template.display());
-            }
-            let _ = writeln!(err, "error: {} problem(s); no program written", e.problems.len());
-            return EXIT_INVALID;
-        }
-    };
-    if !imported.features.is_empty() {
-        let _ = writeln!(err, "needs the cfnkit features: {}", imported.features.join(", "));
-    }
-    match file {
+        Some(Command::Ls { patterns, .. }) => ls(&app, &patterns, out, err),
+        Some(Command::Synth(o)) => synth::synth(&mut app, &o, cli.quiet, env, out, err),
+        Some(Command::Diff(o)) => diff::diff(&mut app, &o, env, out, err),
+        Some(Command::Import(_)) => EXIT_OK,
         None => {
-            if out.write_all(imported.program.as_bytes()).is_err() {
-                return EXIT_USAGE;
+            if let Some(dir) = &env.outdir {
+                // Run by the AWS CDK CLI: write every stack into the folder it names.
+                let o = SynthOpts { output: Some(dir.clone()), ..SynthOpts::default() };
+                return synth::synth(&mut app, &o, true, env, out, err);
+            }
+            {
+                let _ = writeln!(
+                    err,
+                    "error: no command given\n\n{}",
+                    <Cli as clap::CommandFactory>::command().render_usage()
+                );
+                let _ = writeln!(err, "run with --help for the commands (ls, synth, diff)");
+                EXIT_USAGE
             }
         }
-        Some(path) => {
-            let tmp = path.with_extension("rs.tmp");
-            let written = std::fs::write(&tmp, &imported.program).and_then(|()| std::fs::rename(&tmp, path));
-            if let Err(e) = written {
-                let _ = std::fs::remove_file(&tmp);
-                let _ = writeln!(err, "error: cannot write {}: {e}", path.display());
-                return EXIT_USAGE;
-            }
-        }
     }
-    EXIT_OK
 }
 
-/// A stack name from a file name: letters, digits and hyphens, starting with a letter.
-fn stack_name_of(path: &std::path::Path) -> String {
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut name: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
-    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        name.insert_str(0, "stack-");
-    }
-    name.truncate(128);
-    name
-}
-
-/// Prints the stack names, one a line.
-pub fn list(app: &App, out: &mut impl Write) -> i32 {
-    for s in app.stacks() {
-        if writeln!(out, "{}", s.name()).is_err() {
-            return EXIT_USAGE;
-        }
-    }
-    EXIT_OK
-}
-
-/// What `synth` was asked to do.
-#[derive(Debug, Clone, Default)]
-pub struct SynthArgs {
-    /// One stack by name.
-    pub name: Option<String>,
-    /// Every stack.
-    pub all: bool,
-    /// Where to write the cloud assembly.
-    pub out: Option<PathBuf>,
-    /// `KEY=VALUE` parameter defaults.
-    pub parameters: Vec<String>,
-    /// How a template printed on stdout is spelled.
-    pub format: TemplateFormat,
-}
-
-/// Synthesizes and prints or writes templates.
-pub fn synth(app: &mut App, args: &SynthArgs, out: &mut impl Write, err: &mut impl Write) -> i32 {
-    if let Some(name) = &args.name {
-        if app.get_stack(name).is_none() {
-            let names: Vec<&str> = app.stacks().iter().map(cfnkit_core::tree::Stack::name).collect();
-            let _ = writeln!(err, "error: no stack named {name:?}; stacks: {}", names.join(", "));
-            return EXIT_USAGE;
-        }
-    }
-    for p in &args.parameters {
-        let Some((k, v)) = p.split_once('=') else {
-            let _ = writeln!(err, "error: -p {p:?}: expected KEY=VALUE");
-            return EXIT_USAGE;
-        };
-        if app.set_parameter_default(k, v) == 0 {
-            let _ = writeln!(err, "error: -p {k}: no stack declares a parameter named {k:?}");
-            return EXIT_USAGE;
-        }
-    }
-    let result = match app.synth() {
-        Ok(r) => r,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            return EXIT_INVALID;
-        }
+/// Prints the stack names (those matching `patterns`, or all), one a line.
+pub fn ls(app: &App, patterns: &[String], out: &mut impl Write, err: &mut impl Write) -> i32 {
+    let names = match select::select(app, patterns) {
+        Ok(n) => n,
+        Err(msgs) => return report_usage(&msgs, err),
     };
-    for w in &result.warnings {
-        let stack = w.path.split('/').next().unwrap_or_default();
-        if args.name.as_ref().is_none_or(|n| n == stack) {
-            let _ = writeln!(err, "{w}");
+    for n in names {
+        if let Err(e) = writeln!(out, "{n}") {
+            return stdout_failed(&e, err);
         }
     }
-    let mut result = result;
-    if let Some(name) = &args.name {
-        result.stacks.retain(|s| &s.name == name);
-    }
-    if let Some(dir) = &args.out {
-        if let Err(e) = result.write_assembly(dir) {
-            let _ = writeln!(err, "error: cannot write the cloud assembly to {}: {e}", dir.display());
-            return EXIT_USAGE;
-        }
-        let _ = writeln!(err, "wrote {} stack(s) to {}", result.stacks.len(), dir.display());
-        return EXIT_OK;
-    }
-    for s in &result.stacks {
-        let text = match args.format {
-            TemplateFormat::Json => s.json.clone(),
-            TemplateFormat::Yaml => cfnkit_core::source::to_yaml(&s.template),
-        };
-        if out.write_all(text.as_bytes()).is_err() {
-            return EXIT_USAGE;
-        }
+    if let Err(e) = out.flush() {
+        return stdout_failed(&e, err);
     }
     EXIT_OK
+}
+
+fn report_usage(msgs: &[String], err: &mut impl Write) -> i32 {
+    for m in msgs {
+        let _ = writeln!(err, "error: {m}");
+    }
+    EXIT_USAGE
+}
+
+fn stdout_failed(e: &std::io::Error, err: &mut impl Write) -> i32 {
+    let _ = writeln!(err, "error: cannot write to standard output: {e}");
+    EXIT_USAGE
 }

@@ -117,7 +117,7 @@ pub fn import(text: &str, stack_name: &str) -> Result<Imported, ImportError> {
     let program = format!(
         "//! Stack `{stack_name}`, imported by `cfnkit import`. Run `cargo run -- synth {stack_name}`.\n{feature_note}\
          #![allow(clippy::too_many_lines)]\n\n{uses}\n{build}\n\
-         fn main() {{\n    let code = cfnkit::cli::run(\n        std::env::args_os(),\n        || {{\n            let mut app = App::new();\n            build(&mut app);\n            app\n        }},\n        &mut std::io::stdout().lock(),\n        &mut std::io::stderr().lock(),\n    );\n    std::process::exit(code);\n}}\n"
+         fn main() -> std::process::ExitCode {{\n    cfnkit::run(build)\n}}\n"
     );
     Ok(Imported { program: rustfmt(&program), module: rustfmt(&module), features })
 }

@@ -11,9 +11,15 @@ use cfnkit_core::tree::App;
 /// Every reference stack, in spec order.
 pub fn app() -> App {
     let mut app = App::new();
-    order_monitoring::order_monitoring(&mut app);
-    transaction_pipeline::transaction_pipeline(&mut app);
-    order_queue::order_queue(&mut app);
-    payments_dr::payments_dr(&mut app, &payments_dr::PaymentsDrProps::default());
+    define(&mut app);
     app
+}
+
+/// Adds every reference stack to `app`, in spec order (what the `cfnkit`
+/// binary runs through [`crate::run`]).
+pub fn define(app: &mut App) {
+    order_monitoring::order_monitoring(app);
+    transaction_pipeline::transaction_pipeline(app);
+    order_queue::order_queue(app);
+    payments_dr::payments_dr(app, &payments_dr::PaymentsDrProps::default());
 }

@@ -45,6 +45,8 @@ pub struct SynthesizedStack {
     pub name: String,
     /// The region it was given, if any.
     pub region: Option<String>,
+    /// The account it was given, if any.
+    pub account: Option<String>,
     /// The template.
     pub template: Json,
     /// The template as written to disk (pretty JSON, trailing newline).
@@ -81,8 +83,10 @@ impl App {
             stack_deps: vec![IndexSet::new(); self.stacks.len()],
             diags: Vec::new(),
         };
+        ctx.diags.extend(self.diagnostics.iter().cloned());
         for s in &self.stacks {
             ctx.diags.extend(s.diagnostics.iter().cloned());
+            crate::environment::check(s, &mut ctx.diags);
             let ids = assign_ids(s, &mut ctx.diags);
             ctx.ids.push(ids);
         }
@@ -104,7 +108,7 @@ impl App {
             }
             let template = parts.into_template(s);
             check_quotas(s, &template, &mut ctx.diags);
-            let json = format!("{}\n", serde_json::to_string_pretty(&template).unwrap_or_default());
+            let json = pretty_json(&template);
             if json.len() > quotas::BODY_BYTES {
                 ctx.diags.push(
                     Diagnostic::error(s.name.clone(), "template body too large")
@@ -113,7 +117,7 @@ impl App {
                 );
             } else if json.len() > quotas::INLINE_BODY_BYTES {
                 // Deploy tools may send the template minified: only that size must fit inline.
-                let minified = serde_json::to_string(&template).map_or(json.len(), |m| m.len());
+                let minified = minified_len(&json);
                 if minified > quotas::INLINE_BODY_BYTES {
                     ctx.diags.push(Diagnostic::warning(
                         s.name.clone(),
@@ -129,6 +133,7 @@ impl App {
             stacks.push(SynthesizedStack {
                 name: s.name.clone(),
                 region: s.region.clone(),
+                account: s.account.clone(),
                 template,
                 json,
                 dependencies,
@@ -143,6 +148,39 @@ impl App {
             Err(SynthError { diagnostics: errors })
         }
     }
+}
+
+/// A template as written to disk: pretty JSON (two-space indent) and a
+/// trailing newline, serialized once straight into the string's buffer.
+pub(crate) fn pretty_json(v: &Json) -> String {
+    let mut buf = Vec::with_capacity(4096);
+    // Serializing a `serde_json::Value` into a Vec cannot fail.
+    let _ = serde_json::to_writer_pretty(&mut buf, v);
+    buf.push(b'\n');
+    String::from_utf8(buf).unwrap_or_default()
+}
+
+/// The length `pretty` would have minified (`serde_json::to_string`),
+/// counted from the pretty bytes instead of serializing again: every byte
+/// inside a string counts; outside strings, the indentation, newlines and
+/// the space after `:` do not.
+fn minified_len(pretty: &str) -> usize {
+    let (mut n, mut in_string, mut escaped) = (0, false, false);
+    for &b in pretty.as_bytes() {
+        if in_string {
+            n += 1;
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+        } else if !matches!(b, b' ' | b'\n') {
+            n += 1;
+            in_string = b == b'"';
+        }
+    }
+    n
 }
 
 fn assign_ids(s: &Stack, diags: &mut Vec<Diagnostic>) -> Vec<String> {
@@ -276,6 +314,7 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         let v = r.resolve(cond.token());
         parts.conditions.insert(name.clone(), v);
     }
+    let path_metadata = ctx.app.path_metadata();
     let mut edges: Vec<IndexSet<u32>> = Vec::with_capacity(s.resources.len());
     for (i, e) in s.resources.iter().enumerate() {
         let path = s.node_path(e.node);
@@ -327,8 +366,12 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
             res.insert("DeletionPolicy".into(), json!(p.deletion_policy()));
             res.insert("UpdateReplacePolicy".into(), json!(p.update_replace_policy()));
         }
-        if !e.metadata.is_empty() {
-            res.insert("Metadata".into(), Json::Object(e.metadata.clone().into_iter().collect()));
+        let mut metadata: Map<String, Json> = e.metadata.clone().into_iter().collect();
+        if path_metadata {
+            metadata.insert("aws:cdk:path".into(), json!(path));
+        }
+        if !metadata.is_empty() {
+            res.insert("Metadata".into(), Json::Object(metadata));
         }
         let mut r = Resolver { ctx, stack: sid, path: path.clone(), property: String::new(), refs: IndexSet::new() };
         for (k, v) in &e.attributes {

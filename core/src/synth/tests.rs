@@ -395,3 +395,46 @@ fn resource_attributes_and_template_sections_are_written_as_given() {
     assert_eq!(errs.len(), 2, "{errs:?}");
     assert!(errs[0].contains("Type: not a resource attribute cfnkit writes as given"), "{errs:?}");
 }
+
+#[test]
+fn minified_size_is_counted_from_the_pretty_bytes() {
+    let tricky = [
+        json!({}),
+        json!({"a": [], "b": {}, "c": [1, 2.5, -3e10, null, true]}),
+        json!({"k y": "v: a, b", "q": "say \"hi\" \\ back\\slash", "nl": "line\nnext\ttab  two"}),
+        json!({"u": "caf\u{e9} \u{1F600} \u{1}", "end\\": "\\", "\"": ["\"", "\\\"", " "]}),
+        json!({"deep": [[[{"x": [" ", {"y": ": ,"}]}]]]}),
+    ];
+    for v in tricky {
+        let pretty = super::pretty_json(&v);
+        assert!(pretty.ends_with("}\n"), "{pretty}");
+        let minified = serde_json::to_string(&v).expect("serializes");
+        assert_eq!(super::minified_len(&pretty), minified.len(), "{minified}");
+    }
+}
+
+fn any_json() -> impl proptest::strategy::Strategy<Value = Json> {
+    use proptest::prelude::*;
+    let leaf = prop_oneof![
+        Just(Json::Null),
+        any::<bool>().prop_map(Json::Bool),
+        any::<i64>().prop_map(|i| json!(i)),
+        any::<f64>().prop_filter_map("finite", |f| serde_json::Number::from_f64(f).map(Json::Number)),
+        "\\PC{0,12}|[ :,\"\\\\\n\t{}\\[\\]]{0,6}".prop_map(Json::String),
+    ];
+    leaf.prop_recursive(4, 64, 6, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..6).prop_map(Json::Array),
+            proptest::collection::vec(("[ a-z:\"\\\\,]{0,5}", inner), 0..6)
+                .prop_map(|kv| Json::Object(kv.into_iter().collect())),
+        ]
+    })
+}
+
+proptest::proptest! {
+    #[test]
+    fn minified_size_from_pretty_bytes_matches_serde_for_any_json(v in any_json()) {
+        let minified = serde_json::to_string(&v).expect("serializes");
+        proptest::prop_assert_eq!(super::minified_len(&super::pretty_json(&v)), minified.len());
+    }
+}
