@@ -2,6 +2,7 @@
 # Install the external template validators used by the test suite, pinned:
 #   .tools/venv                      cfn-lint + checkov (Python venv)
 #   .tools/node/node_modules/.bin    cdk (AWS CDK CLI, for `cdk ls` on cloud assemblies)
+#                                    cdk-assets (reads the asset manifests of Lambda code assets)
 #
 # Idempotent: each tool is checked by version and only (re)installed when it is
 # missing or at the wrong version. Only package registries are used (PyPI, npm).
@@ -13,6 +14,7 @@ cd "$(dirname "$0")/.."
 CFN_LINT_VERSION="1.58.0"
 CHECKOV_VERSION="3.3.30"
 CDK_VERSION="2.1148.1"
+CDK_ASSETS_VERSION="4.7.3"
 
 TOOLS_DIR=".tools"
 VENV_DIR="$TOOLS_DIR/venv"
@@ -105,6 +107,24 @@ setup_cdk() {
     log "installed aws-cdk $have"
 }
 
+# ---------------------------------------------------------------- cdk-assets
+setup_cdk_assets() {
+    local have
+    have="$(node_pkg_version cdk-assets)"
+    if [ "$have" = "$CDK_ASSETS_VERSION" ] && [ -x "$NODE_DIR/node_modules/.bin/cdk-assets" ]; then
+        log "cdk-assets $have already installed in $NODE_DIR"
+        return 0
+    fi
+    log "installing cdk-assets@$CDK_ASSETS_VERSION into $NODE_DIR (have: '${have:-none}')"
+    npm install --prefix "$NODE_DIR" --no-audit --no-fund --no-update-notifier --loglevel=error \
+        "aws-cdk@$CDK_VERSION" "cdk-assets@$CDK_ASSETS_VERSION" >&2 \
+        || die "npm install cdk-assets@$CDK_ASSETS_VERSION failed"
+    have="$(node_pkg_version cdk-assets)"
+    [ "$have" = "$CDK_ASSETS_VERSION" ] || die "cdk-assets is '$have' after install, wanted $CDK_ASSETS_VERSION"
+    log "installed cdk-assets $have"
+}
+
 setup_python
 setup_cdk
+setup_cdk_assets
 log "validators ready: $VENV_DIR/bin/cfn-lint, $VENV_DIR/bin/checkov, $NODE_DIR/node_modules/.bin/cdk"

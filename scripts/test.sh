@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's one test command (also what CI runs, via .ci/run).
 #
-#   fmt -> clippy -> rustdoc -> codegen --check -> validators -> cargo-insta -> tests
+#   fmt -> clippy -> rustdoc -> codegen --check -> l1 --features full -> validators -> cargo-insta -> tests
 #
 # Every step must pass; the script stops at the first failure with a non-zero
 # exit. The test step runs all tests in the workspace (unit, integration and
@@ -48,6 +48,12 @@ RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps
 # `--check` flag). Fix a failure with `cargo run -p cfnkit-codegen` and commit.
 step "cargo run -p cfnkit-codegen -- --check"
 cargo run --quiet -p cfnkit-codegen -- --check
+
+# Every CloudFormation service at L1 (the steps above build the default
+# features only): the whole registry must type-check. `cargo check` of the
+# l1 crate alone, the step that dominates: see the README's compile-time table.
+step "cargo check -p cfnkit-l1 --features full"
+cargo check --quiet -p cfnkit-l1 --features full
 
 step "scripts/setup-validators.sh"
 scripts/setup-validators.sh

@@ -8,10 +8,10 @@
 # The schemas come from the cfn-lint wheel (PyPI, MIT-0): the us-east-1
 # provider map cfnlint/data/schemas/providers/us-east-1.json names, for
 # each type, the file cfnlint/data/schemas/resources/<hash>.json holding
-# its schema. The selected types (every AWS type of the services below,
-# plus EC2's networking set) are copied byte for byte to
-# schemas/resources/AWS_<Service>_<Name>.json; files of types no longer
-# selected are removed; the licence is copied to schemas/LICENSE-cfn-lint.
+# its schema. Every type of the map (the whole registry: 1,854 types in
+# 1.58.0) is copied byte for byte to
+# schemas/resources/<Org>_<Service>_<Name>.json; files of types no longer
+# in the map are removed; the licence is copied to schemas/LICENSE-cfn-lint.
 #
 # Afterwards: `cargo run -p cfnkit-codegen` to regenerate l1/, then review
 # the diff (and the fix-ups in codegen/src/fixups.rs, which fail loudly
@@ -23,8 +23,6 @@ cd "$(dirname "$0")/.."
 
 CFN_LINT_VERSION="1.58.0"
 REGION="us-east-1"
-SERVICES="DynamoDB S3 Lambda SNS SQS CloudWatch IAM KMS Logs ApiGateway CloudTrail SecretsManager Route53 Events StepFunctions SSM"
-EC2_TYPES="VPC Subnet RouteTable Route SubnetRouteTableAssociation InternetGateway VPCGatewayAttachment NatGateway EIP VPCEndpoint SecurityGroup SecurityGroupIngress SecurityGroupEgress NetworkAcl NetworkAclEntry FlowLog"
 
 log() { printf 'vendor-schemas: %s\n' "$*" >&2; }
 
@@ -39,28 +37,20 @@ if [ -z "$wheel" ]; then
 fi
 [ -f "$wheel" ] || { log "no wheel at $wheel"; exit 1; }
 
-python3 - "$wheel" "$CFN_LINT_VERSION" "$REGION" "$SERVICES" "$EC2_TYPES" <<'PY'
+python3 - "$wheel" "$CFN_LINT_VERSION" "$REGION" <<'PY'
 import json
 import os
 import sys
 import zipfile
 
-wheel, version, region, services, ec2_types = sys.argv[1:6]
-services = set(services.split())
-ec2 = {"AWS::EC2::" + t for t in ec2_types.split()}
+wheel, version, region = sys.argv[1:4]
 base = "cfnlint/data/schemas"
 out_dir = "schemas/resources"
 
 with zipfile.ZipFile(wheel) as z:
     providers = json.loads(z.read(f"{base}/providers/{region}.json"))
     date = json.loads(z.read(f"{base}/version.json")).get("schema_date", "?")
-    selected = sorted(
-        t for t in providers
-        if (t.split("::")[0] == "AWS" and t.split("::")[1] in services) or t in ec2
-    )
-    missing = ec2 - set(selected)
-    if missing:
-        sys.exit(f"vendor-schemas: not in the {region} provider map: {sorted(missing)}")
+    selected = sorted(providers)
     os.makedirs(out_dir, exist_ok=True)
     wanted = set()
     for t in selected:

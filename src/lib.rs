@@ -5,13 +5,16 @@ pub use cfnkit_core as core;
 /// Assertions for tests of synthesized templates (`Template`, `Match`).
 pub use cfnkit_core::assertions;
 pub use cfnkit_l1 as l1;
+/// JSON values (`json!`) for assertions and raw properties, without a dependency of your own.
+pub use serde_json;
 
 pub mod cli;
 pub mod import;
+#[cfg(feature = "catalogue")]
 pub mod reference;
 
 /// The entry point of a cfnkit program: builds the app with `build` and
-/// runs the command line (`ls`, `synth`, `diff`; see [`cli`]) over
+/// runs the command line (`ls`, `synth`, `diff`, `init`; see [`cli`]) over
 /// it, with the context, account and region the AWS CDK CLI passes when it
 /// runs the program from `cdk.json`. Returns the exit code for `main`.
 ///

@@ -290,7 +290,10 @@ impl Emitter<'_> {
             s.required_order.iter().map(|r| s.fields.iter().find(|f| &f.cfn == r).expect("required field")).collect();
         if req.is_empty() {
             let _ = writeln!(self.out, "/// A `{}` with no properties set; set them with the setters.", s.name);
-            let _ = writeln!(self.out, "pub fn new() -> Self {{ Self::default() }}");
+            // A property named `Default` has a setter `default` that shadows `Default::default`.
+            let call =
+                if names.iter().any(|n| n == "default") { "<Self as Default>::default()" } else { "Self::default()" };
+            let _ = writeln!(self.out, "pub fn new() -> Self {{ {call} }}");
         } else {
             let list: Vec<String> = req.iter().map(|f| format!("`{}`", f.cfn)).collect();
             let _ = writeln!(
@@ -439,15 +442,7 @@ impl Emitter<'_> {
             return Ok(());
         }
         let name = &r.body.name;
-        let methods: Vec<String> = r
-            .attrs
-            .iter()
-            .map(|a| format!("attr_{}", a.name.split('.').map(snake_plain).collect::<Vec<_>>().join("_")))
-            .collect();
-        let unique: BTreeSet<&String> = methods.iter().collect();
-        if unique.len() != methods.len() {
-            return Err(Error::new(format!("{}: attribute accessor names clash: {methods:?}", r.type_name)));
-        }
+        let methods = attr_methods(r)?;
         let _ = writeln!(
             self.out,
             "/// Typed `Fn::GetAtt` attributes of a [`{name}`] (`{}`), as methods of its `Handle`.",
@@ -493,8 +488,8 @@ pub fn module(svc: &ServiceIr, stats: &mut EmitStats) -> Result<String, Error> {
     e.out.push('\n');
     let _ = writeln!(
         e.out,
-        "//! `AWS::{}`: the CloudFormation resource types of the service, generated from their provider schemas.",
-        svc.service
+        "//! `{}`: the CloudFormation resource types of the service, generated from their provider schemas.",
+        svc.namespace()
     );
     e.out.push_str("//!\n//! | Resource type | Struct | Attributes |\n//! |---|---|---|\n");
     for r in &svc.resources {
@@ -557,4 +552,31 @@ pub fn module(svc: &ServiceIr, stats: &mut EmitStats) -> Result<String, Error> {
         e.emit_struct(s, None)?;
     }
     Ok(e.out)
+}
+
+/// The `attr_*` accessor of each attribute of `r`, in order (also written
+/// to `l1/api-index.tsv` for `cfnkit import`).
+///
+/// `Endpoint.Address` -> `attr_endpoint_address`; a dotted name that
+/// clashes with a flat one (EKS `CertificateAuthority.Data` and
+/// `CertificateAuthorityData`) reads inside out: `attr_data_of_certificate_authority`.
+pub(crate) fn attr_methods(r: &ResourceOut) -> Result<Vec<String>, Error> {
+    let mut methods: Vec<String> = Vec::new();
+    for a in &r.attrs {
+        let parts: Vec<String> = a.name.split('.').map(snake_plain).collect();
+        let mut m = format!("attr_{}", parts.join("_"));
+        if methods.contains(&m)
+            || (parts.len() > 1
+                && r.attrs.iter().any(|b| !b.name.contains('.') && format!("attr_{}", snake_plain(&b.name)) == m))
+        {
+            let rev: Vec<String> = parts.iter().rev().cloned().collect();
+            m = format!("attr_{}", rev.join("_of_"));
+        }
+        methods.push(m);
+    }
+    let unique: BTreeSet<&String> = methods.iter().collect();
+    if unique.len() != methods.len() {
+        return Err(Error::new(format!("{}: attribute accessor names clash: {methods:?}", r.type_name)));
+    }
+    Ok(methods)
 }

@@ -20,6 +20,7 @@ use serde_json::Value;
 
 pub mod docs;
 pub mod emit;
+pub mod features;
 pub mod fixups;
 pub mod index;
 pub mod model;
@@ -237,7 +238,9 @@ pub fn generate(root: &Path) -> Result<Generated, Error> {
         files.push(GeneratedFile { path, contents });
     }
     files.insert(0, GeneratedFile { path: PathBuf::from("l1/Cargo.toml"), contents: l1_manifest(&services) });
-    files.push(GeneratedFile { path: PathBuf::from("l1/api-index.tsv"), contents: index::index(&services) });
+    files.push(GeneratedFile { path: PathBuf::from("l1/api-index.tsv"), contents: index::index(&services)? });
+    let modules: Vec<String> = services.iter().map(|s| s.module.clone()).collect();
+    files.extend(features::manifests(root, &modules)?);
     Ok(Generated { files, summary })
 }
 
@@ -311,16 +314,18 @@ fn l1_manifest(services: &[model::ServiceIr]) -> String {
          [lints]\n\
          workspace = true\n\
          \n\
-         # One feature per service module, all on by default; turn off the ones you\n\
-         # do not use (`default-features = false, features = [\"s3\", ...]`) to cut\n\
-         # compile time.\n\
-         [features]\n",
+         # One feature per service module (the whole CloudFormation registry), and\n\
+         # `full` for all of them. None is on by default: every service costs compile\n\
+         # time, so a crate names the ones it uses (`features = [\"s3\", \"lambda\"]`);\n\
+         # cfnkit-constructs and cfnkit enable the ones their features need.\n\
+         [features]\n\
+         default = []\n",
     );
-    let quoted: Vec<String> = mods.iter().map(|m| format!("\"{m}\"")).collect();
-    let _ = writeln!(out, "default = [{}]", quoted.join(", "));
     for m in &mods {
         let _ = writeln!(out, "{m} = []");
     }
+    let quoted: Vec<String> = mods.iter().map(|m| format!("\"{m}\"")).collect();
+    let _ = writeln!(out, "full = [{}]", quoted.join(", "));
     out.push_str(
         "\n[dependencies]\n\
          cfnkit-core.workspace = true\n\
@@ -341,7 +346,7 @@ fn l1_lib(services: &[model::ServiceIr], modules: &[(PathBuf, String)]) -> Strin
     for s in services {
         let types: Vec<String> =
             s.resources.iter().map(|r| r.type_name.rsplit("::").next().unwrap_or_default().to_string()).collect();
-        let _ = writeln!(out, "//! | `{}` | `AWS::{}` | {} |", s.module, s.service, types.join(", "));
+        let _ = writeln!(out, "//! | `{}` | `{}` | {} |", s.module, s.namespace(), types.join(", "));
     }
     out.push('\n');
     for s in services {
@@ -438,8 +443,10 @@ const L1_DOC: &str = r#"//! # cfnkit-l1
 //! # }
 //! ```
 //!
-//! Every service module is behind a cargo feature of the same name, all on by
-//! default.
+//! Every service module is behind a cargo feature of the same name; `full`
+//! enables all of them and none is on by default (each costs compile time:
+//! name the services you use). Through `cfnkit`, enable the same feature
+//! names on `cfnkit`: they flow down through `cfnkit-constructs` to here.
 //!
 "#;
 

@@ -317,6 +317,16 @@ pub struct ServiceIr {
     pub structs: Vec<StructIr>,
 }
 
+impl ServiceIr {
+    /// `AWS::DynamoDB` (`Alexa::ASK` for the one type outside `AWS::`).
+    pub fn namespace(&self) -> String {
+        self.resources
+            .first()
+            .and_then(|r| r.type_name.rsplit_once("::"))
+            .map_or_else(|| format!("AWS::{}", self.service), |(ns, _)| ns.to_string())
+    }
+}
+
 /// What the generator did, for its summary.
 #[derive(Clone, Debug, Default)]
 pub struct Stats {

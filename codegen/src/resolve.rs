@@ -40,6 +40,10 @@ enum DefKind {
     ListOf(usize, Checks),
     /// Anything else: its keywords are merged into the use site.
     Alias,
+    /// A definition reached again while its own struct is being built
+    /// (WAFv2 `Statement` -> `AndStatement` -> `Statements` -> `Statement`):
+    /// typed `Token` at that use, so structs stay finite and acyclic.
+    Recursive,
 }
 
 /// Names for a struct made from an inline object.
@@ -65,6 +69,8 @@ struct Resolver<'a> {
     defs: Obj,
     locals: Vec<LocalStruct>,
     memo: HashMap<String, DefKind>,
+    /// Definitions whose struct is being built (for [`DefKind::Recursive`]).
+    building: BTreeSet<String>,
     stats: &'a mut Stats,
 }
 
@@ -185,7 +191,11 @@ impl Resolver<'_> {
         if let Some(k) = self.memo.get(name) {
             return Some(k.clone());
         }
+        if self.building.contains(name) {
+            return Some(DefKind::Recursive);
+        }
         let def = self.defs.get(name)?.as_object()?.clone();
+        self.building.insert(name.to_string());
         let names = Names { preferred: pascal(name), qualified: pascal(name) };
         let kind = if is_struct_like(&def) {
             DefKind::Struct(self.register(&def, &names))
@@ -198,6 +208,7 @@ impl Resolver<'_> {
         } else {
             DefKind::Alias
         };
+        self.building.remove(name);
         self.memo.insert(name.to_string(), kind.clone());
         Some(kind)
     }
@@ -234,6 +245,7 @@ impl Resolver<'_> {
                 doc = desc(&def);
             }
             match kind {
+                DefKind::Recursive => return self.json("recursive $ref", doc),
                 DefKind::Struct(id) => return Resolved { ty: Ty::Local(id), checks: Checks::default(), doc },
                 DefKind::ListOf(id, c) => {
                     return Resolved { ty: Ty::List(Box::new(Ty::Local(id))), checks: c.overlay(&list_checks(&s)), doc }
@@ -542,7 +554,14 @@ pub fn resource(schema: &Value, stats: &mut Stats) -> Result<ResourceIr, Error> 
         root.get("typeName").and_then(Value::as_str).ok_or_else(|| Error::new("schema has no typeName"))?.to_string();
     let name = pascal(type_name.rsplit("::").next().unwrap_or_default());
     let defs = root.get("definitions").and_then(Value::as_object).cloned().unwrap_or_default();
-    let mut r = Resolver { type_name: &type_name, defs, locals: Vec::new(), memo: HashMap::new(), stats };
+    let mut r = Resolver {
+        type_name: &type_name,
+        defs,
+        locals: Vec::new(),
+        memo: HashMap::new(),
+        building: BTreeSet::new(),
+        stats,
+    };
     let root_id = r.register(root, &Names { preferred: name.clone(), qualified: name.clone() });
     debug_assert_eq!(root_id, 0);
     let reached: usize = r.memo.len();
@@ -552,7 +571,11 @@ pub fn resource(schema: &Value, stats: &mut Stats) -> Result<ResourceIr, Error> 
     // Read-only properties: attributes, and not settable.
     let mut attrs = Vec::new();
     let mut remove: Vec<(usize, String)> = Vec::new();
-    for path in strings(root.get("readOnlyProperties")) {
+    let mut listed = strings(root.get("readOnlyProperties"));
+    // Some schemas list a property twice (S3Files `FileSystem`: `CreationTime`).
+    let mut seen = BTreeSet::new();
+    listed.retain(|p| seen.insert(p.clone()));
+    for path in listed {
         let Some(rest) = path.strip_prefix("/properties/") else {
             stats.skipped_attrs.push(format!("{type_name}: {path} (not under /properties)"));
             continue;

@@ -23,6 +23,7 @@ use cfnkit_core::synth::logical_id;
 use cfnkit_core::token::{Expr, Token, Value};
 use cfnkit_core::tree::Stack;
 use cfnkit_l1::cloudtrail as l1;
+use cfnkit_l1::prelude::*;
 
 use crate::arn;
 use crate::iam::{grant, Grantable, PolicyStatement, Principal, Role, RoleRef};
@@ -74,6 +75,7 @@ impl ReadWrite {
 /// let _arn = trail.arn();
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct Trail {
     id: String,
     name: Value<String>,
@@ -423,7 +425,7 @@ impl TrailRef {
     }
     /// The trail ARN (`Fn::GetAtt Arn`).
     pub fn arn(self) -> Expr<String> {
-        self.handle.get_att("Arn")
+        self.handle.attr_arn()
     }
     /// The trail name (`Ref`).
     pub fn name(self) -> Expr<String> {

@@ -16,6 +16,7 @@ use cfnkit_core::resource::{Handle, RemovalPolicy};
 use cfnkit_core::token::{Expr, Pseudo, Token, Value};
 use cfnkit_core::tree::{Ack, Stack};
 use cfnkit_l1::kms as l1;
+use cfnkit_l1::prelude::*;
 
 use crate::iam::{grant, Grantable, PolicyDocument, PolicyStatement, Principal};
 
@@ -169,6 +170,7 @@ const ENCRYPT_DECRYPT_ACTIONS: [&str; 6] = [
 /// let _arn = key.arn();
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct Key {
     id: String,
     description: Option<String>,
@@ -271,14 +273,7 @@ impl Key {
     /// encrypts: `kms:GenerateDataKey` and `kms:Decrypt` for
     /// `cloudwatch.amazonaws.com` (alarms cannot use the AWS managed SNS key).
     pub fn allow_alarm_notifications(self) -> Self {
-        self.policy_statement(
-            PolicyStatement::allow()
-                .sid("AllowCloudWatchAlarmNotifications")
-                .principal(Principal::service("cloudwatch.amazonaws.com"))
-                .actions(["kms:GenerateDataKey", "kms:Decrypt"])
-                .resource("*")
-                .condition("StringEquals", "aws:SourceAccount", Pseudo::AccountId.expr()),
-        )
+        self.policy_statement(alarm_notifications_statement())
     }
     /// Lets CloudWatch Logs in this region use the key for this account's log groups.
     pub fn allow_cloudwatch_logs(self) -> Self {
@@ -429,7 +424,10 @@ impl Key {
         let alias = self
             .alias
             .map(|a| stack.within(scope, |s| s.add("Alias", l1::Alias::new(a, Value::from(handle.reference())))));
-        KeyRef { handle, alias }
+        let key = KeyRef { handle, alias };
+        // Wirings in any stack of the app find the key (to add key-policy statements) by this fact.
+        stack.record_fact(handle.id(), key);
+        key
     }
 }
 
@@ -441,33 +439,12 @@ pub struct KeyRef {
 }
 
 impl KeyRef {
-    /// A handle to a key resource of a stack.
-    pub(crate) fn from_handle(handle: Handle<l1::Key>) -> KeyRef {
-        KeyRef { handle, alias: None }
-    }
-
-    /// Adds a statement to the key policy (once); false when the key is not
-    /// in `stack` (a key of another stack cannot be edited from here).
+    /// Adds a statement to the key policy (once), in whichever stack of the
+    /// app holds the key; false when the key belongs to another app (which
+    /// is reported).
     pub fn add_to_resource_policy(self, stack: &mut Stack, s: PolicyStatement) -> bool {
-        let Some(k) = stack.get_mut(self.handle) else { return false };
-        if let Some(Value::Lit(Token::Map(doc))) = &mut k.key_policy {
-            if let Some(Token::List(list)) = doc.get_mut("Statement") {
-                let t = s.to_token();
-                if !list.contains(&t) {
-                    list.push(t);
-                }
-                return true;
-            }
-        }
-        false
-    }
-
-    /// The key a construct `id` at the stack's root holds, if it is a [`Key`].
-    pub fn find_at_root(stack: &Stack, id: &str) -> Option<KeyRef> {
-        let node = stack.child(stack.root(), id)?;
-        let handle = stack.handle_at::<l1::Key>(stack.child(node, "Resource")?)?;
-        let alias = stack.child(node, "Alias").and_then(|a| stack.handle_at::<l1::Alias>(a));
-        Some(KeyRef { handle, alias })
+        stack.append_to_property(self.handle.id(), "KeyPolicy.Statement", s.to_token());
+        stack.is_of_app(self.handle.id())
     }
 
     /// The L1 handle.
@@ -476,7 +453,7 @@ impl KeyRef {
     }
     /// The key ARN.
     pub fn arn(self) -> Expr<String> {
-        self.handle.get_att("Arn")
+        self.handle.attr_arn()
     }
     /// The key id (`Ref`).
     pub fn key_id(self) -> Expr<String> {
@@ -505,6 +482,18 @@ impl KeyRef {
             PolicyStatement::allow().actions(ENCRYPT_DECRYPT_ACTIONS).resource(Token::from(self.arn())),
         );
     }
+}
+
+/// The key-policy statement that lets this account's CloudWatch alarms
+/// publish to topics the key encrypts (what alarm actions on such a topic
+/// write into the key's policy, in whichever stack the key lives).
+pub(crate) fn alarm_notifications_statement() -> PolicyStatement {
+    PolicyStatement::allow()
+        .sid("AllowCloudWatchAlarmNotifications")
+        .principal(Principal::service("cloudwatch.amazonaws.com"))
+        .actions(["kms:GenerateDataKey", "kms:Decrypt"])
+        .resource("*")
+        .condition("StringEquals", "aws:SourceAccount", Pseudo::AccountId.expr())
 }
 
 /// The key-policy statement that lets CloudWatch Logs in the stack's region

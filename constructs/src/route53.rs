@@ -77,6 +77,7 @@ impl CheckerRegion {
 /// let _status = check.metric_status();
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct HealthCheck {
     id: String,
     domain: Value<String>,

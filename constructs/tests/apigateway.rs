@@ -7,7 +7,7 @@ use cfnkit_constructs::apigateway::{
 };
 use cfnkit_constructs::lambda::{Code, Function, FunctionRef, Runtime};
 use cfnkit_constructs::logs::{LogGroup, Retention};
-use cfnkit_core::conventions::Conventions;
+use cfnkit_core::conventions::{Conventions, SecurityProfile};
 use cfnkit_core::diag::{Diagnostic, Severity};
 use cfnkit_core::tree::{App, Stack};
 use cfnkit_core::units::Duration;
@@ -90,14 +90,28 @@ fn rest_api_name_description_and_endpoint_type_are_written() {
 }
 
 #[test]
-fn rest_api_has_a_request_validator_for_bodies_and_parameters() {
-    let t = template(|s| {
-        api(s, |a| a);
-    });
+fn rest_api_has_a_request_validator_for_bodies_and_parameters_when_hardened() {
+    let mut app = App::new();
+    let s = app.stack("test");
+    s.set_security_profile(SecurityProfile::Hardened);
+    api(s, |a| a);
+    let t = app.synth().unwrap().stacks[0].template.clone();
     let p = &resource(&t, "ApiRequestValidator")["Properties"];
     assert_eq!(p["RestApiId"], json!({"Ref": "Api"}));
     assert_eq!(p["ValidateRequestBody"], true);
     assert_eq!(p["ValidateRequestParameters"], true);
+}
+
+#[test]
+fn rest_api_has_no_request_validator_under_the_default_profile_unless_asked() {
+    let t = template(|s| {
+        api(s, |a| a);
+    });
+    assert!(ids_of_type(&t, "AWS::ApiGateway::RequestValidator").is_empty());
+    let t = template(|s| {
+        api(s, RestApi::request_validation);
+    });
+    assert_eq!(ids_of_type(&t, "AWS::ApiGateway::RequestValidator"), ["ApiRequestValidator"]);
 }
 
 #[test]
@@ -138,7 +152,7 @@ fn rest_api_sets_the_account_cloudwatch_role_by_default() {
 }
 
 #[test]
-fn cloudwatch_role_and_account_are_retained_unless_the_stack_says_otherwise() {
+fn cloudwatch_role_and_account_are_retained_whatever_the_stack_removal_policy() {
     let t = template(|s| {
         api(s, |a| a);
     });
@@ -148,7 +162,10 @@ fn cloudwatch_role_and_account_are_retained_unless_the_stack_says_otherwise() {
     let s = app.stack("test").conventions(Conventions::tap("testing"));
     api(s, |a| a);
     let t = app.synth().unwrap().stacks[0].template.clone();
-    assert_eq!(resource(&t, "ApiGatewayAccount")["DeletionPolicy"], "Delete");
+    assert_eq!(t["Resources"]["ApiGatewayAccount"]["DeletionPolicy"], "Retain", "shared by the account and region");
+    assert_eq!(t["Resources"]["ApiGatewayAccountCloudWatchRole"]["DeletionPolicy"], "Retain");
+    assert_eq!(t["Resources"]["ApiGatewayAccountCloudWatchRole"]["UpdateReplacePolicy"], "Retain");
+    assert_eq!(t["Resources"]["Api"].get("DeletionPolicy"), None);
 }
 
 #[test]
@@ -180,10 +197,10 @@ fn without_cloudwatch_role_leaves_the_account_setting_alone_and_warns_about_logg
 // ------------------------------------------------------------------ methods
 
 #[test]
-fn methods_require_iam_authorization_and_validate_requests_by_default() {
+fn methods_require_iam_authorization_and_use_the_request_validator_by_default() {
     let t = template(|s| {
         let f = function(s, "Validator");
-        let a = api(s, |a| a);
+        let a = api(s, RestApi::request_validation);
         a.add_method(s, Method::post("/validate", LambdaIntegration::new(f)));
     });
     let p = &resource(&t, "ApiValidatePOST")["Properties"];
@@ -375,7 +392,8 @@ fn the_same_verb_twice_on_a_path_is_reported() {
         a.add_method(s, Method::get("/x", MockIntegration::respond(200, "{}")));
         a.add_method(s, Method::get("/x", MockIntegration::respond(200, "{}")));
     });
-    assert_eq!(find(&d, "construct id already used").path, "test/Api/Default/x/GET");
+    assert_eq!(find(&d, "method GET /x added twice").path, "test/Api/Default/x/GET");
+    assert!(d.iter().all(|x| !x.problem.contains("construct id already used")), "{d:#?}");
 }
 
 #[test]

@@ -22,9 +22,26 @@ fn app_logs(stack: &mut Stack) -> LogGroupRef {
 }
 
 #[test]
-fn log_group_keeps_its_retention_and_uses_the_stack_logs_key_by_default() {
+fn log_group_keeps_its_retention_and_defers_its_key_to_the_hardened_profile_by_default() {
     let mut app = App::new();
-    let s = app.stack("s");
+    let s = app.stack("s").conventions(Conventions::tap("p"));
+    app_logs(s);
+    let t = template(&app);
+    let r = &t["Resources"]["AppLogs"];
+    assert_eq!(r["Properties"]["RetentionInDays"], 30);
+    assert!(r["Properties"].get("KmsKeyId").is_none(), "no key under the default profile");
+    assert!(t["Resources"].get("LogsKey").is_none());
+    let skip = &r["Metadata"]["checkov"]["skip"][0];
+    assert_eq!(skip["id"], "CKV_AWS_158");
+    let reason = skip["comment"].as_str().unwrap();
+    assert!(reason.starts_with("default security profile:"), "{reason}");
+    assert!(reason.contains("Conventions::hardened()"), "{reason}");
+}
+
+#[test]
+fn log_groups_share_the_stack_logs_key_under_the_hardened_profile() {
+    let mut app = App::new();
+    let s = app.stack("s").conventions(Conventions::tap("p").hardened());
     app_logs(s);
     LogGroup::new("OtherLogs", Retention::OneWeek).add_to(s);
     let t = template(&app);
@@ -37,6 +54,31 @@ fn log_group_keeps_its_retention_and_uses_the_stack_logs_key_by_default() {
     let key = &t["Resources"]["LogsKey"]["Properties"];
     assert_eq!(key["EnableKeyRotation"], true);
     assert_eq!(key["KeyPolicy"]["Statement"][1]["Sid"], "AllowCloudWatchLogs");
+    assert!(t["Resources"]["AppLogs"].get("Metadata").is_none(), "nothing to acknowledge when hardened");
+}
+
+#[test]
+fn a_key_named_logs_key_is_not_taken_for_the_stack_logs_key() {
+    // The shared key is a typed stack fact: a program's own construct named
+    // `LogsKey` is neither found by id nor silently shared.
+    let mut app = App::new();
+    let s = app.stack("s").conventions(Conventions::tap("p").hardened());
+    cfnkit_constructs::kms::Key::new("MyKey").allow_cloudwatch_logs().add_to(s);
+    app_logs(s);
+    let t = template(&app);
+    assert_eq!(t["Resources"]["AppLogs"]["Properties"]["KmsKeyId"], json!({"Fn::GetAtt": ["LogsKey", "Arn"]}));
+}
+
+#[test]
+fn a_program_key_can_be_made_the_stack_logs_key() {
+    let mut app = App::new();
+    let s = app.stack("s").conventions(Conventions::tap("p").hardened());
+    let key = cfnkit_constructs::kms::Key::new("SharedKey").allow_cloudwatch_logs().add_to(s);
+    cfnkit_constructs::logs::use_stack_logs_key(s, key);
+    app_logs(s);
+    let t = template(&app);
+    assert_eq!(t["Resources"]["AppLogs"]["Properties"]["KmsKeyId"], json!({"Fn::GetAtt": ["SharedKey", "Arn"]}));
+    assert!(t["Resources"].get("LogsKey").is_none());
 }
 
 #[test]
@@ -51,7 +93,7 @@ fn log_group_can_have_a_dedicated_key() {
 #[test]
 fn log_group_and_its_key_follow_the_removal_conventions() {
     let mut app = App::new();
-    app_logs(app.stack("s").conventions(Conventions::tap("p")));
+    app_logs(app.stack("s").conventions(Conventions::tap("p").hardened()));
     let t = template(&app);
     assert_eq!(t["Resources"]["AppLogs"]["DeletionPolicy"], "Delete");
     assert_eq!(t["Resources"]["LogsKey"]["DeletionPolicy"], "Delete");

@@ -22,12 +22,16 @@
 //! ```
 
 pub mod assertions;
+pub mod asset;
 pub mod conventions;
 pub mod diag;
 pub mod environment;
 pub mod fns;
+pub mod limits;
+mod registry;
 pub mod resource;
 pub mod source;
+pub mod stack_facts;
 pub mod suggest;
 pub mod synth;
 pub mod template;
@@ -37,8 +41,8 @@ pub mod units;
 
 /// The names most programs need.
 pub mod prelude {
-    pub use crate::conventions::{Conventions, Suffix};
-    pub use crate::diag::{Diagnostic, Severity, SynthError, Validate, Validator};
+    pub use crate::conventions::{Conventions, Hardening, SecurityProfile, Suffix};
+    pub use crate::diag::{DiagKind, Diagnostic, Severity, SynthError, Validate, Validator};
     pub use crate::fns;
     pub use crate::resource::{CfnResource, Handle, RemovalPolicy, Resource, TagFormat};
     pub use crate::synth::{Synthesized, SynthesizedStack};

@@ -7,10 +7,12 @@
 
 use indexmap::IndexMap;
 
-use crate::conventions::{Conventions, Suffix};
-use crate::diag::Diagnostic;
+use crate::conventions::{Conventions, SecurityProfile, Suffix};
+use crate::diag::{DiagKind, Diagnostic};
 use crate::fns::Cond;
+use crate::registry::{self, Shared};
 use crate::resource::{Handle, RemovalPolicy, Resource};
+use crate::stack_facts::StackFacts;
 use crate::template::{Output, Parameter};
 use crate::token::{Expr, Intrinsic, RefTarget, Token};
 
@@ -18,9 +20,10 @@ use crate::token::{Expr, Intrinsic, RefTarget, Token};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct StackId(pub(crate) u32);
 
-/// Identifies a resource: its stack and its position there.
+/// Identifies a resource: its app, its stack and its position there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ResourceId {
+    pub(crate) app: u32,
     pub(crate) stack: u32,
     pub(crate) index: u32,
 }
@@ -42,6 +45,7 @@ pub struct NodeId {
 /// A typed handle to a stack parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ParamRef {
+    pub(crate) app: u32,
     pub(crate) stack: u32,
     pub(crate) index: u32,
 }
@@ -56,6 +60,7 @@ impl ParamRef {
 /// A typed handle to a stack condition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ConditionRef {
+    pub(crate) app: u32,
     pub(crate) stack: u32,
     pub(crate) index: u32,
 }
@@ -63,6 +68,7 @@ pub struct ConditionRef {
 /// A typed handle to a stack mapping.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct MappingRef {
+    pub(crate) app: u32,
     pub(crate) stack: u32,
     pub(crate) index: u32,
 }
@@ -132,9 +138,11 @@ pub enum Ack {
 /// let out = app.synth().unwrap();
 /// assert_eq!(out.stacks[0].name, "first");
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct App {
+    pub(crate) id: u32,
     pub(crate) stacks: Vec<Stack>,
+    pub(crate) registry: Shared,
     /// Context values (`-c KEY=VALUE`, `CDK_CONTEXT_JSON`), see [`App::context`].
     pub(crate) context: IndexMap<String, serde_json::Value>,
     /// The account and region the CDK CLI passes (`CDK_DEFAULT_ACCOUNT`, `CDK_DEFAULT_REGION`).
@@ -143,27 +151,43 @@ pub struct App {
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
+impl Default for App {
+    fn default() -> Self {
+        App::new()
+    }
+}
+
 impl App {
-    /// An empty app.
+    /// An empty app, with its own identity: handles of another app are
+    /// refused at synthesis, never resolved against this one.
     pub fn new() -> Self {
-        App::default()
+        let (id, registry) = registry::new_app();
+        App {
+            id,
+            stacks: Vec::new(),
+            registry,
+            context: IndexMap::new(),
+            default_env: (None, None),
+            diagnostics: Vec::new(),
+        }
     }
 
     /// Adds a stack named `name` (a CloudFormation stack name) and returns it.
     /// A name used twice is reported at synthesis.
     pub fn stack(&mut self, name: &str) -> &mut Stack {
         let id = self.stacks.len() as u32;
-        let mut stack = Stack::new(id, name);
+        self.registry.borrow_mut().add_stack(name);
+        let mut stack = Stack::new(self.id, id, name, self.registry.clone());
         if !valid_stack_name(name) {
             stack.diagnostics.push(
-                Diagnostic::error(name, "invalid stack name")
+                Diagnostic::error_of(DiagKind::InvalidId, name, "invalid stack name")
                     .value(format!("{name:?}"))
                     .allowed("1 to 128 characters: a letter, then letters, digits and hyphens"),
             );
         }
         if self.stacks.iter().any(|s| s.name == name) {
             stack.diagnostics.push(
-                Diagnostic::error(name, "a stack with this name already exists in the app")
+                Diagnostic::error_of(DiagKind::DuplicateId, name, "a stack with this name already exists in the app")
                     .allowed("unique stack names"),
             );
         }
@@ -233,10 +257,13 @@ pub fn check_construct_id(id: &str) -> Result<(), String> {
 /// One CloudFormation stack: a tree of constructs and the template sections.
 #[derive(Debug)]
 pub struct Stack {
+    pub(crate) app: u32,
+    pub(crate) registry: Shared,
     pub(crate) id: u32,
     pub(crate) name: String,
     pub(crate) region: Option<String>,
     pub(crate) account: Option<String>,
+    pub(crate) assets: Vec<crate::asset::FileAsset>,
     pub(crate) description: Option<String>,
     pub(crate) nodes: Vec<Node>,
     pub(crate) cursor: u32,
@@ -249,15 +276,25 @@ pub struct Stack {
     pub(crate) default_removal: Option<RemovalPolicy>,
     pub(crate) suffix: Option<Suffix>,
     pub(crate) sections: IndexMap<String, Token>,
+    pub(crate) profile: SecurityProfile,
+    pub(crate) facts: StackFacts,
+    /// Other stacks of the app this one must deploy after (from `DependsOn`
+    /// on their resources).
+    pub(crate) deploys_after: Vec<u32>,
+    /// Export names pinned for values of this stack: resource, attribute, name.
+    pub(crate) export_names: Vec<(ResourceId, Option<String>, String)>,
 }
 
 impl Stack {
-    fn new(id: u32, name: &str) -> Self {
+    fn new(app: u32, id: u32, name: &str, registry: Shared) -> Self {
         Stack {
+            app,
+            registry,
             id,
             name: name.to_string(),
             region: None,
             account: None,
+            assets: Vec::new(),
             description: None,
             nodes: vec![Node {
                 id: name.to_string(),
@@ -276,6 +313,10 @@ impl Stack {
             default_removal: None,
             suffix: None,
             sections: IndexMap::new(),
+            profile: SecurityProfile::Default,
+            facts: StackFacts::default(),
+            deploys_after: Vec::new(),
+            export_names: Vec::new(),
         }
     }
 
@@ -352,7 +393,7 @@ impl Stack {
         let path = self.node_path(parent);
         if let Err(allowed) = check_construct_id(id) {
             self.diagnostics.push(
-                Diagnostic::error(format!("{path}/{id}"), "invalid construct id")
+                Diagnostic::error_of(DiagKind::InvalidId, format!("{path}/{id}"), "invalid construct id")
                     .value(format!("{id:?}"))
                     .allowed(allowed),
             );
@@ -360,9 +401,13 @@ impl Stack {
         let dup = self.nodes[parent as usize].children.iter().any(|&c| self.nodes[c as usize].id == id);
         if dup {
             self.diagnostics.push(
-                Diagnostic::error(format!("{path}/{id}"), "construct id already used under this parent")
-                    .value(format!("{id:?}"))
-                    .allowed("ids unique among siblings"),
+                Diagnostic::error_of(
+                    DiagKind::DuplicateId,
+                    format!("{path}/{id}"),
+                    "construct id already used under this parent",
+                )
+                .value(format!("{id:?}"))
+                .allowed("ids unique among siblings"),
             );
         }
         let index = self.nodes.len() as u32;
@@ -401,7 +446,11 @@ impl Stack {
         if node.stack == self.id && (node.index as usize) < self.nodes.len() {
             self.cursor = node.index;
         } else {
-            self.diagnostics.push(Diagnostic::error(self.name.clone(), "scope belongs to another stack"));
+            self.diagnostics.push(Diagnostic::error_of(
+                DiagKind::ForeignStack,
+                self.name.clone(),
+                "scope belongs to another stack",
+            ));
         }
         let r = f(self);
         self.cursor = saved;
@@ -424,11 +473,12 @@ impl Stack {
             attributes: IndexMap::new(),
         });
         self.nodes[node as usize].resource = Some(index);
-        Handle::new(ResourceId { stack: self.id, index })
+        self.registry.borrow_mut().add_resource((self.id, index), self.node_path(node));
+        Handle::new(ResourceId { app: self.app, stack: self.id, index })
     }
 
     fn entry(&self, r: ResourceId) -> Option<&ResourceEntry> {
-        if r.stack == self.id {
+        if r.app == self.app && r.stack == self.id {
             self.resources.get(r.index as usize)
         } else {
             None
@@ -436,7 +486,7 @@ impl Stack {
     }
 
     fn entry_mut(&mut self, r: ResourceId) -> Option<&mut ResourceEntry> {
-        if r.stack == self.id {
+        if r.app == self.app && r.stack == self.id {
             self.resources.get_mut(r.index as usize)
         } else {
             None
@@ -446,8 +496,12 @@ impl Stack {
     fn entry_or_report(&mut self, r: ResourceId, what: &str) -> Option<&mut ResourceEntry> {
         if self.entry(r).is_none() {
             self.diagnostics.push(
-                Diagnostic::error(self.name.clone(), format!("{what}: the resource belongs to another stack or app"))
-                    .allowed("a resource of this stack"),
+                Diagnostic::error_of(
+                    DiagKind::ForeignStack,
+                    self.name.clone(),
+                    format!("{what}: the resource belongs to another stack or app"),
+                )
+                .allowed("a resource of this stack"),
             );
         }
         self.entry_mut(r)
@@ -468,13 +522,23 @@ impl Stack {
         self.entry(r).map(|e| e.resource.cfn_type())
     }
 
-    /// Adds `DependsOn: on` to `from` (both in this stack).
+    /// Adds `DependsOn: on` to `from` (a resource of this stack). When `on`
+    /// is in another stack of the app, this stack deploys after that one
+    /// instead (CloudFormation's `DependsOn` cannot cross stacks).
     pub fn add_dependency(&mut self, from: ResourceId, on: ResourceId) -> &mut Self {
-        if self.entry(on).is_none() {
+        if self.is_of_app(on) && on.stack != self.id && self.entry(from).is_some() {
+            if !self.deploys_after.contains(&on.stack) {
+                self.deploys_after.push(on.stack);
+            }
+        } else if self.entry(on).is_none() {
             self.diagnostics.push(
-                Diagnostic::error(self.name.clone(), "DependsOn: target belongs to another stack or app")
-                    .property("DependsOn")
-                    .allowed("resources of the same stack"),
+                Diagnostic::error_of(
+                    DiagKind::ForeignStack,
+                    self.name.clone(),
+                    "DependsOn: target belongs to another stack or app",
+                )
+                .property("DependsOn")
+                .allowed("resources of the same stack"),
             );
         } else if let Some(e) = self.entry_or_report(from, "DependsOn") {
             if !e.depends_on.contains(&on) {
@@ -642,7 +706,7 @@ impl Stack {
     pub fn parameter(&mut self, p: Parameter) -> ParamRef {
         let index = self.parameters.len() as u32;
         self.parameters.push(p);
-        ParamRef { stack: self.id, index }
+        ParamRef { app: self.app, stack: self.id, index }
     }
 
     /// Sets the default of the parameter `key`; returns whether it is declared.
@@ -658,21 +722,25 @@ impl Stack {
 
     /// The parameter named `name`, if declared.
     pub fn find_parameter(&self, name: &str) -> Option<ParamRef> {
-        self.parameters.iter().position(|p| p.name == name).map(|i| ParamRef { stack: self.id, index: i as u32 })
+        self.parameters.iter().position(|p| p.name == name).map(|i| ParamRef {
+            app: self.app,
+            stack: self.id,
+            index: i as u32,
+        })
     }
 
     /// Declares a named condition.
     pub fn condition(&mut self, name: &str, c: Cond) -> ConditionRef {
         let index = self.conditions.len() as u32;
         self.conditions.push((name.to_string(), c));
-        ConditionRef { stack: self.id, index }
+        ConditionRef { app: self.app, stack: self.id, index }
     }
 
     /// Declares a two-level mapping for `Fn::FindInMap`.
     pub fn mapping(&mut self, name: &str, map: MappingTable) -> MappingRef {
         let index = self.mappings.len() as u32;
         self.mappings.push((name.to_string(), map));
-        MappingRef { stack: self.id, index }
+        MappingRef { app: self.app, stack: self.id, index }
     }
 
     /// Adds an output and returns it for further settings.
@@ -687,6 +755,38 @@ impl Stack {
         let o = self.output(id, value);
         o.export_name = Some(crate::fns::sub(format!("${{AWS::StackName}}-{id}")).into());
         o
+    }
+
+    /// Pins the export name used when another stack of the app imports
+    /// `value` (a `Ref` or `Fn::GetAtt` of a resource of this stack), instead
+    /// of the generated `<stack>-<LogicalId>-<Attribute>[-${EnvironmentSuffix}]`.
+    /// A name with `${...}` is written as an `Fn::Sub` (in the producer and
+    /// in every consumer, which must declare the same parameters).
+    pub fn name_export(&mut self, value: impl Into<Token>, name: &str) -> &mut Self {
+        let target = match value.into() {
+            Token::Fn(f) => match *f {
+                Intrinsic::Ref(RefTarget::Resource(r)) => Some((r, None)),
+                Intrinsic::GetAtt(r, a) => Some((r, Some(a))),
+                _ => None,
+            },
+            _ => None,
+        };
+        match target {
+            Some((r, a)) if self.entry(r).is_some() => {
+                self.export_names.retain(|(x, y, _)| !(*x == r && *y == a));
+                self.export_names.push((r, a, name.to_string()));
+            }
+            _ => self.diagnostics.push(
+                Diagnostic::error_of(
+                    DiagKind::Wiring,
+                    self.name.clone(),
+                    "export name pinned on a value that is not a reference to a resource of this stack",
+                )
+                .value(name.to_string())
+                .allowed("a handle's Ref or Fn::GetAtt (table.arn(), queue.url()...) of this stack"),
+            ),
+        }
+        self
     }
 
     /// The outputs declared so far.
@@ -755,7 +855,7 @@ impl Stack {
         if n.stack != self.id {
             return None;
         }
-        self.nodes.get(n.index as usize)?.resource.map(|index| ResourceId { stack: self.id, index })
+        self.nodes.get(n.index as usize)?.resource.map(|index| ResourceId { app: self.app, stack: self.id, index })
     }
 
     /// A typed handle to the resource at a node, when it has type `T`.
@@ -773,5 +873,75 @@ impl Stack {
     /// Records a problem found while building a construct; reported at synthesis.
     pub fn report(&mut self, d: Diagnostic) {
         self.diagnostics.push(d);
+    }
+
+    /// True when `r` is a resource of this stack's app (any stack of it).
+    pub fn is_of_app(&self, r: ResourceId) -> bool {
+        r.app == self.app
+    }
+
+    /// Records a fact about a resource of this stack (its customer managed
+    /// key, its timeout...), for constructs in any stack of the app to read
+    /// with [`Stack::fact`]. One value per resource and type; a later one
+    /// replaces it. A resource of another stack is reported.
+    pub fn record_fact<F: std::any::Any + Clone>(&mut self, r: ResourceId, fact: F) {
+        if self.entry(r).is_some() {
+            self.registry.borrow_mut().record((r.stack, r.index), fact);
+        } else {
+            self.diagnostics.push(
+                Diagnostic::error_of(
+                    DiagKind::ForeignStack,
+                    self.name.clone(),
+                    "fact recorded on a resource of another stack",
+                )
+                .allowed("facts recorded by the stack that adds the resource"),
+            );
+        }
+    }
+
+    /// The fact of type `F` recorded about `r`, which may be in any stack of
+    /// this app (`None` when none was recorded, or `r` is of another app,
+    /// which synthesis reports wherever `r` is referenced).
+    pub fn fact<F: std::any::Any + Clone>(&self, r: ResourceId) -> Option<F> {
+        if !self.is_of_app(r) {
+            return None;
+        }
+        self.registry.borrow().fact((r.stack, r.index))
+    }
+
+    /// The construct path of a resource of any stack of this app.
+    pub fn path_in_app(&self, r: ResourceId) -> Option<String> {
+        if !self.is_of_app(r) {
+            return None;
+        }
+        self.registry.borrow().path((r.stack, r.index))
+    }
+
+    /// The name of the stack `r` belongs to, in any stack of this app.
+    pub fn stack_name_of(&self, r: ResourceId) -> Option<String> {
+        if !self.is_of_app(r) {
+            return None;
+        }
+        self.registry.borrow().stack_name(r.stack).map(str::to_string)
+    }
+
+    /// Appends `item` to the list at dotted property path `path` (for
+    /// example `PolicyDocument.Statement`) of resource `r`, which may be in
+    /// any stack of this app: the statement lands in the template of the
+    /// stack that holds `r`. Applied at synthesis, once per distinct item;
+    /// a path that holds no list then is an error.
+    pub fn append_to_property(&mut self, r: ResourceId, path: &str, item: impl Into<Token>) {
+        if self.is_of_app(r) {
+            self.registry.borrow_mut().append((r.stack, r.index), path, item.into());
+        } else {
+            self.diagnostics.push(
+                Diagnostic::error_of(
+                    DiagKind::ForeignApp,
+                    self.name.clone(),
+                    format!("{path}: the resource belongs to another App"),
+                )
+                .allowed("a resource of this app"),
+            );
+        }
     }
 }

@@ -50,68 +50,961 @@
 //! # }
 //! ```
 //!
-//! Every service module is behind a cargo feature of the same name, all on by
-//! default.
+//! Every service module is behind a cargo feature of the same name; `full`
+//! enables all of them and none is on by default (each costs compile time:
+//! name the services you use). Through `cfnkit`, enable the same feature
+//! names on `cfnkit`: they flow down through `cfnkit-constructs` to here.
 //!
 //! | Feature / module | Service | Resource types |
 //! |---|---|---|
+//! | `accessanalyzer` | `AWS::AccessAnalyzer` | Analyzer, ArchiveRule |
+//! | `accountaccess` | `AWS::AccountAccess` | Application, Entitlement |
+//! | `acmpca` | `AWS::ACMPCA` | Certificate, CertificateAuthority, CertificateAuthorityActivation, Permission |
+//! | `agentregistry` | `AWS::AgentRegistry` | Registry, RegistryRecord |
+//! | `aiops` | `AWS::AIOps` | InvestigationGroup |
+//! | `amazonmq` | `AWS::AmazonMQ` | Broker, Configuration, ConfigurationAssociation |
+//! | `amplify` | `AWS::Amplify` | App, Branch, Domain, Webhook |
+//! | `amplifyuibuilder` | `AWS::AmplifyUIBuilder` | Component, Form, Theme |
 //! | `apigateway` | `AWS::ApiGateway` | Account, ApiKey, Authorizer, BasePathMapping, BasePathMappingV2, ClientCertificate, Deployment, DocumentationPart, DocumentationVersion, DomainName, DomainNameAccessAssociation, DomainNameV2, GatewayResponse, Method, Model, RequestValidator, Resource, RestApi, Stage, UsagePlan, UsagePlanKey, VpcLink |
+//! | `apigatewayv2` | `AWS::ApiGatewayV2` | Api, ApiGatewayManagedOverrides, ApiMapping, Authorizer, Deployment, DomainName, Integration, IntegrationResponse, Model, PortalProduct, Route, RouteResponse, RoutingRule, Stage, VpcLink |
+//! | `appconfig` | `AWS::AppConfig` | Application, ConfigurationProfile, Deployment, DeploymentStrategy, Environment, ExperimentDefinition, ExperimentRun, Extension, ExtensionAssociation, HostedConfigurationVersion |
+//! | `appfabric` | `AWS::AppFabric` | AppAuthorization, IngestionDestination |
+//! | `appflow` | `AWS::AppFlow` | Connector, ConnectorProfile, Flow |
+//! | `appintegrations` | `AWS::AppIntegrations` | Application, DataIntegration, EventIntegration |
+//! | `applicationautoscaling` | `AWS::ApplicationAutoScaling` | ScalableTarget, ScalingPolicy |
+//! | `applicationinsights` | `AWS::ApplicationInsights` | Application |
+//! | `applicationsignals` | `AWS::ApplicationSignals` | Discovery, GroupingConfiguration, InstrumentationConfig, ServiceLevelObjective |
+//! | `appmesh` | `AWS::AppMesh` | GatewayRoute, Mesh, Route, VirtualGateway, VirtualNode, VirtualRouter, VirtualService |
+//! | `apprunner` | `AWS::AppRunner` | AutoScalingConfiguration, ObservabilityConfiguration, Service, VpcConnector, VpcIngressConnection |
+//! | `appstream` | `AWS::AppStream` | AppBlock, AppBlockBuilder, Application, ApplicationEntitlementAssociation, ApplicationFleetAssociation, DirectoryConfig, Entitlement, Fleet, ImageBuilder, Stack, StackFleetAssociation, StackUserAssociation, User |
+//! | `appsync` | `AWS::AppSync` | Api, ApiCache, ApiKey, ChannelNamespace, DataSource, DomainName, DomainNameApiAssociation, FunctionConfiguration, GraphQLApi, GraphQLSchema, Resolver, SourceApiAssociation, Type |
+//! | `apptest` | `AWS::AppTest` | TestCase |
+//! | `aps` | `AWS::APS` | AnomalyDetector, ResourcePolicy, RuleGroupsNamespace, Scraper, Workspace |
+//! | `arcregionswitch` | `AWS::ARCRegionSwitch` | Plan |
+//! | `arczonalshift` | `AWS::ARCZonalShift` | AutoshiftObserverNotificationStatus, ZonalAutoshiftConfiguration |
+//! | `ask` | `Alexa::ASK` | Skill |
+//! | `athena` | `AWS::Athena` | CapacityReservation, DataCatalog, NamedQuery, PreparedStatement, WorkGroup |
+//! | `auditmanager` | `AWS::AuditManager` | Assessment, AssessmentFramework |
+//! | `autoscaling` | `AWS::AutoScaling` | AutoScalingGroup, LaunchConfiguration, LifecycleHook, ScalingPolicy, ScheduledAction, WarmPool |
+//! | `autoscalingplans` | `AWS::AutoScalingPlans` | ScalingPlan |
+//! | `awsexternalanthropic` | `AWS::AWSExternalAnthropic` | Workspace |
+//! | `b2bi` | `AWS::B2BI` | Capability, Partnership, Profile, Transformer |
+//! | `backup` | `AWS::Backup` | BackupPlan, BackupSelection, BackupVault, Framework, LegalHold, LogicallyAirGappedBackupVault, ReportPlan, RestoreTestingPlan, RestoreTestingSelection, TieringConfiguration |
+//! | `backupgateway` | `AWS::BackupGateway` | Hypervisor |
+//! | `batch` | `AWS::Batch` | ComputeEnvironment, ConsumableResource, JobDefinition, JobQueue, QuotaShare, SchedulingPolicy, ServiceEnvironment |
+//! | `bcm` | `AWS::BCM` | Dashboard, ScheduledReport |
+//! | `bcmdataexports` | `AWS::BCMDataExports` | Export |
+//! | `bcmpricingcalculator` | `AWS::BcmPricingCalculator` | BillEstimate, BillScenario, WorkloadEstimate |
+//! | `bedrock` | `AWS::Bedrock` | Agent, AgentAlias, ApplicationInferenceProfile, AutomatedReasoningPolicy, AutomatedReasoningPolicyVersion, Blueprint, DataAutomationLibrary, DataAutomationProject, DataSource, EnforcedGuardrailConfiguration, Flow, FlowAlias, FlowVersion, Guardrail, GuardrailVersion, IntelligentPromptRouter, KnowledgeBase, KnowledgeBasePolicy, Prompt, PromptVersion, ResourcePolicy, RetrievalInstruction, Session |
+//! | `bedrockagentcore` | `AWS::BedrockAgentCore` | ApiKeyCredentialProvider, BrowserCustom, BrowserProfile, CapacityProvider, CodeInterpreterCustom, ConfigurationBundle, ConsentPortal, Dataset, Evaluator, Gateway, GatewayRateLimit, GatewayRule, GatewayTarget, Harness, HarnessEndpoint, Memory, OAuth2CredentialProvider, OnlineEvaluationConfig, PaymentConnector, PaymentCredentialProvider, PaymentManager, Policy, PolicyEngine, ResourcePolicy, Runtime, RuntimeEndpoint, WorkloadIdentity |
+//! | `bedrockmantle` | `AWS::BedrockMantle` | Project |
+//! | `billing` | `AWS::Billing` | BillingView |
+//! | `billingconductor` | `AWS::BillingConductor` | BillingGroup, CustomLineItem, PricingPlan, PricingRule |
+//! | `braket` | `AWS::Braket` | SpendingLimit |
+//! | `budgets` | `AWS::Budgets` | Budget, BudgetsAction |
+//! | `cases` | `AWS::Cases` | Case, CaseRule, Domain, Field, Layout, RelatedItem, Template |
+//! | `cassandra` | `AWS::Cassandra` | Keyspace, Table, Type |
+//! | `cdk` | `AWS::CDK` | Metadata |
+//! | `ce` | `AWS::CE` | AnomalyMonitor, AnomalySubscription, CostCategory |
+//! | `certificatemanager` | `AWS::CertificateManager` | Account, AcmeDomainValidation, AcmeEndpoint, AcmeExternalAccountBinding, Certificate |
+//! | `chatbot` | `AWS::Chatbot` | CustomAction, MicrosoftTeamsChannelConfiguration, SlackChannelConfiguration |
+//! | `chime` | `AWS::Chime` | AppInstance, AppInstanceBot, AppInstanceUser, Channel, ChannelFlow, MediaInsightsPipelineConfiguration, MediaPipelineKinesisVideoStreamPool, SipMediaApplication, VoiceConnector |
+//! | `cleanrooms` | `AWS::CleanRooms` | AnalysisTemplate, Collaboration, ConfiguredTable, ConfiguredTableAssociation, IdMappingTable, IdNamespaceAssociation, IntermediateTable, Membership, PrivacyBudgetTemplate |
+//! | `cleanroomsml` | `AWS::CleanRoomsML` | ConfiguredModelAlgorithm, ConfiguredModelAlgorithmAssociation, TrainingDataset |
+//! | `cloud9` | `AWS::Cloud9` | EnvironmentEC2 |
+//! | `cloudformation` | `AWS::CloudFormation` | ChangeSet, CustomResource, GeneratedTemplate, GuardHook, HookDefaultVersion, HookTypeConfig, HookVersion, LambdaHook, Macro, ModuleDefaultVersion, ModuleVersion, PublicTypeVersion, Publisher, ResourceDefaultVersion, ResourceVersion, Stack, StackSet, TypeActivation, WaitCondition, WaitConditionHandle |
+//! | `cloudfront` | `AWS::CloudFront` | AnycastIpList, CachePolicy, CloudFrontOriginAccessIdentity, ConnectionFunction, ConnectionGroup, ContinuousDeploymentPolicy, Distribution, DistributionTenant, FieldLevelEncryptionConfig, FieldLevelEncryptionProfile, Function, KeyGroup, KeyValueStore, MonitoringSubscription, OriginAccessControl, OriginRequestPolicy, PublicKey, RealtimeLogConfig, ResponseHeadersPolicy, StreamingDistribution, TrustStore, VpcOrigin |
+//! | `cloudhsm` | `AWS::CloudHSM` | Cluster |
 //! | `cloudtrail` | `AWS::CloudTrail` | Channel, Dashboard, EventDataStore, ResourcePolicy, Trail |
 //! | `cloudwatch` | `AWS::CloudWatch` | Alarm, AlarmMuteRule, AnomalyDetector, CompositeAlarm, Dashboard, InsightRule, Integration, LogAlarm, MetricStream, OTelEnrichment, ResourceMetricsConfiguration, View |
+//! | `codeartifact` | `AWS::CodeArtifact` | Domain, PackageGroup, Repository |
+//! | `codebuild` | `AWS::CodeBuild` | Fleet, Project, ReportGroup, SourceCredential |
+//! | `codecommit` | `AWS::CodeCommit` | Repository |
+//! | `codeconnections` | `AWS::CodeConnections` | Connection, Host |
+//! | `codedeploy` | `AWS::CodeDeploy` | Application, DeploymentConfig, DeploymentGroup |
+//! | `codeguruprofiler` | `AWS::CodeGuruProfiler` | ProfilingGroup |
+//! | `codegurureviewer` | `AWS::CodeGuruReviewer` | RepositoryAssociation |
+//! | `codepipeline` | `AWS::CodePipeline` | CustomActionType, Pipeline, Webhook |
+//! | `codestar` | `AWS::CodeStar` | GitHubRepository |
+//! | `codestarconnections` | `AWS::CodeStarConnections` | Connection, RepositoryLink, SyncConfiguration |
+//! | `codestarnotifications` | `AWS::CodeStarNotifications` | NotificationRule |
+//! | `cognito` | `AWS::Cognito` | IdentityPool, IdentityPoolPrincipalTag, IdentityPoolRoleAttachment, LogDeliveryConfiguration, ManagedLoginBranding, Terms, UserPool, UserPoolClient, UserPoolDomain, UserPoolGroup, UserPoolIdentityProvider, UserPoolRegionalConfigurationAttachment, UserPoolReplica, UserPoolResourceServer, UserPoolRiskConfigurationAttachment, UserPoolUICustomizationAttachment, UserPoolUser, UserPoolUserToGroupAttachment |
+//! | `comprehend` | `AWS::Comprehend` | DocumentClassifier, DocumentClassifierEndpoint, EntityRecognizer, EntityRecognizerEndpoint, Flywheel |
+//! | `computeoptimizer` | `AWS::ComputeOptimizer` | AutomationRule |
+//! | `config` | `AWS::Config` | AggregationAuthorization, ConfigRule, ConfigurationAggregator, ConfigurationRecorder, ConformancePack, Connector, DeliveryChannel, OrganizationConfigRule, OrganizationConformancePack, RemediationConfiguration, StoredQuery |
+//! | `connect` | `AWS::Connect` | AgentStatus, ApprovedOrigin, ContactFlow, ContactFlowModule, ContactFlowModuleAlias, ContactFlowModuleVersion, ContactFlowVersion, DataLakeAssociation, DataTable, DataTableAttribute, DataTableRecord, EmailAddress, EvaluationForm, HoursOfOperation, Instance, InstanceStorageConfig, IntegrationAssociation, Metric, Notification, PhoneNumber, PredefinedAttribute, Prompt, Queue, QuickConnect, RoutingProfile, Rule, SecurityKey, SecurityProfile, TaskTemplate, TestCase, TrafficDistributionGroup, UseCase, User, UserHierarchyGroup, UserHierarchyStructure, View, ViewVersion, Vocabulary, Workspace |
+//! | `connectcampaigns` | `AWS::ConnectCampaigns` | Campaign |
+//! | `connectcampaignsv2` | `AWS::ConnectCampaignsV2` | Campaign |
+//! | `controltower` | `AWS::ControlTower` | EnabledBaseline, EnabledControl, LandingZone |
+//! | `cur` | `AWS::CUR` | ReportDefinition |
+//! | `customerprofiles` | `AWS::CustomerProfiles` | CalculatedAttributeDefinition, Domain, DomainObjectType, EventStream, EventTrigger, Integration, ObjectType, Recommender, RecommenderFilter, RecommenderSchema, SegmentDefinition |
+//! | `databrew` | `AWS::DataBrew` | Dataset, Job, Project, Recipe, Ruleset, Schedule |
+//! | `dataexchange` | `AWS::DataExchange` | DataSet, EventAction |
+//! | `datapipeline` | `AWS::DataPipeline` | Pipeline |
+//! | `datasync` | `AWS::DataSync` | Agent, LocationAzureBlob, LocationEFS, LocationFSxLustre, LocationFSxONTAP, LocationFSxOpenZFS, LocationFSxWindows, LocationHDFS, LocationNFS, LocationObjectStorage, LocationS3, LocationSMB, Task |
+//! | `datazone` | `AWS::DataZone` | Connection, DataSource, Domain, DomainUnit, Environment, EnvironmentActions, EnvironmentBlueprintConfiguration, EnvironmentProfile, FormType, GroupProfile, Owner, PolicyGrant, Project, ProjectMembership, ProjectProfile, SubscriptionTarget, UserProfile |
+//! | `dax` | `AWS::DAX` | Cluster, ParameterGroup, SubnetGroup |
+//! | `deadline` | `AWS::Deadline` | Budget, Farm, Fleet, LicenseEndpoint, Limit, MeteredProduct, Monitor, Queue, QueueEnvironment, QueueFleetAssociation, QueueLimitAssociation, StorageProfile, Worker |
+//! | `detective` | `AWS::Detective` | Graph, MemberInvitation, OrganizationAdmin |
+//! | `devopsagent` | `AWS::DevOpsAgent` | AgentSpace, Asset, Association, PrivateConnection, Service, Trigger |
+//! | `devopsguru` | `AWS::DevOpsGuru` | LogAnomalyDetectionIntegration, NotificationChannel, ResourceCollection |
+//! | `directconnect` | `AWS::DirectConnect` | Connection, DirectConnectGateway, DirectConnectGatewayAssociation, Lag, PrivateVirtualInterface, PublicVirtualInterface, TransitVirtualInterface |
+//! | `directoryservice` | `AWS::DirectoryService` | MicrosoftAD, SimpleAD |
+//! | `dlm` | `AWS::DLM` | LifecyclePolicy |
+//! | `dms` | `AWS::DMS` | Certificate, DataMigration, DataProvider, Endpoint, EventSubscription, InstanceProfile, MigrationProject, ReplicationConfig, ReplicationInstance, ReplicationSubnetGroup, ReplicationTask |
+//! | `docdb` | `AWS::DocDB` | DBCluster, DBClusterParameterGroup, DBInstance, DBSubnetGroup, EventSubscription, GlobalCluster |
+//! | `docdbelastic` | `AWS::DocDBElastic` | Cluster, ClusterSnapshot |
+//! | `drs` | `AWS::DRS` | LaunchConfigurationTemplate, RecoveryPlan, ReplicationConfigurationTemplate, SourceNetwork |
+//! | `dsql` | `AWS::DSQL` | Cluster |
 //! | `dynamodb` | `AWS::DynamoDB` | GlobalTable, Table |
-//! | `ec2` | `AWS::EC2` | EIP, FlowLog, InternetGateway, NatGateway, NetworkAcl, NetworkAclEntry, Route, RouteTable, SecurityGroup, SecurityGroupEgress, SecurityGroupIngress, Subnet, SubnetRouteTableAssociation, VPC, VPCEndpoint, VPCGatewayAttachment |
+//! | `ec2` | `AWS::EC2` | ApplicationStatusCheck, CapacityManagerDataExport, CapacityReservation, CapacityReservationFleet, CarrierGateway, ClientVpnAuthorizationRule, ClientVpnEndpoint, ClientVpnRoute, ClientVpnTargetNetworkAssociation, CustomerGateway, DHCPOptions, EC2Fleet, EIP, EIPAssociation, EgressOnlyInternetGateway, EnclaveCertificateIamRoleAssociation, FlowLog, FpgaImage, GatewayRouteTableAssociation, Host, IPAM, IPAMAllocation, IPAMPool, IPAMPoolCidr, IPAMPrefixListResolver, IPAMPrefixListResolverTarget, IPAMResourceDiscovery, IPAMResourceDiscoveryAssociation, IPAMScope, IPv4Pool, Instance, InstanceConnectEndpoint, InstanceEventWindow, InternetGateway, IpPoolRouteTableAssociation, IpamExternalResourceVerificationToken, IpamInternetRegistryAssociation, KeyPair, LaunchTemplate, LocalGatewayRoute, LocalGatewayRouteTable, LocalGatewayRouteTableVPCAssociation, LocalGatewayRouteTableVirtualInterfaceGroupAssociation, LocalGatewayVirtualInterface, LocalGatewayVirtualInterfaceGroup, NatGateway, NetworkAcl, NetworkAclEntry, NetworkInsightsAccessScope, NetworkInsightsAccessScopeAnalysis, NetworkInsightsAnalysis, NetworkInsightsPath, NetworkInterface, NetworkInterfaceAttachment, NetworkInterfacePermission, NetworkPerformanceMetricSubscription, PlacementGroup, PrefixList, Route, RouteServer, RouteServerAssociation, RouteServerEndpoint, RouteServerPeer, RouteServerPropagation, RouteTable, SecondaryNetwork, SecurityGroup, SecurityGroupEgress, SecurityGroupIngress, SecurityGroupVpcAssociation, SnapshotBlockPublicAccess, SpotFleet, SqlHaStandbyDetectedInstance, Subnet, SubnetCidrBlock, SubnetCidrReservation, SubnetNetworkAclAssociation, SubnetRouteTableAssociation, TrafficMirrorFilter, TrafficMirrorFilterRule, TrafficMirrorSession, TrafficMirrorTarget, TransitGateway, TransitGatewayAttachment, TransitGatewayConnect, TransitGatewayConnectPeer, TransitGatewayMeteringPolicy, TransitGatewayMeteringPolicyEntry, TransitGatewayMulticastDomain, TransitGatewayMulticastDomainAssociation, TransitGatewayMulticastGroupMember, TransitGatewayMulticastGroupSource, TransitGatewayPeeringAttachment, TransitGatewayPolicyTable, TransitGatewayPolicyTableAssociation, TransitGatewayPolicyTableEntry, TransitGatewayRoute, TransitGatewayRouteTable, TransitGatewayRouteTableAssociation, TransitGatewayRouteTablePropagation, TransitGatewayVpcAttachment, VPC, VPCBlockPublicAccessExclusion, VPCBlockPublicAccessOptions, VPCCidrBlock, VPCDHCPOptionsAssociation, VPCEncryptionControl, VPCEndpoint, VPCEndpointConnectionNotification, VPCEndpointService, VPCEndpointServicePermissions, VPCGatewayAttachment, VPCPeeringConnection, VPNConcentrator, VPNConnection, VPNConnectionRoute, VPNGateway, VPNGatewayRoutePropagation, VerifiedAccessEndpoint, VerifiedAccessGroup, VerifiedAccessInstance, VerifiedAccessTrustProvider, Volume, VolumeAttachment |
+//! | `ecr` | `AWS::ECR` | PublicRepository, PullThroughCacheRule, PullTimeUpdateExclusion, RegistryPolicy, RegistryScanningConfiguration, ReplicationConfiguration, Repository, RepositoryCreationTemplate, SigningConfiguration |
+//! | `ecs` | `AWS::ECS` | CapacityProvider, Cluster, ClusterCapacityProviderAssociations, Daemon, DaemonTaskDefinition, ExpressGatewayService, Gateway, GatewayClusterAssociations, PrimaryTaskSet, Service, TaskDefinition, TaskSet |
+//! | `efs` | `AWS::EFS` | AccessPoint, FileSystem, MountTarget |
+//! | `eks` | `AWS::EKS` | AccessEntry, Addon, Capability, CertificateAuthority, Cluster, FargateProfile, IdentityProviderConfig, Nodegroup, PodIdentityAssociation |
+//! | `elasticache` | `AWS::ElastiCache` | CacheCluster, GlobalReplicationGroup, ParameterGroup, ReplicationGroup, SecurityGroup, SecurityGroupIngress, ServerlessCache, ServerlessCacheSnapshot, Snapshot, SubnetGroup, User, UserGroup |
+//! | `elasticbeanstalk` | `AWS::ElasticBeanstalk` | Application, ApplicationVersion, ConfigurationTemplate, Environment |
+//! | `elasticloadbalancing` | `AWS::ElasticLoadBalancing` | LoadBalancer |
+//! | `elasticloadbalancingv2` | `AWS::ElasticLoadBalancingV2` | Listener, ListenerCertificate, ListenerRule, LoadBalancer, TargetGroup, TrustStore, TrustStoreRevocation |
+//! | `elasticsearch` | `AWS::Elasticsearch` | Domain |
+//! | `elementalinference` | `AWS::ElementalInference` | Dictionary, Feed |
+//! | `emr` | `AWS::EMR` | Cluster, InstanceFleetConfig, InstanceGroupConfig, SecurityConfiguration, Step, Studio, StudioSessionMapping, WALWorkspace |
+//! | `emrcontainers` | `AWS::EMRContainers` | Endpoint, JobTemplate, SecurityConfiguration, VirtualCluster |
+//! | `emrserverless` | `AWS::EMRServerless` | Application |
+//! | `entityresolution` | `AWS::EntityResolution` | IdMappingWorkflow, IdNamespace, MatchingWorkflow, PolicyStatement, SchemaMapping |
 //! | `events` | `AWS::Events` | ApiDestination, Archive, Connection, Endpoint, EventBus, EventBusPolicy, Rule |
+//! | `eventschemas` | `AWS::EventSchemas` | Discoverer, Registry, RegistryPolicy, Schema |
+//! | `eventsv2` | `AWS::EventsV2` | EventBus, EventSource, ResourcePolicy, Subscriber |
+//! | `evidently` | `AWS::Evidently` | Experiment, Feature, Launch, Project, Segment |
+//! | `evs` | `AWS::EVS` | Environment |
+//! | `finspace` | `AWS::FinSpace` | Environment |
+//! | `fis` | `AWS::FIS` | ExperimentTemplate, TargetAccountConfiguration |
+//! | `fms` | `AWS::FMS` | ApplicationsList, NotificationChannel, Policy, ProtocolsList, ResourceSet |
+//! | `forecast` | `AWS::Forecast` | Dataset, DatasetGroup |
+//! | `frauddetector` | `AWS::FraudDetector` | Detector, EntityType, EventType, Label, List, Outcome, Variable |
+//! | `fsx` | `AWS::FSx` | Backup, DataRepositoryAssociation, FileCache, FileSystem, S3AccessPointAttachment, Snapshot, StorageVirtualMachine, Volume |
+//! | `gamelift` | `AWS::GameLift` | Alias, Build, ContainerFleet, ContainerGroupDefinition, Fleet, GameServerGroup, GameSessionQueue, Location, MatchmakingConfiguration, MatchmakingRuleSet, Script |
+//! | `globalaccelerator` | `AWS::GlobalAccelerator` | Accelerator, CrossAccountAttachment, EndpointGroup, Listener |
+//! | `glue` | `AWS::Glue` | Blueprint, Catalog, Classifier, Connection, ConnectionType, Crawler, CustomEntityType, DataCatalogEncryptionSettings, DataQualityRuleset, Database, DevEndpoint, IdentityCenterConfiguration, Integration, IntegrationResourceProperty, Job, MLTransform, Partition, Registry, Schema, SchemaVersion, SchemaVersionMetadata, SecurityConfiguration, Session, Table, TableOptimizer, Trigger, UsageProfile, UserDefinedFunction, Workflow |
+//! | `grafana` | `AWS::Grafana` | Workspace |
+//! | `greengrass` | `AWS::Greengrass` | ConnectorDefinition, ConnectorDefinitionVersion, CoreDefinition, CoreDefinitionVersion, DeviceDefinition, DeviceDefinitionVersion, FunctionDefinition, FunctionDefinitionVersion, Group, GroupVersion, LoggerDefinition, LoggerDefinitionVersion, ResourceDefinition, ResourceDefinitionVersion, SubscriptionDefinition, SubscriptionDefinitionVersion |
+//! | `greengrassv2` | `AWS::GreengrassV2` | ComponentVersion, Deployment |
+//! | `groundstation` | `AWS::GroundStation` | Config, DataflowEndpointGroup, DataflowEndpointGroupV2, MissionProfile |
+//! | `guardduty` | `AWS::GuardDuty` | CustomDetectionRuleAssociation, Detector, Filter, IPSet, MalwareProtectionPlan, Master, Member, PublishingDestination, ThreatEntitySet, ThreatIntelSet, TrustedEntitySet |
+//! | `healthagent` | `AWS::HealthAgent` | Domain |
+//! | `healthimaging` | `AWS::HealthImaging` | Datastore |
+//! | `healthlake` | `AWS::HealthLake` | DataTransformationProfile, FHIRDatastore |
 //! | `iam` | `AWS::IAM` | AccessKey, Group, GroupPolicy, InstanceProfile, ManagedPolicy, OIDCProvider, Policy, Role, RolePolicy, SAMLProvider, ServerCertificate, ServiceLinkedRole, User, UserPolicy, UserToGroupAddition, VirtualMFADevice |
+//! | `identitystore` | `AWS::IdentityStore` | Group, GroupMembership, User |
+//! | `imagebuilder` | `AWS::ImageBuilder` | Component, ContainerRecipe, DistributionConfiguration, Image, ImagePipeline, ImageRecipe, InfrastructureConfiguration, LifecyclePolicy, Workflow |
+//! | `inspector` | `AWS::Inspector` | AssessmentTarget, AssessmentTemplate, ResourceGroup |
+//! | `inspectorv2` | `AWS::InspectorV2` | CisScanConfiguration, CodeSecurityIntegration, CodeSecurityScanConfiguration, Connector, Filter |
+//! | `interconnect` | `AWS::Interconnect` | Connection |
+//! | `internetmonitor` | `AWS::InternetMonitor` | Monitor |
+//! | `invoicing` | `AWS::Invoicing` | InvoiceUnit, ProcurementPortalPreference |
+//! | `iot` | `AWS::IoT` | AccountAuditConfiguration, Authorizer, BillingGroup, CACertificate, Certificate, CertificateProvider, Command, CustomMetric, Dimension, DomainConfiguration, EncryptionConfiguration, FleetMetric, Job, JobTemplate, Logging, MitigationAction, Policy, PolicyPrincipalAttachment, ProvisioningTemplate, ResourceSpecificLogging, RoleAlias, ScheduledAudit, SecurityProfile, SoftwarePackage, SoftwarePackageVersion, Stream, Thing, ThingGroup, ThingPrincipalAttachment, ThingType, TopicRule, TopicRuleDestination |
+//! | `iotanalytics` | `AWS::IoTAnalytics` | Channel, Dataset, Datastore, Pipeline |
+//! | `iotcoredeviceadvisor` | `AWS::IoTCoreDeviceAdvisor` | SuiteDefinition |
+//! | `iotfleetwise` | `AWS::IoTFleetWise` | Campaign, DecoderManifest, Fleet, ModelManifest, SignalCatalog, StateTemplate, Vehicle |
+//! | `iotsecuretunneling` | `AWS::IoTSecureTunneling` | Tunnel |
+//! | `iotsitewise` | `AWS::IoTSiteWise` | AccessPolicy, Application, Asset, AssetModel, ComputationModel, Dashboard, Dataset, Gateway, Pipeline, Portal, Project, Task, Workspace |
+//! | `iotthingsgraph` | `AWS::IoTThingsGraph` | FlowTemplate |
+//! | `iottwinmaker` | `AWS::IoTTwinMaker` | ComponentType, Entity, Scene, SyncJob, Workspace |
+//! | `iotwireless` | `AWS::IoTWireless` | Destination, DeviceProfile, FuotaTask, MulticastGroup, NetworkAnalyzerConfiguration, PartnerAccount, ServiceProfile, TaskDefinition, WirelessDevice, WirelessDeviceImportTask, WirelessGateway |
+//! | `ivs` | `AWS::IVS` | AdConfiguration, Channel, EncoderConfiguration, IngestConfiguration, PlaybackKeyPair, PlaybackRestrictionPolicy, PublicKey, RecordingConfiguration, Stage, StorageConfiguration, StreamKey |
+//! | `ivschat` | `AWS::IVSChat` | LoggingConfiguration, Room |
+//! | `kafkaconnect` | `AWS::KafkaConnect` | Connector, CustomPlugin, WorkerConfiguration |
+//! | `kendra` | `AWS::Kendra` | DataSource, Faq, FeaturedResultsSet, Index, QuerySuggestionsBlockList, Thesaurus |
+//! | `kendraranking` | `AWS::KendraRanking` | ExecutionPlan |
+//! | `kinesis` | `AWS::Kinesis` | Channel, ResourcePolicy, Stream, StreamConsumer |
+//! | `kinesisanalytics` | `AWS::KinesisAnalytics` | Application, ApplicationOutput, ApplicationReferenceDataSource |
+//! | `kinesisanalyticsv2` | `AWS::KinesisAnalyticsV2` | Application, ApplicationCloudWatchLoggingOption, ApplicationOutput, ApplicationReferenceDataSource |
+//! | `kinesisfirehose` | `AWS::KinesisFirehose` | DeliveryStream |
+//! | `kinesisvideo` | `AWS::KinesisVideo` | SignalingChannel, Stream |
 //! | `kms` | `AWS::KMS` | Alias, Key, ReplicaKey |
+//! | `lakeformation` | `AWS::LakeFormation` | DataCellsFilter, DataLakeSettings, Permissions, PrincipalPermissions, Resource, Tag, TagAssociation |
 //! | `lambda` | `AWS::Lambda` | Alias, CapacityProvider, CodeSigningConfig, EventInvokeConfig, EventSourceMapping, Function, LayerVersion, LayerVersionPermission, MicrovmImage, NetworkConnector, Permission, ResourcePolicy, Url, Version, WebFunction, WebFunctionEndpoint, WebFunctionRevision |
+//! | `launchwizard` | `AWS::LaunchWizard` | Deployment |
+//! | `lex` | `AWS::Lex` | Bot, BotAlias, BotVersion, ResourcePolicy |
+//! | `licensemanager` | `AWS::LicenseManager` | Grant, License, LicenseAssetGroup, LicenseAssetRuleSet, LicenseConfiguration, ReportGenerator |
+//! | `licensemanagerlinuxsubscriptions` | `AWS::LicenseManagerLinuxSubscriptions` | SubscriptionProvider |
+//! | `licensemanagerusersubscriptions` | `AWS::LicenseManagerUserSubscriptions` | LicenseServerEndpoint |
+//! | `lightsail` | `AWS::Lightsail` | Alarm, Bucket, Certificate, ContactMethod, Container, Database, DatabaseSnapshot, Disk, DiskSnapshot, Distribution, Domain, Instance, InstanceSnapshot, KeyPair, LoadBalancer, LoadBalancerTlsCertificate, StaticIp |
+//! | `location` | `AWS::Location` | APIKey, GeofenceCollection, Map, PlaceIndex, RouteCalculator, Tracker, TrackerConsumer |
 //! | `logs` | `AWS::Logs` | AccountPolicy, Delivery, DeliveryDestination, DeliverySource, Destination, Integration, LogAnomalyDetector, LogGroup, LogStream, MetricFilter, QueryDefinition, ResourcePolicy, ScheduledQuery, StorageTierPolicy, SubscriptionFilter, Transformer |
+//! | `lookoutequipment` | `AWS::LookoutEquipment` | InferenceScheduler |
+//! | `lookoutvision` | `AWS::LookoutVision` | Project |
+//! | `m2` | `AWS::M2` | Application, Deployment, Environment |
+//! | `macie` | `AWS::Macie` | AllowList, CustomDataIdentifier, FindingsFilter, Member, Session |
+//! | `managedblockchain` | `AWS::ManagedBlockchain` | Accessor, Member, Node |
+//! | `mediaconnect` | `AWS::MediaConnect` | Bridge, BridgeOutput, BridgeSource, Flow, FlowEntitlement, FlowMediaStream, FlowOutput, FlowSource, FlowVpcInterface, Gateway, RouterInput, RouterNetworkInterface, RouterOutput |
+//! | `mediaconvert` | `AWS::MediaConvert` | CertificateAssociation, JobTemplate, Preset, Queue |
+//! | `medialive` | `AWS::MediaLive` | Channel, ChannelPlacementGroup, CloudWatchAlarmTemplate, CloudWatchAlarmTemplateGroup, Cluster, EventBridgeRuleTemplate, EventBridgeRuleTemplateGroup, Input, InputSecurityGroup, Multiplex, Multiplexprogram, Network, Node, SdiSource, SignalMap |
+//! | `mediapackage` | `AWS::MediaPackage` | Asset, Channel, OriginEndpoint, PackagingConfiguration, PackagingGroup |
+//! | `mediapackagev2` | `AWS::MediaPackageV2` | Channel, ChannelGroup, ChannelPolicy, OriginEndpoint, OriginEndpointPolicy |
+//! | `mediastore` | `AWS::MediaStore` | Container |
+//! | `mediatailor` | `AWS::MediaTailor` | Channel, ChannelPolicy, Function, LiveSource, PlaybackConfiguration, PrefetchSchedule, Program, SourceLocation, VodSource |
+//! | `memorydb` | `AWS::MemoryDB` | ACL, Cluster, MultiRegionCluster, ParameterGroup, Snapshot, SubnetGroup, User |
+//! | `mgn` | `AWS::MGN` | Connector, LaunchConfigurationTemplate, NetworkMigrationDefinition |
+//! | `mpa` | `AWS::MPA` | ApprovalTeam, IdentitySource |
+//! | `msk` | `AWS::MSK` | BatchScramSecret, Channel, Cluster, ClusterPolicy, Configuration, Replicator, ServerlessCluster, Topic, VpcConnection |
+//! | `mwaa` | `AWS::MWAA` | Environment |
+//! | `mwaaserverless` | `AWS::MWAAServerless` | Workflow |
+//! | `neptune` | `AWS::Neptune` | DBCluster, DBClusterParameterGroup, DBInstance, DBParameterGroup, DBSubnetGroup, EventSubscription, GlobalCluster |
+//! | `neptunegraph` | `AWS::NeptuneGraph` | Graph, GraphSnapshot, PrivateGraphEndpoint |
+//! | `networkfirewall` | `AWS::NetworkFirewall` | ContainerAssociation, Firewall, FirewallPolicy, LoggingConfiguration, RuleGroup, TLSInspectionConfiguration, VpcEndpointAssociation |
+//! | `networkflowmonitor` | `AWS::NetworkFlowMonitor` | Monitor, Scope |
+//! | `networkmanager` | `AWS::NetworkManager` | ConnectAttachment, ConnectPeer, CoreNetwork, CoreNetworkPrefixListAssociation, CustomerGatewayAssociation, Device, DirectConnectGatewayAttachment, GlobalNetwork, Link, LinkAssociation, Site, SiteToSiteVpnAttachment, TransitGatewayPeering, TransitGatewayRegistration, TransitGatewayRouteTableAttachment, VpcAttachment |
+//! | `networkmonitor` | `AWS::NetworkMonitor` | Monitor |
+//! | `networksecuritymanager` | `AWS::NetworkSecurityManager` | Deployment, Policy, Rule, Scope, Template |
+//! | `notifications` | `AWS::Notifications` | ChannelAssociation, EventRule, ManagedNotificationAccountContactAssociation, ManagedNotificationAdditionalChannelAssociation, NotificationConfiguration, NotificationHub, OrganizationalUnitAssociation |
+//! | `notificationscontacts` | `AWS::NotificationsContacts` | EmailContact |
+//! | `novaact` | `AWS::NovaAct` | WorkflowDefinition |
+//! | `oam` | `AWS::Oam` | Link, Sink |
+//! | `observabilityadmin` | `AWS::ObservabilityAdmin` | DatasetIntegration, OrganizationCentralizationRule, OrganizationTelemetryRule, S3TableIntegration, TelemetryEnrichment, TelemetryPipelines, TelemetryRule |
+//! | `odb` | `AWS::ODB` | CloudAutonomousVmCluster, CloudExadataInfrastructure, CloudVmCluster, OdbNetwork, OdbPeeringConnection |
+//! | `omics` | `AWS::Omics` | AnnotationStore, Configuration, ReferenceStore, RunCache, RunGroup, SequenceStore, VariantStore, Workflow, WorkflowVersion |
+//! | `opensearch` | `AWS::OpenSearch` | DataSource |
+//! | `opensearchserverless` | `AWS::OpenSearchServerless` | AccessPolicy, Collection, CollectionGroup, CollectionIndex, Index, LifecyclePolicy, SecurityConfig, SecurityPolicy, VpcEndpoint |
+//! | `opensearchservice` | `AWS::OpenSearchService` | Application, Domain |
+//! | `organizations` | `AWS::Organizations` | Account, Organization, OrganizationalUnit, Policy, ResourcePolicy |
+//! | `osis` | `AWS::OSIS` | Pipeline |
+//! | `outposts` | `AWS::Outposts` | Outpost, Site |
+//! | `panorama` | `AWS::Panorama` | ApplicationInstance, Package, PackageVersion |
+//! | `paymentcryptography` | `AWS::PaymentCryptography` | Alias, Key |
+//! | `pcaconnectorad` | `AWS::PCAConnectorAD` | Connector, DirectoryRegistration, ServicePrincipalName, Template, TemplateGroupAccessControlEntry |
+//! | `pcaconnectorscep` | `AWS::PCAConnectorSCEP` | Challenge, Connector |
+//! | `pcs` | `AWS::PCS` | Cluster, ComputeNodeGroup, Queue |
+//! | `personalize` | `AWS::Personalize` | Campaign, Dataset, DatasetGroup, EventTracker, Filter, MetricAttribution, Schema, Solution |
+//! | `pi` | `AWS::PI` | PerfReports |
+//! | `pinpoint` | `AWS::Pinpoint` | ADMChannel, APNSChannel, APNSSandboxChannel, APNSVoipChannel, APNSVoipSandboxChannel, App, ApplicationSettings, BaiduChannel, Campaign, EmailChannel, EmailTemplate, EventStream, GCMChannel, InAppTemplate, PushTemplate, SMSChannel, Segment, SmsTemplate, VoiceChannel |
+//! | `pinpointemail` | `AWS::PinpointEmail` | ConfigurationSet, ConfigurationSetEventDestination, DedicatedIpPool, Identity |
+//! | `pipes` | `AWS::Pipes` | Pipe |
+//! | `polly` | `AWS::Polly` | Lexicon |
+//! | `pricingplanmanager` | `AWS::PricingPlanManager` | Subscription |
+//! | `proton` | `AWS::Proton` | EnvironmentAccountConnection, EnvironmentTemplate, ServiceTemplate |
+//! | `qbusiness` | `AWS::QBusiness` | Application, DataAccessor, DataSource, Index, Permission, Plugin, Retriever, WebExperience |
+//! | `qldb` | `AWS::QLDB` | Ledger, Stream |
+//! | `quicksight` | `AWS::QuickSight` | ActionConnector, Agent, Analysis, ApprovalPolicy, Assignment, Brand, CustomPermissions, Customization, DLPSetting, Dashboard, DataSet, DataSource, Flow, Folder, Group, KnowledgeBase, LimitsProfile, OAuthClientApplication, RefreshSchedule, Space, Template, Theme, Topic, TopicV2, VPCConnection |
+//! | `ram` | `AWS::RAM` | Permission, PermissionAssociation, PrincipalAssociation, ResourceAssociation, ResourceShare, SourceAssociation |
+//! | `rbin` | `AWS::Rbin` | Rule |
+//! | `rds` | `AWS::RDS` | ClusterSnapshot, CustomDBEngineVersion, DBCluster, DBClusterEndpoint, DBClusterParameterGroup, DBInstance, DBParameterGroup, DBProxy, DBProxyEndpoint, DBProxyTargetGroup, DBSecurityGroup, DBSecurityGroupIngress, DBShardGroup, DBSnapshot, DBSubnetGroup, Deployment, EventSubscription, GlobalCluster, Integration, OptionGroup |
+//! | `redshift` | `AWS::Redshift` | Cluster, ClusterParameterGroup, ClusterSecurityGroup, ClusterSecurityGroupIngress, ClusterSubnetGroup, EndpointAccess, EndpointAuthorization, EventSubscription, Integration, QEV2IdcApplication, RedshiftIdcApplication, ScheduledAction, Snapshot, SnapshotCopyGrant, SnapshotSchedule, UsageLimit |
+//! | `redshiftserverless` | `AWS::RedshiftServerless` | Namespace, Snapshot, Workgroup |
+//! | `refactorspaces` | `AWS::RefactorSpaces` | Application, Environment, Route, Service |
+//! | `rekognition` | `AWS::Rekognition` | Collection, Dataset, Project, StreamProcessor |
+//! | `resiliencehub` | `AWS::ResilienceHub` | App, ResiliencyPolicy |
+//! | `resiliencehubv2` | `AWS::ResilienceHubV2` | Policy, Service, ServiceFunction, System, UserJourney |
+//! | `resourceexplorer2` | `AWS::ResourceExplorer2` | DefaultViewAssociation, Index, View |
+//! | `resourcegroups` | `AWS::ResourceGroups` | Group, TagSyncTask |
+//! | `robomaker` | `AWS::RoboMaker` | Fleet, Robot, RobotApplication, RobotApplicationVersion, SimulationApplication, SimulationApplicationVersion |
+//! | `rolesanywhere` | `AWS::RolesAnywhere` | CRL, Profile, TrustAnchor |
 //! | `route53` | `AWS::Route53` | CidrCollection, DNSSEC, DelegationSet, HealthCheck, HostedZone, KeySigningKey, QueryLoggingConfig, RecordSet, RecordSetGroup, TrafficPolicy, TrafficPolicyInstance |
+//! | `route53globalresolver` | `AWS::Route53GlobalResolver` | AccessSource, AccessToken, DnsView, FirewallDomainList, FirewallRule, GlobalResolver, HostedZoneAssociation |
+//! | `route53profiles` | `AWS::Route53Profiles` | Profile, ProfileAssociation, ProfileResourceAssociation |
+//! | `route53recoverycontrol` | `AWS::Route53RecoveryControl` | Cluster, ControlPanel, RoutingControl, SafetyRule |
+//! | `route53recoveryreadiness` | `AWS::Route53RecoveryReadiness` | Cell, ReadinessCheck, RecoveryGroup, ResourceSet |
+//! | `route53resolver` | `AWS::Route53Resolver` | FirewallDomainList, FirewallRuleGroup, FirewallRuleGroupAssociation, OutpostResolver, ResolverConfig, ResolverDNSSECConfig, ResolverEndpoint, ResolverQueryLoggingConfig, ResolverQueryLoggingConfigAssociation, ResolverRule, ResolverRuleAssociation |
+//! | `rtbfabric` | `AWS::RTBFabric` | InboundExternalLink, Link, LinkRoutingRule, OutboundExternalLink, RequesterGateway, ResponderGateway |
+//! | `rum` | `AWS::RUM` | AppMonitor |
 //! | `s3` | `AWS::S3` | AccessGrant, AccessGrantsInstance, AccessGrantsLocation, AccessPoint, Bucket, BucketPolicy, MultiRegionAccessPoint, MultiRegionAccessPointPolicy, StorageLens, StorageLensGroup |
+//! | `s3express` | `AWS::S3Express` | AccessPoint, BucketPolicy, DirectoryBucket |
+//! | `s3files` | `AWS::S3Files` | AccessPoint, FileSystem, FileSystemPolicy, MountTarget |
+//! | `s3objectlambda` | `AWS::S3ObjectLambda` | AccessPoint, AccessPointPolicy |
+//! | `s3outposts` | `AWS::S3Outposts` | AccessPoint, Bucket, BucketPolicy, Endpoint |
+//! | `s3tables` | `AWS::S3Tables` | Namespace, Table, TableBucket, TableBucketPolicy, TablePolicy |
+//! | `s3vectors` | `AWS::S3Vectors` | Index, VectorBucket, VectorBucketPolicy |
+//! | `sagemaker` | `AWS::SageMaker` | AIWorkloadConfig, Action, Algorithm, App, AppImageConfig, Artifact, Cluster, ClusterSchedulerConfig, CodeRepository, ComputeQuota, Context, DataQualityJobDefinition, Device, DeviceFleet, Domain, Endpoint, EndpointConfig, Experiment, ExperimentTrialComponent, FeatureGroup, Hub, HumanTaskUi, Image, ImageVersion, InferenceComponent, InferenceExperiment, MlflowApp, MlflowTrackingServer, Model, ModelBiasJobDefinition, ModelCard, ModelExplainabilityJobDefinition, ModelPackage, ModelPackageGroup, ModelQualityJobDefinition, MonitoringSchedule, NotebookInstance, NotebookInstanceLifecycleConfig, PartnerApp, Pipeline, ProcessingJob, Project, Space, StudioLifecycleConfig, TrialComponent, UserProfile, Workforce, Workteam |
+//! | `scheduler` | `AWS::Scheduler` | Schedule, ScheduleGroup |
+//! | `scn` | `AWS::SCN` | DataIntegrationFlow, Dataset, Instance, Namespace |
+//! | `sdb` | `AWS::SDB` | Domain |
 //! | `secretsmanager` | `AWS::SecretsManager` | ResourcePolicy, RotationSchedule, Secret, SecretTargetAttachment |
+//! | `securityagent` | `AWS::SecurityAgent` | AgentSpace, Application, Artifact, Integration, Pentest, SecurityRequirementPack, TargetDomain |
+//! | `securityhub` | `AWS::SecurityHub` | ActionTarget, AggregatorV2, AutomationRule, AutomationRuleV2, ConfigurationPolicy, Connector, ConnectorV2, DelegatedAdmin, FindingAggregator, Hub, HubV2, Insight, OrganizationConfiguration, PolicyAssociation, ProductSubscription, SecurityControl, Standard |
+//! | `securitylake` | `AWS::SecurityLake` | AwsLogSource, DataLake, Subscriber, SubscriberNotification |
+//! | `serverlessrepo` | `AWS::ServerlessRepo` | Application |
+//! | `servicecatalog` | `AWS::ServiceCatalog` | AcceptedPortfolioShare, CloudFormationProduct, CloudFormationProvisionedProduct, LaunchNotificationConstraint, LaunchRoleConstraint, LaunchTemplateConstraint, Portfolio, PortfolioPrincipalAssociation, PortfolioProductAssociation, PortfolioShare, ResourceUpdateConstraint, ServiceAction, ServiceActionAssociation, StackSetConstraint, TagOption, TagOptionAssociation |
+//! | `servicecatalogappregistry` | `AWS::ServiceCatalogAppRegistry` | Application, AttributeGroup, AttributeGroupAssociation, ResourceAssociation |
+//! | `servicediscovery` | `AWS::ServiceDiscovery` | HttpNamespace, Instance, PrivateDnsNamespace, PublicDnsNamespace, Service |
+//! | `ses` | `AWS::SES` | ConfigurationSet, ConfigurationSetEventDestination, ContactList, CustomVerificationEmailTemplate, DedicatedIpPool, EmailIdentity, EmailIdentityCertificate, MailManagerAddonInstance, MailManagerAddonSubscription, MailManagerAddressList, MailManagerArchive, MailManagerIngressPoint, MailManagerRelay, MailManagerRuleSet, MailManagerTrafficPolicy, MultiRegionEndpoint, ReceiptFilter, ReceiptRule, ReceiptRuleSet, Template, Tenant, VdmAttributes |
+//! | `shield` | `AWS::Shield` | DRTAccess, ProactiveEngagement, Protection, ProtectionGroup |
+//! | `signer` | `AWS::Signer` | ProfilePermission, SigningProfile |
+//! | `simspaceweaver` | `AWS::SimSpaceWeaver` | Simulation |
+//! | `smsvoice` | `AWS::SMSVOICE` | ConfigurationSet, NotifyConfiguration, OptOutList, PhoneNumber, Pool, ProtectConfiguration, RcsAgent, Registration, RegistrationAttachment, ResourcePolicy, SenderId, VerifiedDestinationNumber |
 //! | `sns` | `AWS::SNS` | Subscription, Topic, TopicInlinePolicy, TopicPolicy |
 //! | `sqs` | `AWS::SQS` | Queue, QueueInlinePolicy, QueuePolicy |
 //! | `ssm` | `AWS::SSM` | Association, CloudConnector, Document, MaintenanceWindow, MaintenanceWindowTarget, MaintenanceWindowTask, OpsItem, Parameter, PatchBaseline, ResourceDataSync, ResourcePolicy, ServiceSetting |
+//! | `ssmcontacts` | `AWS::SSMContacts` | Contact, ContactChannel, Plan, Rotation |
+//! | `ssmguiconnect` | `AWS::SSMGuiConnect` | Preferences |
+//! | `ssmincidents` | `AWS::SSMIncidents` | ReplicationSet, ResponsePlan |
+//! | `ssmquicksetup` | `AWS::SSMQuickSetup` | ConfigurationManager, LifecycleAutomation |
+//! | `sso` | `AWS::SSO` | Application, ApplicationAssignment, Assignment, Instance, InstanceAccessControlAttributeConfiguration, PermissionSet |
 //! | `stepfunctions` | `AWS::StepFunctions` | Activity, StateMachine, StateMachineAlias, StateMachineVersion |
+//! | `storagegateway` | `AWS::StorageGateway` | NFSFileShare, SMBFileShare, Tape, TapePool, Volume |
+//! | `supportapp` | `AWS::SupportApp` | AccountAlias, SlackChannelConfiguration, SlackWorkspaceConfiguration |
+//! | `supportauthz` | `AWS::SupportAuthZ` | SupportPermit |
+//! | `synthetics` | `AWS::Synthetics` | Canary, Group |
+//! | `systemsmanagersap` | `AWS::SystemsManagerSAP` | Application |
+//! | `textract` | `AWS::Textract` | Adapter |
+//! | `timestream` | `AWS::Timestream` | Database, InfluxDBBackup, InfluxDBCluster, InfluxDBInstance, ScheduledQuery, Table |
+//! | `transcribe` | `AWS::Transcribe` | CallAnalyticsCategory, MedicalVocabulary, Vocabulary, VocabularyFilter |
+//! | `transfer` | `AWS::Transfer` | Agreement, Certificate, Connector, HostKey, Profile, Server, User, WebApp, Workflow |
+//! | `translate` | `AWS::Translate` | ParallelData, Terminology |
+//! | `uxc` | `AWS::UXC` | AccountCustomization |
+//! | `verifiedpermissions` | `AWS::VerifiedPermissions` | IdentitySource, Policy, PolicyStore, PolicyStoreAlias, PolicyTemplate |
+//! | `voiceid` | `AWS::VoiceID` | Domain |
+//! | `vpclattice` | `AWS::VpcLattice` | AccessLogSubscription, AuthPolicy, DomainVerification, Listener, ResourceConfiguration, ResourceGateway, ResourcePolicy, Rule, Service, ServiceNetwork, ServiceNetworkResourceAssociation, ServiceNetworkServiceAssociation, ServiceNetworkVpcAssociation, TargetGroup |
+//! | `waf` | `AWS::WAF` | ByteMatchSet, IPSet, Rule, SizeConstraintSet, SqlInjectionMatchSet, WebACL, XssMatchSet |
+//! | `wafregional` | `AWS::WAFRegional` | ByteMatchSet, GeoMatchSet, IPSet, RateBasedRule, RegexPatternSet, Rule, SizeConstraintSet, SqlInjectionMatchSet, WebACL, WebACLAssociation, XssMatchSet |
+//! | `wafv2` | `AWS::WAFv2` | IPSet, LoggingConfiguration, RegexPatternSet, RuleGroup, WebACL, WebACLAssociation |
+//! | `wellarchitected` | `AWS::WellArchitected` | AgentContext, AgentGoal, AgentProfile, Lens, Profile, ReviewTemplate, Workload |
+//! | `wickr` | `AWS::Wickr` | Network |
+//! | `wisdom` | `AWS::Wisdom` | AIAgent, AIAgentVersion, AIGuardrail, AIGuardrailVersion, AIPrompt, AIPromptVersion, Assistant, AssistantAssociation, Content, ContentAssociation, KnowledgeBase, MessageTemplate, MessageTemplateVersion, QuickResponse |
+//! | `workspaces` | `AWS::WorkSpaces` | ConnectionAlias, Directory, Workspace, WorkspaceIpGroup, WorkspacesPool |
+//! | `workspacesinstances` | `AWS::WorkspacesInstances` | Volume, VolumeAssociation, WorkspaceInstance |
+//! | `workspacesthinclient` | `AWS::WorkSpacesThinClient` | Environment |
+//! | `workspacesweb` | `AWS::WorkSpacesWeb` | BrowserSettings, DataProtectionSettings, IdentityProvider, IpAccessSettings, NetworkSettings, Portal, SessionLogger, TrustStore, UserAccessLoggingSettings, UserSettings |
+//! | `xray` | `AWS::XRay` | Group, ResourcePolicy, SamplingRule, TransactionSearchConfig |
 
+#[cfg(feature = "accessanalyzer")]
+pub mod accessanalyzer;
+#[cfg(feature = "accountaccess")]
+pub mod accountaccess;
+#[cfg(feature = "acmpca")]
+pub mod acmpca;
+#[cfg(feature = "agentregistry")]
+pub mod agentregistry;
+#[cfg(feature = "aiops")]
+pub mod aiops;
+#[cfg(feature = "amazonmq")]
+pub mod amazonmq;
+#[cfg(feature = "amplify")]
+pub mod amplify;
+#[cfg(feature = "amplifyuibuilder")]
+pub mod amplifyuibuilder;
 #[cfg(feature = "apigateway")]
 pub mod apigateway;
+#[cfg(feature = "apigatewayv2")]
+pub mod apigatewayv2;
+#[cfg(feature = "appconfig")]
+pub mod appconfig;
+#[cfg(feature = "appfabric")]
+pub mod appfabric;
+#[cfg(feature = "appflow")]
+pub mod appflow;
+#[cfg(feature = "appintegrations")]
+pub mod appintegrations;
+#[cfg(feature = "applicationautoscaling")]
+pub mod applicationautoscaling;
+#[cfg(feature = "applicationinsights")]
+pub mod applicationinsights;
+#[cfg(feature = "applicationsignals")]
+pub mod applicationsignals;
+#[cfg(feature = "appmesh")]
+pub mod appmesh;
+#[cfg(feature = "apprunner")]
+pub mod apprunner;
+#[cfg(feature = "appstream")]
+pub mod appstream;
+#[cfg(feature = "appsync")]
+pub mod appsync;
+#[cfg(feature = "apptest")]
+pub mod apptest;
+#[cfg(feature = "aps")]
+pub mod aps;
+#[cfg(feature = "arcregionswitch")]
+pub mod arcregionswitch;
+#[cfg(feature = "arczonalshift")]
+pub mod arczonalshift;
+#[cfg(feature = "ask")]
+pub mod ask;
+#[cfg(feature = "athena")]
+pub mod athena;
+#[cfg(feature = "auditmanager")]
+pub mod auditmanager;
+#[cfg(feature = "autoscaling")]
+pub mod autoscaling;
+#[cfg(feature = "autoscalingplans")]
+pub mod autoscalingplans;
+#[cfg(feature = "awsexternalanthropic")]
+pub mod awsexternalanthropic;
+#[cfg(feature = "b2bi")]
+pub mod b2bi;
+#[cfg(feature = "backup")]
+pub mod backup;
+#[cfg(feature = "backupgateway")]
+pub mod backupgateway;
+#[cfg(feature = "batch")]
+pub mod batch;
+#[cfg(feature = "bcm")]
+pub mod bcm;
+#[cfg(feature = "bcmdataexports")]
+pub mod bcmdataexports;
+#[cfg(feature = "bcmpricingcalculator")]
+pub mod bcmpricingcalculator;
+#[cfg(feature = "bedrock")]
+pub mod bedrock;
+#[cfg(feature = "bedrockagentcore")]
+pub mod bedrockagentcore;
+#[cfg(feature = "bedrockmantle")]
+pub mod bedrockmantle;
+#[cfg(feature = "billing")]
+pub mod billing;
+#[cfg(feature = "billingconductor")]
+pub mod billingconductor;
+#[cfg(feature = "braket")]
+pub mod braket;
+#[cfg(feature = "budgets")]
+pub mod budgets;
+#[cfg(feature = "cases")]
+pub mod cases;
+#[cfg(feature = "cassandra")]
+pub mod cassandra;
+#[cfg(feature = "cdk")]
+pub mod cdk;
+#[cfg(feature = "ce")]
+pub mod ce;
+#[cfg(feature = "certificatemanager")]
+pub mod certificatemanager;
+#[cfg(feature = "chatbot")]
+pub mod chatbot;
+#[cfg(feature = "chime")]
+pub mod chime;
+#[cfg(feature = "cleanrooms")]
+pub mod cleanrooms;
+#[cfg(feature = "cleanroomsml")]
+pub mod cleanroomsml;
+#[cfg(feature = "cloud9")]
+pub mod cloud9;
+#[cfg(feature = "cloudformation")]
+pub mod cloudformation;
+#[cfg(feature = "cloudfront")]
+pub mod cloudfront;
+#[cfg(feature = "cloudhsm")]
+pub mod cloudhsm;
 #[cfg(feature = "cloudtrail")]
 pub mod cloudtrail;
 #[cfg(feature = "cloudwatch")]
 pub mod cloudwatch;
+#[cfg(feature = "codeartifact")]
+pub mod codeartifact;
+#[cfg(feature = "codebuild")]
+pub mod codebuild;
+#[cfg(feature = "codecommit")]
+pub mod codecommit;
+#[cfg(feature = "codeconnections")]
+pub mod codeconnections;
+#[cfg(feature = "codedeploy")]
+pub mod codedeploy;
+#[cfg(feature = "codeguruprofiler")]
+pub mod codeguruprofiler;
+#[cfg(feature = "codegurureviewer")]
+pub mod codegurureviewer;
+#[cfg(feature = "codepipeline")]
+pub mod codepipeline;
+#[cfg(feature = "codestar")]
+pub mod codestar;
+#[cfg(feature = "codestarconnections")]
+pub mod codestarconnections;
+#[cfg(feature = "codestarnotifications")]
+pub mod codestarnotifications;
+#[cfg(feature = "cognito")]
+pub mod cognito;
+#[cfg(feature = "comprehend")]
+pub mod comprehend;
+#[cfg(feature = "computeoptimizer")]
+pub mod computeoptimizer;
+#[cfg(feature = "config")]
+pub mod config;
+#[cfg(feature = "connect")]
+pub mod connect;
+#[cfg(feature = "connectcampaigns")]
+pub mod connectcampaigns;
+#[cfg(feature = "connectcampaignsv2")]
+pub mod connectcampaignsv2;
+#[cfg(feature = "controltower")]
+pub mod controltower;
+#[cfg(feature = "cur")]
+pub mod cur;
+#[cfg(feature = "customerprofiles")]
+pub mod customerprofiles;
+#[cfg(feature = "databrew")]
+pub mod databrew;
+#[cfg(feature = "dataexchange")]
+pub mod dataexchange;
+#[cfg(feature = "datapipeline")]
+pub mod datapipeline;
+#[cfg(feature = "datasync")]
+pub mod datasync;
+#[cfg(feature = "datazone")]
+pub mod datazone;
+#[cfg(feature = "dax")]
+pub mod dax;
+#[cfg(feature = "deadline")]
+pub mod deadline;
+#[cfg(feature = "detective")]
+pub mod detective;
+#[cfg(feature = "devopsagent")]
+pub mod devopsagent;
+#[cfg(feature = "devopsguru")]
+pub mod devopsguru;
+#[cfg(feature = "directconnect")]
+pub mod directconnect;
+#[cfg(feature = "directoryservice")]
+pub mod directoryservice;
+#[cfg(feature = "dlm")]
+pub mod dlm;
+#[cfg(feature = "dms")]
+pub mod dms;
+#[cfg(feature = "docdb")]
+pub mod docdb;
+#[cfg(feature = "docdbelastic")]
+pub mod docdbelastic;
+#[cfg(feature = "drs")]
+pub mod drs;
+#[cfg(feature = "dsql")]
+pub mod dsql;
 #[cfg(feature = "dynamodb")]
 pub mod dynamodb;
 #[cfg(feature = "ec2")]
 pub mod ec2;
+#[cfg(feature = "ecr")]
+pub mod ecr;
+#[cfg(feature = "ecs")]
+pub mod ecs;
+#[cfg(feature = "efs")]
+pub mod efs;
+#[cfg(feature = "eks")]
+pub mod eks;
+#[cfg(feature = "elasticache")]
+pub mod elasticache;
+#[cfg(feature = "elasticbeanstalk")]
+pub mod elasticbeanstalk;
+#[cfg(feature = "elasticloadbalancing")]
+pub mod elasticloadbalancing;
+#[cfg(feature = "elasticloadbalancingv2")]
+pub mod elasticloadbalancingv2;
+#[cfg(feature = "elasticsearch")]
+pub mod elasticsearch;
+#[cfg(feature = "elementalinference")]
+pub mod elementalinference;
+#[cfg(feature = "emr")]
+pub mod emr;
+#[cfg(feature = "emrcontainers")]
+pub mod emrcontainers;
+#[cfg(feature = "emrserverless")]
+pub mod emrserverless;
+#[cfg(feature = "entityresolution")]
+pub mod entityresolution;
 #[cfg(feature = "events")]
 pub mod events;
+#[cfg(feature = "eventschemas")]
+pub mod eventschemas;
+#[cfg(feature = "eventsv2")]
+pub mod eventsv2;
+#[cfg(feature = "evidently")]
+pub mod evidently;
+#[cfg(feature = "evs")]
+pub mod evs;
+#[cfg(feature = "finspace")]
+pub mod finspace;
+#[cfg(feature = "fis")]
+pub mod fis;
+#[cfg(feature = "fms")]
+pub mod fms;
+#[cfg(feature = "forecast")]
+pub mod forecast;
+#[cfg(feature = "frauddetector")]
+pub mod frauddetector;
+#[cfg(feature = "fsx")]
+pub mod fsx;
+#[cfg(feature = "gamelift")]
+pub mod gamelift;
+#[cfg(feature = "globalaccelerator")]
+pub mod globalaccelerator;
+#[cfg(feature = "glue")]
+pub mod glue;
+#[cfg(feature = "grafana")]
+pub mod grafana;
+#[cfg(feature = "greengrass")]
+pub mod greengrass;
+#[cfg(feature = "greengrassv2")]
+pub mod greengrassv2;
+#[cfg(feature = "groundstation")]
+pub mod groundstation;
+#[cfg(feature = "guardduty")]
+pub mod guardduty;
+#[cfg(feature = "healthagent")]
+pub mod healthagent;
+#[cfg(feature = "healthimaging")]
+pub mod healthimaging;
+#[cfg(feature = "healthlake")]
+pub mod healthlake;
 #[cfg(feature = "iam")]
 pub mod iam;
+#[cfg(feature = "identitystore")]
+pub mod identitystore;
+#[cfg(feature = "imagebuilder")]
+pub mod imagebuilder;
+#[cfg(feature = "inspector")]
+pub mod inspector;
+#[cfg(feature = "inspectorv2")]
+pub mod inspectorv2;
+#[cfg(feature = "interconnect")]
+pub mod interconnect;
+#[cfg(feature = "internetmonitor")]
+pub mod internetmonitor;
+#[cfg(feature = "invoicing")]
+pub mod invoicing;
+#[cfg(feature = "iot")]
+pub mod iot;
+#[cfg(feature = "iotanalytics")]
+pub mod iotanalytics;
+#[cfg(feature = "iotcoredeviceadvisor")]
+pub mod iotcoredeviceadvisor;
+#[cfg(feature = "iotfleetwise")]
+pub mod iotfleetwise;
+#[cfg(feature = "iotsecuretunneling")]
+pub mod iotsecuretunneling;
+#[cfg(feature = "iotsitewise")]
+pub mod iotsitewise;
+#[cfg(feature = "iotthingsgraph")]
+pub mod iotthingsgraph;
+#[cfg(feature = "iottwinmaker")]
+pub mod iottwinmaker;
+#[cfg(feature = "iotwireless")]
+pub mod iotwireless;
+#[cfg(feature = "ivs")]
+pub mod ivs;
+#[cfg(feature = "ivschat")]
+pub mod ivschat;
+#[cfg(feature = "kafkaconnect")]
+pub mod kafkaconnect;
+#[cfg(feature = "kendra")]
+pub mod kendra;
+#[cfg(feature = "kendraranking")]
+pub mod kendraranking;
+#[cfg(feature = "kinesis")]
+pub mod kinesis;
+#[cfg(feature = "kinesisanalytics")]
+pub mod kinesisanalytics;
+#[cfg(feature = "kinesisanalyticsv2")]
+pub mod kinesisanalyticsv2;
+#[cfg(feature = "kinesisfirehose")]
+pub mod kinesisfirehose;
+#[cfg(feature = "kinesisvideo")]
+pub mod kinesisvideo;
 #[cfg(feature = "kms")]
 pub mod kms;
+#[cfg(feature = "lakeformation")]
+pub mod lakeformation;
 #[cfg(feature = "lambda")]
 pub mod lambda;
+#[cfg(feature = "launchwizard")]
+pub mod launchwizard;
+#[cfg(feature = "lex")]
+pub mod lex;
+#[cfg(feature = "licensemanager")]
+pub mod licensemanager;
+#[cfg(feature = "licensemanagerlinuxsubscriptions")]
+pub mod licensemanagerlinuxsubscriptions;
+#[cfg(feature = "licensemanagerusersubscriptions")]
+pub mod licensemanagerusersubscriptions;
+#[cfg(feature = "lightsail")]
+pub mod lightsail;
+#[cfg(feature = "location")]
+pub mod location;
 #[cfg(feature = "logs")]
 pub mod logs;
+#[cfg(feature = "lookoutequipment")]
+pub mod lookoutequipment;
+#[cfg(feature = "lookoutvision")]
+pub mod lookoutvision;
+#[cfg(feature = "m2")]
+pub mod m2;
+#[cfg(feature = "macie")]
+pub mod macie;
+#[cfg(feature = "managedblockchain")]
+pub mod managedblockchain;
+#[cfg(feature = "mediaconnect")]
+pub mod mediaconnect;
+#[cfg(feature = "mediaconvert")]
+pub mod mediaconvert;
+#[cfg(feature = "medialive")]
+pub mod medialive;
+#[cfg(feature = "mediapackage")]
+pub mod mediapackage;
+#[cfg(feature = "mediapackagev2")]
+pub mod mediapackagev2;
+#[cfg(feature = "mediastore")]
+pub mod mediastore;
+#[cfg(feature = "mediatailor")]
+pub mod mediatailor;
+#[cfg(feature = "memorydb")]
+pub mod memorydb;
+#[cfg(feature = "mgn")]
+pub mod mgn;
+#[cfg(feature = "mpa")]
+pub mod mpa;
+#[cfg(feature = "msk")]
+pub mod msk;
+#[cfg(feature = "mwaa")]
+pub mod mwaa;
+#[cfg(feature = "mwaaserverless")]
+pub mod mwaaserverless;
+#[cfg(feature = "neptune")]
+pub mod neptune;
+#[cfg(feature = "neptunegraph")]
+pub mod neptunegraph;
+#[cfg(feature = "networkfirewall")]
+pub mod networkfirewall;
+#[cfg(feature = "networkflowmonitor")]
+pub mod networkflowmonitor;
+#[cfg(feature = "networkmanager")]
+pub mod networkmanager;
+#[cfg(feature = "networkmonitor")]
+pub mod networkmonitor;
+#[cfg(feature = "networksecuritymanager")]
+pub mod networksecuritymanager;
+#[cfg(feature = "notifications")]
+pub mod notifications;
+#[cfg(feature = "notificationscontacts")]
+pub mod notificationscontacts;
+#[cfg(feature = "novaact")]
+pub mod novaact;
+#[cfg(feature = "oam")]
+pub mod oam;
+#[cfg(feature = "observabilityadmin")]
+pub mod observabilityadmin;
+#[cfg(feature = "odb")]
+pub mod odb;
+#[cfg(feature = "omics")]
+pub mod omics;
+#[cfg(feature = "opensearch")]
+pub mod opensearch;
+#[cfg(feature = "opensearchserverless")]
+pub mod opensearchserverless;
+#[cfg(feature = "opensearchservice")]
+pub mod opensearchservice;
+#[cfg(feature = "organizations")]
+pub mod organizations;
+#[cfg(feature = "osis")]
+pub mod osis;
+#[cfg(feature = "outposts")]
+pub mod outposts;
+#[cfg(feature = "panorama")]
+pub mod panorama;
+#[cfg(feature = "paymentcryptography")]
+pub mod paymentcryptography;
+#[cfg(feature = "pcaconnectorad")]
+pub mod pcaconnectorad;
+#[cfg(feature = "pcaconnectorscep")]
+pub mod pcaconnectorscep;
+#[cfg(feature = "pcs")]
+pub mod pcs;
+#[cfg(feature = "personalize")]
+pub mod personalize;
+#[cfg(feature = "pi")]
+pub mod pi;
+#[cfg(feature = "pinpoint")]
+pub mod pinpoint;
+#[cfg(feature = "pinpointemail")]
+pub mod pinpointemail;
+#[cfg(feature = "pipes")]
+pub mod pipes;
+#[cfg(feature = "polly")]
+pub mod polly;
+#[cfg(feature = "pricingplanmanager")]
+pub mod pricingplanmanager;
+#[cfg(feature = "proton")]
+pub mod proton;
+#[cfg(feature = "qbusiness")]
+pub mod qbusiness;
+#[cfg(feature = "qldb")]
+pub mod qldb;
+#[cfg(feature = "quicksight")]
+pub mod quicksight;
+#[cfg(feature = "ram")]
+pub mod ram;
+#[cfg(feature = "rbin")]
+pub mod rbin;
+#[cfg(feature = "rds")]
+pub mod rds;
+#[cfg(feature = "redshift")]
+pub mod redshift;
+#[cfg(feature = "redshiftserverless")]
+pub mod redshiftserverless;
+#[cfg(feature = "refactorspaces")]
+pub mod refactorspaces;
+#[cfg(feature = "rekognition")]
+pub mod rekognition;
+#[cfg(feature = "resiliencehub")]
+pub mod resiliencehub;
+#[cfg(feature = "resiliencehubv2")]
+pub mod resiliencehubv2;
+#[cfg(feature = "resourceexplorer2")]
+pub mod resourceexplorer2;
+#[cfg(feature = "resourcegroups")]
+pub mod resourcegroups;
+#[cfg(feature = "robomaker")]
+pub mod robomaker;
+#[cfg(feature = "rolesanywhere")]
+pub mod rolesanywhere;
 #[cfg(feature = "route53")]
 pub mod route53;
+#[cfg(feature = "route53globalresolver")]
+pub mod route53globalresolver;
+#[cfg(feature = "route53profiles")]
+pub mod route53profiles;
+#[cfg(feature = "route53recoverycontrol")]
+pub mod route53recoverycontrol;
+#[cfg(feature = "route53recoveryreadiness")]
+pub mod route53recoveryreadiness;
+#[cfg(feature = "route53resolver")]
+pub mod route53resolver;
+#[cfg(feature = "rtbfabric")]
+pub mod rtbfabric;
+#[cfg(feature = "rum")]
+pub mod rum;
 #[cfg(feature = "s3")]
 pub mod s3;
+#[cfg(feature = "s3express")]
+pub mod s3express;
+#[cfg(feature = "s3files")]
+pub mod s3files;
+#[cfg(feature = "s3objectlambda")]
+pub mod s3objectlambda;
+#[cfg(feature = "s3outposts")]
+pub mod s3outposts;
+#[cfg(feature = "s3tables")]
+pub mod s3tables;
+#[cfg(feature = "s3vectors")]
+pub mod s3vectors;
+#[cfg(feature = "sagemaker")]
+pub mod sagemaker;
+#[cfg(feature = "scheduler")]
+pub mod scheduler;
+#[cfg(feature = "scn")]
+pub mod scn;
+#[cfg(feature = "sdb")]
+pub mod sdb;
 #[cfg(feature = "secretsmanager")]
 pub mod secretsmanager;
+#[cfg(feature = "securityagent")]
+pub mod securityagent;
+#[cfg(feature = "securityhub")]
+pub mod securityhub;
+#[cfg(feature = "securitylake")]
+pub mod securitylake;
+#[cfg(feature = "serverlessrepo")]
+pub mod serverlessrepo;
+#[cfg(feature = "servicecatalog")]
+pub mod servicecatalog;
+#[cfg(feature = "servicecatalogappregistry")]
+pub mod servicecatalogappregistry;
+#[cfg(feature = "servicediscovery")]
+pub mod servicediscovery;
+#[cfg(feature = "ses")]
+pub mod ses;
+#[cfg(feature = "shield")]
+pub mod shield;
+#[cfg(feature = "signer")]
+pub mod signer;
+#[cfg(feature = "simspaceweaver")]
+pub mod simspaceweaver;
+#[cfg(feature = "smsvoice")]
+pub mod smsvoice;
 #[cfg(feature = "sns")]
 pub mod sns;
 #[cfg(feature = "sqs")]
 pub mod sqs;
 #[cfg(feature = "ssm")]
 pub mod ssm;
+#[cfg(feature = "ssmcontacts")]
+pub mod ssmcontacts;
+#[cfg(feature = "ssmguiconnect")]
+pub mod ssmguiconnect;
+#[cfg(feature = "ssmincidents")]
+pub mod ssmincidents;
+#[cfg(feature = "ssmquicksetup")]
+pub mod ssmquicksetup;
+#[cfg(feature = "sso")]
+pub mod sso;
 #[cfg(feature = "stepfunctions")]
 pub mod stepfunctions;
+#[cfg(feature = "storagegateway")]
+pub mod storagegateway;
+#[cfg(feature = "supportapp")]
+pub mod supportapp;
+#[cfg(feature = "supportauthz")]
+pub mod supportauthz;
+#[cfg(feature = "synthetics")]
+pub mod synthetics;
+#[cfg(feature = "systemsmanagersap")]
+pub mod systemsmanagersap;
+#[cfg(feature = "textract")]
+pub mod textract;
+#[cfg(feature = "timestream")]
+pub mod timestream;
+#[cfg(feature = "transcribe")]
+pub mod transcribe;
+#[cfg(feature = "transfer")]
+pub mod transfer;
+#[cfg(feature = "translate")]
+pub mod translate;
+#[cfg(feature = "uxc")]
+pub mod uxc;
+#[cfg(feature = "verifiedpermissions")]
+pub mod verifiedpermissions;
+#[cfg(feature = "voiceid")]
+pub mod voiceid;
+#[cfg(feature = "vpclattice")]
+pub mod vpclattice;
+#[cfg(feature = "waf")]
+pub mod waf;
+#[cfg(feature = "wafregional")]
+pub mod wafregional;
+#[cfg(feature = "wafv2")]
+pub mod wafv2;
+#[cfg(feature = "wellarchitected")]
+pub mod wellarchitected;
+#[cfg(feature = "wickr")]
+pub mod wickr;
+#[cfg(feature = "wisdom")]
+pub mod wisdom;
+#[cfg(feature = "workspaces")]
+pub mod workspaces;
+#[cfg(feature = "workspacesinstances")]
+pub mod workspacesinstances;
+#[cfg(feature = "workspacesthinclient")]
+pub mod workspacesthinclient;
+#[cfg(feature = "workspacesweb")]
+pub mod workspacesweb;
+#[cfg(feature = "xray")]
+pub mod xray;
 
 /// The `*Attrs` traits of every enabled service, imported anonymously (two
 /// services may both have a `ResourcePolicy`): `use cfnkit_l1::prelude::*;`
 /// gives every handle its typed `attr_*` methods.
 pub mod prelude {
+    #[cfg(feature = "accessanalyzer")]
+    pub use crate::accessanalyzer::{AnalyzerAttrs as _, ArchiveRuleAttrs as _};
+    #[cfg(feature = "accountaccess")]
+    pub use crate::accountaccess::{ApplicationAttrs as _, EntitlementAttrs as _};
+    #[cfg(feature = "acmpca")]
+    pub use crate::acmpca::{
+        CertificateAttrs as _, CertificateAuthorityActivationAttrs as _, CertificateAuthorityAttrs as _,
+    };
+    #[cfg(feature = "agentregistry")]
+    pub use crate::agentregistry::{RegistryAttrs as _, RegistryRecordAttrs as _};
+    #[cfg(feature = "aiops")]
+    pub use crate::aiops::InvestigationGroupAttrs as _;
+    #[cfg(feature = "amazonmq")]
+    pub use crate::amazonmq::{BrokerAttrs as _, ConfigurationAssociationAttrs as _, ConfigurationAttrs as _};
+    #[cfg(feature = "amplify")]
+    pub use crate::amplify::{AppAttrs as _, BranchAttrs as _, DomainAttrs as _, WebhookAttrs as _};
+    #[cfg(feature = "amplifyuibuilder")]
+    pub use crate::amplifyuibuilder::{ComponentAttrs as _, FormAttrs as _, ThemeAttrs as _};
     #[cfg(feature = "apigateway")]
     pub use crate::apigateway::{
         AccountAttrs as _, ApiKeyAttrs as _, AuthorizerAttrs as _, BasePathMappingV2Attrs as _,
@@ -120,6 +1013,188 @@ pub mod prelude {
         RequestValidatorAttrs as _, ResourceAttrs as _, RestApiAttrs as _, UsagePlanAttrs as _, UsagePlanKeyAttrs as _,
         VpcLinkAttrs as _,
     };
+    #[cfg(feature = "apigatewayv2")]
+    pub use crate::apigatewayv2::{
+        ApiAttrs as _, ApiGatewayManagedOverridesAttrs as _, ApiMappingAttrs as _, AuthorizerAttrs as _,
+        DeploymentAttrs as _, DomainNameAttrs as _, IntegrationAttrs as _, IntegrationResponseAttrs as _,
+        ModelAttrs as _, PortalProductAttrs as _, RouteAttrs as _, RouteResponseAttrs as _, RoutingRuleAttrs as _,
+        VpcLinkAttrs as _,
+    };
+    #[cfg(feature = "appconfig")]
+    pub use crate::appconfig::{
+        ApplicationAttrs as _, ConfigurationProfileAttrs as _, DeploymentAttrs as _, DeploymentStrategyAttrs as _,
+        EnvironmentAttrs as _, ExperimentDefinitionAttrs as _, ExperimentRunAttrs as _, ExtensionAssociationAttrs as _,
+        ExtensionAttrs as _, HostedConfigurationVersionAttrs as _,
+    };
+    #[cfg(feature = "appfabric")]
+    pub use crate::appfabric::{AppAuthorizationAttrs as _, IngestionDestinationAttrs as _};
+    #[cfg(feature = "appflow")]
+    pub use crate::appflow::{ConnectorAttrs as _, ConnectorProfileAttrs as _, FlowAttrs as _};
+    #[cfg(feature = "appintegrations")]
+    pub use crate::appintegrations::{ApplicationAttrs as _, DataIntegrationAttrs as _, EventIntegrationAttrs as _};
+    #[cfg(feature = "applicationautoscaling")]
+    pub use crate::applicationautoscaling::{ScalableTargetAttrs as _, ScalingPolicyAttrs as _};
+    #[cfg(feature = "applicationinsights")]
+    pub use crate::applicationinsights::ApplicationAttrs as _;
+    #[cfg(feature = "applicationsignals")]
+    pub use crate::applicationsignals::{
+        DiscoveryAttrs as _, GroupingConfigurationAttrs as _, InstrumentationConfigAttrs as _,
+        ServiceLevelObjectiveAttrs as _,
+    };
+    #[cfg(feature = "appmesh")]
+    pub use crate::appmesh::{
+        GatewayRouteAttrs as _, MeshAttrs as _, RouteAttrs as _, VirtualGatewayAttrs as _, VirtualNodeAttrs as _,
+        VirtualRouterAttrs as _, VirtualServiceAttrs as _,
+    };
+    #[cfg(feature = "apprunner")]
+    pub use crate::apprunner::{
+        AutoScalingConfigurationAttrs as _, ObservabilityConfigurationAttrs as _, ServiceAttrs as _,
+        VpcConnectorAttrs as _, VpcIngressConnectionAttrs as _,
+    };
+    #[cfg(feature = "appstream")]
+    pub use crate::appstream::{
+        AppBlockAttrs as _, AppBlockBuilderAttrs as _, ApplicationAttrs as _, EntitlementAttrs as _, FleetAttrs as _,
+        ImageBuilderAttrs as _, UserAttrs as _,
+    };
+    #[cfg(feature = "appsync")]
+    pub use crate::appsync::{
+        ApiAttrs as _, ApiCacheAttrs as _, ApiKeyAttrs as _, ChannelNamespaceAttrs as _, DataSourceAttrs as _,
+        DomainNameApiAssociationAttrs as _, DomainNameAttrs as _, FunctionConfigurationAttrs as _,
+        GraphQLApiAttrs as _, GraphQLSchemaAttrs as _, ResolverAttrs as _, SourceApiAssociationAttrs as _,
+        TypeAttrs as _,
+    };
+    #[cfg(feature = "apptest")]
+    pub use crate::apptest::TestCaseAttrs as _;
+    #[cfg(feature = "aps")]
+    pub use crate::aps::{
+        AnomalyDetectorAttrs as _, RuleGroupsNamespaceAttrs as _, ScraperAttrs as _, WorkspaceAttrs as _,
+    };
+    #[cfg(feature = "arcregionswitch")]
+    pub use crate::arcregionswitch::PlanAttrs as _;
+    #[cfg(feature = "arczonalshift")]
+    pub use crate::arczonalshift::AutoshiftObserverNotificationStatusAttrs as _;
+    #[cfg(feature = "ask")]
+    pub use crate::ask::SkillAttrs as _;
+    #[cfg(feature = "athena")]
+    pub use crate::athena::{CapacityReservationAttrs as _, NamedQueryAttrs as _, WorkGroupAttrs as _};
+    #[cfg(feature = "auditmanager")]
+    pub use crate::auditmanager::{AssessmentAttrs as _, AssessmentFrameworkAttrs as _};
+    #[cfg(feature = "autoscaling")]
+    pub use crate::autoscaling::{AutoScalingGroupAttrs as _, ScalingPolicyAttrs as _, ScheduledActionAttrs as _};
+    #[cfg(feature = "autoscalingplans")]
+    pub use crate::autoscalingplans::ScalingPlanAttrs as _;
+    #[cfg(feature = "awsexternalanthropic")]
+    pub use crate::awsexternalanthropic::WorkspaceAttrs as _;
+    #[cfg(feature = "b2bi")]
+    pub use crate::b2bi::{CapabilityAttrs as _, PartnershipAttrs as _, ProfileAttrs as _, TransformerAttrs as _};
+    #[cfg(feature = "backup")]
+    pub use crate::backup::{
+        BackupPlanAttrs as _, BackupSelectionAttrs as _, BackupVaultAttrs as _, FrameworkAttrs as _,
+        LegalHoldAttrs as _, LogicallyAirGappedBackupVaultAttrs as _, ReportPlanAttrs as _,
+        RestoreTestingPlanAttrs as _, TieringConfigurationAttrs as _,
+    };
+    #[cfg(feature = "backupgateway")]
+    pub use crate::backupgateway::HypervisorAttrs as _;
+    #[cfg(feature = "batch")]
+    pub use crate::batch::{
+        ComputeEnvironmentAttrs as _, ConsumableResourceAttrs as _, JobDefinitionAttrs as _, JobQueueAttrs as _,
+        QuotaShareAttrs as _, SchedulingPolicyAttrs as _, ServiceEnvironmentAttrs as _,
+    };
+    #[cfg(feature = "bcm")]
+    pub use crate::bcm::{DashboardAttrs as _, ScheduledReportAttrs as _};
+    #[cfg(feature = "bcmdataexports")]
+    pub use crate::bcmdataexports::ExportAttrs as _;
+    #[cfg(feature = "bcmpricingcalculator")]
+    pub use crate::bcmpricingcalculator::{BillEstimateAttrs as _, BillScenarioAttrs as _, WorkloadEstimateAttrs as _};
+    #[cfg(feature = "bedrock")]
+    pub use crate::bedrock::{
+        AgentAliasAttrs as _, AgentAttrs as _, ApplicationInferenceProfileAttrs as _,
+        AutomatedReasoningPolicyAttrs as _, AutomatedReasoningPolicyVersionAttrs as _, BlueprintAttrs as _,
+        DataAutomationLibraryAttrs as _, DataAutomationProjectAttrs as _, DataSourceAttrs as _,
+        EnforcedGuardrailConfigurationAttrs as _, FlowAliasAttrs as _, FlowAttrs as _, FlowVersionAttrs as _,
+        GuardrailAttrs as _, GuardrailVersionAttrs as _, IntelligentPromptRouterAttrs as _, KnowledgeBaseAttrs as _,
+        KnowledgeBasePolicyAttrs as _, PromptAttrs as _, PromptVersionAttrs as _, RetrievalInstructionAttrs as _,
+        SessionAttrs as _,
+    };
+    #[cfg(feature = "bedrockagentcore")]
+    pub use crate::bedrockagentcore::{
+        ApiKeyCredentialProviderAttrs as _, BrowserCustomAttrs as _, BrowserProfileAttrs as _,
+        CapacityProviderAttrs as _, CodeInterpreterCustomAttrs as _, ConfigurationBundleAttrs as _,
+        ConsentPortalAttrs as _, DatasetAttrs as _, EvaluatorAttrs as _, GatewayAttrs as _, GatewayRateLimitAttrs as _,
+        GatewayRuleAttrs as _, GatewayTargetAttrs as _, HarnessAttrs as _, HarnessEndpointAttrs as _, MemoryAttrs as _,
+        OAuth2CredentialProviderAttrs as _, OnlineEvaluationConfigAttrs as _, PaymentConnectorAttrs as _,
+        PaymentCredentialProviderAttrs as _, PaymentManagerAttrs as _, PolicyAttrs as _, PolicyEngineAttrs as _,
+        RuntimeAttrs as _, RuntimeEndpointAttrs as _, WorkloadIdentityAttrs as _,
+    };
+    #[cfg(feature = "bedrockmantle")]
+    pub use crate::bedrockmantle::ProjectAttrs as _;
+    #[cfg(feature = "billing")]
+    pub use crate::billing::BillingViewAttrs as _;
+    #[cfg(feature = "billingconductor")]
+    pub use crate::billingconductor::{
+        BillingGroupAttrs as _, CustomLineItemAttrs as _, PricingPlanAttrs as _, PricingRuleAttrs as _,
+    };
+    #[cfg(feature = "braket")]
+    pub use crate::braket::SpendingLimitAttrs as _;
+    #[cfg(feature = "budgets")]
+    pub use crate::budgets::{BudgetAttrs as _, BudgetsActionAttrs as _};
+    #[cfg(feature = "cases")]
+    pub use crate::cases::{
+        CaseAttrs as _, CaseRuleAttrs as _, DomainAttrs as _, FieldAttrs as _, LayoutAttrs as _, RelatedItemAttrs as _,
+        TemplateAttrs as _,
+    };
+    #[cfg(feature = "cassandra")]
+    pub use crate::cassandra::TypeAttrs as _;
+    #[cfg(feature = "cdk")]
+    pub use crate::cdk::MetadataAttrs as _;
+    #[cfg(feature = "ce")]
+    pub use crate::ce::{AnomalyMonitorAttrs as _, AnomalySubscriptionAttrs as _, CostCategoryAttrs as _};
+    #[cfg(feature = "certificatemanager")]
+    pub use crate::certificatemanager::{
+        AccountAttrs as _, AcmeDomainValidationAttrs as _, AcmeEndpointAttrs as _,
+        AcmeExternalAccountBindingAttrs as _, CertificateAttrs as _,
+    };
+    #[cfg(feature = "chatbot")]
+    pub use crate::chatbot::{
+        CustomActionAttrs as _, MicrosoftTeamsChannelConfigurationAttrs as _, SlackChannelConfigurationAttrs as _,
+    };
+    #[cfg(feature = "chime")]
+    pub use crate::chime::{
+        AppInstanceAttrs as _, AppInstanceBotAttrs as _, AppInstanceUserAttrs as _, ChannelAttrs as _,
+        ChannelFlowAttrs as _, MediaInsightsPipelineConfigurationAttrs as _,
+        MediaPipelineKinesisVideoStreamPoolAttrs as _, SipMediaApplicationAttrs as _, VoiceConnectorAttrs as _,
+    };
+    #[cfg(feature = "cleanrooms")]
+    pub use crate::cleanrooms::{
+        AnalysisTemplateAttrs as _, CollaborationAttrs as _, ConfiguredTableAssociationAttrs as _,
+        ConfiguredTableAttrs as _, IdMappingTableAttrs as _, IdNamespaceAssociationAttrs as _,
+        IntermediateTableAttrs as _, MembershipAttrs as _, PrivacyBudgetTemplateAttrs as _,
+    };
+    #[cfg(feature = "cleanroomsml")]
+    pub use crate::cleanroomsml::{
+        ConfiguredModelAlgorithmAssociationAttrs as _, ConfiguredModelAlgorithmAttrs as _, TrainingDatasetAttrs as _,
+    };
+    #[cfg(feature = "cloud9")]
+    pub use crate::cloud9::EnvironmentEC2Attrs as _;
+    #[cfg(feature = "cloudformation")]
+    pub use crate::cloudformation::{
+        ChangeSetAttrs as _, CustomResourceAttrs as _, GeneratedTemplateAttrs as _, GuardHookAttrs as _,
+        HookDefaultVersionAttrs as _, HookTypeConfigAttrs as _, HookVersionAttrs as _, LambdaHookAttrs as _,
+        MacroAttrs as _, ModuleVersionAttrs as _, PublicTypeVersionAttrs as _, PublisherAttrs as _,
+        ResourceDefaultVersionAttrs as _, ResourceVersionAttrs as _, StackAttrs as _, StackSetAttrs as _,
+        TypeActivationAttrs as _, WaitConditionAttrs as _, WaitConditionHandleAttrs as _,
+    };
+    #[cfg(feature = "cloudfront")]
+    pub use crate::cloudfront::{
+        AnycastIpListAttrs as _, CachePolicyAttrs as _, CloudFrontOriginAccessIdentityAttrs as _,
+        ConnectionFunctionAttrs as _, ConnectionGroupAttrs as _, ContinuousDeploymentPolicyAttrs as _,
+        DistributionAttrs as _, DistributionTenantAttrs as _, FieldLevelEncryptionConfigAttrs as _,
+        FieldLevelEncryptionProfileAttrs as _, FunctionAttrs as _, KeyGroupAttrs as _, KeyValueStoreAttrs as _,
+        OriginAccessControlAttrs as _, OriginRequestPolicyAttrs as _, PublicKeyAttrs as _, RealtimeLogConfigAttrs as _,
+        ResponseHeadersPolicyAttrs as _, StreamingDistributionAttrs as _, TrustStoreAttrs as _, VpcOriginAttrs as _,
+    };
+    #[cfg(feature = "cloudhsm")]
+    pub use crate::cloudhsm::ClusterAttrs as _;
     #[cfg(feature = "cloudtrail")]
     pub use crate::cloudtrail::{ChannelAttrs as _, DashboardAttrs as _, EventDataStoreAttrs as _, TrailAttrs as _};
     #[cfg(feature = "cloudwatch")]
@@ -128,28 +1203,425 @@ pub mod prelude {
         InsightRuleAttrs as _, IntegrationAttrs as _, LogAlarmAttrs as _, MetricStreamAttrs as _,
         OTelEnrichmentAttrs as _, ResourceMetricsConfigurationAttrs as _, ViewAttrs as _,
     };
+    #[cfg(feature = "codeartifact")]
+    pub use crate::codeartifact::{DomainAttrs as _, PackageGroupAttrs as _, RepositoryAttrs as _};
+    #[cfg(feature = "codebuild")]
+    pub use crate::codebuild::{FleetAttrs as _, ProjectAttrs as _, ReportGroupAttrs as _, SourceCredentialAttrs as _};
+    #[cfg(feature = "codecommit")]
+    pub use crate::codecommit::RepositoryAttrs as _;
+    #[cfg(feature = "codeconnections")]
+    pub use crate::codeconnections::{ConnectionAttrs as _, HostAttrs as _};
+    #[cfg(feature = "codeguruprofiler")]
+    pub use crate::codeguruprofiler::ProfilingGroupAttrs as _;
+    #[cfg(feature = "codegurureviewer")]
+    pub use crate::codegurureviewer::RepositoryAssociationAttrs as _;
+    #[cfg(feature = "codepipeline")]
+    pub use crate::codepipeline::{CustomActionTypeAttrs as _, PipelineAttrs as _, WebhookAttrs as _};
+    #[cfg(feature = "codestar")]
+    pub use crate::codestar::GitHubRepositoryAttrs as _;
+    #[cfg(feature = "codestarconnections")]
+    pub use crate::codestarconnections::{ConnectionAttrs as _, RepositoryLinkAttrs as _, SyncConfigurationAttrs as _};
+    #[cfg(feature = "codestarnotifications")]
+    pub use crate::codestarnotifications::NotificationRuleAttrs as _;
+    #[cfg(feature = "cognito")]
+    pub use crate::cognito::{
+        IdentityPoolAttrs as _, IdentityPoolRoleAttachmentAttrs as _, LogDeliveryConfigurationAttrs as _,
+        ManagedLoginBrandingAttrs as _, TermsAttrs as _, UserPoolAttrs as _, UserPoolClientAttrs as _,
+        UserPoolDomainAttrs as _,
+    };
+    #[cfg(feature = "comprehend")]
+    pub use crate::comprehend::{
+        DocumentClassifierAttrs as _, DocumentClassifierEndpointAttrs as _, EntityRecognizerAttrs as _,
+        EntityRecognizerEndpointAttrs as _, FlywheelAttrs as _,
+    };
+    #[cfg(feature = "computeoptimizer")]
+    pub use crate::computeoptimizer::AutomationRuleAttrs as _;
+    #[cfg(feature = "config")]
+    pub use crate::config::{
+        AggregationAuthorizationAttrs as _, ConfigRuleAttrs as _, ConfigurationAggregatorAttrs as _,
+        ConfigurationRecorderAttrs as _, ConformancePackAttrs as _, ConnectorAttrs as _,
+        OrganizationConfigRuleAttrs as _, OrganizationConformancePackAttrs as _, StoredQueryAttrs as _,
+    };
+    #[cfg(feature = "connect")]
+    pub use crate::connect::{
+        AgentStatusAttrs as _, ContactFlowAttrs as _, ContactFlowModuleAliasAttrs as _, ContactFlowModuleAttrs as _,
+        ContactFlowModuleVersionAttrs as _, ContactFlowVersionAttrs as _, DataLakeAssociationAttrs as _,
+        DataTableAttributeAttrs as _, DataTableAttrs as _, DataTableRecordAttrs as _, EmailAddressAttrs as _,
+        EvaluationFormAttrs as _, HoursOfOperationAttrs as _, InstanceAttrs as _, InstanceStorageConfigAttrs as _,
+        IntegrationAssociationAttrs as _, MetricAttrs as _, NotificationAttrs as _, PhoneNumberAttrs as _,
+        PredefinedAttributeAttrs as _, PromptAttrs as _, QueueAttrs as _, QuickConnectAttrs as _,
+        RoutingProfileAttrs as _, RuleAttrs as _, SecurityKeyAttrs as _, SecurityProfileAttrs as _,
+        TaskTemplateAttrs as _, TestCaseAttrs as _, TrafficDistributionGroupAttrs as _, UseCaseAttrs as _,
+        UserAttrs as _, UserHierarchyGroupAttrs as _, UserHierarchyStructureAttrs as _, ViewAttrs as _,
+        ViewVersionAttrs as _, VocabularyAttrs as _, WorkspaceAttrs as _,
+    };
+    #[cfg(feature = "connectcampaigns")]
+    pub use crate::connectcampaigns::CampaignAttrs as _;
+    #[cfg(feature = "connectcampaignsv2")]
+    pub use crate::connectcampaignsv2::CampaignAttrs as _;
+    #[cfg(feature = "controltower")]
+    pub use crate::controltower::{EnabledBaselineAttrs as _, LandingZoneAttrs as _};
+    #[cfg(feature = "customerprofiles")]
+    pub use crate::customerprofiles::{
+        CalculatedAttributeDefinitionAttrs as _, DomainAttrs as _, DomainObjectTypeAttrs as _, EventStreamAttrs as _,
+        EventTriggerAttrs as _, IntegrationAttrs as _, ObjectTypeAttrs as _, RecommenderAttrs as _,
+        RecommenderFilterAttrs as _, RecommenderSchemaAttrs as _, SegmentDefinitionAttrs as _,
+    };
+    #[cfg(feature = "dataexchange")]
+    pub use crate::dataexchange::{DataSetAttrs as _, EventActionAttrs as _};
+    #[cfg(feature = "datapipeline")]
+    pub use crate::datapipeline::PipelineAttrs as _;
+    #[cfg(feature = "datasync")]
+    pub use crate::datasync::{
+        AgentAttrs as _, LocationAzureBlobAttrs as _, LocationEFSAttrs as _, LocationFSxLustreAttrs as _,
+        LocationFSxONTAPAttrs as _, LocationFSxOpenZFSAttrs as _, LocationFSxWindowsAttrs as _, LocationHDFSAttrs as _,
+        LocationNFSAttrs as _, LocationObjectStorageAttrs as _, LocationS3Attrs as _, LocationSMBAttrs as _,
+        TaskAttrs as _,
+    };
+    #[cfg(feature = "datazone")]
+    pub use crate::datazone::{
+        ConnectionAttrs as _, DataSourceAttrs as _, DomainAttrs as _, DomainUnitAttrs as _,
+        EnvironmentActionsAttrs as _, EnvironmentAttrs as _, EnvironmentBlueprintConfigurationAttrs as _,
+        EnvironmentProfileAttrs as _, FormTypeAttrs as _, GroupProfileAttrs as _, OwnerAttrs as _,
+        PolicyGrantAttrs as _, ProjectAttrs as _, ProjectMembershipAttrs as _, ProjectProfileAttrs as _,
+        SubscriptionTargetAttrs as _, UserProfileAttrs as _,
+    };
+    #[cfg(feature = "dax")]
+    pub use crate::dax::ClusterAttrs as _;
+    #[cfg(feature = "deadline")]
+    pub use crate::deadline::{
+        BudgetAttrs as _, FarmAttrs as _, FleetAttrs as _, LicenseEndpointAttrs as _, LimitAttrs as _,
+        MeteredProductAttrs as _, MonitorAttrs as _, QueueAttrs as _, QueueEnvironmentAttrs as _,
+        StorageProfileAttrs as _, WorkerAttrs as _,
+    };
+    #[cfg(feature = "detective")]
+    pub use crate::detective::{GraphAttrs as _, OrganizationAdminAttrs as _};
+    #[cfg(feature = "devopsagent")]
+    pub use crate::devopsagent::{
+        AgentSpaceAttrs as _, AssetAttrs as _, AssociationAttrs as _, PrivateConnectionAttrs as _, ServiceAttrs as _,
+        TriggerAttrs as _,
+    };
+    #[cfg(feature = "devopsguru")]
+    pub use crate::devopsguru::{
+        LogAnomalyDetectionIntegrationAttrs as _, NotificationChannelAttrs as _, ResourceCollectionAttrs as _,
+    };
+    #[cfg(feature = "directconnect")]
+    pub use crate::directconnect::{
+        ConnectionAttrs as _, DirectConnectGatewayAssociationAttrs as _, DirectConnectGatewayAttrs as _, LagAttrs as _,
+        PrivateVirtualInterfaceAttrs as _, PublicVirtualInterfaceAttrs as _, TransitVirtualInterfaceAttrs as _,
+    };
+    #[cfg(feature = "directoryservice")]
+    pub use crate::directoryservice::{MicrosoftADAttrs as _, SimpleADAttrs as _};
+    #[cfg(feature = "dlm")]
+    pub use crate::dlm::LifecyclePolicyAttrs as _;
+    #[cfg(feature = "dms")]
+    pub use crate::dms::{
+        CertificateAttrs as _, DataMigrationAttrs as _, DataProviderAttrs as _, EndpointAttrs as _,
+        InstanceProfileAttrs as _, MigrationProjectAttrs as _, ReplicationConfigAttrs as _,
+        ReplicationInstanceAttrs as _, ReplicationTaskAttrs as _,
+    };
+    #[cfg(feature = "docdb")]
+    pub use crate::docdb::{DBClusterAttrs as _, DBInstanceAttrs as _, GlobalClusterAttrs as _};
+    #[cfg(feature = "docdbelastic")]
+    pub use crate::docdbelastic::{ClusterAttrs as _, ClusterSnapshotAttrs as _};
+    #[cfg(feature = "drs")]
+    pub use crate::drs::{
+        LaunchConfigurationTemplateAttrs as _, RecoveryPlanAttrs as _, ReplicationConfigurationTemplateAttrs as _,
+        SourceNetworkAttrs as _,
+    };
+    #[cfg(feature = "dsql")]
+    pub use crate::dsql::ClusterAttrs as _;
     #[cfg(feature = "dynamodb")]
     pub use crate::dynamodb::{GlobalTableAttrs as _, TableAttrs as _};
     #[cfg(feature = "ec2")]
     pub use crate::ec2::{
-        EIPAttrs as _, FlowLogAttrs as _, InternetGatewayAttrs as _, NatGatewayAttrs as _, NetworkAclAttrs as _,
-        NetworkAclEntryAttrs as _, RouteAttrs as _, RouteTableAttrs as _, SecurityGroupAttrs as _,
-        SecurityGroupEgressAttrs as _, SecurityGroupIngressAttrs as _, SubnetAttrs as _,
-        SubnetRouteTableAssociationAttrs as _, VPCAttrs as _, VPCEndpointAttrs as _, VPCGatewayAttachmentAttrs as _,
+        ApplicationStatusCheckAttrs as _, CapacityManagerDataExportAttrs as _, CapacityReservationAttrs as _,
+        CapacityReservationFleetAttrs as _, CarrierGatewayAttrs as _, ClientVpnAuthorizationRuleAttrs as _,
+        ClientVpnEndpointAttrs as _, ClientVpnRouteAttrs as _, ClientVpnTargetNetworkAssociationAttrs as _,
+        CustomerGatewayAttrs as _, DHCPOptionsAttrs as _, EC2FleetAttrs as _, EIPAssociationAttrs as _, EIPAttrs as _,
+        EgressOnlyInternetGatewayAttrs as _, EnclaveCertificateIamRoleAssociationAttrs as _, FlowLogAttrs as _,
+        FpgaImageAttrs as _, GatewayRouteTableAssociationAttrs as _, HostAttrs as _, IPAMAllocationAttrs as _,
+        IPAMAttrs as _, IPAMPoolAttrs as _, IPAMPoolCidrAttrs as _, IPAMPrefixListResolverAttrs as _,
+        IPAMPrefixListResolverTargetAttrs as _, IPAMResourceDiscoveryAssociationAttrs as _,
+        IPAMResourceDiscoveryAttrs as _, IPAMScopeAttrs as _, IPv4PoolAttrs as _, InstanceAttrs as _,
+        InstanceConnectEndpointAttrs as _, InstanceEventWindowAttrs as _, InternetGatewayAttrs as _,
+        IpPoolRouteTableAssociationAttrs as _, IpamExternalResourceVerificationTokenAttrs as _,
+        IpamInternetRegistryAssociationAttrs as _, KeyPairAttrs as _, LaunchTemplateAttrs as _,
+        LocalGatewayRouteAttrs as _, LocalGatewayRouteTableAttrs as _, LocalGatewayRouteTableVPCAssociationAttrs as _,
+        LocalGatewayRouteTableVirtualInterfaceGroupAssociationAttrs as _, LocalGatewayVirtualInterfaceAttrs as _,
+        LocalGatewayVirtualInterfaceGroupAttrs as _, NatGatewayAttrs as _, NetworkAclAttrs as _,
+        NetworkAclEntryAttrs as _, NetworkInsightsAccessScopeAnalysisAttrs as _, NetworkInsightsAccessScopeAttrs as _,
+        NetworkInsightsAnalysisAttrs as _, NetworkInsightsPathAttrs as _, NetworkInterfaceAttachmentAttrs as _,
+        NetworkInterfaceAttrs as _, NetworkInterfacePermissionAttrs as _, PlacementGroupAttrs as _,
+        PrefixListAttrs as _, RouteAttrs as _, RouteServerAttrs as _, RouteServerEndpointAttrs as _,
+        RouteServerPeerAttrs as _, RouteTableAttrs as _, SecondaryNetworkAttrs as _, SecurityGroupAttrs as _,
+        SecurityGroupEgressAttrs as _, SecurityGroupIngressAttrs as _, SecurityGroupVpcAssociationAttrs as _,
+        SnapshotBlockPublicAccessAttrs as _, SpotFleetAttrs as _, SqlHaStandbyDetectedInstanceAttrs as _,
+        SubnetAttrs as _, SubnetCidrBlockAttrs as _, SubnetCidrReservationAttrs as _,
+        SubnetNetworkAclAssociationAttrs as _, SubnetRouteTableAssociationAttrs as _, TrafficMirrorFilterAttrs as _,
+        TrafficMirrorFilterRuleAttrs as _, TrafficMirrorSessionAttrs as _, TrafficMirrorTargetAttrs as _,
+        TransitGatewayAttachmentAttrs as _, TransitGatewayAttrs as _, TransitGatewayConnectAttrs as _,
+        TransitGatewayConnectPeerAttrs as _, TransitGatewayMeteringPolicyAttrs as _,
+        TransitGatewayMeteringPolicyEntryAttrs as _, TransitGatewayMulticastDomainAssociationAttrs as _,
+        TransitGatewayMulticastDomainAttrs as _, TransitGatewayMulticastGroupMemberAttrs as _,
+        TransitGatewayMulticastGroupSourceAttrs as _, TransitGatewayPeeringAttachmentAttrs as _,
+        TransitGatewayPolicyTableAssociationAttrs as _, TransitGatewayPolicyTableAttrs as _,
+        TransitGatewayPolicyTableEntryAttrs as _, TransitGatewayRouteTableAttrs as _,
+        TransitGatewayVpcAttachmentAttrs as _, VPCAttrs as _, VPCBlockPublicAccessExclusionAttrs as _,
+        VPCBlockPublicAccessOptionsAttrs as _, VPCCidrBlockAttrs as _, VPCEncryptionControlAttrs as _,
+        VPCEndpointAttrs as _, VPCEndpointConnectionNotificationAttrs as _, VPCEndpointServiceAttrs as _,
+        VPCGatewayAttachmentAttrs as _, VPCPeeringConnectionAttrs as _, VPNConcentratorAttrs as _,
+        VPNConnectionAttrs as _, VPNGatewayAttrs as _, VPNGatewayRoutePropagationAttrs as _,
+        VerifiedAccessEndpointAttrs as _, VerifiedAccessGroupAttrs as _, VerifiedAccessInstanceAttrs as _,
+        VerifiedAccessTrustProviderAttrs as _, VolumeAttrs as _,
+    };
+    #[cfg(feature = "ecr")]
+    pub use crate::ecr::{
+        PublicRepositoryAttrs as _, RegistryPolicyAttrs as _, RegistryScanningConfigurationAttrs as _,
+        ReplicationConfigurationAttrs as _, RepositoryAttrs as _, RepositoryCreationTemplateAttrs as _,
+        SigningConfigurationAttrs as _,
+    };
+    #[cfg(feature = "ecs")]
+    pub use crate::ecs::{
+        ClusterAttrs as _, DaemonAttrs as _, DaemonTaskDefinitionAttrs as _, ExpressGatewayServiceAttrs as _,
+        GatewayAttrs as _, GatewayClusterAssociationsAttrs as _, ServiceAttrs as _, TaskDefinitionAttrs as _,
+        TaskSetAttrs as _,
+    };
+    #[cfg(feature = "efs")]
+    pub use crate::efs::{AccessPointAttrs as _, FileSystemAttrs as _, MountTargetAttrs as _};
+    #[cfg(feature = "eks")]
+    pub use crate::eks::{
+        AccessEntryAttrs as _, AddonAttrs as _, CapabilityAttrs as _, CertificateAuthorityAttrs as _,
+        ClusterAttrs as _, FargateProfileAttrs as _, IdentityProviderConfigAttrs as _, NodegroupAttrs as _,
+        PodIdentityAssociationAttrs as _,
+    };
+    #[cfg(feature = "elasticache")]
+    pub use crate::elasticache::{
+        CacheClusterAttrs as _, GlobalReplicationGroupAttrs as _, ParameterGroupAttrs as _, ReplicationGroupAttrs as _,
+        SecurityGroupAttrs as _, SecurityGroupIngressAttrs as _, ServerlessCacheAttrs as _,
+        ServerlessCacheSnapshotAttrs as _, SnapshotAttrs as _, UserAttrs as _, UserGroupAttrs as _,
+    };
+    #[cfg(feature = "elasticbeanstalk")]
+    pub use crate::elasticbeanstalk::{
+        ApplicationVersionAttrs as _, ConfigurationTemplateAttrs as _, EnvironmentAttrs as _,
+    };
+    #[cfg(feature = "elasticloadbalancing")]
+    pub use crate::elasticloadbalancing::LoadBalancerAttrs as _;
+    #[cfg(feature = "elasticloadbalancingv2")]
+    pub use crate::elasticloadbalancingv2::{
+        ListenerAttrs as _, ListenerCertificateAttrs as _, ListenerRuleAttrs as _, LoadBalancerAttrs as _,
+        TargetGroupAttrs as _, TrustStoreAttrs as _, TrustStoreRevocationAttrs as _,
+    };
+    #[cfg(feature = "elasticsearch")]
+    pub use crate::elasticsearch::DomainAttrs as _;
+    #[cfg(feature = "elementalinference")]
+    pub use crate::elementalinference::{DictionaryAttrs as _, FeedAttrs as _};
+    #[cfg(feature = "emr")]
+    pub use crate::emr::{
+        ClusterAttrs as _, InstanceFleetConfigAttrs as _, InstanceGroupConfigAttrs as _, StepAttrs as _,
+        StudioAttrs as _,
+    };
+    #[cfg(feature = "emrcontainers")]
+    pub use crate::emrcontainers::{
+        EndpointAttrs as _, JobTemplateAttrs as _, SecurityConfigurationAttrs as _, VirtualClusterAttrs as _,
+    };
+    #[cfg(feature = "emrserverless")]
+    pub use crate::emrserverless::ApplicationAttrs as _;
+    #[cfg(feature = "entityresolution")]
+    pub use crate::entityresolution::{
+        IdMappingWorkflowAttrs as _, IdNamespaceAttrs as _, MatchingWorkflowAttrs as _, SchemaMappingAttrs as _,
     };
     #[cfg(feature = "events")]
     pub use crate::events::{
         ApiDestinationAttrs as _, ArchiveAttrs as _, ConnectionAttrs as _, EndpointAttrs as _, EventBusAttrs as _,
         RuleAttrs as _,
     };
+    #[cfg(feature = "eventschemas")]
+    pub use crate::eventschemas::{
+        DiscovererAttrs as _, RegistryAttrs as _, RegistryPolicyAttrs as _, SchemaAttrs as _,
+    };
+    #[cfg(feature = "eventsv2")]
+    pub use crate::eventsv2::{
+        EventBusAttrs as _, EventSourceAttrs as _, ResourcePolicyAttrs as _, SubscriberAttrs as _,
+    };
+    #[cfg(feature = "evidently")]
+    pub use crate::evidently::{
+        ExperimentAttrs as _, FeatureAttrs as _, LaunchAttrs as _, ProjectAttrs as _, SegmentAttrs as _,
+    };
+    #[cfg(feature = "evs")]
+    pub use crate::evs::EnvironmentAttrs as _;
+    #[cfg(feature = "finspace")]
+    pub use crate::finspace::EnvironmentAttrs as _;
+    #[cfg(feature = "fis")]
+    pub use crate::fis::ExperimentTemplateAttrs as _;
+    #[cfg(feature = "fms")]
+    pub use crate::fms::{
+        ApplicationsListAttrs as _, PolicyAttrs as _, ProtocolsListAttrs as _, ResourceSetAttrs as _,
+    };
+    #[cfg(feature = "forecast")]
+    pub use crate::forecast::{DatasetAttrs as _, DatasetGroupAttrs as _};
+    #[cfg(feature = "frauddetector")]
+    pub use crate::frauddetector::{
+        DetectorAttrs as _, EntityTypeAttrs as _, EventTypeAttrs as _, LabelAttrs as _, ListAttrs as _,
+        OutcomeAttrs as _, VariableAttrs as _,
+    };
+    #[cfg(feature = "fsx")]
+    pub use crate::fsx::{
+        BackupAttrs as _, DataRepositoryAssociationAttrs as _, FileCacheAttrs as _, FileSystemAttrs as _,
+        S3AccessPointAttachmentAttrs as _, SnapshotAttrs as _, StorageVirtualMachineAttrs as _, VolumeAttrs as _,
+    };
+    #[cfg(feature = "gamelift")]
+    pub use crate::gamelift::{
+        AliasAttrs as _, BuildAttrs as _, ContainerFleetAttrs as _, ContainerGroupDefinitionAttrs as _,
+        FleetAttrs as _, GameServerGroupAttrs as _, GameSessionQueueAttrs as _, LocationAttrs as _,
+        MatchmakingConfigurationAttrs as _, MatchmakingRuleSetAttrs as _, ScriptAttrs as _,
+    };
+    #[cfg(feature = "globalaccelerator")]
+    pub use crate::globalaccelerator::{
+        AcceleratorAttrs as _, CrossAccountAttachmentAttrs as _, EndpointGroupAttrs as _, ListenerAttrs as _,
+    };
+    #[cfg(feature = "glue")]
+    pub use crate::glue::{
+        BlueprintAttrs as _, CatalogAttrs as _, ClassifierAttrs as _, ConnectionAttrs as _, ConnectionTypeAttrs as _,
+        DevEndpointAttrs as _, IdentityCenterConfigurationAttrs as _, IntegrationAttrs as _,
+        IntegrationResourcePropertyAttrs as _, MLTransformAttrs as _, PartitionAttrs as _, RegistryAttrs as _,
+        SchemaAttrs as _, SchemaVersionAttrs as _, SessionAttrs as _, UsageProfileAttrs as _,
+        UserDefinedFunctionAttrs as _,
+    };
+    #[cfg(feature = "grafana")]
+    pub use crate::grafana::WorkspaceAttrs as _;
+    #[cfg(feature = "greengrass")]
+    pub use crate::greengrass::{
+        ConnectorDefinitionAttrs as _, ConnectorDefinitionVersionAttrs as _, CoreDefinitionAttrs as _,
+        CoreDefinitionVersionAttrs as _, DeviceDefinitionAttrs as _, DeviceDefinitionVersionAttrs as _,
+        FunctionDefinitionAttrs as _, FunctionDefinitionVersionAttrs as _, GroupAttrs as _, GroupVersionAttrs as _,
+        LoggerDefinitionAttrs as _, LoggerDefinitionVersionAttrs as _, ResourceDefinitionAttrs as _,
+        ResourceDefinitionVersionAttrs as _, SubscriptionDefinitionAttrs as _, SubscriptionDefinitionVersionAttrs as _,
+    };
+    #[cfg(feature = "greengrassv2")]
+    pub use crate::greengrassv2::{ComponentVersionAttrs as _, DeploymentAttrs as _};
+    #[cfg(feature = "groundstation")]
+    pub use crate::groundstation::{
+        ConfigAttrs as _, DataflowEndpointGroupAttrs as _, DataflowEndpointGroupV2Attrs as _, MissionProfileAttrs as _,
+    };
+    #[cfg(feature = "guardduty")]
+    pub use crate::guardduty::{
+        CustomDetectionRuleAssociationAttrs as _, DetectorAttrs as _, IPSetAttrs as _, MalwareProtectionPlanAttrs as _,
+        PublishingDestinationAttrs as _, ThreatEntitySetAttrs as _, ThreatIntelSetAttrs as _,
+        TrustedEntitySetAttrs as _,
+    };
+    #[cfg(feature = "healthagent")]
+    pub use crate::healthagent::DomainAttrs as _;
+    #[cfg(feature = "healthimaging")]
+    pub use crate::healthimaging::DatastoreAttrs as _;
+    #[cfg(feature = "healthlake")]
+    pub use crate::healthlake::{DataTransformationProfileAttrs as _, FHIRDatastoreAttrs as _};
     #[cfg(feature = "iam")]
     pub use crate::iam::{
         AccessKeyAttrs as _, GroupAttrs as _, InstanceProfileAttrs as _, ManagedPolicyAttrs as _,
         OIDCProviderAttrs as _, PolicyAttrs as _, RoleAttrs as _, SAMLProviderAttrs as _, ServerCertificateAttrs as _,
         ServiceLinkedRoleAttrs as _, UserAttrs as _, UserToGroupAdditionAttrs as _, VirtualMFADeviceAttrs as _,
     };
+    #[cfg(feature = "identitystore")]
+    pub use crate::identitystore::{GroupAttrs as _, GroupMembershipAttrs as _, UserAttrs as _};
+    #[cfg(feature = "imagebuilder")]
+    pub use crate::imagebuilder::{
+        ComponentAttrs as _, ContainerRecipeAttrs as _, DistributionConfigurationAttrs as _, ImageAttrs as _,
+        ImagePipelineAttrs as _, ImageRecipeAttrs as _, InfrastructureConfigurationAttrs as _,
+        LifecyclePolicyAttrs as _, WorkflowAttrs as _,
+    };
+    #[cfg(feature = "inspector")]
+    pub use crate::inspector::{AssessmentTargetAttrs as _, AssessmentTemplateAttrs as _, ResourceGroupAttrs as _};
+    #[cfg(feature = "inspectorv2")]
+    pub use crate::inspectorv2::{
+        CisScanConfigurationAttrs as _, CodeSecurityIntegrationAttrs as _, CodeSecurityScanConfigurationAttrs as _,
+        ConnectorAttrs as _, FilterAttrs as _,
+    };
+    #[cfg(feature = "interconnect")]
+    pub use crate::interconnect::ConnectionAttrs as _;
+    #[cfg(feature = "internetmonitor")]
+    pub use crate::internetmonitor::MonitorAttrs as _;
+    #[cfg(feature = "invoicing")]
+    pub use crate::invoicing::{InvoiceUnitAttrs as _, ProcurementPortalPreferenceAttrs as _};
+    #[cfg(feature = "iot")]
+    pub use crate::iot::{
+        AuthorizerAttrs as _, BillingGroupAttrs as _, CACertificateAttrs as _, CertificateAttrs as _,
+        CertificateProviderAttrs as _, CommandAttrs as _, CustomMetricAttrs as _, DimensionAttrs as _,
+        DomainConfigurationAttrs as _, EncryptionConfigurationAttrs as _, FleetMetricAttrs as _, JobAttrs as _,
+        JobTemplateAttrs as _, MitigationActionAttrs as _, PolicyAttrs as _, ProvisioningTemplateAttrs as _,
+        ResourceSpecificLoggingAttrs as _, RoleAliasAttrs as _, ScheduledAuditAttrs as _, SecurityProfileAttrs as _,
+        SoftwarePackageAttrs as _, SoftwarePackageVersionAttrs as _, StreamAttrs as _, ThingAttrs as _,
+        ThingGroupAttrs as _, ThingTypeAttrs as _, TopicRuleAttrs as _, TopicRuleDestinationAttrs as _,
+    };
+    #[cfg(feature = "iotanalytics")]
+    pub use crate::iotanalytics::{ChannelAttrs as _, DatasetAttrs as _, DatastoreAttrs as _, PipelineAttrs as _};
+    #[cfg(feature = "iotcoredeviceadvisor")]
+    pub use crate::iotcoredeviceadvisor::SuiteDefinitionAttrs as _;
+    #[cfg(feature = "iotfleetwise")]
+    pub use crate::iotfleetwise::{
+        CampaignAttrs as _, DecoderManifestAttrs as _, FleetAttrs as _, ModelManifestAttrs as _,
+        SignalCatalogAttrs as _, StateTemplateAttrs as _, VehicleAttrs as _,
+    };
+    #[cfg(feature = "iotsecuretunneling")]
+    pub use crate::iotsecuretunneling::TunnelAttrs as _;
+    #[cfg(feature = "iotsitewise")]
+    pub use crate::iotsitewise::{
+        AccessPolicyAttrs as _, ApplicationAttrs as _, AssetAttrs as _, AssetModelAttrs as _,
+        ComputationModelAttrs as _, DashboardAttrs as _, DatasetAttrs as _, GatewayAttrs as _, PipelineAttrs as _,
+        PortalAttrs as _, ProjectAttrs as _, TaskAttrs as _, WorkspaceAttrs as _,
+    };
+    #[cfg(feature = "iotthingsgraph")]
+    pub use crate::iotthingsgraph::FlowTemplateAttrs as _;
+    #[cfg(feature = "iottwinmaker")]
+    pub use crate::iottwinmaker::{
+        ComponentTypeAttrs as _, EntityAttrs as _, SceneAttrs as _, SyncJobAttrs as _, WorkspaceAttrs as _,
+    };
+    #[cfg(feature = "iotwireless")]
+    pub use crate::iotwireless::{
+        DestinationAttrs as _, DeviceProfileAttrs as _, FuotaTaskAttrs as _, MulticastGroupAttrs as _,
+        NetworkAnalyzerConfigurationAttrs as _, PartnerAccountAttrs as _, ServiceProfileAttrs as _,
+        TaskDefinitionAttrs as _, WirelessDeviceAttrs as _, WirelessDeviceImportTaskAttrs as _,
+        WirelessGatewayAttrs as _,
+    };
+    #[cfg(feature = "ivs")]
+    pub use crate::ivs::{
+        AdConfigurationAttrs as _, ChannelAttrs as _, EncoderConfigurationAttrs as _, IngestConfigurationAttrs as _,
+        PlaybackKeyPairAttrs as _, PlaybackRestrictionPolicyAttrs as _, PublicKeyAttrs as _,
+        RecordingConfigurationAttrs as _, StageAttrs as _, StorageConfigurationAttrs as _, StreamKeyAttrs as _,
+    };
+    #[cfg(feature = "ivschat")]
+    pub use crate::ivschat::{LoggingConfigurationAttrs as _, RoomAttrs as _};
+    #[cfg(feature = "kafkaconnect")]
+    pub use crate::kafkaconnect::{ConnectorAttrs as _, CustomPluginAttrs as _, WorkerConfigurationAttrs as _};
+    #[cfg(feature = "kendra")]
+    pub use crate::kendra::{
+        DataSourceAttrs as _, FaqAttrs as _, FeaturedResultsSetAttrs as _, IndexAttrs as _,
+        QuerySuggestionsBlockListAttrs as _, ThesaurusAttrs as _,
+    };
+    #[cfg(feature = "kendraranking")]
+    pub use crate::kendraranking::ExecutionPlanAttrs as _;
+    #[cfg(feature = "kinesis")]
+    pub use crate::kinesis::{ChannelAttrs as _, StreamAttrs as _, StreamConsumerAttrs as _};
+    #[cfg(feature = "kinesisanalytics")]
+    pub use crate::kinesisanalytics::{
+        ApplicationAttrs as _, ApplicationOutputAttrs as _, ApplicationReferenceDataSourceAttrs as _,
+    };
+    #[cfg(feature = "kinesisanalyticsv2")]
+    pub use crate::kinesisanalyticsv2::{
+        ApplicationCloudWatchLoggingOptionAttrs as _, ApplicationOutputAttrs as _,
+        ApplicationReferenceDataSourceAttrs as _,
+    };
+    #[cfg(feature = "kinesisfirehose")]
+    pub use crate::kinesisfirehose::DeliveryStreamAttrs as _;
+    #[cfg(feature = "kinesisvideo")]
+    pub use crate::kinesisvideo::{SignalingChannelAttrs as _, StreamAttrs as _};
     #[cfg(feature = "kms")]
     pub use crate::kms::{KeyAttrs as _, ReplicaKeyAttrs as _};
+    #[cfg(feature = "lakeformation")]
+    pub use crate::lakeformation::{
+        DataLakeSettingsAttrs as _, PermissionsAttrs as _, PrincipalPermissionsAttrs as _, ResourceAttrs as _,
+        TagAssociationAttrs as _,
+    };
     #[cfg(feature = "lambda")]
     pub use crate::lambda::{
         AliasAttrs as _, CapacityProviderAttrs as _, CodeSigningConfigAttrs as _, EventSourceMappingAttrs as _,
@@ -157,27 +1629,406 @@ pub mod prelude {
         NetworkConnectorAttrs as _, PermissionAttrs as _, UrlAttrs as _, VersionAttrs as _, WebFunctionAttrs as _,
         WebFunctionEndpointAttrs as _, WebFunctionRevisionAttrs as _,
     };
+    #[cfg(feature = "launchwizard")]
+    pub use crate::launchwizard::DeploymentAttrs as _;
+    #[cfg(feature = "lex")]
+    pub use crate::lex::{BotAliasAttrs as _, BotAttrs as _, BotVersionAttrs as _, ResourcePolicyAttrs as _};
+    #[cfg(feature = "licensemanager")]
+    pub use crate::licensemanager::{
+        GrantAttrs as _, LicenseAssetGroupAttrs as _, LicenseAssetRuleSetAttrs as _, LicenseAttrs as _,
+        LicenseConfigurationAttrs as _, ReportGeneratorAttrs as _,
+    };
+    #[cfg(feature = "licensemanagerlinuxsubscriptions")]
+    pub use crate::licensemanagerlinuxsubscriptions::SubscriptionProviderAttrs as _;
+    #[cfg(feature = "licensemanagerusersubscriptions")]
+    pub use crate::licensemanagerusersubscriptions::LicenseServerEndpointAttrs as _;
+    #[cfg(feature = "lightsail")]
+    pub use crate::lightsail::{
+        AlarmAttrs as _, BucketAttrs as _, CertificateAttrs as _, ContactMethodAttrs as _, ContainerAttrs as _,
+        DatabaseAttrs as _, DatabaseSnapshotAttrs as _, DiskAttrs as _, DiskSnapshotAttrs as _, DistributionAttrs as _,
+        DomainAttrs as _, InstanceAttrs as _, InstanceSnapshotAttrs as _, KeyPairAttrs as _, LoadBalancerAttrs as _,
+        LoadBalancerTlsCertificateAttrs as _, StaticIpAttrs as _,
+    };
+    #[cfg(feature = "location")]
+    pub use crate::location::{
+        APIKeyAttrs as _, GeofenceCollectionAttrs as _, MapAttrs as _, PlaceIndexAttrs as _, RouteCalculatorAttrs as _,
+        TrackerAttrs as _,
+    };
     #[cfg(feature = "logs")]
     pub use crate::logs::{
         AccountPolicyAttrs as _, DeliveryAttrs as _, DeliveryDestinationAttrs as _, DeliverySourceAttrs as _,
         DestinationAttrs as _, IntegrationAttrs as _, LogAnomalyDetectorAttrs as _, LogGroupAttrs as _,
         QueryDefinitionAttrs as _, ScheduledQueryAttrs as _, StorageTierPolicyAttrs as _,
     };
+    #[cfg(feature = "lookoutequipment")]
+    pub use crate::lookoutequipment::InferenceSchedulerAttrs as _;
+    #[cfg(feature = "lookoutvision")]
+    pub use crate::lookoutvision::ProjectAttrs as _;
+    #[cfg(feature = "m2")]
+    pub use crate::m2::{ApplicationAttrs as _, DeploymentAttrs as _, EnvironmentAttrs as _};
+    #[cfg(feature = "macie")]
+    pub use crate::macie::{
+        AllowListAttrs as _, CustomDataIdentifierAttrs as _, FindingsFilterAttrs as _, MemberAttrs as _,
+        SessionAttrs as _,
+    };
+    #[cfg(feature = "managedblockchain")]
+    pub use crate::managedblockchain::{AccessorAttrs as _, MemberAttrs as _, NodeAttrs as _};
+    #[cfg(feature = "mediaconnect")]
+    pub use crate::mediaconnect::{
+        BridgeAttrs as _, FlowAttrs as _, FlowEntitlementAttrs as _, FlowMediaStreamAttrs as _, FlowOutputAttrs as _,
+        FlowSourceAttrs as _, FlowVpcInterfaceAttrs as _, GatewayAttrs as _, RouterInputAttrs as _,
+        RouterNetworkInterfaceAttrs as _, RouterOutputAttrs as _,
+    };
+    #[cfg(feature = "mediaconvert")]
+    pub use crate::mediaconvert::{JobTemplateAttrs as _, PresetAttrs as _, QueueAttrs as _};
+    #[cfg(feature = "medialive")]
+    pub use crate::medialive::{
+        ChannelAttrs as _, ChannelPlacementGroupAttrs as _, CloudWatchAlarmTemplateAttrs as _,
+        CloudWatchAlarmTemplateGroupAttrs as _, ClusterAttrs as _, EventBridgeRuleTemplateAttrs as _,
+        EventBridgeRuleTemplateGroupAttrs as _, InputAttrs as _, InputSecurityGroupAttrs as _, MultiplexAttrs as _,
+        MultiplexprogramAttrs as _, NetworkAttrs as _, NodeAttrs as _, SdiSourceAttrs as _, SignalMapAttrs as _,
+    };
+    #[cfg(feature = "mediapackage")]
+    pub use crate::mediapackage::{
+        AssetAttrs as _, ChannelAttrs as _, OriginEndpointAttrs as _, PackagingConfigurationAttrs as _,
+        PackagingGroupAttrs as _,
+    };
+    #[cfg(feature = "mediapackagev2")]
+    pub use crate::mediapackagev2::{ChannelAttrs as _, ChannelGroupAttrs as _, OriginEndpointAttrs as _};
+    #[cfg(feature = "mediastore")]
+    pub use crate::mediastore::ContainerAttrs as _;
+    #[cfg(feature = "mediatailor")]
+    pub use crate::mediatailor::{
+        ChannelAttrs as _, FunctionAttrs as _, LiveSourceAttrs as _, PlaybackConfigurationAttrs as _,
+        PrefetchScheduleAttrs as _, ProgramAttrs as _, SourceLocationAttrs as _, VodSourceAttrs as _,
+    };
+    #[cfg(feature = "memorydb")]
+    pub use crate::memorydb::{
+        ACLAttrs as _, ClusterAttrs as _, MultiRegionClusterAttrs as _, ParameterGroupAttrs as _, SnapshotAttrs as _,
+        SubnetGroupAttrs as _, UserAttrs as _,
+    };
+    #[cfg(feature = "mgn")]
+    pub use crate::mgn::{
+        ConnectorAttrs as _, LaunchConfigurationTemplateAttrs as _, NetworkMigrationDefinitionAttrs as _,
+    };
+    #[cfg(feature = "mpa")]
+    pub use crate::mpa::{ApprovalTeamAttrs as _, IdentitySourceAttrs as _};
+    #[cfg(feature = "msk")]
+    pub use crate::msk::{
+        ChannelAttrs as _, ClusterAttrs as _, ClusterPolicyAttrs as _, ConfigurationAttrs as _, ReplicatorAttrs as _,
+        ServerlessClusterAttrs as _, TopicAttrs as _, VpcConnectionAttrs as _,
+    };
+    #[cfg(feature = "mwaa")]
+    pub use crate::mwaa::EnvironmentAttrs as _;
+    #[cfg(feature = "mwaaserverless")]
+    pub use crate::mwaaserverless::WorkflowAttrs as _;
+    #[cfg(feature = "neptune")]
+    pub use crate::neptune::{DBClusterAttrs as _, DBInstanceAttrs as _};
+    #[cfg(feature = "neptunegraph")]
+    pub use crate::neptunegraph::{GraphAttrs as _, GraphSnapshotAttrs as _, PrivateGraphEndpointAttrs as _};
+    #[cfg(feature = "networkfirewall")]
+    pub use crate::networkfirewall::{
+        ContainerAssociationAttrs as _, FirewallAttrs as _, FirewallPolicyAttrs as _, RuleGroupAttrs as _,
+        TLSInspectionConfigurationAttrs as _, VpcEndpointAssociationAttrs as _,
+    };
+    #[cfg(feature = "networkflowmonitor")]
+    pub use crate::networkflowmonitor::{MonitorAttrs as _, ScopeAttrs as _};
+    #[cfg(feature = "networkmanager")]
+    pub use crate::networkmanager::{
+        ConnectAttachmentAttrs as _, ConnectPeerAttrs as _, CoreNetworkAttrs as _, DeviceAttrs as _,
+        DirectConnectGatewayAttachmentAttrs as _, GlobalNetworkAttrs as _, LinkAttrs as _, SiteAttrs as _,
+        SiteToSiteVpnAttachmentAttrs as _, TransitGatewayPeeringAttrs as _,
+        TransitGatewayRouteTableAttachmentAttrs as _, VpcAttachmentAttrs as _,
+    };
+    #[cfg(feature = "networkmonitor")]
+    pub use crate::networkmonitor::MonitorAttrs as _;
+    #[cfg(feature = "networksecuritymanager")]
+    pub use crate::networksecuritymanager::{
+        DeploymentAttrs as _, PolicyAttrs as _, RuleAttrs as _, ScopeAttrs as _, TemplateAttrs as _,
+    };
+    #[cfg(feature = "notifications")]
+    pub use crate::notifications::{
+        EventRuleAttrs as _, NotificationConfigurationAttrs as _, NotificationHubAttrs as _,
+    };
+    #[cfg(feature = "notificationscontacts")]
+    pub use crate::notificationscontacts::EmailContactAttrs as _;
+    #[cfg(feature = "novaact")]
+    pub use crate::novaact::WorkflowDefinitionAttrs as _;
+    #[cfg(feature = "oam")]
+    pub use crate::oam::{LinkAttrs as _, SinkAttrs as _};
+    #[cfg(feature = "observabilityadmin")]
+    pub use crate::observabilityadmin::{
+        DatasetIntegrationAttrs as _, OrganizationCentralizationRuleAttrs as _, OrganizationTelemetryRuleAttrs as _,
+        S3TableIntegrationAttrs as _, TelemetryEnrichmentAttrs as _, TelemetryPipelinesAttrs as _,
+        TelemetryRuleAttrs as _,
+    };
+    #[cfg(feature = "odb")]
+    pub use crate::odb::{
+        CloudAutonomousVmClusterAttrs as _, CloudExadataInfrastructureAttrs as _, CloudVmClusterAttrs as _,
+        OdbNetworkAttrs as _, OdbPeeringConnectionAttrs as _,
+    };
+    #[cfg(feature = "omics")]
+    pub use crate::omics::{
+        AnnotationStoreAttrs as _, ConfigurationAttrs as _, ReferenceStoreAttrs as _, RunCacheAttrs as _,
+        RunGroupAttrs as _, SequenceStoreAttrs as _, VariantStoreAttrs as _, WorkflowAttrs as _,
+        WorkflowVersionAttrs as _,
+    };
+    #[cfg(feature = "opensearch")]
+    pub use crate::opensearch::DataSourceAttrs as _;
+    #[cfg(feature = "opensearchserverless")]
+    pub use crate::opensearchserverless::{
+        CollectionAttrs as _, CollectionGroupAttrs as _, IndexAttrs as _, SecurityConfigAttrs as _,
+        VpcEndpointAttrs as _,
+    };
+    #[cfg(feature = "opensearchservice")]
+    pub use crate::opensearchservice::{ApplicationAttrs as _, DomainAttrs as _};
+    #[cfg(feature = "organizations")]
+    pub use crate::organizations::{
+        AccountAttrs as _, OrganizationAttrs as _, OrganizationalUnitAttrs as _, PolicyAttrs as _,
+        ResourcePolicyAttrs as _,
+    };
+    #[cfg(feature = "osis")]
+    pub use crate::osis::PipelineAttrs as _;
+    #[cfg(feature = "outposts")]
+    pub use crate::outposts::{OutpostAttrs as _, SiteAttrs as _};
+    #[cfg(feature = "panorama")]
+    pub use crate::panorama::{ApplicationInstanceAttrs as _, PackageAttrs as _, PackageVersionAttrs as _};
+    #[cfg(feature = "paymentcryptography")]
+    pub use crate::paymentcryptography::KeyAttrs as _;
+    #[cfg(feature = "pcaconnectorad")]
+    pub use crate::pcaconnectorad::{ConnectorAttrs as _, DirectoryRegistrationAttrs as _, TemplateAttrs as _};
+    #[cfg(feature = "pcaconnectorscep")]
+    pub use crate::pcaconnectorscep::{ChallengeAttrs as _, ConnectorAttrs as _};
+    #[cfg(feature = "pcs")]
+    pub use crate::pcs::{ClusterAttrs as _, ComputeNodeGroupAttrs as _, QueueAttrs as _};
+    #[cfg(feature = "personalize")]
+    pub use crate::personalize::{
+        CampaignAttrs as _, DatasetAttrs as _, DatasetGroupAttrs as _, EventTrackerAttrs as _, FilterAttrs as _,
+        MetricAttributionAttrs as _, SchemaAttrs as _, SolutionAttrs as _,
+    };
+    #[cfg(feature = "pi")]
+    pub use crate::pi::PerfReportsAttrs as _;
+    #[cfg(feature = "pinpoint")]
+    pub use crate::pinpoint::{
+        ADMChannelAttrs as _, APNSChannelAttrs as _, APNSSandboxChannelAttrs as _, APNSVoipChannelAttrs as _,
+        APNSVoipSandboxChannelAttrs as _, AppAttrs as _, ApplicationSettingsAttrs as _, BaiduChannelAttrs as _,
+        CampaignAttrs as _, EmailChannelAttrs as _, EmailTemplateAttrs as _, EventStreamAttrs as _,
+        GCMChannelAttrs as _, InAppTemplateAttrs as _, PushTemplateAttrs as _, SMSChannelAttrs as _, SegmentAttrs as _,
+        SmsTemplateAttrs as _, VoiceChannelAttrs as _,
+    };
+    #[cfg(feature = "pinpointemail")]
+    pub use crate::pinpointemail::{
+        ConfigurationSetAttrs as _, ConfigurationSetEventDestinationAttrs as _, DedicatedIpPoolAttrs as _,
+        IdentityAttrs as _,
+    };
+    #[cfg(feature = "pipes")]
+    pub use crate::pipes::PipeAttrs as _;
+    #[cfg(feature = "polly")]
+    pub use crate::polly::LexiconAttrs as _;
+    #[cfg(feature = "pricingplanmanager")]
+    pub use crate::pricingplanmanager::SubscriptionAttrs as _;
+    #[cfg(feature = "proton")]
+    pub use crate::proton::{
+        EnvironmentAccountConnectionAttrs as _, EnvironmentTemplateAttrs as _, ServiceTemplateAttrs as _,
+    };
+    #[cfg(feature = "qbusiness")]
+    pub use crate::qbusiness::{
+        ApplicationAttrs as _, DataAccessorAttrs as _, DataSourceAttrs as _, IndexAttrs as _, PluginAttrs as _,
+        RetrieverAttrs as _, WebExperienceAttrs as _,
+    };
+    #[cfg(feature = "qldb")]
+    pub use crate::qldb::{LedgerAttrs as _, StreamAttrs as _};
+    #[cfg(feature = "quicksight")]
+    pub use crate::quicksight::{
+        ActionConnectorAttrs as _, AgentAttrs as _, AnalysisAttrs as _, ApprovalPolicyAttrs as _, AssignmentAttrs as _,
+        BrandAttrs as _, CustomPermissionsAttrs as _, CustomizationAttrs as _, DLPSettingAttrs as _,
+        DashboardAttrs as _, DataSetAttrs as _, DataSourceAttrs as _, FlowAttrs as _, FolderAttrs as _,
+        GroupAttrs as _, KnowledgeBaseAttrs as _, LimitsProfileAttrs as _, OAuthClientApplicationAttrs as _,
+        RefreshScheduleAttrs as _, SpaceAttrs as _, TemplateAttrs as _, ThemeAttrs as _, TopicAttrs as _,
+        TopicV2Attrs as _, VPCConnectionAttrs as _,
+    };
+    #[cfg(feature = "ram")]
+    pub use crate::ram::{
+        PermissionAssociationAttrs as _, PermissionAttrs as _, PrincipalAssociationAttrs as _,
+        ResourceAssociationAttrs as _, ResourceShareAttrs as _, SourceAssociationAttrs as _,
+    };
+    #[cfg(feature = "rbin")]
+    pub use crate::rbin::RuleAttrs as _;
+    #[cfg(feature = "rds")]
+    pub use crate::rds::{
+        ClusterSnapshotAttrs as _, CustomDBEngineVersionAttrs as _, DBClusterAttrs as _, DBClusterEndpointAttrs as _,
+        DBInstanceAttrs as _, DBParameterGroupAttrs as _, DBProxyAttrs as _, DBProxyEndpointAttrs as _,
+        DBProxyTargetGroupAttrs as _, DBSecurityGroupAttrs as _, DBSecurityGroupIngressAttrs as _,
+        DBShardGroupAttrs as _, DBSnapshotAttrs as _, DBSubnetGroupAttrs as _, DeploymentAttrs as _,
+        IntegrationAttrs as _,
+    };
+    #[cfg(feature = "redshift")]
+    pub use crate::redshift::{
+        ClusterAttrs as _, ClusterSecurityGroupAttrs as _, ClusterSecurityGroupIngressAttrs as _,
+        ClusterSubnetGroupAttrs as _, EndpointAccessAttrs as _, EndpointAuthorizationAttrs as _,
+        EventSubscriptionAttrs as _, IntegrationAttrs as _, QEV2IdcApplicationAttrs as _,
+        RedshiftIdcApplicationAttrs as _, ScheduledActionAttrs as _, SnapshotAttrs as _, SnapshotCopyGrantAttrs as _,
+        SnapshotScheduleAttrs as _, UsageLimitAttrs as _,
+    };
+    #[cfg(feature = "redshiftserverless")]
+    pub use crate::redshiftserverless::{NamespaceAttrs as _, SnapshotAttrs as _, WorkgroupAttrs as _};
+    #[cfg(feature = "refactorspaces")]
+    pub use crate::refactorspaces::{ApplicationAttrs as _, EnvironmentAttrs as _, RouteAttrs as _, ServiceAttrs as _};
+    #[cfg(feature = "rekognition")]
+    pub use crate::rekognition::{
+        CollectionAttrs as _, DatasetAttrs as _, ProjectAttrs as _, StreamProcessorAttrs as _,
+    };
+    #[cfg(feature = "resiliencehub")]
+    pub use crate::resiliencehub::{AppAttrs as _, ResiliencyPolicyAttrs as _};
+    #[cfg(feature = "resiliencehubv2")]
+    pub use crate::resiliencehubv2::{
+        PolicyAttrs as _, ServiceAttrs as _, ServiceFunctionAttrs as _, SystemAttrs as _, UserJourneyAttrs as _,
+    };
+    #[cfg(feature = "resourceexplorer2")]
+    pub use crate::resourceexplorer2::{DefaultViewAssociationAttrs as _, IndexAttrs as _, ViewAttrs as _};
+    #[cfg(feature = "resourcegroups")]
+    pub use crate::resourcegroups::{GroupAttrs as _, TagSyncTaskAttrs as _};
+    #[cfg(feature = "robomaker")]
+    pub use crate::robomaker::{
+        FleetAttrs as _, RobotApplicationAttrs as _, RobotApplicationVersionAttrs as _, RobotAttrs as _,
+        SimulationApplicationAttrs as _, SimulationApplicationVersionAttrs as _,
+    };
+    #[cfg(feature = "rolesanywhere")]
+    pub use crate::rolesanywhere::{CRLAttrs as _, ProfileAttrs as _, TrustAnchorAttrs as _};
     #[cfg(feature = "route53")]
     pub use crate::route53::{
         CidrCollectionAttrs as _, DelegationSetAttrs as _, HealthCheckAttrs as _, HostedZoneAttrs as _,
         QueryLoggingConfigAttrs as _, RecordSetGroupAttrs as _, TrafficPolicyAttrs as _,
         TrafficPolicyInstanceAttrs as _,
     };
+    #[cfg(feature = "route53globalresolver")]
+    pub use crate::route53globalresolver::{
+        AccessSourceAttrs as _, AccessTokenAttrs as _, DnsViewAttrs as _, FirewallDomainListAttrs as _,
+        FirewallRuleAttrs as _, GlobalResolverAttrs as _, HostedZoneAssociationAttrs as _,
+    };
+    #[cfg(feature = "route53profiles")]
+    pub use crate::route53profiles::{
+        ProfileAssociationAttrs as _, ProfileAttrs as _, ProfileResourceAssociationAttrs as _,
+    };
+    #[cfg(feature = "route53recoverycontrol")]
+    pub use crate::route53recoverycontrol::{
+        ClusterAttrs as _, ControlPanelAttrs as _, RoutingControlAttrs as _, SafetyRuleAttrs as _,
+    };
+    #[cfg(feature = "route53recoveryreadiness")]
+    pub use crate::route53recoveryreadiness::{
+        CellAttrs as _, ReadinessCheckAttrs as _, RecoveryGroupAttrs as _, ResourceSetAttrs as _,
+    };
+    #[cfg(feature = "route53resolver")]
+    pub use crate::route53resolver::{
+        FirewallDomainListAttrs as _, FirewallRuleGroupAssociationAttrs as _, FirewallRuleGroupAttrs as _,
+        OutpostResolverAttrs as _, ResolverConfigAttrs as _, ResolverDNSSECConfigAttrs as _,
+        ResolverEndpointAttrs as _, ResolverQueryLoggingConfigAssociationAttrs as _,
+        ResolverQueryLoggingConfigAttrs as _, ResolverRuleAssociationAttrs as _, ResolverRuleAttrs as _,
+    };
+    #[cfg(feature = "rtbfabric")]
+    pub use crate::rtbfabric::{
+        InboundExternalLinkAttrs as _, LinkAttrs as _, LinkRoutingRuleAttrs as _, OutboundExternalLinkAttrs as _,
+        RequesterGatewayAttrs as _, ResponderGatewayAttrs as _,
+    };
+    #[cfg(feature = "rum")]
+    pub use crate::rum::AppMonitorAttrs as _;
     #[cfg(feature = "s3")]
     pub use crate::s3::{
         AccessGrantAttrs as _, AccessGrantsInstanceAttrs as _, AccessGrantsLocationAttrs as _, AccessPointAttrs as _,
         BucketAttrs as _, MultiRegionAccessPointAttrs as _, MultiRegionAccessPointPolicyAttrs as _,
         StorageLensAttrs as _, StorageLensGroupAttrs as _,
     };
+    #[cfg(feature = "s3express")]
+    pub use crate::s3express::{AccessPointAttrs as _, DirectoryBucketAttrs as _};
+    #[cfg(feature = "s3files")]
+    pub use crate::s3files::{AccessPointAttrs as _, FileSystemAttrs as _, MountTargetAttrs as _};
+    #[cfg(feature = "s3objectlambda")]
+    pub use crate::s3objectlambda::AccessPointAttrs as _;
+    #[cfg(feature = "s3outposts")]
+    pub use crate::s3outposts::{AccessPointAttrs as _, BucketAttrs as _, EndpointAttrs as _};
+    #[cfg(feature = "s3tables")]
+    pub use crate::s3tables::{TableAttrs as _, TableBucketAttrs as _, TablePolicyAttrs as _};
+    #[cfg(feature = "s3vectors")]
+    pub use crate::s3vectors::{IndexAttrs as _, VectorBucketAttrs as _};
+    #[cfg(feature = "sagemaker")]
+    pub use crate::sagemaker::{
+        AIWorkloadConfigAttrs as _, ActionAttrs as _, AlgorithmAttrs as _, AppAttrs as _, AppImageConfigAttrs as _,
+        ArtifactAttrs as _, ClusterAttrs as _, ClusterSchedulerConfigAttrs as _, CodeRepositoryAttrs as _,
+        ComputeQuotaAttrs as _, ContextAttrs as _, DataQualityJobDefinitionAttrs as _, DomainAttrs as _,
+        EndpointAttrs as _, EndpointConfigAttrs as _, ExperimentAttrs as _, ExperimentTrialComponentAttrs as _,
+        FeatureGroupAttrs as _, HubAttrs as _, HumanTaskUiAttrs as _, ImageAttrs as _, ImageVersionAttrs as _,
+        InferenceComponentAttrs as _, InferenceExperimentAttrs as _, MlflowAppAttrs as _,
+        MlflowTrackingServerAttrs as _, ModelAttrs as _, ModelBiasJobDefinitionAttrs as _, ModelCardAttrs as _,
+        ModelExplainabilityJobDefinitionAttrs as _, ModelPackageAttrs as _, ModelPackageGroupAttrs as _,
+        ModelQualityJobDefinitionAttrs as _, MonitoringScheduleAttrs as _, NotebookInstanceAttrs as _,
+        NotebookInstanceLifecycleConfigAttrs as _, PartnerAppAttrs as _, ProcessingJobAttrs as _, ProjectAttrs as _,
+        SpaceAttrs as _, StudioLifecycleConfigAttrs as _, TrialComponentAttrs as _, UserProfileAttrs as _,
+        WorkforceAttrs as _, WorkteamAttrs as _,
+    };
+    #[cfg(feature = "scheduler")]
+    pub use crate::scheduler::{ScheduleAttrs as _, ScheduleGroupAttrs as _};
+    #[cfg(feature = "scn")]
+    pub use crate::scn::{DataIntegrationFlowAttrs as _, DatasetAttrs as _, InstanceAttrs as _, NamespaceAttrs as _};
+    #[cfg(feature = "sdb")]
+    pub use crate::sdb::DomainAttrs as _;
     #[cfg(feature = "secretsmanager")]
     pub use crate::secretsmanager::{
         ResourcePolicyAttrs as _, RotationScheduleAttrs as _, SecretAttrs as _, SecretTargetAttachmentAttrs as _,
+    };
+    #[cfg(feature = "securityagent")]
+    pub use crate::securityagent::{
+        AgentSpaceAttrs as _, ApplicationAttrs as _, ArtifactAttrs as _, IntegrationAttrs as _, PentestAttrs as _,
+        SecurityRequirementPackAttrs as _, TargetDomainAttrs as _,
+    };
+    #[cfg(feature = "securityhub")]
+    pub use crate::securityhub::{
+        ActionTargetAttrs as _, AggregatorV2Attrs as _, AutomationRuleAttrs as _, AutomationRuleV2Attrs as _,
+        ConfigurationPolicyAttrs as _, ConnectorAttrs as _, ConnectorV2Attrs as _, DelegatedAdminAttrs as _,
+        FindingAggregatorAttrs as _, HubAttrs as _, HubV2Attrs as _, InsightAttrs as _,
+        OrganizationConfigurationAttrs as _, PolicyAssociationAttrs as _, ProductSubscriptionAttrs as _,
+        StandardAttrs as _,
+    };
+    #[cfg(feature = "securitylake")]
+    pub use crate::securitylake::{DataLakeAttrs as _, SubscriberAttrs as _, SubscriberNotificationAttrs as _};
+    #[cfg(feature = "serverlessrepo")]
+    pub use crate::serverlessrepo::ApplicationAttrs as _;
+    #[cfg(feature = "servicecatalog")]
+    pub use crate::servicecatalog::{
+        CloudFormationProductAttrs as _, CloudFormationProvisionedProductAttrs as _,
+        LaunchNotificationConstraintAttrs as _, LaunchRoleConstraintAttrs as _, LaunchTemplateConstraintAttrs as _,
+        PortfolioAttrs as _, ResourceUpdateConstraintAttrs as _, ServiceActionAttrs as _, StackSetConstraintAttrs as _,
+        TagOptionAttrs as _,
+    };
+    #[cfg(feature = "servicecatalogappregistry")]
+    pub use crate::servicecatalogappregistry::{
+        ApplicationAttrs as _, AttributeGroupAssociationAttrs as _, AttributeGroupAttrs as _,
+        ResourceAssociationAttrs as _,
+    };
+    #[cfg(feature = "servicediscovery")]
+    pub use crate::servicediscovery::{
+        HttpNamespaceAttrs as _, PrivateDnsNamespaceAttrs as _, PublicDnsNamespaceAttrs as _, ServiceAttrs as _,
+    };
+    #[cfg(feature = "ses")]
+    pub use crate::ses::{
+        ConfigurationSetEventDestinationAttrs as _, EmailIdentityAttrs as _, MailManagerAddonInstanceAttrs as _,
+        MailManagerAddonSubscriptionAttrs as _, MailManagerAddressListAttrs as _, MailManagerArchiveAttrs as _,
+        MailManagerIngressPointAttrs as _, MailManagerRelayAttrs as _, MailManagerRuleSetAttrs as _,
+        MailManagerTrafficPolicyAttrs as _, ReceiptFilterAttrs as _, ReceiptRuleAttrs as _, TemplateAttrs as _,
+        TenantAttrs as _, VdmAttributesAttrs as _,
+    };
+    #[cfg(feature = "shield")]
+    pub use crate::shield::{
+        DRTAccessAttrs as _, ProactiveEngagementAttrs as _, ProtectionAttrs as _, ProtectionGroupAttrs as _,
+    };
+    #[cfg(feature = "signer")]
+    pub use crate::signer::SigningProfileAttrs as _;
+    #[cfg(feature = "simspaceweaver")]
+    pub use crate::simspaceweaver::SimulationAttrs as _;
+    #[cfg(feature = "smsvoice")]
+    pub use crate::smsvoice::{
+        ConfigurationSetAttrs as _, NotifyConfigurationAttrs as _, OptOutListAttrs as _, PhoneNumberAttrs as _,
+        PoolAttrs as _, ProtectConfigurationAttrs as _, RcsAgentAttrs as _, RegistrationAttachmentAttrs as _,
+        RegistrationAttrs as _, SenderIdAttrs as _, VerifiedDestinationNumberAttrs as _,
     };
     #[cfg(feature = "sns")]
     pub use crate::sns::{SubscriptionAttrs as _, TopicAttrs as _, TopicPolicyAttrs as _};
@@ -189,10 +2040,112 @@ pub mod prelude {
         MaintenanceWindowTargetAttrs as _, MaintenanceWindowTaskAttrs as _, OpsItemAttrs as _, ParameterAttrs as _,
         PatchBaselineAttrs as _, ResourcePolicyAttrs as _, ServiceSettingAttrs as _,
     };
+    #[cfg(feature = "ssmcontacts")]
+    pub use crate::ssmcontacts::{ContactAttrs as _, ContactChannelAttrs as _, PlanAttrs as _, RotationAttrs as _};
+    #[cfg(feature = "ssmguiconnect")]
+    pub use crate::ssmguiconnect::PreferencesAttrs as _;
+    #[cfg(feature = "ssmincidents")]
+    pub use crate::ssmincidents::{ReplicationSetAttrs as _, ResponsePlanAttrs as _};
+    #[cfg(feature = "ssmquicksetup")]
+    pub use crate::ssmquicksetup::{ConfigurationManagerAttrs as _, LifecycleAutomationAttrs as _};
+    #[cfg(feature = "sso")]
+    pub use crate::sso::{ApplicationAttrs as _, InstanceAttrs as _, PermissionSetAttrs as _};
     #[cfg(feature = "stepfunctions")]
     pub use crate::stepfunctions::{
         ActivityAttrs as _, StateMachineAliasAttrs as _, StateMachineAttrs as _, StateMachineVersionAttrs as _,
     };
+    #[cfg(feature = "storagegateway")]
+    pub use crate::storagegateway::{
+        NFSFileShareAttrs as _, SMBFileShareAttrs as _, TapeAttrs as _, TapePoolAttrs as _, VolumeAttrs as _,
+    };
+    #[cfg(feature = "supportapp")]
+    pub use crate::supportapp::AccountAliasAttrs as _;
+    #[cfg(feature = "supportauthz")]
+    pub use crate::supportauthz::SupportPermitAttrs as _;
+    #[cfg(feature = "synthetics")]
+    pub use crate::synthetics::{CanaryAttrs as _, GroupAttrs as _};
+    #[cfg(feature = "systemsmanagersap")]
+    pub use crate::systemsmanagersap::ApplicationAttrs as _;
+    #[cfg(feature = "textract")]
+    pub use crate::textract::AdapterAttrs as _;
+    #[cfg(feature = "timestream")]
+    pub use crate::timestream::{
+        DatabaseAttrs as _, InfluxDBBackupAttrs as _, InfluxDBClusterAttrs as _, InfluxDBInstanceAttrs as _,
+        ScheduledQueryAttrs as _, TableAttrs as _,
+    };
+    #[cfg(feature = "transcribe")]
+    pub use crate::transcribe::{
+        CallAnalyticsCategoryAttrs as _, MedicalVocabularyAttrs as _, VocabularyAttrs as _, VocabularyFilterAttrs as _,
+    };
+    #[cfg(feature = "transfer")]
+    pub use crate::transfer::{
+        AgreementAttrs as _, CertificateAttrs as _, ConnectorAttrs as _, HostKeyAttrs as _, ProfileAttrs as _,
+        ServerAttrs as _, UserAttrs as _, WebAppAttrs as _, WorkflowAttrs as _,
+    };
+    #[cfg(feature = "translate")]
+    pub use crate::translate::{ParallelDataAttrs as _, TerminologyAttrs as _};
+    #[cfg(feature = "uxc")]
+    pub use crate::uxc::AccountCustomizationAttrs as _;
+    #[cfg(feature = "verifiedpermissions")]
+    pub use crate::verifiedpermissions::{
+        IdentitySourceAttrs as _, PolicyAttrs as _, PolicyStoreAttrs as _, PolicyTemplateAttrs as _,
+    };
+    #[cfg(feature = "voiceid")]
+    pub use crate::voiceid::DomainAttrs as _;
+    #[cfg(feature = "vpclattice")]
+    pub use crate::vpclattice::{
+        AccessLogSubscriptionAttrs as _, AuthPolicyAttrs as _, DomainVerificationAttrs as _, ListenerAttrs as _,
+        ResourceConfigurationAttrs as _, ResourceGatewayAttrs as _, RuleAttrs as _, ServiceAttrs as _,
+        ServiceNetworkAttrs as _, ServiceNetworkResourceAssociationAttrs as _,
+        ServiceNetworkServiceAssociationAttrs as _, ServiceNetworkVpcAssociationAttrs as _, TargetGroupAttrs as _,
+    };
+    #[cfg(feature = "waf")]
+    pub use crate::waf::{
+        ByteMatchSetAttrs as _, IPSetAttrs as _, RuleAttrs as _, SizeConstraintSetAttrs as _,
+        SqlInjectionMatchSetAttrs as _, WebACLAttrs as _, XssMatchSetAttrs as _,
+    };
+    #[cfg(feature = "wafregional")]
+    pub use crate::wafregional::{
+        ByteMatchSetAttrs as _, GeoMatchSetAttrs as _, IPSetAttrs as _, RateBasedRuleAttrs as _,
+        RegexPatternSetAttrs as _, RuleAttrs as _, SizeConstraintSetAttrs as _, SqlInjectionMatchSetAttrs as _,
+        WebACLAssociationAttrs as _, WebACLAttrs as _, XssMatchSetAttrs as _,
+    };
+    #[cfg(feature = "wafv2")]
+    pub use crate::wafv2::{
+        IPSetAttrs as _, LoggingConfigurationAttrs as _, RegexPatternSetAttrs as _, RuleGroupAttrs as _,
+        WebACLAttrs as _,
+    };
+    #[cfg(feature = "wellarchitected")]
+    pub use crate::wellarchitected::{
+        AgentContextAttrs as _, AgentGoalAttrs as _, AgentProfileAttrs as _, LensAttrs as _, ProfileAttrs as _,
+        ReviewTemplateAttrs as _, WorkloadAttrs as _,
+    };
+    #[cfg(feature = "wickr")]
+    pub use crate::wickr::NetworkAttrs as _;
+    #[cfg(feature = "wisdom")]
+    pub use crate::wisdom::{
+        AIAgentAttrs as _, AIAgentVersionAttrs as _, AIGuardrailAttrs as _, AIGuardrailVersionAttrs as _,
+        AIPromptAttrs as _, AIPromptVersionAttrs as _, AssistantAssociationAttrs as _, AssistantAttrs as _,
+        ContentAssociationAttrs as _, ContentAttrs as _, KnowledgeBaseAttrs as _, MessageTemplateAttrs as _,
+        MessageTemplateVersionAttrs as _, QuickResponseAttrs as _,
+    };
+    #[cfg(feature = "workspaces")]
+    pub use crate::workspaces::{
+        ConnectionAliasAttrs as _, DirectoryAttrs as _, WorkspaceAttrs as _, WorkspaceIpGroupAttrs as _,
+        WorkspacesPoolAttrs as _,
+    };
+    #[cfg(feature = "workspacesinstances")]
+    pub use crate::workspacesinstances::{VolumeAttrs as _, WorkspaceInstanceAttrs as _};
+    #[cfg(feature = "workspacesthinclient")]
+    pub use crate::workspacesthinclient::EnvironmentAttrs as _;
+    #[cfg(feature = "workspacesweb")]
+    pub use crate::workspacesweb::{
+        BrowserSettingsAttrs as _, DataProtectionSettingsAttrs as _, IdentityProviderAttrs as _,
+        IpAccessSettingsAttrs as _, NetworkSettingsAttrs as _, PortalAttrs as _, SessionLoggerAttrs as _,
+        TrustStoreAttrs as _, UserAccessLoggingSettingsAttrs as _, UserSettingsAttrs as _,
+    };
+    #[cfg(feature = "xray")]
+    pub use crate::xray::{GroupAttrs as _, SamplingRuleAttrs as _, TransactionSearchConfigAttrs as _};
 }
 
 use cfnkit_core::diag::Validator;
@@ -287,23 +2240,310 @@ impl<E, T> IntoMap<E> for Expr<T> {
 
 #[cfg_attr(
     not(any(
+        feature = "accessanalyzer",
+        feature = "accountaccess",
+        feature = "acmpca",
+        feature = "agentregistry",
+        feature = "aiops",
+        feature = "amazonmq",
+        feature = "amplify",
+        feature = "amplifyuibuilder",
         feature = "apigateway",
+        feature = "apigatewayv2",
+        feature = "appconfig",
+        feature = "appfabric",
+        feature = "appflow",
+        feature = "appintegrations",
+        feature = "applicationautoscaling",
+        feature = "applicationinsights",
+        feature = "applicationsignals",
+        feature = "appmesh",
+        feature = "apprunner",
+        feature = "appstream",
+        feature = "appsync",
+        feature = "apptest",
+        feature = "aps",
+        feature = "arcregionswitch",
+        feature = "arczonalshift",
+        feature = "ask",
+        feature = "athena",
+        feature = "auditmanager",
+        feature = "autoscaling",
+        feature = "autoscalingplans",
+        feature = "awsexternalanthropic",
+        feature = "b2bi",
+        feature = "backup",
+        feature = "backupgateway",
+        feature = "batch",
+        feature = "bcm",
+        feature = "bcmdataexports",
+        feature = "bcmpricingcalculator",
+        feature = "bedrock",
+        feature = "bedrockagentcore",
+        feature = "bedrockmantle",
+        feature = "billing",
+        feature = "billingconductor",
+        feature = "braket",
+        feature = "budgets",
+        feature = "cases",
+        feature = "cassandra",
+        feature = "ce",
+        feature = "certificatemanager",
+        feature = "chatbot",
+        feature = "chime",
+        feature = "cleanrooms",
+        feature = "cleanroomsml",
+        feature = "cloud9",
+        feature = "cloudformation",
+        feature = "cloudfront",
+        feature = "cloudhsm",
         feature = "cloudtrail",
         feature = "cloudwatch",
+        feature = "codeartifact",
+        feature = "codebuild",
+        feature = "codecommit",
+        feature = "codeconnections",
+        feature = "codedeploy",
+        feature = "codeguruprofiler",
+        feature = "codegurureviewer",
+        feature = "codepipeline",
+        feature = "codestar",
+        feature = "codestarconnections",
+        feature = "codestarnotifications",
+        feature = "cognito",
+        feature = "comprehend",
+        feature = "computeoptimizer",
+        feature = "config",
+        feature = "connect",
+        feature = "connectcampaigns",
+        feature = "connectcampaignsv2",
+        feature = "controltower",
+        feature = "cur",
+        feature = "customerprofiles",
+        feature = "databrew",
+        feature = "dataexchange",
+        feature = "datapipeline",
+        feature = "datasync",
+        feature = "datazone",
+        feature = "dax",
+        feature = "deadline",
+        feature = "detective",
+        feature = "devopsagent",
+        feature = "devopsguru",
+        feature = "directconnect",
+        feature = "directoryservice",
+        feature = "dlm",
+        feature = "dms",
+        feature = "docdb",
+        feature = "docdbelastic",
+        feature = "drs",
+        feature = "dsql",
         feature = "dynamodb",
         feature = "ec2",
+        feature = "ecr",
+        feature = "ecs",
+        feature = "efs",
+        feature = "eks",
+        feature = "elasticache",
+        feature = "elasticbeanstalk",
+        feature = "elasticloadbalancing",
+        feature = "elasticloadbalancingv2",
+        feature = "elasticsearch",
+        feature = "elementalinference",
+        feature = "emr",
+        feature = "emrcontainers",
+        feature = "emrserverless",
+        feature = "entityresolution",
         feature = "events",
+        feature = "eventschemas",
+        feature = "eventsv2",
+        feature = "evidently",
+        feature = "evs",
+        feature = "finspace",
+        feature = "fis",
+        feature = "fms",
+        feature = "forecast",
+        feature = "frauddetector",
+        feature = "fsx",
+        feature = "gamelift",
+        feature = "globalaccelerator",
+        feature = "glue",
+        feature = "grafana",
+        feature = "greengrass",
+        feature = "greengrassv2",
+        feature = "groundstation",
+        feature = "guardduty",
+        feature = "healthagent",
+        feature = "healthlake",
         feature = "iam",
+        feature = "identitystore",
+        feature = "imagebuilder",
+        feature = "inspector",
+        feature = "inspectorv2",
+        feature = "interconnect",
+        feature = "internetmonitor",
+        feature = "invoicing",
+        feature = "iot",
+        feature = "iotanalytics",
+        feature = "iotcoredeviceadvisor",
+        feature = "iotfleetwise",
+        feature = "iotsecuretunneling",
+        feature = "iotsitewise",
+        feature = "iotthingsgraph",
+        feature = "iottwinmaker",
+        feature = "iotwireless",
+        feature = "ivs",
+        feature = "ivschat",
+        feature = "kafkaconnect",
+        feature = "kendra",
+        feature = "kendraranking",
+        feature = "kinesis",
+        feature = "kinesisanalytics",
+        feature = "kinesisanalyticsv2",
+        feature = "kinesisfirehose",
+        feature = "kinesisvideo",
         feature = "kms",
+        feature = "lakeformation",
         feature = "lambda",
+        feature = "launchwizard",
+        feature = "lex",
+        feature = "licensemanager",
+        feature = "licensemanagerlinuxsubscriptions",
+        feature = "licensemanagerusersubscriptions",
+        feature = "lightsail",
+        feature = "location",
         feature = "logs",
+        feature = "lookoutequipment",
+        feature = "lookoutvision",
+        feature = "m2",
+        feature = "macie",
+        feature = "managedblockchain",
+        feature = "mediaconnect",
+        feature = "mediaconvert",
+        feature = "medialive",
+        feature = "mediapackage",
+        feature = "mediapackagev2",
+        feature = "mediastore",
+        feature = "mediatailor",
+        feature = "memorydb",
+        feature = "mgn",
+        feature = "mpa",
+        feature = "msk",
+        feature = "mwaa",
+        feature = "mwaaserverless",
+        feature = "neptune",
+        feature = "neptunegraph",
+        feature = "networkfirewall",
+        feature = "networkflowmonitor",
+        feature = "networkmanager",
+        feature = "networkmonitor",
+        feature = "networksecuritymanager",
+        feature = "notifications",
+        feature = "notificationscontacts",
+        feature = "novaact",
+        feature = "oam",
+        feature = "observabilityadmin",
+        feature = "odb",
+        feature = "omics",
+        feature = "opensearch",
+        feature = "opensearchserverless",
+        feature = "opensearchservice",
+        feature = "organizations",
+        feature = "osis",
+        feature = "outposts",
+        feature = "panorama",
+        feature = "paymentcryptography",
+        feature = "pcaconnectorad",
+        feature = "pcaconnectorscep",
+        feature = "pcs",
+        feature = "personalize",
+        feature = "pi",
+        feature = "pinpoint",
+        feature = "pinpointemail",
+        feature = "pipes",
+        feature = "polly",
+        feature = "pricingplanmanager",
+        feature = "proton",
+        feature = "qbusiness",
+        feature = "qldb",
+        feature = "quicksight",
+        feature = "ram",
+        feature = "rbin",
+        feature = "rds",
+        feature = "redshift",
+        feature = "redshiftserverless",
+        feature = "refactorspaces",
+        feature = "rekognition",
+        feature = "resiliencehub",
+        feature = "resiliencehubv2",
+        feature = "resourceexplorer2",
+        feature = "resourcegroups",
+        feature = "robomaker",
+        feature = "rolesanywhere",
         feature = "route53",
+        feature = "route53globalresolver",
+        feature = "route53profiles",
+        feature = "route53recoverycontrol",
+        feature = "route53recoveryreadiness",
+        feature = "route53resolver",
+        feature = "rtbfabric",
+        feature = "rum",
         feature = "s3",
+        feature = "s3express",
+        feature = "s3files",
+        feature = "s3objectlambda",
+        feature = "s3outposts",
+        feature = "s3tables",
+        feature = "s3vectors",
+        feature = "sagemaker",
+        feature = "scheduler",
+        feature = "scn",
         feature = "secretsmanager",
+        feature = "securityagent",
+        feature = "securityhub",
+        feature = "securitylake",
+        feature = "serverlessrepo",
+        feature = "servicecatalog",
+        feature = "servicecatalogappregistry",
+        feature = "servicediscovery",
+        feature = "ses",
+        feature = "shield",
+        feature = "signer",
+        feature = "simspaceweaver",
+        feature = "smsvoice",
         feature = "sns",
         feature = "sqs",
         feature = "ssm",
-        feature = "stepfunctions"
+        feature = "ssmcontacts",
+        feature = "ssmguiconnect",
+        feature = "ssmincidents",
+        feature = "ssmquicksetup",
+        feature = "sso",
+        feature = "stepfunctions",
+        feature = "storagegateway",
+        feature = "supportapp",
+        feature = "supportauthz",
+        feature = "synthetics",
+        feature = "systemsmanagersap",
+        feature = "textract",
+        feature = "timestream",
+        feature = "transcribe",
+        feature = "transfer",
+        feature = "translate",
+        feature = "verifiedpermissions",
+        feature = "voiceid",
+        feature = "vpclattice",
+        feature = "waf",
+        feature = "wafregional",
+        feature = "wafv2",
+        feature = "wellarchitected",
+        feature = "wickr",
+        feature = "wisdom",
+        feature = "workspaces",
+        feature = "workspacesinstances",
+        feature = "workspacesthinclient",
+        feature = "workspacesweb",
+        feature = "xray"
     )),
     allow(dead_code)
 )]
@@ -313,23 +2553,311 @@ fn req<T: ToToken>(m: &mut IndexMap<String, Token>, key: &str, value: &T) {
 
 #[cfg_attr(
     not(any(
+        feature = "accessanalyzer",
+        feature = "accountaccess",
+        feature = "acmpca",
+        feature = "agentregistry",
+        feature = "aiops",
+        feature = "amazonmq",
+        feature = "amplify",
+        feature = "amplifyuibuilder",
         feature = "apigateway",
+        feature = "apigatewayv2",
+        feature = "appconfig",
+        feature = "appfabric",
+        feature = "appflow",
+        feature = "appintegrations",
+        feature = "applicationautoscaling",
+        feature = "applicationinsights",
+        feature = "applicationsignals",
+        feature = "appmesh",
+        feature = "apprunner",
+        feature = "appstream",
+        feature = "appsync",
+        feature = "apptest",
+        feature = "aps",
+        feature = "arcregionswitch",
+        feature = "arczonalshift",
+        feature = "ask",
+        feature = "athena",
+        feature = "auditmanager",
+        feature = "autoscaling",
+        feature = "autoscalingplans",
+        feature = "awsexternalanthropic",
+        feature = "b2bi",
+        feature = "backup",
+        feature = "backupgateway",
+        feature = "batch",
+        feature = "bcm",
+        feature = "bcmdataexports",
+        feature = "bcmpricingcalculator",
+        feature = "bedrock",
+        feature = "bedrockagentcore",
+        feature = "bedrockmantle",
+        feature = "billing",
+        feature = "billingconductor",
+        feature = "braket",
+        feature = "budgets",
+        feature = "cases",
+        feature = "cassandra",
+        feature = "cdk",
+        feature = "ce",
+        feature = "certificatemanager",
+        feature = "chatbot",
+        feature = "chime",
+        feature = "cleanrooms",
+        feature = "cleanroomsml",
+        feature = "cloud9",
+        feature = "cloudformation",
+        feature = "cloudfront",
+        feature = "cloudhsm",
         feature = "cloudtrail",
         feature = "cloudwatch",
+        feature = "codeartifact",
+        feature = "codebuild",
+        feature = "codecommit",
+        feature = "codeconnections",
+        feature = "codedeploy",
+        feature = "codeguruprofiler",
+        feature = "codegurureviewer",
+        feature = "codepipeline",
+        feature = "codestar",
+        feature = "codestarconnections",
+        feature = "codestarnotifications",
+        feature = "cognito",
+        feature = "comprehend",
+        feature = "computeoptimizer",
+        feature = "config",
+        feature = "connect",
+        feature = "connectcampaigns",
+        feature = "connectcampaignsv2",
+        feature = "controltower",
+        feature = "cur",
+        feature = "customerprofiles",
+        feature = "databrew",
+        feature = "dataexchange",
+        feature = "datapipeline",
+        feature = "datasync",
+        feature = "datazone",
+        feature = "dax",
+        feature = "deadline",
+        feature = "detective",
+        feature = "devopsagent",
+        feature = "devopsguru",
+        feature = "directconnect",
+        feature = "directoryservice",
+        feature = "dlm",
+        feature = "dms",
+        feature = "docdb",
+        feature = "docdbelastic",
+        feature = "drs",
+        feature = "dsql",
         feature = "dynamodb",
         feature = "ec2",
+        feature = "ecr",
+        feature = "ecs",
+        feature = "efs",
+        feature = "eks",
+        feature = "elasticache",
+        feature = "elasticbeanstalk",
+        feature = "elasticloadbalancing",
+        feature = "elasticloadbalancingv2",
+        feature = "elasticsearch",
+        feature = "elementalinference",
+        feature = "emr",
+        feature = "emrcontainers",
+        feature = "emrserverless",
+        feature = "entityresolution",
         feature = "events",
+        feature = "eventschemas",
+        feature = "eventsv2",
+        feature = "evidently",
+        feature = "evs",
+        feature = "finspace",
+        feature = "fis",
+        feature = "fms",
+        feature = "forecast",
+        feature = "frauddetector",
+        feature = "fsx",
+        feature = "gamelift",
+        feature = "globalaccelerator",
+        feature = "glue",
+        feature = "grafana",
+        feature = "greengrass",
+        feature = "greengrassv2",
+        feature = "groundstation",
+        feature = "guardduty",
+        feature = "healthagent",
+        feature = "healthimaging",
+        feature = "healthlake",
         feature = "iam",
+        feature = "identitystore",
+        feature = "imagebuilder",
+        feature = "inspector",
+        feature = "inspectorv2",
+        feature = "interconnect",
+        feature = "internetmonitor",
+        feature = "invoicing",
+        feature = "iot",
+        feature = "iotanalytics",
+        feature = "iotcoredeviceadvisor",
+        feature = "iotfleetwise",
+        feature = "iotsecuretunneling",
+        feature = "iotsitewise",
+        feature = "iotthingsgraph",
+        feature = "iottwinmaker",
+        feature = "iotwireless",
+        feature = "ivs",
+        feature = "ivschat",
+        feature = "kafkaconnect",
+        feature = "kendra",
+        feature = "kendraranking",
+        feature = "kinesis",
+        feature = "kinesisanalytics",
+        feature = "kinesisanalyticsv2",
+        feature = "kinesisfirehose",
+        feature = "kinesisvideo",
         feature = "kms",
+        feature = "lakeformation",
         feature = "lambda",
+        feature = "launchwizard",
+        feature = "lex",
+        feature = "licensemanager",
+        feature = "licensemanagerlinuxsubscriptions",
+        feature = "licensemanagerusersubscriptions",
+        feature = "lightsail",
+        feature = "location",
         feature = "logs",
+        feature = "lookoutequipment",
+        feature = "m2",
+        feature = "macie",
+        feature = "managedblockchain",
+        feature = "mediaconnect",
+        feature = "mediaconvert",
+        feature = "medialive",
+        feature = "mediapackage",
+        feature = "mediapackagev2",
+        feature = "mediastore",
+        feature = "mediatailor",
+        feature = "memorydb",
+        feature = "mgn",
+        feature = "mpa",
+        feature = "msk",
+        feature = "mwaa",
+        feature = "mwaaserverless",
+        feature = "neptune",
+        feature = "neptunegraph",
+        feature = "networkfirewall",
+        feature = "networkflowmonitor",
+        feature = "networkmanager",
+        feature = "networkmonitor",
+        feature = "networksecuritymanager",
+        feature = "notifications",
+        feature = "notificationscontacts",
+        feature = "novaact",
+        feature = "oam",
+        feature = "observabilityadmin",
+        feature = "odb",
+        feature = "omics",
+        feature = "opensearch",
+        feature = "opensearchserverless",
+        feature = "opensearchservice",
+        feature = "organizations",
+        feature = "osis",
+        feature = "outposts",
+        feature = "panorama",
+        feature = "paymentcryptography",
+        feature = "pcaconnectorad",
+        feature = "pcaconnectorscep",
+        feature = "pcs",
+        feature = "personalize",
+        feature = "pi",
+        feature = "pinpoint",
+        feature = "pinpointemail",
+        feature = "pipes",
+        feature = "pricingplanmanager",
+        feature = "proton",
+        feature = "qbusiness",
+        feature = "qldb",
+        feature = "quicksight",
+        feature = "ram",
+        feature = "rbin",
+        feature = "rds",
+        feature = "redshift",
+        feature = "redshiftserverless",
+        feature = "refactorspaces",
+        feature = "rekognition",
+        feature = "resiliencehub",
+        feature = "resiliencehubv2",
+        feature = "resourceexplorer2",
+        feature = "resourcegroups",
+        feature = "robomaker",
+        feature = "rolesanywhere",
         feature = "route53",
+        feature = "route53globalresolver",
+        feature = "route53profiles",
+        feature = "route53recoverycontrol",
+        feature = "route53recoveryreadiness",
+        feature = "route53resolver",
+        feature = "rtbfabric",
+        feature = "rum",
         feature = "s3",
+        feature = "s3express",
+        feature = "s3files",
+        feature = "s3objectlambda",
+        feature = "s3outposts",
+        feature = "s3tables",
+        feature = "s3vectors",
+        feature = "sagemaker",
+        feature = "scheduler",
+        feature = "scn",
+        feature = "sdb",
         feature = "secretsmanager",
+        feature = "securityagent",
+        feature = "securityhub",
+        feature = "securitylake",
+        feature = "serverlessrepo",
+        feature = "servicecatalog",
+        feature = "servicecatalogappregistry",
+        feature = "servicediscovery",
+        feature = "ses",
+        feature = "shield",
+        feature = "signer",
+        feature = "simspaceweaver",
+        feature = "smsvoice",
         feature = "sns",
         feature = "sqs",
         feature = "ssm",
-        feature = "stepfunctions"
+        feature = "ssmcontacts",
+        feature = "ssmguiconnect",
+        feature = "ssmincidents",
+        feature = "ssmquicksetup",
+        feature = "sso",
+        feature = "stepfunctions",
+        feature = "storagegateway",
+        feature = "supportapp",
+        feature = "supportauthz",
+        feature = "synthetics",
+        feature = "systemsmanagersap",
+        feature = "textract",
+        feature = "timestream",
+        feature = "transcribe",
+        feature = "transfer",
+        feature = "translate",
+        feature = "uxc",
+        feature = "verifiedpermissions",
+        feature = "voiceid",
+        feature = "vpclattice",
+        feature = "waf",
+        feature = "wafregional",
+        feature = "wafv2",
+        feature = "wellarchitected",
+        feature = "wisdom",
+        feature = "workspaces",
+        feature = "workspacesinstances",
+        feature = "workspacesthinclient",
+        feature = "workspacesweb",
+        feature = "xray"
     )),
     allow(dead_code)
 )]
@@ -342,18 +2870,196 @@ fn opt<T: ToToken>(m: &mut IndexMap<String, Token>, key: &str, value: Option<&T>
 /// Runs `check` on each literal item of a literal list, under `name.<index>`.
 #[cfg_attr(
     not(any(
+        feature = "acmpca",
+        feature = "agentregistry",
+        feature = "aiops",
+        feature = "amazonmq",
+        feature = "amplify",
+        feature = "appflow",
+        feature = "appintegrations",
+        feature = "applicationinsights",
+        feature = "applicationsignals",
+        feature = "apprunner",
+        feature = "appstream",
+        feature = "apptest",
+        feature = "aps",
+        feature = "arcregionswitch",
+        feature = "arczonalshift",
+        feature = "athena",
+        feature = "autoscaling",
+        feature = "autoscalingplans",
+        feature = "b2bi",
+        feature = "backup",
+        feature = "bcm",
+        feature = "bedrock",
+        feature = "bedrockagentcore",
+        feature = "billing",
+        feature = "billingconductor",
+        feature = "budgets",
+        feature = "cassandra",
+        feature = "ce",
+        feature = "chatbot",
+        feature = "chime",
+        feature = "cleanrooms",
+        feature = "cleanroomsml",
+        feature = "cloudformation",
+        feature = "cloudfront",
+        feature = "cloudhsm",
         feature = "cloudtrail",
         feature = "cloudwatch",
+        feature = "codecommit",
+        feature = "codeconnections",
+        feature = "codedeploy",
+        feature = "codeguruprofiler",
+        feature = "codestarnotifications",
+        feature = "cognito",
+        feature = "comprehend",
+        feature = "computeoptimizer",
+        feature = "config",
+        feature = "connect",
+        feature = "connectcampaignsv2",
+        feature = "controltower",
+        feature = "cur",
+        feature = "customerprofiles",
+        feature = "databrew",
+        feature = "datasync",
+        feature = "datazone",
+        feature = "deadline",
+        feature = "devopsagent",
+        feature = "devopsguru",
+        feature = "directconnect",
+        feature = "directoryservice",
+        feature = "dlm",
+        feature = "docdb",
+        feature = "drs",
+        feature = "dsql",
         feature = "dynamodb",
         feature = "ec2",
+        feature = "ecr",
+        feature = "ecs",
+        feature = "efs",
+        feature = "eks",
+        feature = "elasticache",
+        feature = "elementalinference",
+        feature = "emrcontainers",
+        feature = "emrserverless",
+        feature = "entityresolution",
         feature = "events",
+        feature = "evs",
+        feature = "finspace",
+        feature = "fis",
+        feature = "fms",
+        feature = "forecast",
+        feature = "frauddetector",
+        feature = "fsx",
+        feature = "gamelift",
+        feature = "globalaccelerator",
+        feature = "glue",
+        feature = "grafana",
+        feature = "greengrassv2",
+        feature = "healthlake",
         feature = "iam",
+        feature = "imagebuilder",
+        feature = "inspector",
+        feature = "inspectorv2",
+        feature = "internetmonitor",
+        feature = "invoicing",
+        feature = "iot",
+        feature = "iotanalytics",
+        feature = "iotfleetwise",
+        feature = "iotsecuretunneling",
+        feature = "iotsitewise",
+        feature = "iottwinmaker",
+        feature = "iotwireless",
+        feature = "ivs",
+        feature = "ivschat",
+        feature = "kendra",
+        feature = "kinesis",
+        feature = "kinesisfirehose",
+        feature = "lakeformation",
         feature = "lambda",
+        feature = "lex",
+        feature = "licensemanager",
+        feature = "lightsail",
+        feature = "location",
         feature = "logs",
+        feature = "m2",
+        feature = "medialive",
+        feature = "mediapackage",
+        feature = "mediapackagev2",
+        feature = "mediatailor",
+        feature = "memorydb",
+        feature = "msk",
+        feature = "mwaa",
+        feature = "mwaaserverless",
+        feature = "neptunegraph",
+        feature = "networkfirewall",
+        feature = "networkmanager",
+        feature = "notifications",
+        feature = "oam",
+        feature = "observabilityadmin",
+        feature = "odb",
+        feature = "omics",
+        feature = "opensearchserverless",
+        feature = "organizations",
+        feature = "osis",
+        feature = "paymentcryptography",
+        feature = "pcaconnectorad",
+        feature = "pcs",
+        feature = "personalize",
+        feature = "pipes",
+        feature = "qbusiness",
+        feature = "quicksight",
+        feature = "redshift",
+        feature = "redshiftserverless",
+        feature = "refactorspaces",
+        feature = "rekognition",
+        feature = "resiliencehub",
+        feature = "resiliencehubv2",
+        feature = "resourcegroups",
+        feature = "rolesanywhere",
         feature = "route53",
+        feature = "route53globalresolver",
+        feature = "route53recoveryreadiness",
+        feature = "route53resolver",
+        feature = "rtbfabric",
+        feature = "rum",
         feature = "s3",
+        feature = "s3express",
+        feature = "s3files",
+        feature = "s3vectors",
+        feature = "sagemaker",
+        feature = "scheduler",
+        feature = "securityagent",
+        feature = "securityhub",
+        feature = "securitylake",
+        feature = "servicecatalog",
+        feature = "ses",
+        feature = "shield",
+        feature = "smsvoice",
         feature = "ssm",
-        feature = "stepfunctions"
+        feature = "ssmcontacts",
+        feature = "ssmincidents",
+        feature = "sso",
+        feature = "stepfunctions",
+        feature = "storagegateway",
+        feature = "supportauthz",
+        feature = "synthetics",
+        feature = "systemsmanagersap",
+        feature = "textract",
+        feature = "transcribe",
+        feature = "transfer",
+        feature = "uxc",
+        feature = "verifiedpermissions",
+        feature = "vpclattice",
+        feature = "wafregional",
+        feature = "wafv2",
+        feature = "wellarchitected",
+        feature = "wisdom",
+        feature = "workspaces",
+        feature = "workspacesinstances",
+        feature = "workspacesthinclient",
+        feature = "workspacesweb"
     )),
     allow(dead_code)
 )]
@@ -373,7 +3079,61 @@ fn each_item<E>(
 }
 
 /// Runs `check` on each value of a literal map, under `name.<key>`.
-#[cfg_attr(not(any(feature = "cloudtrail", feature = "lambda", feature = "logs")), allow(dead_code))]
+#[cfg_attr(
+    not(any(
+        feature = "amplifyuibuilder",
+        feature = "appflow",
+        feature = "apptest",
+        feature = "arcregionswitch",
+        feature = "athena",
+        feature = "bedrock",
+        feature = "bedrockagentcore",
+        feature = "cloudtrail",
+        feature = "cognito",
+        feature = "datazone",
+        feature = "drs",
+        feature = "elementalinference",
+        feature = "emrcontainers",
+        feature = "emrserverless",
+        feature = "eventsv2",
+        feature = "fis",
+        feature = "glue",
+        feature = "greengrassv2",
+        feature = "healthimaging",
+        feature = "inspectorv2",
+        feature = "iot",
+        feature = "iotanalytics",
+        feature = "iotsitewise",
+        feature = "iottwinmaker",
+        feature = "kinesisanalyticsv2",
+        feature = "lambda",
+        feature = "launchwizard",
+        feature = "logs",
+        feature = "m2",
+        feature = "mgn",
+        feature = "mwaaserverless",
+        feature = "networkfirewall",
+        feature = "oam",
+        feature = "omics",
+        feature = "personalize",
+        feature = "pipes",
+        feature = "quicksight",
+        feature = "rds",
+        feature = "redshift",
+        feature = "resiliencehub",
+        feature = "resiliencehubv2",
+        feature = "robomaker",
+        feature = "rum",
+        feature = "sagemaker",
+        feature = "securityhub",
+        feature = "servicecatalogappregistry",
+        feature = "ssmquicksetup",
+        feature = "verifiedpermissions",
+        feature = "wisdom",
+        feature = "workspacesweb"
+    )),
+    allow(dead_code)
+)]
 fn each_value<E>(
     v: &mut Validator<'_>,
     name: &str,
@@ -390,7 +3150,19 @@ fn each_value<E>(
 }
 
 /// A literal integer must be one of `allowed`.
-#[cfg_attr(not(any(feature = "logs")), allow(dead_code))]
+#[cfg_attr(
+    not(any(
+        feature = "cloudfront",
+        feature = "ec2",
+        feature = "ecs",
+        feature = "kafkaconnect",
+        feature = "logs",
+        feature = "rds",
+        feature = "sagemaker",
+        feature = "wafv2"
+    )),
+    allow(dead_code)
+)]
 fn check_int_enum(v: &mut Validator<'_>, name: &str, value: &Value<i64>, allowed: &[i64]) {
     if let Value::Lit(x) = value {
         if !allowed.contains(x) {
@@ -403,11 +3175,22 @@ fn check_int_enum(v: &mut Validator<'_>, name: &str, value: &Value<i64>, allowed
 /// At least one of the named properties must be set (`requiredOr`, `anyOf`).
 #[cfg_attr(
     not(any(
+        feature = "appstream",
+        feature = "connectcampaignsv2",
+        feature = "dms",
         feature = "dynamodb",
         feature = "ec2",
+        feature = "elasticloadbalancingv2",
         feature = "events",
+        feature = "fms",
+        feature = "gamelift",
+        feature = "glue",
         feature = "iam",
+        feature = "outposts",
         feature = "s3",
+        feature = "s3vectors",
+        feature = "securityhub",
+        feature = "smsvoice",
         feature = "stepfunctions"
     )),
     allow(dead_code)
@@ -421,7 +3204,18 @@ fn check_any_of(v: &mut Validator<'_>, names: &[(&str, bool)]) {
 
 /// When `name` is set, every other named property must be set too
 /// (`dependentRequired`).
-#[cfg_attr(not(any(feature = "dynamodb", feature = "ec2")), allow(dead_code))]
+#[cfg_attr(
+    not(any(
+        feature = "applicationautoscaling",
+        feature = "autoscaling",
+        feature = "cassandra",
+        feature = "cloudfront",
+        feature = "dynamodb",
+        feature = "ec2",
+        feature = "rds"
+    )),
+    allow(dead_code)
+)]
 fn check_requires(v: &mut Validator<'_>, name: &str, present: bool, others: &[(&str, bool)]) {
     if !present {
         return;

@@ -1,5 +1,5 @@
 //! The `cfnkit` command line, which every cfnkit program gets through
-//! [`crate::run`]: `ls`, `synth` and `diff`, with the AWS CDK CLI's
+//! [`crate::run`]: `ls`, `synth`, `diff` and `init`, with the AWS CDK CLI's
 //! habits (`-o`, `-c`, `-p`, `-q`, stack globs) and its environment
 //! (`CDK_OUTDIR`, `CDK_CONTEXT_JSON`, `CDK_DEFAULT_ACCOUNT`,
 //! `CDK_DEFAULT_REGION`), so a `cdk.json` of
@@ -12,6 +12,7 @@
 
 pub mod diff;
 mod import;
+pub mod init;
 mod select;
 mod synth;
 
@@ -62,6 +63,8 @@ enum Command {
     Diff(diff::DiffOpts),
     /// Turn a JSON or YAML template into a Rust program against cfnkit (see `cfnkit::import`).
     Import(import::ImportOpts),
+    /// Create a new cfnkit project in DIR: Cargo.toml, src/main.rs, cdk.json, a test, a README.
+    Init(init::InitOpts),
 }
 
 /// `-c KEY=VALUE`, accepted before and after the command name (a clap
@@ -203,6 +206,9 @@ where
     if let Some(Command::Import(o)) = &cli.command {
         return import::import(o, out, err);
     }
+    if let Some(Command::Init(o)) = &cli.command {
+        return init::init(o, cli.quiet, err);
+    }
     let mut app = App::new();
     match env.context() {
         Ok(m) => {
@@ -219,7 +225,7 @@ where
         Some(Command::Ls { context, .. }) => context.context.clone(),
         Some(Command::Synth(o)) => o.context.context.clone(),
         Some(Command::Diff(o)) => o.context.context.clone(),
-        Some(Command::Import(_)) | None => Vec::new(),
+        Some(Command::Import(_) | Command::Init(_)) | None => Vec::new(),
     };
     for kv in cli.context.context.iter().chain(&after) {
         let Some((k, v)) = kv.split_once('=') else {
@@ -234,7 +240,7 @@ where
         Some(Command::Ls { patterns, .. }) => ls(&app, &patterns, out, err),
         Some(Command::Synth(o)) => synth::synth(&mut app, &o, cli.quiet, env, out, err),
         Some(Command::Diff(o)) => diff::diff(&mut app, &o, env, out, err),
-        Some(Command::Import(_)) => EXIT_OK,
+        Some(Command::Import(_) | Command::Init(_)) => EXIT_OK,
         None => {
             if let Some(dir) = &env.outdir {
                 // Run by the AWS CDK CLI: write every stack into the folder it names.
@@ -247,7 +253,7 @@ where
                     "error: no command given\n\n{}",
                     <Cli as clap::CommandFactory>::command().render_usage()
                 );
-                let _ = writeln!(err, "run with --help for the commands (ls, synth, diff)");
+                let _ = writeln!(err, "run with --help for the commands (ls, synth, diff, init)");
                 EXIT_USAGE
             }
         }

@@ -41,6 +41,15 @@ pub(crate) struct Field {
     pub(crate) ty: Ty,
 }
 
+/// A typed `Fn::GetAtt` accessor of a resource (`attr_arn` of `QueueAttrs`).
+#[derive(Clone, Debug)]
+pub(crate) struct Attr {
+    pub(crate) name: String,
+    pub(crate) method: String,
+    /// `s` `Expr<String>`, `l` `Expr<Vec<String>>`, `i`/`n`/`b` other typed `Expr`s.
+    pub(crate) kind: char,
+}
+
 /// A generated struct: a resource or a property type.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Struct {
@@ -49,11 +58,17 @@ pub(crate) struct Struct {
     /// Constructor arguments, in order (template property names).
     pub(crate) required: Vec<String>,
     pub(crate) fields: Vec<Field>,
+    /// Typed attributes (resources only).
+    pub(crate) attrs: Vec<Attr>,
 }
 
 impl Struct {
     pub(crate) fn field(&self, cfn: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.cfn == cfn)
+    }
+
+    pub(crate) fn attr(&self, name: &str) -> Option<&Attr> {
+        self.attrs.iter().find(|a| a.name == name)
     }
 }
 
@@ -90,14 +105,24 @@ impl Api {
             match parts.first().copied() {
                 Some("M") => module = parts.get(1).copied().unwrap_or_default().to_string(),
                 Some("R") if parts.len() >= 3 => {
-                    let s =
-                        Struct { name: parts[2].into(), module: module.clone(), required: required(3), fields: vec![] };
+                    let s = Struct {
+                        name: parts[2].into(),
+                        module: module.clone(),
+                        required: required(3),
+                        fields: vec![],
+                        attrs: vec![],
+                    };
                     api.resources.insert(parts[1].to_string(), s);
                     current = Some((true, parts[1].to_string()));
                 }
                 Some("S") if parts.len() >= 2 => {
-                    let s =
-                        Struct { name: parts[1].into(), module: module.clone(), required: required(2), fields: vec![] };
+                    let s = Struct {
+                        name: parts[1].into(),
+                        module: module.clone(),
+                        required: required(2),
+                        fields: vec![],
+                        attrs: vec![],
+                    };
                     api.structs.insert((module.clone(), parts[1].to_string()), s);
                     current = Some((false, parts[1].to_string()));
                 }
@@ -110,6 +135,18 @@ impl Api {
                     };
                     if let Some(s) = target {
                         s.fields.push(f);
+                    }
+                }
+                Some("A") if parts.len() >= 4 => {
+                    let a = Attr {
+                        name: parts[1].into(),
+                        method: parts[2].into(),
+                        kind: parts[3].chars().next().unwrap_or('s'),
+                    };
+                    if let Some((true, t)) = &current {
+                        if let Some(s) = api.resources.get_mut(t) {
+                            s.attrs.push(a);
+                        }
                     }
                 }
                 _ => {}

@@ -84,9 +84,9 @@ pub struct Imported {
 /// Imports template `text` (JSON or YAML) as a stack named `stack_name`.
 ///
 /// ```
-/// let yaml = "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      DisplayName: !GetAtt Queue.QueueName\n";
+/// let yaml = "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      DisplayName: !GetAtt Queue.Arn\n";
 /// let out = cfnkit::import::import(yaml, "demo").unwrap();
-/// assert!(out.program.contains("queue.get_att(\"QueueName\")"), "{}", out.program);
+/// assert!(out.program.contains("display_name(queue.attr_arn())"), "{}", out.program);
 /// assert_eq!(out.features, ["sns", "sqs"]);
 ///
 /// let err = cfnkit::import::import("Transform: AWS::Serverless-2016-10-31\nResources: {}\n", "demo").unwrap_err();
@@ -101,14 +101,14 @@ pub fn import(text: &str, stack_name: &str) -> Result<Imported, ImportError> {
     if !problems.is_empty() {
         let mut located: Vec<(Option<Position>, Problem)> =
             problems.into_iter().map(|p| (parsed.positions.nearest(&p.pointer), p)).collect();
-        located.sort_by(|a, b| a.0.cmp(&b.0));
+        located.sort_by_key(|a| a.0);
         located.dedup();
         return Err(ImportError { problems: located });
     }
     let features: Vec<String> = body.modules.iter().cloned().collect();
-    let uses = uses(&body.code, &features);
+    let uses = uses(&body.code, &features, &body.traits);
     let build = format!("/// Adds the imported stack to `app`.\npub fn build(app: &mut App) {{\n{}}}\n", body.code);
-    let module = format!("{uses}\n{build}");
+    let module = rustfmt(&format!("{uses}\n{build}"));
     let feature_note = if features.is_empty() {
         String::new()
     } else {
@@ -116,14 +116,14 @@ pub fn import(text: &str, stack_name: &str) -> Result<Imported, ImportError> {
     };
     let program = format!(
         "//! Stack `{stack_name}`, imported by `cfnkit import`. Run `cargo run -- synth {stack_name}`.\n{feature_note}\
-         #![allow(clippy::too_many_lines)]\n\n{uses}\n{build}\n\
+         #![allow(clippy::too_many_lines)]\n\n{module}\n\
          fn main() -> std::process::ExitCode {{\n    cfnkit::run(build)\n}}\n"
     );
-    Ok(Imported { program: rustfmt(&program), module: rustfmt(&module), features })
+    Ok(Imported { program, module, features })
 }
 
 /// The `use` lines the body needs, and no others.
-fn uses(code: &str, modules: &[String]) -> String {
+fn uses(code: &str, modules: &[String], traits: &std::collections::BTreeSet<String>) -> String {
     let mut out = String::new();
     let has = |s: &str| code.contains(s);
     if has("fns::") {
@@ -147,6 +147,9 @@ fn uses(code: &str, modules: &[String]) -> String {
     if !modules.is_empty() {
         let list = if modules.len() == 1 { modules[0].clone() } else { format!("{{{}}}", modules.join(", ")) };
         let _ = writeln!(out, "use cfnkit::l1::{list};");
+    }
+    for t in traits {
+        let _ = writeln!(out, "use cfnkit::l1::{t} as _;");
     }
     out
 }

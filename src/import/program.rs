@@ -58,6 +58,8 @@ const KEYWORDS: [&str; 40] = [
 pub(crate) struct Body {
     pub(crate) code: String,
     pub(crate) modules: BTreeSet<String>,
+    /// The `*Attrs` traits of the typed attribute accessors it calls (`sqs::QueueAttrs`).
+    pub(crate) traits: BTreeSet<String>,
 }
 
 fn section<'t>(t: &'t Json, name: &str) -> Option<&'t Map<String, Json>> {
@@ -119,7 +121,7 @@ fn references(v: &Json, out: &mut BTreeSet<String>) {
                     ("Ref" | "Condition", Json::String(s)) => {
                         out.insert(s.clone());
                     }
-                    ("Fn::GetAtt", Json::Array(a)) => {
+                    ("Fn::GetAtt" | "Fn::If", Json::Array(a)) => {
                         if let Some(Json::String(s)) = a.first() {
                             out.insert(s.clone());
                         }
@@ -131,11 +133,6 @@ fn references(v: &Json, out: &mut BTreeSet<String>) {
                         let text = x.as_str().or_else(|| x.get(0).and_then(Json::as_str)).unwrap_or_default();
                         for p in placeholders(text) {
                             out.insert(p.split('.').next().unwrap_or_default().to_string());
-                        }
-                    }
-                    ("Fn::If", Json::Array(a)) => {
-                        if let Some(Json::String(s)) = a.first() {
-                            out.insert(s.clone());
                         }
                     }
                     _ => {}
@@ -162,7 +159,7 @@ pub(crate) fn body(t: &Json, stack_name: &str, api: &Api, problems: &mut Vec<Pro
     let mut p = |pointer: String, message: String| problems.push(Problem { pointer, message });
     let Some(top) = t.as_object() else {
         p(String::new(), "a template is an object".into());
-        return Body { code: String::new(), modules: BTreeSet::new() };
+        return Body { code: String::new(), modules: BTreeSet::new(), traits: BTreeSet::new() };
     };
     for k in top.keys() {
         if k == "Transform" {
@@ -187,6 +184,9 @@ pub(crate) fn body(t: &Json, stack_name: &str, api: &Api, problems: &mut Vec<Pro
     }
     for id in resources.keys() {
         names.resources.insert(id.clone(), alloc.name(id, "resource"));
+        if let Some(ty) = resources[id].get("Type").and_then(Json::as_str) {
+            names.types.insert(id.clone(), ty.to_string());
+        }
     }
     for id in conditions.keys() {
         names.conditions.insert(id.clone(), alloc.name(id, "condition"));
@@ -195,7 +195,7 @@ pub(crate) fn body(t: &Json, stack_name: &str, api: &Api, problems: &mut Vec<Pro
         names.mappings.insert(id.clone(), alloc.name(id, "mapping"));
     }
 
-    let mut r = Render { api, names: &names, problems: Vec::new() };
+    let mut r = Render { api, names: &names, problems: Vec::new(), traits: BTreeSet::new() };
     let mut out = format!("let stack = app.stack({});\n", lit(stack_name));
     let mut modules = BTreeSet::new();
     if let Some(d) = t.get("Description") {
@@ -204,12 +204,6 @@ pub(crate) fn body(t: &Json, stack_name: &str, api: &Api, problems: &mut Vec<Pro
                 let _ = writeln!(out, "stack.description({});", lit(d));
             }
             None => p("/Description".into(), "Description: expected a string".into()),
-        }
-    }
-    for s in ["Metadata", "Rules"] {
-        if let Some(v) = t.get(s) {
-            let code = r.token(v, &format!("/{s}"));
-            let _ = writeln!(out, "stack.set_template_section({}, {code});", lit(s));
         }
     }
     for (id, def) in params {
@@ -268,7 +262,15 @@ pub(crate) fn body(t: &Json, stack_name: &str, api: &Api, problems: &mut Vec<Pro
             }
         }
         Err(cycle) => {
-            p("/Conditions".into(), format!("conditions refer to each other in a cycle: {}", cycle.join(", ")))
+            p("/Conditions".into(), format!("conditions refer to each other in a cycle: {}", cycle.join(", ")));
+        }
+    }
+
+    // After the parameters and conditions their assertions may name.
+    for s in ["Metadata", "Rules"] {
+        if let Some(v) = t.get(s) {
+            let code = r.token(v, &format!("/{s}"));
+            let _ = writeln!(out, "stack.set_template_section({}, {code});", lit(s));
         }
     }
 
@@ -329,7 +331,7 @@ pub(crate) fn body(t: &Json, stack_name: &str, api: &Api, problems: &mut Vec<Pro
         }
     }
     problems.append(&mut r.problems);
-    Body { code: out, modules }
+    Body { code: out, modules, traits: r.traits }
 }
 
 fn parameter(id: &str, def: &Json, at: &str) -> Result<String, (String, String)> {
@@ -366,7 +368,7 @@ fn parameter(id: &str, def: &Json, at: &str) -> Result<String, (String, String)>
         }
     }
     if let Some(v) = def.get("AllowedValues") {
-        let items: Option<Vec<String>> = v.as_array().map(|a| a.iter().map(scalar_text).collect()).unwrap_or(None);
+        let items: Option<Vec<String>> = v.as_array().and_then(|a| a.iter().map(scalar_text).collect());
         let items =
             items.ok_or_else(|| (format!("{at}/AllowedValues"), "AllowedValues: expected a list of strings".into()))?;
         let items: Vec<String> = items.iter().map(|s| lit(s)).collect();

@@ -36,7 +36,13 @@ pub(crate) fn emit(
         }
     }
     let Some(ty) = def.get("Type").and_then(Json::as_str) else {
-        fail(r, at.into(), "a resource needs a Type".into());
+        let msg = if def.get("Type").and_then(|t| t.get("Rain::Module")).is_some() {
+            "Type: a Rain module (`Rain::Module`), which the rain preprocessor expands; \
+             CloudFormation does not accept it: import the template `rain pkg` writes"
+        } else {
+            "a resource needs a Type (a string)"
+        };
+        fail(r, format!("{at}/Type"), msg.into());
         return;
     };
     let var = r.names.resources[id].clone();
@@ -72,13 +78,12 @@ pub(crate) fn emit(
         let module = st.module.clone();
         let mut args = Vec::new();
         for req in &st.required {
-            match (props.get(req), st.field(req)) {
-                (Some(v), Some(f)) => args.push(r.typed(v, &f.ty.clone(), &module, &format!("{pat}/{}", seg(req)))),
-                _ => {
-                    // The schema requires it but the template leaves it out: constructed, then deleted.
-                    args.push("Value::Expr(Token::Null)".into());
-                    let _ = writeln!(after, "stack.delete_property({var}.id(), {});", lit(req));
-                }
+            if let (Some(v), Some(f)) = (props.get(req), st.field(req)) {
+                args.push(r.typed(v, &f.ty.clone(), &module, &format!("{pat}/{}", seg(req))));
+            } else {
+                // The schema requires it but the template leaves it out: constructed, then deleted.
+                args.push("Value::Expr(Token::Null)".into());
+                let _ = writeln!(after, "stack.delete_property({var}.id(), {});", lit(req));
             }
         }
         let mut code = format!("{module}::{}::new({})", st.name, args.join(", "));

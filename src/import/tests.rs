@@ -8,11 +8,14 @@ fn program(yaml: &str) -> String {
 fn references_are_handles_not_strings() {
     let p = program(
         "Parameters:\n  Env:\n    Type: String\n    Default: dev\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n    \
-         Properties:\n      TopicName: !Sub '${Env}-${Queue.QueueName}-${AWS::Region}'\n      DisplayName: !Ref Queue\n  \
+         Properties:\n      TopicName: !Sub '${Env}-${Queue.QueueName}-${Queue.Arn}-${AWS::Region}'\n      DisplayName: !Ref Queue\n  \
          Queue:\n    Type: AWS::SQS::Queue\n",
     );
     assert!(p.contains(r#".var("Env", env.value())"#), "{p}");
+    // QueueName is no attribute of the SQS schema: by name; Arn is: its typed accessor.
     assert!(p.contains(r#".var("Queue.QueueName", queue.get_att("QueueName"))"#), "{p}");
+    assert!(p.contains(r#".var("Queue.Arn", queue.attr_arn())"#), "{p}");
+    assert!(p.contains("use cfnkit::l1::sqs::QueueAttrs as _;"), "{p}");
     assert!(p.contains(".display_name(queue.reference())"), "{p}");
     // The queue is declared before the topic that uses its handle.
     assert!(p.find("let queue =").unwrap() < p.find("let topic =").unwrap(), "{p}");

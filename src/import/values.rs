@@ -7,7 +7,7 @@
 //! written as a `Token` (`Value::Expr(..)`) so it still synthesizes to
 //! exactly what the template said.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use serde_json::{Map, Value as Json};
@@ -44,12 +44,16 @@ pub(crate) struct Names {
     pub(crate) resources: HashMap<String, String>,
     pub(crate) conditions: HashMap<String, String>,
     pub(crate) mappings: HashMap<String, String>,
+    /// The resource type of each logical id.
+    pub(crate) types: HashMap<String, String>,
 }
 
 pub(crate) struct Render<'a> {
     pub(crate) api: &'a Api,
     pub(crate) names: &'a Names,
     pub(crate) problems: Vec<Problem>,
+    /// The `*Attrs` traits the typed attribute accessors used need in scope (`sqs::QueueAttrs`).
+    pub(crate) traits: BTreeSet<String>,
 }
 
 /// A Rust string literal (raw when that reads better).
@@ -149,13 +153,15 @@ impl Render<'_> {
                         return Some((self.problem(at, msg), Kind::Tok));
                     }
                 };
-                let Some(var) = self.names.resources.get(&res) else {
-                    return Some((
-                        self.problem(at, format!("Fn::GetAtt names {res:?}, which is no resource")),
-                        Kind::Tok,
-                    ));
-                };
-                (format!("{var}.get_att({})", lit(&attr)), Kind::Str)
+                match self.get_att(&res, &attr) {
+                    Some(x) => x,
+                    None => {
+                        return Some((
+                            self.problem(at, format!("Fn::GetAtt names {res:?}, which is no resource")),
+                            Kind::Tok,
+                        ))
+                    }
+                }
             }
             ("Fn::Sub", _) => return Some((self.sub(arg, at), Kind::Str)),
             ("Fn::Join", _) => match args {
@@ -261,6 +267,29 @@ impl Render<'_> {
         Some(out)
     }
 
+    /// `Fn::GetAtt` of resource `res`: its typed `attr_*` accessor when the
+    /// L1 type has one, else `get_att` by name (custom resources, attributes
+    /// the schema lacks); `None` when `res` is no resource.
+    fn get_att(&mut self, res: &str, attr: &str) -> Option<(String, Kind)> {
+        let var = self.names.resources.get(res)?;
+        let typed = self.names.types.get(res).and_then(|t| self.api.resource(t)).and_then(|st| {
+            let a = st.attr(attr)?;
+            Some((format!("{}::{}Attrs", st.module, st.name), a.method.clone(), a.kind))
+        });
+        Some(match typed {
+            Some((tr, method, kind)) => {
+                self.traits.insert(tr);
+                let code = format!("{var}.{method}()");
+                match kind {
+                    's' => (code, Kind::Str),
+                    'l' => (code, Kind::List),
+                    _ => (format!("Token::from({code})"), Kind::Tok),
+                }
+            }
+            None => (format!("{var}.get_att({})", lit(attr)), Kind::Str),
+        })
+    }
+
     fn reference(&mut self, name: &str, at: &str) -> (String, Kind) {
         if let Some((_, p)) = PSEUDO.iter().find(|(n, _)| *n == name) {
             return (format!("Pseudo::{p}.expr()"), Kind::Str);
@@ -303,12 +332,14 @@ impl Render<'_> {
             } else if let Some(v) = self.names.resources.get(&name) {
                 format!("{v}.reference()")
             } else if let Some((res, attr)) = name.split_once('.') {
-                match self.names.resources.get(res) {
-                    Some(v) => format!("{v}.get_att({})", lit(attr)),
-                    None => {
-                        self.problem(at, format!("Fn::Sub: ${{{name}}} names no resource"));
-                        continue;
-                    }
+                let Some((code, kind)) = self.get_att(res, attr) else {
+                    self.problem(at, format!("Fn::Sub: ${{{name}}} names no resource"));
+                    continue;
+                };
+                if kind == Kind::Str {
+                    code
+                } else {
+                    to_token(&code, kind)
                 }
             } else {
                 self.problem(at, format!("Fn::Sub: ${{{name}}} names no parameter, resource or variable"));
@@ -336,7 +367,7 @@ impl Render<'_> {
             (Ty::Str, Json::String(s)) => lit(s),
             (Ty::Str, Json::Number(n)) => lit(&n.to_string()),
             (Ty::Str, Json::Bool(b)) => lit(&b.to_string()),
-            (Ty::Int, Json::Number(n)) if n.as_i64().is_some() => format!("{}i64", n),
+            (Ty::Int, Json::Number(n)) if n.as_i64().is_some() => format!("{n}i64"),
             (Ty::Int, Json::String(s)) if s.parse::<i64>().is_ok_and(|i| i.to_string() == *s) => format!("{s}i64"),
             (Ty::Num, Json::Number(n)) if n.as_f64().is_some() => {
                 format!("{}f64", float_lit(n.as_f64().unwrap_or(0.0)))

@@ -4,14 +4,62 @@
 //! API Gateway -> validator -> queue -> processor -> global table, with an
 //! ops topic feeding the failover orchestrator.
 //!
+//! Profile: the default security profile (secure properties, and only the
+//! extra resources a wiring needs); the check only hardening would satisfy
+//! (CKV_AWS_158, a customer managed key for log groups) is acknowledged on
+//! each log group, naming `Conventions::hardened()`.
+//!
+//! The seed's resources: the global table, the three functions with their
+//! roles, policies and log groups, the queue and its DLQ, the two topics and
+//! the orchestrator's subscription, the REST API (its resources, methods,
+//! deployment, stage, Lambda permissions and the account's CloudWatch role
+//! and setting), the API log group, the health check, the alarms and the
+//! dashboard. Added, each because the system needs it to work as specified:
+//! - `TopicKey`: a customer managed key for both topics whose policy lets
+//!   CloudWatch use it; the spec asks for KMS-encrypted topics and alarms
+//!   that notify the ops topic, and CloudWatch cannot publish to a topic
+//!   encrypted with `alias/aws/sns`.
+//! - `OpsAlertsTopicPolicy`, `TransactionsTopicPolicy`, `PaymentQueuePolicy`,
+//!   `PaymentDlqPolicy`: TLS-only resource policies (a TAP convention); the
+//!   ops topic's also lets this account's alarms publish.
+//! - `OrchestratorFailures` (+ policy) and `FailoverOrchestratorEventInvokeConfig`:
+//!   the orchestrator is invoked asynchronously by SNS; the spec asks for 2
+//!   async retries, and an event still failing then lands in this queue
+//!   instead of being dropped.
+//!
+//! Departures from the seed, each with its reason:
+//! - `DataTraceEnabled` is off (the seed turns it on): it would write full
+//!   request and response bodies, card data included, into CloudWatch
+//!   Logs. INFO execution logging and metrics stay on, as the spec asks.
+//! - The API's endpoint is REGIONAL (the seed's CDK default is EDGE): a
+//!   disaster-recovery API is addressed per region, and the health check
+//!   probes the regional endpoint.
+//! - Six alarms where the seed has four: the seed's one "Lambda errors"
+//!   alarm (>= 5) becomes one per function, so a failing orchestrator is not
+//!   hidden behind a healthy validator; thresholds are the seed's.
+//! - One execution role per function (spec), not the seed's one shared
+//!   `payment-lambda-role-{suffix}`; each keeps its naming form:
+//!   `payment-validator-lambda-role-{suffix}`,
+//!   `payment-processor-lambda-role-{suffix}`,
+//!   `failover-orchestrator-lambda-role-{suffix}`.
+//! - Basic execution is an inline statement on each role, scoped to the
+//!   function's own log group, not the AWS managed
+//!   `AWSLambdaBasicExecutionRole` (which may write to every log group of
+//!   the account).
+//! - The account-level API Gateway CloudWatch role and setting
+//!   (`ApiGatewayAccount*`) are retained, whatever the stack's Delete
+//!   policy: they serve every API of the account and region, and deleting
+//!   one environment must not break execution logging for the others (as
+//!   AWS CDK's `cloudWatchRole` does). Everything else is Delete.
+//! - Outputs: the seed's 13, with its exact names and in its order, each
+//!   exported as `${AWS::StackName}-<OutputName>`; then
+//!   `FailoverOrchestratorArn`, `HealthCheckId` and `SecondaryRegion`.
+//!
 //! Decisions where the spec is silent, as a careful AWS engineer would take them:
 //! - The three functions run Python 3.12 (the seed's runtime), inline.
 //! - `POST /validate` and `POST /process` require IAM authorization (a
 //!   payments API is never anonymous); `GET /health` is open, because the
 //!   Route 53 health checkers cannot sign requests, and says so.
-//! - Both topics use a customer managed key (`TopicKey`) whose policy lets
-//!   CloudWatch use it: CloudWatch alarms cannot publish to a topic
-//!   encrypted with the AWS managed `alias/aws/sns` key.
 //! - The processor consumes the queue through an SQS event source
 //!   (batches of 10, failed items reported one by one) and also serves
 //!   `POST /process`; only the validator may send to the queue.
@@ -21,11 +69,9 @@
 //!   condition).
 //! - Wildcards, named as the conventions ask: `cloudwatch:PutMetricData` on
 //!   `*` (above) in each function's `ServiceRoleDefaultPolicy`; in the
-//!   `LogsKey` and `TopicKey` key policies `"Resource": "*"` means the key
-//!   itself, and each key's first statement is AWS's default key policy (the
-//!   account root may `kms:*`), which delegates the key's use to IAM.
-//! - Asynchronous invocations (the orchestrator, fed by SNS) retry twice
-//!   and land in the function's on-failure queue after that.
+//!   `TopicKey` key policy `"Resource": "*"` means the key itself, and its
+//!   first statement is AWS's default key policy (the account root may
+//!   `kms:*`), which delegates the key's use to IAM.
 //! - Stage logging is INFO as the spec asks; access logs go to the one-week
 //!   log group `/aws/apigateway/payment-api-<suffix>`, removed with the stack.
 
@@ -39,7 +85,9 @@ use cfnkit_constructs::logs::{LogGroup, Retention};
 use cfnkit_constructs::route53::HealthCheck;
 use cfnkit_constructs::sns::{Topic, TopicEncryption};
 use cfnkit_constructs::sqs::{DeadLetterQueue, Queue, QueueEncryption};
-use cfnkit_core::conventions::{Conventions, Suffix};
+use cfnkit_core::conventions::{Conventions, SecurityProfile, Suffix};
+
+use super::profiled;
 use cfnkit_core::resource::RemovalPolicy;
 use cfnkit_core::token::{Expr, Pseudo};
 use cfnkit_core::tree::{Ack, App, Stack};
@@ -64,6 +112,8 @@ pub struct PaymentsDrProps {
     pub primary_region: String,
     /// The region of the global table's replica.
     pub secondary_region: String,
+    /// The security profile (the reference uses the default one).
+    pub profile: SecurityProfile,
 }
 
 impl Default for PaymentsDrProps {
@@ -72,13 +122,15 @@ impl Default for PaymentsDrProps {
             environment_suffix: "dev".into(),
             primary_region: "us-east-1".into(),
             secondary_region: "us-east-2".into(),
+            profile: SecurityProfile::Default,
         }
     }
 }
 
-fn python(id: &str, name: Expr<String>, description: &str, source: &str) -> Function {
+fn python(id: &str, name: &str, sfx: Suffix, description: &str, source: &str) -> Function {
     Function::new(id, Runtime::Python312, Code::inline(source))
-        .name(name)
+        .name(sfx.name(name))
+        .role_name(sfx.name(&format!("{name}-lambda-role")))
         .description(description)
         .log_retention(Retention::OneMonth)
         .acknowledge(Ack::Checkov {
@@ -116,7 +168,10 @@ pub fn payments_dr(app: &mut App, props: &PaymentsDrProps) {
         .description(
             "Payments with multi-region disaster recovery: API -> validator -> queue -> processor -> global table",
         )
-        .conventions(Conventions::tap("payments-disaster-recovery").default_suffix(&props.environment_suffix));
+        .conventions(profiled(
+            Conventions::tap("payments-disaster-recovery").default_suffix(&props.environment_suffix),
+            props.profile,
+        ));
     let sfx: Suffix = stack.suffix();
     let namespace = sfx.format("PaymentsDR/{}");
 
@@ -131,7 +186,6 @@ pub fn payments_dr(app: &mut App, props: &PaymentsDrProps) {
 
     let topic_key = KmsKey::new("TopicKey")
         .description("Encrypts the payment topics; CloudWatch alarms may publish with it")
-        .alias(sfx.format("alias/payments-topics-{}"))
         .allow_alarm_notifications()
         .add_to(stack);
     let ops = Topic::new("OpsAlertsTopic")
@@ -164,7 +218,7 @@ pub fn payments_dr(app: &mut App, props: &PaymentsDrProps) {
         .retention(Duration::days(14))
         .add_to(stack);
 
-    let validator = python("PaymentValidator", sfx.name("payment-validator"), "Validates payments and queues them", VALIDATOR_PY)
+    let validator = python("PaymentValidator", "payment-validator", sfx, "Validates payments and queues them", VALIDATOR_PY)
         .timeout(Duration::seconds(30))
         .memory(Size::mebibytes(512))
         .env("QUEUE_URL", queue.url())
@@ -179,7 +233,8 @@ pub fn payments_dr(app: &mut App, props: &PaymentsDrProps) {
 
     let processor = python(
         "PaymentProcessor",
-        sfx.name("payment-processor"),
+        "payment-processor",
+        sfx,
         "Records payments and announces them",
         PROCESSOR_PY,
     )
@@ -201,7 +256,8 @@ pub fn payments_dr(app: &mut App, props: &PaymentsDrProps) {
 
     let orchestrator = python(
         "FailoverOrchestrator",
-        sfx.name("failover-orchestrator"),
+        "failover-orchestrator",
+        sfx,
         "Turns ops alarms into failover decisions",
         ORCHESTRATOR_PY,
     )
@@ -297,20 +353,22 @@ pub fn payments_dr(app: &mut App, props: &PaymentsDrProps) {
         ])
         .add_to(stack);
 
+    // The seed's 13 outputs, with its names, in its order.
     stack.export("PaymentsTableName", table.name()).description("Name of the payments global table");
     stack.export("PaymentsTableArn", table.arn()).description("ARN of the payments global table");
     stack.export("PaymentValidatorArn", validator.arn()).description("ARN of the payment validator");
     stack.export("PaymentProcessorArn", processor.arn()).description("ARN of the payment processor");
-    stack.export("FailoverOrchestratorArn", orchestrator.arn()).description("ARN of the failover orchestrator");
     stack.export("PaymentQueueUrl", queue.url()).description("URL of the payment queue");
     stack.export("PaymentQueueArn", queue.arn()).description("ARN of the payment queue");
-    stack.export("PaymentDlqUrl", dlq.url()).description("URL of the payment dead-letter queue");
-    stack.export("ApiEndpointUrl", api.url()).description("Invoke URL of the payment API's prod stage");
-    stack.export("ApiId", api.id()).description("Id of the payment API");
-    stack.export("OpsAlertsTopicArn", ops.arn()).description("ARN of the ops alerts topic");
-    stack.export("TransactionsTopicArn", transactions.arn()).description("ARN of the transactions topic");
+    stack.export("PaymentDLQUrl", dlq.url()).description("URL of the payment dead-letter queue");
+    stack.export("APIEndpoint", api.url()).description("Invoke URL of the payment API's prod stage");
+    stack.export("APIId", api.id()).description("Id of the payment API");
+    stack.export("OpsAlertTopicArn", ops.arn()).description("ARN of the ops alerts topic");
+    stack.export("TransactionTopicArn", transactions.arn()).description("ARN of the transactions topic");
     stack.export("DashboardName", dashboard.name()).description("Name of the payments dashboard");
+    stack.export("Region", Pseudo::Region.expr()).description("Region the stack is deployed in (the primary)");
+    // More outputs follow the seed's.
+    stack.export("FailoverOrchestratorArn", orchestrator.arn()).description("ARN of the failover orchestrator");
     stack.export("HealthCheckId", health.id()).description("Id of the API's Route 53 health check");
-    stack.export("PrimaryRegion", Pseudo::Region.expr()).description("Region the stack is deployed in");
     stack.export("SecondaryRegion", props.secondary_region.as_str()).description("Region of the table replica");
 }

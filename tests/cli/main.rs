@@ -6,10 +6,12 @@
 mod validators;
 
 mod assembly;
+mod assets;
 mod basics;
 mod cdk;
 mod diff;
 mod errors;
+mod init;
 
 use std::path::PathBuf;
 

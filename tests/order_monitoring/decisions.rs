@@ -18,100 +18,62 @@ const PROGRAM_SOURCE: &str = include_str!("../../src/reference/order_monitoring.
 // ---------------------------------------------------------------------------
 // Decisions the program's doc comment takes where the spec is silent
 
+/// The default security profile: checks only hardening satisfies are
+/// acknowledged with the profile's reason, and hardening adds the resources.
 #[test]
-fn audit_bucket_access_logs_go_to_a_private_encrypted_tls_only_log_bucket() {
+fn hardening_resources_are_deferred_to_the_hardened_profile_with_the_reason() {
     let t = template();
-    t.resource_count_is("AWS::S3::Bucket", 2);
-    t.has_resource(
-        "AWS::S3::Bucket",
-        Match::obj([
-            (
-                "Properties",
-                Match::obj([(
-                    "LoggingConfiguration",
-                    Match::exact(json!({
-                        "DestinationBucketName": {"Ref": "AuditBucketAccessLogs"},
-                        "LogFilePrefix": "access-logs/"
-                    })),
-                )]),
-            ),
-            ("DependsOn", Match::exact(json!(["AuditBucketAccessLogsPolicy"]))),
-        ]),
-    );
-    let logs = resources(&t)["AuditBucketAccessLogs"].clone();
-    let l = Template::from_json(json!({"Resources": {"AuditBucketAccessLogs": logs}}));
-    l.has_resource_properties(
-        "AWS::S3::Bucket",
-        Match::obj([
-            ("PublicAccessBlockConfiguration", Match::any_value()),
-            ("BucketEncryption", Match::any_value()),
-            ("LoggingConfiguration", Match::absent()),
-        ]),
-    );
-    l.has_resource(
-        "AWS::S3::Bucket",
-        json!({"Metadata": {"checkov": {"skip": [{"id": "CKV_AWS_18", "comment": "this bucket receives server access logs; logging it would log the logs"}]}}}),
-    );
-    t.has_resource_properties(
-        "AWS::S3::BucketPolicy",
-        Match::obj([
-            ("Bucket", Match::exact(json!({"Ref": "AuditBucketAccessLogs"}))),
-            (
-                "PolicyDocument",
-                Match::obj([(
-                    "Statement",
-                    Match::exact(json!([
-                        deny_insecure_transport_on("AuditBucketAccessLogs"),
-                        {
-                            "Sid": "AllowServerAccessLogs",
-                            "Effect": "Allow",
-                            "Principal": {"Service": "logging.s3.amazonaws.com"},
-                            "Action": "s3:PutObject",
-                            "Resource": {"Fn::Sub": "${AuditBucketAccessLogs.Arn}/*"},
-                            "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
-                        }
-                    ])),
-                )]),
-            ),
-        ]),
-    );
-}
-
-#[test]
-fn function_logs_are_encrypted_with_a_rotated_key_that_names_the_logs_service() {
-    let t = template();
-    t.resource_count_is("AWS::KMS::Key", 1);
-    t.has_resource_properties("AWS::KMS::Key", json!({"EnableKeyRotation": true}));
-    t.has_resource_properties(
-        "AWS::KMS::Key",
+    t.resource_count_is("AWS::S3::Bucket", 1);
+    t.resource_count_is("AWS::KMS::Key", 0);
+    t.all_resources_properties("AWS::S3::Bucket", Match::obj([("LoggingConfiguration", Match::absent())]));
+    let deferred = |check: &str| {
         Match::obj([(
-            "KeyPolicy",
+            "Metadata",
             Match::obj([(
-                "Statement",
-                Match::array_with(vec![Match::exact(json!({
-                    "Sid": "AllowCloudWatchLogs",
-                    "Effect": "Allow",
-                    "Principal": {"Service": {"Fn::Sub": "logs.${AWS::Region}.amazonaws.com"}},
-                    "Action": [
-                        "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo",
-                        "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"
-                    ],
-                    "Resource": "*",
-                    "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": {
-                        "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*"
-                    }}}
-                }))]),
+                "checkov",
+                Match::obj([(
+                    "skip",
+                    Match::array_with(vec![Match::obj([
+                        ("id", Match::exact(json!(check))),
+                        (
+                            "comment",
+                            Match::string_like_regexp(
+                                r"^default security profile: .* comes with the hardened profile \(Conventions::hardened\(\)",
+                            ),
+                        ),
+                    ])]),
+                )]),
             )]),
+        )])
+    };
+    t.has_resource("AWS::S3::Bucket", deferred("CKV_AWS_18"));
+    t.has_resource("AWS::Logs::LogGroup", deferred("CKV_AWS_158"));
+
+    // The same program under the hardened profile adds them, and acknowledges neither.
+    let mut app = cfnkit::core::tree::App::new();
+    cfnkit::reference::order_monitoring::order_monitoring_with_profile(
+        &mut app,
+        cfnkit::core::conventions::SecurityProfile::Hardened,
+    );
+    let h = Template::from_stack(&app, NAME);
+    h.resource_count_is("AWS::S3::Bucket", 2);
+    h.resource_count_is("AWS::KMS::Key", 1);
+    h.has_resource_properties(
+        "AWS::S3::Bucket",
+        Match::obj([(
+            "LoggingConfiguration",
+            Match::exact(
+                json!({"DestinationBucketName": {"Ref": "AccessLogsBucket"}, "LogFilePrefix": "AuditBucket/"}),
+            ),
         )]),
     );
-    t.has_resource_properties(
-        "AWS::KMS::Alias",
-        Match::obj([("TargetKeyId", Match::exact(json!({"Ref": "LogsKey"})))]),
-    );
-    t.has_resource_properties(
+    h.all_resources_properties(
         "AWS::Logs::LogGroup",
         Match::obj([("KmsKeyId", Match::exact(json!({"Fn::GetAtt": ["LogsKey", "Arn"]})))]),
     );
+    let text = serde_json::to_string(h.to_json()).unwrap();
+    assert!(!text.contains("default security profile"), "nothing deferred when hardened");
+    let _ = (deny_insecure_transport_on("AuditBucket"), document_with(json!({})));
 }
 
 #[test]
@@ -219,7 +181,8 @@ fn nothing_is_acknowledged_without_a_written_reason() {
         "AuditFunction/CKV_AWS_115",
         "AuditFunction/CKV_AWS_117",
         "AuditFunction/CKV_AWS_173",
-        "AuditBucketAccessLogs/CKV_AWS_18",
+        "AuditBucket/CKV_AWS_18",
+        "AuditFunctionLogGroup/CKV_AWS_158",
         "AuditFailures/CKV_AWS_27",
     ]
     .into_iter()
@@ -249,11 +212,10 @@ fn every_wildcard_resource_is_named_in_the_programs_doc_comment() {
     }
 }
 
-/// TAP conventions: "IAM least privilege: actions listed one by one". The one
-/// wildcard action is AWS's default key-policy statement, which the doc
-/// comment names: the account root may `kms:*` on its own key.
+/// TAP conventions: "IAM least privilege: actions listed one by one". No
+/// policy of the stack has a wildcard action.
 #[test]
-fn the_only_wildcard_action_is_the_account_roots_default_key_statement() {
+fn no_policy_has_a_wildcard_action() {
     let t = template();
     let mut wildcards = Vec::new();
     for (id, s) in every_statement(&t) {
@@ -265,22 +227,8 @@ fn the_only_wildcard_action_is_the_account_roots_default_key_statement() {
             }
         }
     }
-    assert_eq!(wildcards, [("LogsKey".to_string(), json!("AllowAccountRootToAdministerKey"), json!("kms:*"))]);
-    t.has_resource_properties(
-        "AWS::KMS::Key",
-        Match::obj([(
-            "KeyPolicy",
-            Match::obj([(
-                "Statement",
-                Match::array_with(vec![json!({
-                    "Sid": "AllowAccountRootToAdministerKey",
-                    "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}
-                })
-                .into()]),
-            )]),
-        )]),
-    );
-    assert!(PROGRAM_SOURCE.contains("`kms:*`"), "the doc comment names the exception");
+    assert_eq!(wildcards, []);
+    assert!(PROGRAM_SOURCE.contains("No policy of the stack has a `*` action or resource."));
 }
 
 /// Decision: records that still fail after the retries are not dropped.

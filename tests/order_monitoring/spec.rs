@@ -345,14 +345,10 @@ fn stack_has_no_network_or_compute_beyond_the_one_function() {
     let ids: BTreeSet<String> = resources(&t).keys().cloned().collect();
     let expected: BTreeSet<String> = [
         "OrdersTable",
-        "AuditBucketAccessLogs",
-        "AuditBucketAccessLogsPolicy",
         "AuditBucket",
         "AuditBucketPolicy",
         "AlertTopic",
         "AlertTopicPolicy",
-        "LogsKey",
-        "LogsKeyAlias",
         "AuditFunctionServiceRole",
         "AuditFunctionLogGroup",
         "AuditFunction",
@@ -365,5 +361,36 @@ fn stack_has_no_network_or_compute_beyond_the_one_function() {
     .into_iter()
     .map(str::to_owned)
     .collect();
-    assert_eq!(ids, expected, "exactly the seventeen resources tested in this file");
+    assert_eq!(ids, expected, "exactly the thirteen resources tested in this file");
+    // Every resource beyond the seeds' is named, with its reason, in the doc comment.
+    let doc: String = include_str!("../../src/reference/order_monitoring.rs")
+        .lines()
+        .filter_map(|l| l.strip_prefix("//!"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for added in ["AuditFunctionLogGroup", "AlertTopicPolicy", "AuditFailures", "AuditFailuresPolicy"] {
+        assert!(doc.contains(&format!("`{added}`")), "the doc comment does not name {added}");
+    }
+}
+
+/// The spec's topic uses `alias/aws/sns`, which CloudWatch cannot publish
+/// to: the alarm keeps the topic as its action, nothing suggests it can
+/// notify, and the doc comment, the alarm description and a warning say so.
+#[test]
+fn the_alarm_cannot_notify_and_nothing_suggests_otherwise() {
+    let t = template();
+    t.has_resource_properties("AWS::SNS::Topic", json!({"KmsMasterKeyId": "alias/aws/sns"}));
+    t.has_resource_properties("AWS::CloudWatch::Alarm", json!({"AlarmActions": [{"Ref": "AlertTopic"}]}));
+    t.has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        Match::obj([("AlarmDescription", Match::string_like_regexp("Cannot notify: CloudWatch cannot publish"))]),
+    );
+    let text = serde_json::to_string(t.to_json()).unwrap();
+    assert!(!text.contains("cloudwatch.amazonaws.com"), "no statement lets CloudWatch publish or use a key");
+    let source = include_str!("../../src/reference/order_monitoring.rs");
+    assert!(source.contains("**The alarm cannot notify.**"));
+    let out = app().synth().unwrap();
+    assert!(out.warnings.iter().any(|w| w.path == "order-monitoring/ErrorRateAlarm/Resource"
+        && w.problem
+            .contains("CloudWatch cannot publish to a topic encrypted with the AWS managed key alias/aws/sns")));
 }

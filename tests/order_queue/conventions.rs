@@ -11,13 +11,8 @@ use super::helpers::{
 };
 
 /// Resource types that CloudFormation cannot tag.
-const UNTAGGABLE: [&str; 5] = [
-    "AWS::SQS::QueuePolicy",
-    "AWS::SNS::TopicPolicy",
-    "AWS::IAM::Policy",
-    "AWS::Logs::QueryDefinition",
-    "AWS::KMS::Alias",
-];
+const UNTAGGABLE: [&str; 4] =
+    ["AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy", "AWS::IAM::Policy", "AWS::Logs::QueryDefinition"];
 
 fn deny_insecure_transport(action: &str, resource: Value) -> Value {
     json!({
@@ -79,12 +74,8 @@ fn every_physical_name_is_suffixed_with_the_environment() {
     t.has_resource_properties("AWS::CloudWatch::Alarm", json!({"AlarmName": suffixed("order-dlq-messages")}));
     t.has_resource_properties("AWS::CloudWatch::Alarm", json!({"AlarmName": suffixed("order-processor-duration")}));
     t.has_resource_properties("AWS::CloudWatch::Dashboard", json!({"DashboardName": suffixed("order-queue")}));
-    t.has_resource_properties(
-        "AWS::KMS::Alias",
-        json!({"AliasName": suffixed("alias/order-queue-alerts"), "TargetKeyId": r#ref("AlertsKey")}),
-    );
-    // The role's name is left to CloudFormation (unique per stack); no literal can collide.
-    t.has_resource_properties("AWS::IAM::Role", Match::obj([("RoleName", Match::absent())]));
+    t.has_resource_properties("AWS::IAM::Role", json!({"RoleName": suffixed("order-processor-role")}));
+    t.resource_count_is("AWS::KMS::Alias", 0);
     // And no name property anywhere is a literal.
     let name_keys = [
         "QueueName",
@@ -151,7 +142,6 @@ fn every_taggable_resource_carries_the_environment_and_purpose_tags() {
             "AWS::DynamoDB::Table",
             "AWS::IAM::Policy",
             "AWS::IAM::Role",
-            "AWS::KMS::Alias",
             "AWS::KMS::Key",
             "AWS::Lambda::EventSourceMapping",
             "AWS::Lambda::Function",
@@ -183,7 +173,19 @@ fn everything_that_stores_data_is_encrypted_at_rest() {
         json!({"SSESpecification": {"SSEEnabled": true, "SSEType": "KMS"}}),
     );
     t.has_resource_properties("AWS::SNS::Topic", json!({"KmsMasterKeyId": get_att("AlertsKey", "Arn")}));
-    t.all_resources_properties("AWS::Logs::LogGroup", json!({"KmsKeyId": get_att("LogsKey", "Arn")}));
+    // The default security profile: CloudWatch Logs' own encryption, the
+    // customer managed key for logs deferred to the hardened profile.
+    t.all_resources_properties("AWS::Logs::LogGroup", Match::obj([("KmsKeyId", Match::absent())]));
+    t.has_resource(
+        "AWS::Logs::LogGroup",
+        at(
+            &["Metadata", "checkov", "skip"],
+            Match::array_with(vec![Match::obj([
+                ("id", json!("CKV_AWS_158").into()),
+                ("comment", Match::string_like_regexp(r"^default security profile: .*Conventions::hardened\(\)")),
+            ])]),
+        ),
+    );
     t.all_resources_properties("AWS::KMS::Key", json!({"EnableKeyRotation": true}));
 }
 
@@ -297,7 +299,7 @@ fn the_function_role_is_least_privilege() {
     // No identity statement reaches the DLQ, the topic or anything else.
     let text = serde_json::to_string(&statements).unwrap();
     assert!(!text.contains("OrderDlq") && !text.contains("AlertTopic") && !text.contains("kms:"), "{text}");
-    // The only `*` resources are in the two key policies, where `*` means the key itself.
+    // The only `*` resources are in the alert key's policy, where `*` means the key itself.
     let mut resources_found = Vec::new();
     values_of_key(t.to_json(), "Resource", "", &mut resources_found);
     let stars: Vec<&String> = resources_found.iter().filter(|(_, r)| r == "*").map(|(p, _)| p).collect();
@@ -305,46 +307,16 @@ fn the_function_role_is_least_privilege() {
         stars,
         [
             "/Resources/AlertsKey/Properties/KeyPolicy/Statement/0/Resource",
-            "/Resources/AlertsKey/Properties/KeyPolicy/Statement/1/Resource",
-            "/Resources/LogsKey/Properties/KeyPolicy/Statement/0/Resource",
-            "/Resources/LogsKey/Properties/KeyPolicy/Statement/1/Resource"
+            "/Resources/AlertsKey/Properties/KeyPolicy/Statement/1/Resource"
         ]
     );
 }
 
 #[test]
-fn the_log_key_policy_lets_the_account_administer_it_and_only_this_regions_logs_use_it() {
+fn the_only_key_is_the_alert_topics_key() {
     let t = template();
-    t.resource_count_is("AWS::KMS::Key", 2);
-    t.has_resource_properties(
-        "AWS::KMS::Key",
-        json!({"KeyPolicy": {"Statement": [
-            {
-                "Sid": "AllowAccountRootToAdministerKey",
-                "Effect": "Allow",
-                "Principal": {"AWS": sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")},
-                "Action": "kms:*",
-                "Resource": "*"
-            },
-            {
-                "Sid": "AllowCloudWatchLogs",
-                "Effect": "Allow",
-                "Principal": {"Service": sub("logs.${AWS::Region}.amazonaws.com")},
-                "Action": [
-                    "kms:Encrypt",
-                    "kms:Decrypt",
-                    "kms:ReEncryptFrom",
-                    "kms:ReEncryptTo",
-                    "kms:GenerateDataKey",
-                    "kms:GenerateDataKeyWithoutPlaintext",
-                    "kms:DescribeKey"
-                ],
-                "Resource": "*",
-                "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn":
-                    sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*")}}
-            }
-        ]}}),
-    );
+    t.resource_count_is("AWS::KMS::Key", 1);
+    t.has_resource_properties("AWS::KMS::Key", Match::obj([("Description", Match::string_like_regexp("alert topic"))]));
 }
 
 #[test]
@@ -394,7 +366,6 @@ fn stateful_resources_are_destroyable() {
         ("AWS::SQS::Queue", "OrderDlq"),
         ("AWS::DynamoDB::Table", "OrderStatusTable"),
         ("AWS::Logs::LogGroup", "OrderProcessorLogGroup"),
-        ("AWS::KMS::Key", "LogsKey"),
         ("AWS::KMS::Key", "AlertsKey"),
     ] {
         let found = t.find_resources(ty, json!({"DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete"}));

@@ -13,49 +13,24 @@ use super::helpers::{as_list, at, get_att, identity_statements, r#ref, resources
 // "Runtimes that AWS has deprecated" section.
 
 #[test]
-fn the_deprecated_runtime_is_kept_warned_about_and_acknowledged_with_its_reason() {
+fn the_function_runs_the_newest_nodejs_runtime_with_no_warning_and_no_runtime_acknowledgement() {
     let mut app = App::new();
     order_queue::order_queue(&mut app);
     let out = app.synth().expect("order-queue synthesizes");
-    assert!(
-        out.warnings.iter().any(|w| {
-            let w = w.to_string();
-            w.contains("OrderProcessor") && w.contains("runtime nodejs20.x is deprecated since 2026-04-30")
-        }),
-        "synthesis warns about nodejs20.x"
-    );
+    assert!(out.warnings.is_empty(), "order-queue synthesizes quietly: {:?}", out.warnings);
     let t = Template::from_json(out.stack(NAME).unwrap().template.clone());
-    t.has_resource(
-        "AWS::Lambda::Function",
-        json!({"Metadata": {"cfn-lint": {"config": {"ignore_checks": ["W2531"]}}}}),
-    );
-    t.has_resource(
-        "AWS::Lambda::Function",
-        at(
-            &["Metadata", "cfnkit:acknowledgements"],
-            Match::ObjectEquals(vec![("W2531".into(), Match::string_like_regexp("spec requires nodejs20.x"))]),
-        ),
-    );
-    t.has_resource(
-        "AWS::Lambda::Function",
-        at(
-            &["Metadata", "checkov", "skip"],
-            Match::array_with(vec![Match::obj([
-                ("id", json!("CKV_AWS_363").into()),
-                ("comment", Match::string_like_regexp("spec requires nodejs20.x")),
-            ])]),
-        ),
-    );
-    // Nothing is acknowledged without a written reason, and only the function acknowledges anything.
+    t.has_resource_properties("AWS::Lambda::Function", json!({"Runtime": "nodejs24.x"}));
+    assert_eq!(order_queue::NODE_RUNTIME.name(), "nodejs24.x");
+    let code = order_queue::HANDLER_JS;
+    assert!(code.contains("exports.handler = async"), "Node.js 24 accepts async handlers only");
+    // Nothing is acknowledged without a written reason; the function no
+    // longer acknowledges a deprecated runtime.
     for (id, r) in resources(&t) {
         let Some(meta) = r.get("Metadata") else { continue };
-        assert_eq!(id, "OrderProcessor", "only the function carries acknowledgements");
+        assert!(meta.get("cfn-lint").is_none(), "{id}: no cfn-lint rule is ignored");
         for skip in meta["checkov"]["skip"].as_array().unwrap() {
             assert!(skip["comment"].as_str().is_some_and(|c| c.len() > 20), "checkov skip without a reason: {skip}");
-        }
-        for rule in meta["cfn-lint"]["config"]["ignore_checks"].as_array().unwrap() {
-            let reason = &meta["cfnkit:acknowledgements"][rule.as_str().unwrap()];
-            assert!(reason.as_str().is_some_and(|c| c.len() > 20), "cfn-lint {rule} ignored without a reason");
+            assert_ne!(skip["id"], "CKV_AWS_363", "{id}");
         }
     }
 }

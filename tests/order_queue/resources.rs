@@ -71,18 +71,18 @@ fn the_dead_letter_queue_keeps_messages_fourteen_days() {
 }
 
 // ---------------------------------------------------------------------------
-// Lambda: nodejs20.x, 256 MB, try/catch and structured error logs, records
+// Lambda: the newest Node.js runtime Lambda supports (nodejs24.x), 256 MB, try/catch and structured error logs, records
 // success and failure; event source mapping with batch size and
 // ReportBatchItemFailures.
 
 #[test]
-fn the_function_is_nodejs20_with_256_mb_and_inline_code() {
+fn the_function_is_the_newest_nodejs_with_256_mb_and_inline_code() {
     let t = template();
     t.resource_count_is("AWS::Lambda::Function", 1);
     t.has_resource_properties(
         "AWS::Lambda::Function",
         json!({
-            "Runtime": "nodejs20.x",
+            "Runtime": "nodejs24.x",
             "MemorySize": 256,
             "Timeout": 30,
             "Handler": "index.handler",

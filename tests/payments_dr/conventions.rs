@@ -79,7 +79,6 @@ fn every_physical_name_is_suffixed_through_fn_sub() {
         ("AWS::Logs::LogGroup", "LogGroupName"),
         ("AWS::CloudWatch::Alarm", "AlarmName"),
         ("AWS::CloudWatch::Dashboard", "DashboardName"),
-        ("AWS::KMS::Alias", "AliasName"),
         ("AWS::ApiGateway::RestApi", "Name"),
         ("AWS::IAM::Role", "RoleName"),
     ];
@@ -93,7 +92,15 @@ fn every_physical_name_is_suffixed_through_fn_sub() {
             }
         }
     }
-    assert_eq!(named, 22, "every named resource was checked (not vacuous)");
+    assert_eq!(named, 24, "every named resource was checked (not vacuous)");
+    // One execution role per function, each named after the seed's
+    // `payment-lambda-role-{suffix}` form.
+    for role in ["payment-validator", "payment-processor", "failover-orchestrator"] {
+        t.has_resource_properties(
+            "AWS::IAM::Role",
+            json!({"RoleName": sub(&format!("{role}-lambda-role-${{EnvironmentSuffix}}"))}),
+        );
+    }
     // The Route 53 health check has no name property; its Name tag is suffixed.
     t.has_resource_properties(
         "AWS::Route53::HealthCheck",
@@ -128,7 +135,7 @@ fn no_account_id_partition_or_arn_is_hard_coded() {
     }
     // Endpoints are built from pseudo parameters too.
     t.has_output(
-        "ApiEndpointUrl",
+        "APIEndpoint",
         json!({"Value": sub("https://${PaymentApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${PaymentApiDeploymentStage}/")}),
     );
 }
@@ -184,7 +191,7 @@ fn every_taggable_resource_carries_environment_and_purpose_tags() {
             tagged += 1;
         }
     }
-    assert_eq!(tagged, 31, "29 taggable resources and 2 table replicas are tagged");
+    assert_eq!(tagged, 30, "28 taggable resources and 2 table replicas are tagged");
 }
 
 #[test]
@@ -195,7 +202,14 @@ fn encryption_at_rest_everywhere_it_exists() {
         json!({"SSESpecification": {"SSEEnabled": true, "SSEType": "KMS"}}),
     );
     t.all_resources_properties("AWS::SNS::Topic", json!({"KmsMasterKeyId": arn_of("TopicKey")}));
-    t.all_resources_properties("AWS::Logs::LogGroup", json!({"KmsKeyId": arn_of("LogsKey")}));
+    // Default security profile: CloudWatch Logs' own encryption; the log
+    // key comes with the hardened profile, said on each log group.
+    t.all_resources_properties("AWS::Logs::LogGroup", Match::obj([("KmsKeyId", Match::absent())]));
+    for (id, r) in t.find_resources("AWS::Logs::LogGroup", json!({})) {
+        let skip = &r["Metadata"]["checkov"]["skip"][0];
+        assert_eq!(skip["id"], "CKV_AWS_158", "{id}");
+        assert!(skip["comment"].as_str().unwrap().contains("Conventions::hardened()"), "{id}");
+    }
     t.all_resources_properties("AWS::KMS::Key", json!({"EnableKeyRotation": true}));
     for (id, q) in t.find_resources("AWS::SQS::Queue", json!({})) {
         let p = &q["Properties"];
@@ -331,10 +345,8 @@ fn key_policies_use_wildcards_only_for_root_administration() {
         "Action": "kms:*",
         "Resource": "*"
     });
-    t.resource_count_is("AWS::KMS::Key", 2);
-    for key in ["TopicKey", "LogsKey"] {
-        assert_eq!(resources(&t)[key]["Properties"]["KeyPolicy"]["Statement"][0], root, "{key}");
-    }
+    t.resource_count_is("AWS::KMS::Key", 1);
+    assert_eq!(resources(&t)["TopicKey"]["Properties"]["KeyPolicy"]["Statement"][0], root, "TopicKey");
 }
 
 #[test]
@@ -349,11 +361,21 @@ fn everything_is_destroyable() {
             checked += 1;
         }
         if let Some(d) = r.get("DeletionPolicy") {
+            if id.starts_with("ApiGatewayAccount") {
+                // Shared by every API of the account and region: retained
+                // whatever the stack's removal policy (doc comment).
+                assert_eq!(d, "Retain", "{id} outlives the stack");
+                assert_eq!(r["UpdateReplacePolicy"], "Retain", "{id}");
+                continue;
+            }
             assert_eq!(d, "Delete", "{id} is destroyable");
             assert_eq!(r["UpdateReplacePolicy"], "Delete", "{id} is destroyable on replacement");
         }
     }
-    assert_eq!(checked, 10, "table, 2 keys, 3 queues, 4 log groups");
+    assert_eq!(checked, 9, "table, 1 key, 3 queues, 4 log groups");
+    for id in ["ApiGatewayAccount", "ApiGatewayAccountCloudWatchRole"] {
+        assert_eq!(resources(&t)[id]["DeletionPolicy"], "Retain", "{id}");
+    }
     t.has_resource_properties(
         "AWS::DynamoDB::GlobalTable",
         json!({"Replicas": [{"DeletionProtectionEnabled": false}, {"DeletionProtectionEnabled": false}]}),

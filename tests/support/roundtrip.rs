@@ -34,7 +34,8 @@ fn write_crate(dir: &Path, programs: &[&Program]) {
     let _ = std::fs::remove_dir_all(&src);
     std::fs::create_dir_all(&src).unwrap();
     let root = env!("CARGO_MANIFEST_DIR");
-    // The features cfnkit declares (none: every service is always built).
+    // The features cfnkit declares: the batch enables only the services its programs use
+    // (no default catalogue), so it compiles as little of L1 as the corpus needs.
     let manifest = std::fs::read_to_string(Path::new(root).join("Cargo.toml")).unwrap();
     let declared: BTreeSet<&str> = manifest
         .split("\n[features]\n")
@@ -49,7 +50,7 @@ fn write_crate(dir: &Path, programs: &[&Program]) {
     let features: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
     let manifest = format!(
         "[package]\nname = \"import-corpus\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [dependencies]\ncfnkit = {{ path = {root:?}, features = [{}] }}\n\n[workspace]\n",
+         [dependencies]\ncfnkit = {{ path = {root:?}, default-features = false, features = [{}] }}\n\n[workspace]\n",
         features.join(", ")
     );
     write_if_changed(&dir.join("Cargo.toml"), &manifest);
@@ -93,6 +94,8 @@ pub fn build_and_run(programs: &[Program]) -> BTreeMap<String, Result<Json, Stri
             .args(["build", "--quiet", "--message-format=short", "--manifest-path"])
             .arg(dir.join("Cargo.toml"))
             .env("CARGO_TARGET_DIR", dir.join("target"))
+            // Built once per run: incremental state would only cost disk (GBs for the L1 modules).
+            .env("CARGO_INCREMENTAL", "0")
             .output()
             .expect("cargo runs");
         if out.status.success() {
@@ -124,7 +127,7 @@ pub fn build_and_run(programs: &[Program]) -> BTreeMap<String, Result<Json, Stri
         let r = if let Ok(text) = std::fs::read_to_string(&json) {
             Ok(serde_json::from_str(&text).unwrap())
         } else if let Ok(text) = std::fs::read_to_string(&err) {
-            Err(format!("synthesis fails: {}", text.lines().next().unwrap_or_default()))
+            Err(format!("synthesis fails: {}", text.lines().take(2).map(str::trim).collect::<Vec<_>>().join(": ")))
         } else {
             Err("the program wrote nothing".into())
         };

@@ -87,7 +87,7 @@ fn every_physical_name_is_its_kind_followed_by_the_environment_suffix() {
         json!({"AliasName": {"Fn::Sub": "alias/transaction-pipeline-${EnvironmentSuffix}"}}),
     );
     // No resource's own name is a literal: each is `<kind>-${EnvironmentSuffix}`
-    // (the bucket adds the account id, bucket names being global).
+    // (the buckets add the account id and the region, bucket names being global).
     let name_key_of = [
         ("AWS::S3::Bucket", "BucketName"),
         ("AWS::DynamoDB::Table", "TableName"),
@@ -98,9 +98,12 @@ fn every_physical_name_is_its_kind_followed_by_the_environment_suffix() {
         ("AWS::KMS::Alias", "AliasName"),
         ("AWS::IAM::Role", "RoleName"),
         ("AWS::EC2::SecurityGroup", "GroupName"),
+        ("AWS::SQS::Queue", "QueueName"),
     ];
-    let suffixed =
-        Regex::new(r"^(alias/|/aws/lambda/)?[a-z][a-z-]*-\$\{EnvironmentSuffix\}(-\$\{AWS::AccountId\})?$").unwrap();
+    let suffixed = Regex::new(
+        r"^(alias/|/aws/lambda/)?[a-z][a-z-]*-\$\{EnvironmentSuffix\}(-\$\{AWS::AccountId\}-\$\{AWS::Region\})?$",
+    )
+    .unwrap();
     let mut named = 0;
     for (id, r) in resources(&t) {
         for (ty, key) in name_key_of {
@@ -111,7 +114,18 @@ fn every_physical_name_is_its_kind_followed_by_the_environment_suffix() {
             }
         }
     }
-    assert_eq!(named, 7, "seven named resources: bucket, table, function, log group, secret, trail, alias");
+    assert_eq!(
+        named, 12,
+        "two buckets, table, function, log group, secret, trail, alias, role, two security groups, queue"
+    );
+    t.has_resource_properties(
+        "AWS::S3::Bucket",
+        json!({"BucketName": {"Fn::Sub": "txn-trail-logs-${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}"}}),
+    );
+    t.has_resource_properties(
+        "AWS::IAM::Role",
+        json!({"RoleName": {"Fn::Sub": "transaction-processor-role-${EnvironmentSuffix}"}}),
+    );
 }
 
 #[test]
@@ -175,17 +189,19 @@ fn everything_that_stores_data_is_encrypted_at_rest() {
     let s3_buckets = t.find_resources("AWS::S3::Bucket", props(sse("AES256")));
     assert_eq!(
         kms_buckets.keys().collect::<Vec<_>>(),
-        ["TransactionBucket"],
+        ["TransactionDataBucket"],
         "only the data bucket uses SSE-KMS (with the data key, asserted below)"
     );
-    assert_eq!(s3_buckets.len(), 3, "the log buckets use SSE-S3: {:?}", s3_buckets.keys());
-    t.resource_count_is("AWS::S3::Bucket", 4);
+    assert_eq!(s3_buckets.len(), 1, "the trail's log bucket uses SSE-S3: {:?}", s3_buckets.keys());
+    t.resource_count_is("AWS::S3::Bucket", 2);
     t.all_resources_properties(
         "AWS::DynamoDB::Table",
         json!({"SSESpecification": {"SSEEnabled": true, "SSEType": "KMS"}}),
     );
     t.all_resources_properties("AWS::SecretsManager::Secret", Match::obj([("KmsKeyId", Match::any_value())]));
-    t.all_resources_properties("AWS::Logs::LogGroup", Match::obj([("KmsKeyId", Match::any_value())]));
+    // Default security profile: the log group is encrypted by CloudWatch
+    // Logs; a key just for logs comes with the hardened profile.
+    t.all_resources_properties("AWS::Logs::LogGroup", Match::obj([("KmsKeyId", Match::absent())]));
     t.all_resources_properties("AWS::CloudTrail::Trail", Match::obj([("KMSKeyId", Match::any_value())]));
     t.all_resources_properties("AWS::Lambda::Function", Match::obj([("KmsKeyArn", Match::any_value())]));
     t.all_resources_properties("AWS::KMS::Key", json!({"EnableKeyRotation": true}));
@@ -267,10 +283,10 @@ fn iam_policies_list_actions_one_by_one_and_use_star_only_for_lambda_network_int
         .filter(|(_, ty, s)| ty == "AWS::IAM::Policy" && s["Resource"] == "*")
         .map(|(id, _, _)| id)
         .collect();
-    assert_eq!(star, ["TransactionProcessorServiceRoleVpcAccessPolicy"]);
+    assert_eq!(star, ["TransactionProcessorFunctionServiceRoleVpcAccessPolicy"]);
     assert_resource(
         &t,
-        "TransactionProcessorServiceRoleVpcAccessPolicy",
+        "TransactionProcessorFunctionServiceRoleVpcAccessPolicy",
         "AWS::IAM::Policy",
         Match::obj([
             (
@@ -325,18 +341,13 @@ fn stateful_resources_are_retained_and_everything_else_is_destroyable() {
         retained,
         [
             "AuditTrail",
-            "AuditTrailLogsBucket",
-            "AuditTrailLogsBucketAccessLogs",
+            "CloudTrailLogsBucket",
             "DataKey",
-            "LogsKey",
             "ProcessorConfig",
             "ProcessorFailures",
-            "TransactionBucket",
-            "TransactionBucketAccessLogs",
-            "TransactionProcessorLogGroup",
-            "TransactionsTable",
-            "VpcFlowLogsKey",
-            "VpcFlowLogsLogGroup"
+            "TransactionDataBucket",
+            "TransactionProcessorFunctionLogGroup",
+            "TransactionsTable"
         ]
     );
     // Stateless resources keep CloudFormation's default (Delete).
@@ -352,9 +363,9 @@ fn stateful_resources_are_retained_and_everything_else_is_destroyable() {
 fn every_output_has_a_description_and_an_export_named_after_the_stack() {
     let t = template();
     let expected = [
-        ("TransactionBucketName", "Name of the transaction upload bucket", json!({"Ref": "TransactionBucket"})),
+        ("TransactionBucketName", "Name of the transaction upload bucket", json!({"Ref": "TransactionDataBucket"})),
         ("TransactionsTableName", "Name of the transactions table", json!({"Ref": "TransactionsTable"})),
-        ("ProcessorFunctionArn", "ARN of the transaction processor", get_att("TransactionProcessor", "Arn")),
+        ("ProcessorFunctionArn", "ARN of the transaction processor", get_att("TransactionProcessorFunction", "Arn")),
         ("DataKeyArn", "ARN of the data key", data_key_arn()),
         ("ConfigSecretArn", "ARN of the processor configuration secret", json!({"Ref": "ProcessorConfig"})),
         ("VpcId", "Id of the private VPC", json!({"Ref": "Vpc"})),

@@ -20,7 +20,7 @@ fn decision_one_data_key_encrypts_bucket_table_secret_trail_and_function_environ
     let key = data_key_arn();
     let users: Vec<(&str, &str)> = vec![
         (
-            "TransactionBucket",
+            "TransactionDataBucket",
             concat!(
                 "/Properties/BucketEncryption/ServerSideEncryptionConfiguration/0",
                 "/ServerSideEncryptionByDefault/KMSMasterKeyID"
@@ -29,7 +29,7 @@ fn decision_one_data_key_encrypts_bucket_table_secret_trail_and_function_environ
         ("TransactionsTable", "/Properties/SSESpecification/KMSMasterKeyId"),
         ("ProcessorConfig", "/Properties/KmsKeyId"),
         ("AuditTrail", "/Properties/KMSKeyId"),
-        ("TransactionProcessor", "/Properties/KmsKeyArn"),
+        ("TransactionProcessorFunction", "/Properties/KmsKeyArn"),
     ];
     for (id, pointer) in users {
         assert_eq!(resource(&t, id).pointer(pointer), Some(&key), "{id} is encrypted with the data key");

@@ -61,7 +61,7 @@ pub(crate) fn trail_arn() -> Value {
 
 /// The transaction bucket's name and ARN, spelled out (as the permission and
 /// the role must, to keep the bucket -> function -> role graph acyclic).
-pub(crate) const BUCKET_NAME: &str = "transaction-data-${EnvironmentSuffix}-${AWS::AccountId}";
+pub(crate) const BUCKET_NAME: &str = "txn-data-${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}";
 
 pub(crate) fn bucket_arn_by_name(suffix: &str) -> Value {
     json!({"Fn::Sub": format!("arn:${{AWS::Partition}}:s3:::{BUCKET_NAME}{suffix}")})

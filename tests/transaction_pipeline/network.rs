@@ -80,23 +80,24 @@ fn secrets_manager_interface_endpoint_has_private_dns_in_both_subnets() {
 }
 
 #[test]
-fn security_groups_open_nothing_beyond_the_vpc_cidr_and_the_gateway_prefix_lists() {
+fn security_groups_open_https_only_and_name_themselves_with_the_suffix() {
     let t = template();
     t.resource_count_is("AWS::EC2::SecurityGroup", 2);
     t.resource_count_is("AWS::EC2::SecurityGroupIngress", 0);
     t.resource_count_is("AWS::EC2::SecurityGroupEgress", 0);
-    // The endpoint: HTTPS in from the VPC CIDR; no egress (the "disallow
-    // all" placeholder rule matches no traffic).
+    // The endpoint: HTTPS in from the VPC CIDR only; no egress (the rule
+    // matching no traffic keeps EC2's default allow-all egress away).
     assert_resource(
         &t,
         "SecretsManagerEndpointSecurityGroup",
         "AWS::EC2::SecurityGroup",
         props(Match::obj([
+            ("GroupName", Match::exact(json!({"Fn::Sub": "transaction-secrets-endpoint-sg-${EnvironmentSuffix}"}))),
             (
                 "SecurityGroupIngress",
                 Match::exact(json!([{
                     "CidrIp": vpc_cidr(),
-                    "Description": "HTTPS from the VPC CIDR block",
+                    "Description": "HTTPS from the VPC CIDR",
                     "FromPort": 443,
                     "IpProtocol": "tcp",
                     "ToPort": 443
@@ -114,141 +115,104 @@ fn security_groups_open_nothing_beyond_the_vpc_cidr_and_the_gateway_prefix_lists
             ),
         ])),
     );
-    // The processor: nothing in; HTTPS out to the VPC CIDR (the interface endpoint).
+    t.has_resource_properties(
+        "AWS::EC2::VPCEndpoint",
+        json!({"SecurityGroupIds": [{"Fn::GetAtt": ["SecretsManagerEndpointSecurityGroup", "GroupId"]}]}),
+    );
+    // The processor: nothing in; HTTPS (TCP 443 only) out, nothing else.
     assert_resource(
         &t,
         "ProcessorSecurityGroup",
         "AWS::EC2::SecurityGroup",
         props(Match::obj([
+            ("GroupName", Match::exact(json!({"Fn::Sub": "transaction-processor-sg-${EnvironmentSuffix}"}))),
             ("SecurityGroupIngress", Match::absent()),
             (
                 "SecurityGroupEgress",
-                Match::array_with(vec![json!({
-                    "CidrIp": vpc_cidr(),
-                    "Description": "HTTPS to the Secrets Manager interface endpoint",
+                Match::exact(json!([{
+                    "CidrIp": "0.0.0.0/0",
+                    "Description": "HTTPS; routes exist only to the VPC (Secrets Manager endpoint) and the S3 and DynamoDB gateway endpoints",
                     "FromPort": 443,
                     "IpProtocol": "tcp",
                     "ToPort": 443
-                })
-                .into()]),
+                }])),
             ),
         ])),
     );
-    // No rule anywhere opens to the internet.
     for (id, r) in t.find_resources("AWS::EC2::SecurityGroup", json!({})) {
         let text = r.to_string();
-        assert!(!text.contains("0.0.0.0/0") && !text.contains("::/0"), "{id} opens to the internet");
+        assert!(!text.contains("::/0"), "{id} opens to IPv6");
         assert!(!text.contains("\"IpProtocol\":\"-1\""), "{id} allows every protocol");
     }
 }
 
+/// Decision: HTTPS out to `0.0.0.0/0` is no wider in effect than the VPC
+/// CIDR plus the two gateway prefix lists, because nothing else is routed;
+/// and no parameter or manual lookup is needed.
 #[test]
-fn decision_processor_reaches_s3_and_dynamodb_gateway_endpoints_through_prefix_list_parameters() {
+fn decision_egress_needs_no_lookup_because_the_routes_reach_only_the_vpc_and_the_gateway_endpoints() {
     let t = template();
-    for (param, service) in [("S3PrefixListId", "s3"), ("DynamoDbPrefixListId", "dynamodb")] {
-        t.has_parameter(
-            param,
-            json!({
-                "Type": "String",
-                "AllowedPattern": "^pl-[0-9a-f]{8,17}$",
-                "Description": format!(
-                    "Id of the AWS-managed prefix list com.amazonaws.<region>.{service} \
-                     (aws ec2 describe-managed-prefix-lists)"
-                )
-            }),
+    let params = t.to_json()["Parameters"].as_object().unwrap().clone();
+    assert_eq!(params.keys().collect::<Vec<_>>(), ["EnvironmentSuffix"], "deployable with EnvironmentSuffix alone");
+    // Nothing routes beyond the VPC: no gateway, NAT, peering, transit
+    // gateway or VPN, and no route resource at all; the gateway endpoints
+    // add their prefix-list routes to both route tables themselves.
+    for ty in [
+        "AWS::EC2::InternetGateway",
+        "AWS::EC2::EgressOnlyInternetGateway",
+        "AWS::EC2::NatGateway",
+        "AWS::EC2::VPCPeeringConnection",
+        "AWS::EC2::TransitGatewayAttachment",
+        "AWS::EC2::VPNGateway",
+        "AWS::EC2::Route",
+    ] {
+        t.resource_count_is(ty, 0);
+    }
+    for endpoint in ["S3Endpoint", "DynamoDbEndpoint"] {
+        assert_resource(
+            &t,
+            endpoint,
+            "AWS::EC2::VPCEndpoint",
+            props(Match::obj([
+                ("VpcEndpointType", Match::exact(json!("Gateway"))),
+                (
+                    "RouteTableIds",
+                    Match::exact(
+                        json!([{"Ref": "VpcPrivateSubnet1RouteTable"}, {"Ref": "VpcPrivateSubnet2RouteTable"}]),
+                    ),
+                ),
+            ])),
         );
     }
-    assert_resource(
-        &t,
-        "ProcessorSecurityGroup",
-        "AWS::EC2::SecurityGroup",
-        props(Match::obj([(
-            "SecurityGroupEgress",
-            Match::exact(json!([
-                {
-                    "CidrIp": vpc_cidr(),
-                    "Description": "HTTPS to the Secrets Manager interface endpoint",
-                    "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443
-                },
-                {
-                    "Description": "HTTPS to S3 through the gateway endpoint",
-                    "DestinationPrefixListId": {"Ref": "S3PrefixListId"},
-                    "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443
-                },
-                {
-                    "Description": "HTTPS to DynamoDB through the gateway endpoint",
-                    "DestinationPrefixListId": {"Ref": "DynamoDbPrefixListId"},
-                    "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443
-                }
-            ])),
-        )])),
-    );
+    let doc = include_str!("../../src/reference/transaction_pipeline.rs");
+    assert!(doc.contains("Egress without a lookup."), "the doc comment gives the reasoning");
 }
 
 #[test]
-fn vpc_traffic_is_logged_to_an_encrypted_log_group() {
+fn vpc_flow_logs_come_with_the_hardened_profile_and_the_vpc_says_so() {
     let t = template();
-    t.has_resource_properties(
-        "AWS::EC2::FlowLog",
-        json!({
-            "ResourceId": {"Ref": "Vpc"},
-            "ResourceType": "VPC",
-            "TrafficType": "ALL",
-            "LogDestinationType": "cloud-watch-logs",
-            "LogGroupName": {"Ref": "VpcFlowLogsLogGroup"}
-        }),
-    );
+    t.resource_count_is("AWS::EC2::FlowLog", 0);
     assert_resource(
         &t,
-        "VpcFlowLogsLogGroup",
-        "AWS::Logs::LogGroup",
-        props(json!({"KmsKeyId": get_att("VpcFlowLogsKey", "Arn"), "RetentionInDays": 365})),
-    );
-}
-
-// ---------------------------------------------------------------------------
-// Security group rules: every address range is the VPC's; the only other
-// rules are the two gateway-endpoint prefix lists the doc comment explains.
-
-#[test]
-fn every_security_group_cidr_is_the_vpc_cidr_and_the_rest_are_the_two_endpoint_prefix_lists() {
-    let t = template();
-    let no_traffic = json!({
-        "CidrIp": "255.255.255.255/32",
-        "Description": "Disallow all traffic",
-        "FromPort": 252,
-        "IpProtocol": "icmp",
-        "ToPort": 86
-    });
-    let mut prefix_lists = Vec::new();
-    for (id, r) in t.find_resources("AWS::EC2::SecurityGroup", json!({})) {
-        for key in ["SecurityGroupIngress", "SecurityGroupEgress"] {
-            for rule in r["Properties"][key].as_array().into_iter().flatten() {
-                if rule == &no_traffic {
-                    continue;
-                }
-                if let Some(pl) = rule.get("DestinationPrefixListId") {
-                    assert_eq!(
-                        (rule["IpProtocol"].as_str(), rule["FromPort"].as_i64()),
-                        (Some("tcp"), Some(443)),
-                        "{rule}"
-                    );
-                    prefix_lists.push((id.clone(), pl.clone()));
-                } else {
-                    assert_eq!(
-                        rule.get("CidrIp"),
-                        Some(&vpc_cidr()),
-                        "{id}.{key}: {rule} is not scoped to the VPC CIDR"
-                    );
-                }
-            }
-        }
-    }
-    assert_eq!(
-        prefix_lists,
-        [
-            ("ProcessorSecurityGroup".to_string(), json!({"Ref": "S3PrefixListId"})),
-            ("ProcessorSecurityGroup".to_string(), json!({"Ref": "DynamoDbPrefixListId"})),
-        ]
+        "Vpc",
+        "AWS::EC2::VPC",
+        Match::obj([(
+            "Metadata",
+            Match::obj([(
+                "checkov",
+                Match::obj([(
+                    "skip",
+                    Match::array_with(vec![Match::obj([
+                        ("id", Match::exact(json!("CKV2_AWS_11"))),
+                        (
+                            "comment",
+                            Match::string_like_regexp(
+                                r"^default security profile: VPC flow logs .*Conventions::hardened\(\)",
+                            ),
+                        ),
+                    ])]),
+                )]),
+            )]),
+        )]),
     );
 }

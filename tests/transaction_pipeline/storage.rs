@@ -16,7 +16,7 @@ use super::helpers::{
 #[test]
 fn data_key_rotates_and_lets_root_administer_and_cloudtrail_lambda_and_s3_use_it() {
     let t = template();
-    t.resource_count_is("AWS::KMS::Key", 3);
+    t.resource_count_is("AWS::KMS::Key", 1);
     let use_key = json!([
         "kms:Encrypt",
         "kms:Decrypt",
@@ -106,7 +106,7 @@ fn transaction_bucket_is_encrypted_with_the_data_key() {
     let t = template();
     assert_resource(
         &t,
-        "TransactionBucket",
+        "TransactionDataBucket",
         "AWS::S3::Bucket",
         props(Match::obj([(
             "BucketEncryption",
@@ -121,19 +121,19 @@ fn transaction_bucket_is_encrypted_with_the_data_key() {
 #[test]
 fn transaction_bucket_policy_denies_unencrypted_uploads_and_insecure_transport() {
     let t = template();
-    let objects = json!({"Fn::Sub": "${TransactionBucket.Arn}/*"});
+    let objects = json!({"Fn::Sub": "${TransactionDataBucket.Arn}/*"});
     assert_resource(
         &t,
-        "TransactionBucketPolicy",
+        "TransactionDataBucketPolicy",
         "AWS::S3::BucketPolicy",
         props(Match::obj([
-            ("Bucket", Match::exact(json!({"Ref": "TransactionBucket"}))),
+            ("Bucket", Match::exact(json!({"Ref": "TransactionDataBucket"}))),
             (
                 "PolicyDocument",
                 Match::obj([(
                     "Statement",
                     Match::exact(json!([
-                        deny_insecure_transport("TransactionBucket"),
+                        deny_insecure_transport("TransactionDataBucket"),
                         {
                             "Sid": "DenyUploadsNotEncryptedWithKms",
                             "Effect": "Deny",
@@ -164,7 +164,7 @@ fn transaction_bucket_is_versioned_and_moves_objects_to_standard_ia_after_30_day
     let t = template();
     assert_resource(
         &t,
-        "TransactionBucket",
+        "TransactionDataBucket",
         "AWS::S3::Bucket",
         props(json!({
             "VersioningConfiguration": {"Status": "Enabled"},
@@ -184,13 +184,13 @@ fn uploads_notify_the_processor_which_s3_may_invoke_before_the_bucket_exists() {
     // `LambdaConfigurations` (with `Event` and `Function`).
     assert_resource(
         &t,
-        "TransactionBucket",
+        "TransactionDataBucket",
         "AWS::S3::Bucket",
         props(Match::obj([(
             "NotificationConfiguration",
             Match::exact(json!({"LambdaConfigurations": [{
                 "Event": "s3:ObjectCreated:*",
-                "Function": get_att("TransactionProcessor", "Arn")
+                "Function": get_att("TransactionProcessorFunction", "Arn")
             }]})),
         )])),
     );
@@ -198,11 +198,11 @@ fn uploads_notify_the_processor_which_s3_may_invoke_before_the_bucket_exists() {
     t.resource_count_is("AWS::Lambda::Permission", 1);
     assert_resource(
         &t,
-        "TransactionProcessorTransactionBucketPermission",
+        "TransactionProcessorFunctionTransactionDataBucketPermission",
         "AWS::Lambda::Permission",
         props(Match::object_equals(json!({
             "Action": "lambda:InvokeFunction",
-            "FunctionName": get_att("TransactionProcessor", "Arn"),
+            "FunctionName": get_att("TransactionProcessorFunction", "Arn"),
             "Principal": "s3.amazonaws.com",
             "SourceAccount": {"Ref": "AWS::AccountId"},
             "SourceArn": bucket_arn_by_name("")
@@ -212,14 +212,11 @@ fn uploads_notify_the_processor_which_s3_may_invoke_before_the_bucket_exists() {
     // waits for the permission, which names the bucket by its ARN, not a Ref.
     assert_resource(
         &t,
-        "TransactionBucket",
+        "TransactionDataBucket",
         "AWS::S3::Bucket",
         Match::obj([(
             "DependsOn",
-            Match::exact(json!([
-                "TransactionBucketAccessLogsPolicy",
-                "TransactionProcessorTransactionBucketPermission"
-            ])),
+            Match::exact(json!(["TransactionProcessorFunctionTransactionDataBucketPermission"])),
         )]),
     );
 }

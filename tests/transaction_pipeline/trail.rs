@@ -17,7 +17,7 @@ fn trail_records_s3_data_events_of_the_transaction_bucket() {
         Match::obj([(
             "EventSelectors",
             Match::exact(json!([{
-                "DataResources": [{"Type": "AWS::S3::Object", "Values": [{"Fn::Sub": "${TransactionBucket.Arn}/"}]}],
+                "DataResources": [{"Type": "AWS::S3::Object", "Values": [{"Fn::Sub": "${TransactionDataBucket.Arn}/"}]}],
                 "IncludeManagementEvents": true,
                 "ReadWriteType": "All"
             }])),
@@ -35,39 +35,39 @@ fn trail_validates_log_files_and_encrypts_them_with_the_data_key() {
 #[test]
 fn trail_writes_to_a_dedicated_bucket_whose_policy_allows_cloudtrail() {
     let t = template();
-    t.has_resource_properties("AWS::CloudTrail::Trail", json!({"S3BucketName": {"Ref": "AuditTrailLogsBucket"}}));
+    t.has_resource_properties("AWS::CloudTrail::Trail", json!({"S3BucketName": {"Ref": "CloudTrailLogsBucket"}}));
     assert_resource(
         &t,
-        "AuditTrailLogsBucket",
+        "CloudTrailLogsBucket",
         "AWS::S3::Bucket",
         props(json!({"VersioningConfiguration": {"Status": "Enabled"}})),
     );
     assert_resource(
         &t,
-        "AuditTrailLogsBucketPolicy",
+        "CloudTrailLogsBucketPolicy",
         "AWS::S3::BucketPolicy",
         props(Match::obj([
-            ("Bucket", Match::exact(json!({"Ref": "AuditTrailLogsBucket"}))),
+            ("Bucket", Match::exact(json!({"Ref": "CloudTrailLogsBucket"}))),
             (
                 "PolicyDocument",
                 Match::obj([(
                     "Statement",
                     Match::exact(json!([
-                        deny_insecure_transport("AuditTrailLogsBucket"),
+                        deny_insecure_transport("CloudTrailLogsBucket"),
                         {
-                            "Sid": "AWSCloudTrailAclCheck",
+                            "Sid": "AWSCloudTrailAclCheckAuditTrail",
                             "Effect": "Allow",
                             "Principal": {"Service": "cloudtrail.amazonaws.com"},
                             "Action": "s3:GetBucketAcl",
-                            "Resource": get_att("AuditTrailLogsBucket", "Arn"),
+                            "Resource": get_att("CloudTrailLogsBucket", "Arn"),
                             "Condition": {"StringEquals": {"aws:SourceArn": trail_arn()}}
                         },
                         {
-                            "Sid": "AWSCloudTrailWrite",
+                            "Sid": "AWSCloudTrailWriteAuditTrail",
                             "Effect": "Allow",
                             "Principal": {"Service": "cloudtrail.amazonaws.com"},
                             "Action": "s3:PutObject",
-                            "Resource": {"Fn::Sub": "${AuditTrailLogsBucket.Arn}/AWSLogs/${AWS::AccountId}/*"},
+                            "Resource": {"Fn::Sub": "${CloudTrailLogsBucket.Arn}/AWSLogs/${AWS::AccountId}/*"},
                             "Condition": {"StringEquals": {
                                 "s3:x-amz-acl": "bucket-owner-full-control",
                                 "aws:SourceArn": trail_arn()
@@ -81,7 +81,7 @@ fn trail_writes_to_a_dedicated_bucket_whose_policy_allows_cloudtrail() {
     // The logs bucket holds only the trail's logs: no notification, no other grant.
     assert_resource(
         &t,
-        "AuditTrailLogsBucket",
+        "CloudTrailLogsBucket",
         "AWS::S3::Bucket",
         props(Match::obj([("NotificationConfiguration", Match::absent())])),
     );
@@ -90,5 +90,5 @@ fn trail_writes_to_a_dedicated_bucket_whose_policy_allows_cloudtrail() {
 #[test]
 fn trail_depends_on_its_bucket_policy() {
     let t = template();
-    t.has_resource("AWS::CloudTrail::Trail", json!({"DependsOn": ["AuditTrailLogsBucketPolicy"]}));
+    t.has_resource("AWS::CloudTrail::Trail", json!({"DependsOn": ["CloudTrailLogsBucketPolicy"]}));
 }

@@ -7,6 +7,7 @@ use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Token, Value};
 use cfnkit_core::tree::{Ack, NodeId, Stack};
 use cfnkit_l1::apigateway as l1;
+use cfnkit_l1::prelude::*;
 
 use super::deployment;
 use super::method::{Authorization, Method, MethodRef};
@@ -32,7 +33,7 @@ impl ApiResource {
     pub fn id(self) -> Expr<String> {
         match self.resource {
             Some(r) => r.reference(),
-            None => self.api.get_att("RootResourceId"),
+            None => self.api.attr_root_resource_id(),
         }
     }
 }
@@ -82,7 +83,7 @@ pub struct RestApiRef {
     api: Handle<l1::RestApi>,
     deployment: Handle<l1::Deployment>,
     stage: Handle<l1::Stage>,
-    validator: Handle<l1::RequestValidator>,
+    validator: Option<Handle<l1::RequestValidator>>,
     resources: NodeId,
 }
 
@@ -91,7 +92,7 @@ impl RestApiRef {
         api: Handle<l1::RestApi>,
         deployment: Handle<l1::Deployment>,
         stage: Handle<l1::Stage>,
-        validator: Handle<l1::RequestValidator>,
+        validator: Option<Handle<l1::RequestValidator>>,
         resources: NodeId,
     ) -> Self {
         RestApiRef { api, deployment, stage, validator, resources }
@@ -115,7 +116,7 @@ impl RestApiRef {
     }
     /// The id of the root resource `/`.
     pub fn root_resource_id(self) -> Expr<String> {
-        self.api.get_att("RootResourceId")
+        self.api.attr_root_resource_id()
     }
     /// The stage name (`Ref` of the stage).
     pub fn stage_name(self) -> Expr<String> {
@@ -217,6 +218,17 @@ impl RestApiRef {
         let resource = self.resource(stack, &method.path);
         let verb = method.verb.name();
         let at = format!("{}/{verb}", stack.path_of_node(resource.node).unwrap_or_default());
+        if let Some(existing) = stack.child(resource.node, verb) {
+            stack.report(
+                Diagnostic::error(at.clone(), format!("method {verb} {} added twice", method.path))
+                    .allowed("one add_method per verb and path: keep the MethodRef the first call returned"),
+            );
+            let first = stack.child(existing, "Resource").and_then(|n| stack.handle_at::<l1::Method>(n));
+            if let Some(method) = first {
+                let permission = stack.child(existing, "Permission").and_then(|n| stack.handle_at(n));
+                return MethodRef { method, permission };
+            }
+        }
         let mut diags = Vec::new();
         method.check(&at, &mut diags);
         for d in diags {

@@ -104,7 +104,8 @@ pub(crate) enum Authorization {
 ///
 /// Secure by default: `AWS_IAM` authorization (grant callers with
 /// [`RestApiRef::grant_invoke`](super::RestApiRef::grant_invoke)) and the
-/// API's request validator (bodies and parameters).
+/// API's request validator (bodies and parameters) when the API has one
+/// (hardened security profile, or [`RestApi::request_validation`](super::RestApi::request_validation)).
 ///
 /// ```
 /// use cfnkit_constructs::apigateway::{HttpMethod, Method, MockIntegration};
@@ -195,7 +196,8 @@ impl Method {
             Integration::Lambda(l) => {
                 if let Some(t) = l.timeout {
                     let s = t.to_seconds();
-                    if s == 0 {
+                    // TimeoutInMillis is a 32-bit integer in the API.
+                    if s == 0 || t.to_millis() > i32::MAX as u64 {
                         out.push(
                             Diagnostic::error(path, "integration timeout out of range")
                                 .property("Integration.TimeoutInMillis")
@@ -242,7 +244,7 @@ impl Method {
         &self,
         api: Handle<l1::RestApi>,
         resource_id: Value<String>,
-        validator: Handle<l1::RequestValidator>,
+        validator: Option<Handle<l1::RequestValidator>>,
     ) -> (l1::Method, Option<Permission>) {
         let mut m = l1::Method::new(self.verb.name(), resource_id, Value::from(api.reference()));
         m = m.authorization_type(match self.authorization {
@@ -255,8 +257,8 @@ impl Method {
         if let Some(n) = &self.operation {
             m = m.operation_name(n.clone());
         }
-        if self.validate {
-            m = m.request_validator_id(Value::from(validator.reference()));
+        if let (true, Some(v)) = (self.validate, validator) {
+            m = m.request_validator_id(Value::from(v.reference()));
         }
         let mut permission = None;
         match &self.integration {
@@ -268,7 +270,7 @@ impl Method {
                 let mut i =
                     l1::Integration::new("AWS_PROXY").integration_http_method("POST").uri(Value::from(uri.expr()));
                 if let Some(t) = l.timeout {
-                    i = i.timeout_in_millis((t.to_seconds() * 1000) as i64);
+                    i = i.timeout_in_millis(t.to_millis() as i64);
                 }
                 m = m.integration(i);
                 let source = fns::sub(format!(

@@ -34,9 +34,14 @@
 //! of a stack creates it by default and later ones share it; where another
 //! stack of the account and region manages it, call
 //! [`RestApi::without_cloudwatch_role`] (two stacks both setting it would
-//! overwrite each other). It takes the stack's removal policy (`Retain` by
-//! default): deleting the role breaks execution logging for every API of
-//! the account and region.
+//! overwrite each other). The role and the setting are always retained,
+//! whatever the stack's removal policy (as AWS CDK's `cloudWatchRole` is):
+//! deleting one environment's stack must not break execution logging for
+//! every API of the account and region.
+//!
+//! A request validator (bodies and parameters) comes with the hardened
+//! security profile or [`RestApi::request_validation`]; it checks bodies only
+//! against the models a method declares, so the default profile leaves it out.
 
 mod api_ref;
 mod deployment;
@@ -45,6 +50,7 @@ mod method;
 pub use api_ref::{ApiResource, RestApiRef};
 pub use method::{Integration, LambdaIntegration, Method, MethodRef, MockIntegration};
 
+use cfnkit_core::conventions::SecurityProfile;
 use cfnkit_core::diag::Diagnostic;
 use cfnkit_core::resource::{Handle, RemovalPolicy};
 use cfnkit_core::token::Value;
@@ -232,6 +238,7 @@ pub struct RestApi {
     access_log_format: String,
     cache: Option<CacheSize>,
     cloudwatch_role: bool,
+    request_validation: RequestValidation,
 }
 
 impl RestApi {
@@ -252,6 +259,7 @@ impl RestApi {
             access_log_format: ACCESS_LOG_FORMAT.to_string(),
             cache: None,
             cloudwatch_role: true,
+            request_validation: RequestValidation::Profile,
         }
     }
     /// Sets `Name` (the construct id when unset; suffix it with the environment).
@@ -323,6 +331,12 @@ impl RestApi {
     /// (5-minute TTL; billed by the hour).
     pub fn cache(mut self, size: CacheSize) -> Self {
         self.cache = Some(size);
+        self
+    }
+    /// Adds the API's request validator (bodies and parameters) under every
+    /// security profile; methods use it unless they opt out.
+    pub fn request_validation(mut self) -> Self {
+        self.request_validation = RequestValidation::Always;
         self
     }
     /// Leaves the account's CloudWatch role (`AWS::ApiGateway::Account`) to
@@ -418,14 +432,18 @@ impl RestApi {
 
         let account = self.cloudwatch_role.then(|| account_setting(stack, handle));
 
-        let validator = stack.within(scope, |s| {
-            s.add(
-                "RequestValidator",
-                l1::RequestValidator::new(Value::from(handle.reference()))
-                    .name("body-and-parameters")
-                    .validate_request_body(true)
-                    .validate_request_parameters(true),
-            )
+        let validate = self.request_validation == RequestValidation::Always
+            || stack.security_profile() == SecurityProfile::Hardened;
+        let validator = validate.then(|| {
+            stack.within(scope, |s| {
+                s.add(
+                    "RequestValidator",
+                    l1::RequestValidator::new(Value::from(handle.reference()))
+                        .name("body-and-parameters")
+                        .validate_request_body(true)
+                        .validate_request_parameters(true),
+                )
+            })
         });
         let resources = stack.within(scope, |s| s.construct("Default"));
 
@@ -501,19 +519,28 @@ impl RestApi {
 /// `ApiGatewayAccount` at the stack's root (`ApiGatewayAccount` and
 /// `ApiGatewayAccountCloudWatchRole`), made by the first API and shared by
 /// the others.
+/// Whether the API gets a request validator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RequestValidation {
+    /// Under the hardened security profile only.
+    Profile,
+    /// Under every profile ([`RestApi::request_validation`]).
+    Always,
+}
+
+/// The stack fact holding its API Gateway account setting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct StackApiGatewayAccount(Handle<l1::Account>);
+
+/// The account's CloudWatch role and setting, once a stack (a typed stack
+/// fact). Both are retained whatever the stack's removal policy: they serve
+/// every API of the account and region, not this stack alone.
 fn account_setting(stack: &mut Stack, api: Handle<l1::RestApi>) -> Handle<l1::Account> {
-    let mut root = stack.scope();
-    while let Some(p) = stack.parent_of(root) {
-        root = p;
-    }
-    let existing = stack
-        .child(root, "ApiGatewayAccount")
-        .and_then(|n| stack.child(n, "Resource"))
-        .and_then(|n| stack.handle_at::<l1::Account>(n));
-    if let Some(account) = existing {
+    if let Some(StackApiGatewayAccount(account)) = stack.stack_fact() {
         return account;
     }
-    let removal = stack.default_removal_policy().unwrap_or(RemovalPolicy::Retain);
+    let root = stack.root();
+    let removal = RemovalPolicy::Retain;
     let scope = stack.within(root, |s| s.construct("ApiGatewayAccount"));
     let role = stack.within(scope, |s| {
         Role::new("CloudWatchRole", Principal::service("apigateway.amazonaws.com"))
@@ -527,6 +554,7 @@ fn account_setting(stack: &mut Stack, api: Handle<l1::RestApi>) -> Handle<l1::Ac
     stack.set_removal_policy(account.id(), removal);
     // The account setting is refused in a region with no API yet.
     stack.add_dependency(account.id(), api.id());
+    stack.set_stack_fact(StackApiGatewayAccount(account));
     account
 }
 

@@ -10,6 +10,7 @@ use cfnkit_core::token::{Expr, Token, Value};
 use cfnkit_core::tree::Stack;
 use cfnkit_core::units::Duration;
 use cfnkit_l1::cloudwatch as l1;
+use cfnkit_l1::prelude::*;
 
 use super::sub::SubText;
 use super::{Actions, AlarmAction, AlarmRef, AnyAlarm};
@@ -180,6 +181,7 @@ impl From<CompositeAlarmRef> for AlarmRule {
 ///     .add_to(stack);
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct CompositeAlarm {
     id: String,
     rule: AlarmRule,
@@ -305,7 +307,7 @@ impl CompositeAlarmRef {
     }
     /// The alarm ARN.
     pub fn arn(self) -> Expr<String> {
-        self.handle.get_att("Arn")
+        self.handle.attr_arn()
     }
     /// The alarm name (`Ref`).
     pub fn name(self) -> Expr<String> {

@@ -51,6 +51,7 @@ enum Slot {
 ///     .add_to(stack);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct Dashboard {
     id: String,
     name: Option<Value<String>>,
@@ -106,7 +107,7 @@ impl Dashboard {
             match slot {
                 Slot::NewRow => {
                     if x > 0 {
-                        (x, y, row_height) = (0, y + row_height, 0);
+                        (x, y, row_height) = (0, y.saturating_add(row_height), 0);
                     }
                 }
                 Slot::Widget(w) => {
@@ -114,7 +115,7 @@ impl Dashboard {
                     let width = w.get_width().clamp(1, GRID_WIDTH);
                     let height = w.get_height().clamp(1, 1000);
                     if x + width > GRID_WIDTH {
-                        (x, y, row_height) = (0, y + row_height, 0);
+                        (x, y, row_height) = (0, y.saturating_add(row_height), 0);
                     }
                     placed.push((w, x, y));
                     x += width;

@@ -22,11 +22,12 @@ pub use widgets::{
     AlarmStatusWidget, GraphWidget, Series, SingleValueWidget, TextWidget, Widget, GRID_WIDTH, METRICS_PER_WIDGET,
 };
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Token, Value};
 use cfnkit_core::tree::Stack;
 use cfnkit_l1::cloudwatch as l1;
+use cfnkit_l1::prelude::*;
 
 /// Something an alarm can notify: a topic.
 pub trait AlarmAction {
@@ -56,17 +57,43 @@ pub(crate) struct Actions {
 impl Actions {
     pub(crate) fn push(&mut self, target: &impl AlarmAction) {
         self.arns.push(target.action_arn());
-        self.problems.extend(target.delivery_problem());
-        self.topics.extend(target.topic());
+        match target.delivery_problem() {
+            // No policy statement suggests a delivery that cannot happen.
+            Some(problem) => self.problems.push(problem),
+            None => self.topics.extend(target.topic()),
+        }
     }
 
-    /// Lets CloudWatch publish to every topic target, and warns about
-    /// targets it cannot deliver to, on the alarm at `scope`.
+    /// Lets CloudWatch publish to every topic target it can deliver to, and
+    /// warns about the others (no topic-policy statement is written for
+    /// them: it would suggest notifications that never arrive), on the
+    /// alarm at `scope`.
     pub(crate) fn apply(&self, stack: &mut Stack, scope: cfnkit_core::tree::NodeId) {
+        let path = format!("{}/Resource", stack.path_of_node(scope).unwrap_or_default());
         for topic in &self.topics {
             allow_alarms_to_publish(stack, *topic);
+            // The topic's key must let CloudWatch encrypt: written into the
+            // key's policy wherever the key lives, or a warning when the key
+            // is not one of this app.
+            if let Some(k) = topic.customer_managed_key(stack) {
+                match crate::customer_key::key_ref(stack, &k) {
+                    Some(key) => {
+                        key.add_to_resource_policy(stack, crate::kms::alarm_notifications_statement());
+                    }
+                    None => stack.report(
+                        Diagnostic::warning_of(
+                            DiagKind::Wiring,
+                            path.clone(),
+                            "the topic's customer managed key is not a key of this app: unless its key policy lets \
+                             cloudwatch.amazonaws.com use kms:GenerateDataKey and kms:Decrypt, the alarm cannot notify",
+                        )
+                        .property("AlarmActions")
+                        .value(k.describe())
+                        .allowed("a key built with KmsKey::new(..).allow_alarm_notifications(), or that statement in the key's policy"),
+                    ),
+                }
+            }
         }
-        let path = format!("{}/Resource", stack.path_of_node(scope).unwrap_or_default());
         for problem in &self.problems {
             stack
                 .report(cfnkit_core::diag::Diagnostic::warning(path.clone(), problem.clone()).property("AlarmActions"));
@@ -164,6 +191,7 @@ impl TreatMissingData {
 /// Alarm::new("Errors", errors).greater_or_equal(5.0).treat_missing_data(TreatMissingData::NotBreaching).add_to(stack);
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct Alarm {
     id: String,
     source: AlarmSource,
@@ -394,7 +422,7 @@ impl AlarmRef {
     }
     /// The alarm ARN.
     pub fn arn(self) -> Expr<String> {
-        self.handle.get_att("Arn")
+        self.handle.attr_arn()
     }
     /// The alarm name (`Ref`).
     pub fn name(self) -> Expr<String> {

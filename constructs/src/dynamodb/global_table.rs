@@ -6,6 +6,7 @@ use cfnkit_core::resource::{Handle, RemovalPolicy};
 use cfnkit_core::token::{Expr, Pseudo, Token, Value};
 use cfnkit_core::tree::Stack;
 use cfnkit_l1::dynamodb as l1;
+use cfnkit_l1::prelude::*;
 use indexmap::IndexMap;
 
 use super::replica::{valid_region, GlobalBilling, Replica};
@@ -52,6 +53,7 @@ const TARGET_VALUE: &str = concat!(
 /// let _arn = payments.arn();
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct GlobalTable {
     id: String,
     partition: Key,
@@ -123,8 +125,8 @@ impl GlobalTable {
         self
     }
     /// Sets the encryption of every replica.
-    pub fn encryption(mut self, e: TableEncryption) -> Self {
-        self.encryption = e;
+    pub fn encryption(mut self, e: impl Into<TableEncryption>) -> Self {
+        self.encryption = e.into();
         self
     }
     /// Sets deletion protection of every replica (default: on when the table is retained).
@@ -389,11 +391,10 @@ impl GlobalTable {
                 }
             }
         }
-        GlobalTableRef {
-            handle,
-            has_stream: self.stream.is_some(),
-            customer_key: matches!(self.encryption, TableEncryption::CustomerManaged(_)),
+        if let TableEncryption::CustomerManaged(k) = &self.encryption {
+            crate::customer_key::record(stack, handle.id(), k);
         }
+        GlobalTableRef { handle, has_stream: self.stream.is_some(), has_indexes: !self.indexes.is_empty() }
     }
 }
 
@@ -403,7 +404,7 @@ impl GlobalTable {
 pub struct GlobalTableRef {
     handle: Handle<l1::GlobalTable>,
     has_stream: bool,
-    customer_key: bool,
+    has_indexes: bool,
 }
 
 impl GlobalTableRef {
@@ -417,45 +418,27 @@ impl GlobalTableRef {
     }
     /// The ARN of the replica in the stack's region.
     pub fn arn(self) -> Expr<String> {
-        self.handle.get_att("Arn")
+        self.handle.attr_arn()
     }
     /// The stream ARN of the replica in the stack's region.
     pub fn stream_arn(self) -> Expr<String> {
-        self.handle.get_att("StreamArn")
+        self.handle.attr_stream_arn()
     }
     /// The table id (the same in every replica).
     pub fn table_id(self) -> Expr<String> {
-        self.handle.get_att("TableId")
+        self.handle.attr_table_id()
     }
     /// True when the table has a stream.
     pub fn has_stream(self) -> bool {
         self.has_stream
     }
 
-    /// The local replica's customer managed key, when the table has one.
-    fn key(self, stack: &Stack) -> Option<Token> {
-        if !self.customer_key {
-            return None;
-        }
-        let Value::Lit(replicas) = &stack.get(self.handle)?.replicas else { return None };
-        match replicas.first()?.sse_specification.as_ref()? {
-            Value::Lit(sse) => match &sse.kms_master_key_id {
-                Value::Expr(k) => Some(k.clone()),
-                Value::Lit(k) => Some(Token::Str(k.clone())),
-            },
-            Value::Expr(_) => None,
-        }
-    }
-
     /// Lets `grantee` perform exactly `actions` on the table and its indexes
     /// (plus the key actions they need under a customer managed key).
     pub fn grant(self, stack: &mut Stack, grantee: &impl Grantable, actions: &[TableAction]) {
-        let key = self.key(stack);
-        // A table of another stack cannot be inspected: assume it has indexes.
-        let has_indexes = stack
-            .get(self.handle)
-            .is_none_or(|t| t.global_secondary_indexes.is_some() || t.local_secondary_indexes.is_some());
-        grant_actions(stack, grantee, self.arn(), actions, key, has_indexes);
+        // The handle knows the table's key and indexes, wherever the table lives.
+        let key = crate::customer_key::of(stack, self.handle.id());
+        grant_actions(stack, grantee, self.arn(), actions, key, self.has_indexes);
     }
     /// Lets `grantee` read items: `BatchGetItem`, `GetItem`, `Query`, `Scan`,
     /// `ConditionCheckItem` and `DescribeTable` on the table and its indexes.

@@ -22,7 +22,7 @@ pub use global_table::{GlobalTable, GlobalTableRef};
 pub use replica::{GlobalBilling, Replica, TableClass};
 pub use table::{Billing, Table, TableRef};
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::token::{Expr, Token, Value};
 use cfnkit_core::tree::Stack;
 use cfnkit_l1::dynamodb as l1;
@@ -116,6 +116,12 @@ pub enum TableEncryption {
     /// of the replica in the stack's own region; give every other replica its
     /// regional key with [`Replica::kms_key`].
     CustomerManaged(Token),
+}
+
+impl From<crate::kms::KeyRef> for TableEncryption {
+    fn from(key: crate::kms::KeyRef) -> Self {
+        TableEncryption::CustomerManaged(key.arn().into())
+    }
 }
 
 /// What a global secondary index projects.
@@ -311,7 +317,7 @@ fn grant_actions(
     if actions.is_empty() {
         let path = stack.path_of(grantee.grant_role().handle().id()).unwrap_or_default();
         stack.report(
-            Diagnostic::error(path, "table grant with no action")
+            Diagnostic::error_of(DiagKind::Wiring, path, "table grant with no action")
                 .property("Policies")
                 .allowed("at least one TableAction"),
         );
@@ -332,7 +338,8 @@ fn grant_actions(
 }
 
 /// Reports a stream grant on a table without a stream, then grants the
-/// stream actions on `stream_arn`.
+/// stream actions on `stream_arn` and the key's read actions under a
+/// customer managed key.
 fn grant_stream(
     stack: &mut Stack,
     grantee: &impl Grantable,
@@ -341,14 +348,16 @@ fn grant_stream(
     stream_arn: Expr<String>,
 ) {
     if !has_stream {
-        let path = stack.path_of(table).unwrap_or_default();
+        let path = stack.path_in_app(table).unwrap_or_default();
         stack.report(
-            Diagnostic::error(path, "stream read granted on a table without a stream")
+            Diagnostic::error_of(DiagKind::Wiring, path, "stream read granted on a table without a stream")
                 .property("StreamSpecification")
                 .allowed("call .stream(StreamView::..) on the table"),
         );
     }
     grant(stack, grantee, PolicyStatement::allow().actions(STREAM_ACTIONS).resource(stream_arn));
+    // Stream records are encrypted with the table's key (CDK's grantStreamRead grants the key read actions too).
+    crate::customer_key::grant_key(stack, grantee, table, &KEY_READ_ACTIONS);
 }
 
 /// A per-table metric of `AWS/DynamoDB` (Sum, 5 minutes).
@@ -451,16 +460,18 @@ fn attribute_definitions(
 
 /// Checks a literal table name: 3 to 255 letters, digits, `_`, `-` and `.`.
 fn check_table_name(stack: &mut Stack, path: &str, name: Option<&Value<String>>) {
-    if let Some(Value::Lit(n)) = name {
-        let ok = (3..=255).contains(&n.len())
-            && n.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
-        if !ok {
-            stack.report(
-                Diagnostic::error(path, "invalid table name")
-                    .property("TableName")
-                    .value(format!("{n:?}"))
-                    .allowed("3 to 255 letters, digits, '_', '-' and '.'"),
-            );
-        }
+    // A literal is known whole; an Fn::Sub or Fn::Join in its literal parts
+    // (the suffix parameter's own pattern keeps the rest to letters, digits and '-').
+    let Some(known) = name.and_then(crate::name::KnownName::of) else { return };
+    let text = known.text();
+    let chars_ok = text.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    let len_ok = text.len() <= 255 && (!known.fully_known() || text.len() >= 3);
+    if !(chars_ok && len_ok) {
+        stack.report(
+            Diagnostic::error(path, "invalid table name")
+                .property("TableName")
+                .value(format!("{text:?}"))
+                .allowed("3 to 255 letters, digits, '_', '-' and '.'"),
+        );
     }
 }

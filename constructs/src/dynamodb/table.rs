@@ -2,9 +2,10 @@
 
 use cfnkit_core::diag::Diagnostic;
 use cfnkit_core::resource::{Handle, RemovalPolicy};
-use cfnkit_core::token::{Expr, Token, Value};
+use cfnkit_core::token::{Expr, Value};
 use cfnkit_core::tree::Stack;
 use cfnkit_l1::dynamodb as l1;
+use cfnkit_l1::prelude::*;
 
 use super::{
     attribute_definitions, check_table_name, grant_actions, grant_stream, key_schema, table_metric, user_errors_metric,
@@ -43,6 +44,7 @@ pub enum Billing {
 /// let _arn = orders.arn();
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct Table {
     id: String,
     partition: Key,
@@ -107,8 +109,8 @@ impl Table {
         self
     }
     /// Sets the encryption.
-    pub fn encryption(mut self, e: TableEncryption) -> Self {
-        self.encryption = e;
+    pub fn encryption(mut self, e: impl Into<TableEncryption>) -> Self {
+        self.encryption = e.into();
         self
     }
     /// Sets deletion protection (default: on when the table is retained).
@@ -195,11 +197,10 @@ impl Table {
         t = t.deletion_protection_enabled(protect);
         let handle = stack.within(scope, |s| s.add("Resource", t));
         stack.set_removal_policy(handle.id(), removal);
-        TableRef {
-            handle,
-            has_stream: self.stream.is_some(),
-            customer_key: matches!(self.encryption, TableEncryption::CustomerManaged(_)),
+        if let TableEncryption::CustomerManaged(k) = &self.encryption {
+            crate::customer_key::record(stack, handle.id(), k);
         }
+        TableRef { handle, has_stream: self.stream.is_some(), has_indexes: !self.indexes.is_empty() }
     }
 }
 
@@ -208,7 +209,7 @@ impl Table {
 pub struct TableRef {
     handle: Handle<l1::Table>,
     has_stream: bool,
-    customer_key: bool,
+    has_indexes: bool,
 }
 
 impl TableRef {
@@ -222,40 +223,23 @@ impl TableRef {
     }
     /// The table ARN.
     pub fn arn(self) -> Expr<String> {
-        self.handle.get_att("Arn")
+        self.handle.attr_arn()
     }
     /// The stream ARN (synthesis fails if the table has no stream and this is used by an event source).
     pub fn stream_arn(self) -> Expr<String> {
-        self.handle.get_att("StreamArn")
+        self.handle.attr_stream_arn()
     }
     /// True when the table has a stream.
     pub fn has_stream(self) -> bool {
         self.has_stream
     }
 
-    /// The customer managed key's ARN, when the table has one.
-    fn key(self, stack: &Stack) -> Option<Token> {
-        if !self.customer_key {
-            return None;
-        }
-        match stack.get(self.handle)?.sse_specification.as_ref()? {
-            Value::Lit(sse) => match sse.kms_master_key_id.as_ref()? {
-                Value::Expr(k) => Some(k.clone()),
-                Value::Lit(_) => None,
-            },
-            Value::Expr(_) => None,
-        }
-    }
-
     /// Lets `grantee` perform exactly `actions` on the table and its indexes
     /// (plus the key actions they need under a customer managed key).
     pub fn grant(self, stack: &mut Stack, grantee: &impl Grantable, actions: &[TableAction]) {
-        let key = self.key(stack);
-        // A table of another stack cannot be inspected: assume it has indexes.
-        let has_indexes = stack
-            .get(self.handle)
-            .is_none_or(|t| t.global_secondary_indexes.is_some() || t.local_secondary_indexes.is_some());
-        grant_actions(stack, grantee, self.arn(), actions, key, has_indexes);
+        // The handle knows the table's key and indexes, wherever the table lives.
+        let key = crate::customer_key::of(stack, self.handle.id());
+        grant_actions(stack, grantee, self.arn(), actions, key, self.has_indexes);
     }
     /// Lets `grantee` read items: `BatchGetItem`, `GetItem`, `Query`, `Scan`,
     /// `ConditionCheckItem` and `DescribeTable` on the table and its indexes.

@@ -129,6 +129,7 @@ fn check_policy(path: &str, policy: Option<&PolicyDocument>, out: &mut Vec<Diagn
 /// let _id = ep.id();
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct GatewayEndpoint {
     id: String,
     vpc: VpcRef,
@@ -203,6 +204,7 @@ impl GatewayEndpointRef {
 /// let _sg = ep.security_group().id();
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct InterfaceEndpoint {
     id: String,
     vpc: VpcRef,

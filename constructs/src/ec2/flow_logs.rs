@@ -1,6 +1,8 @@
-//! VPC flow logs: to an encrypted CloudWatch Logs group through a role
-//! scoped to that group (the default), or to an S3 bucket.
+//! VPC flow logs, as the stack's security profile says or as asked: to a
+//! CloudWatch Logs group through a role scoped to that group, or to an S3
+//! bucket.
 
+use cfnkit_core::conventions::{Hardening, SecurityProfile};
 use cfnkit_core::diag::Diagnostic;
 use cfnkit_core::fns;
 use cfnkit_core::resource::Handle;
@@ -8,18 +10,23 @@ use cfnkit_core::token::{Pseudo, Value};
 use cfnkit_core::tree::{Ack, NodeId, Stack};
 use cfnkit_l1::ec2 as l1;
 use cfnkit_l1::iam as iam_l1;
+use cfnkit_l1::prelude::*;
 
 use crate::arn;
 use crate::iam::{PolicyDocument, PolicyStatement, Principal, RoleRef};
-use crate::kms::{self, Key, KeyRef};
+use crate::kms::{self, KeyRef};
 use crate::logs::{LogGroup, Retention};
 use crate::s3::BucketRef;
 
 /// Where flow logs go.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub(super) enum Destination {
-    /// A CloudWatch Logs group created for them (the default).
+    /// As the stack's security profile says (the default): a CloudWatch
+    /// Logs group under the hardened profile; none under the default one,
+    /// with checkov's CKV2_AWS_11 acknowledged.
     #[default]
+    Profile,
+    /// A CloudWatch Logs group created for them.
     CloudWatchLogs,
     /// An existing bucket.
     Bucket(BucketRef),
@@ -37,7 +44,7 @@ pub(super) struct FlowLogs {
 
 impl Default for FlowLogs {
     fn default() -> Self {
-        FlowLogs { destination: Destination::CloudWatchLogs, retention: Retention::OneYear, key: None }
+        FlowLogs { destination: Destination::Profile, retention: Retention::OneYear, key: None }
     }
 }
 
@@ -49,7 +56,11 @@ const DELIVERY_SERVICE: &str = "delivery.logs.amazonaws.com";
 /// Adds the flow log of `vpc` (and what it needs) under `<vpc scope>/FlowLogs`.
 pub(super) fn add(stack: &mut Stack, vpc_scope: NodeId, vpc: Handle<l1::VPC>, cfg: &FlowLogs) {
     let flow = l1::FlowLog::new(Value::from(vpc.reference()), "VPC").traffic_type("ALL");
+    let hardened = stack.security_profile() == SecurityProfile::Hardened;
     match &cfg.destination {
+        Destination::Profile if !hardened => {
+            stack.defer_to_hardened(vpc.id(), Hardening::checkov("CKV2_AWS_11", "VPC flow logs"));
+        }
         Destination::Off(reason) => {
             stack.acknowledge(vpc.id(), Ack::Checkov { id: "CKV2_AWS_11".into(), reason: reason.clone() });
         }
@@ -63,25 +74,21 @@ pub(super) fn add(stack: &mut Stack, vpc_scope: NodeId, vpc: Handle<l1::VPC>, cf
                 stack.add_dependency(handle.id(), p.id());
             }
         }
-        Destination::CloudWatchLogs => {
+        Destination::CloudWatchLogs | Destination::Profile => {
             let scope = stack.within(vpc_scope, |s| s.construct("FlowLogs"));
-            let key = match cfg.key {
-                Some(k) => {
-                    allow_logs_to_use_key(stack, k);
-                    k
-                }
-                None => stack.within(scope, |s| {
-                    Key::new("Key").description("Encrypts the VPC flow logs").allow_cloudwatch_logs().add_to(s)
-                }),
-            };
-            let group =
-                stack.within(scope, |s| LogGroup::new("LogGroup", cfg.retention).encryption_key(key.arn()).add_to(s));
+            let mut group = LogGroup::new("LogGroup", cfg.retention);
+            if let Some(k) = cfg.key {
+                allow_logs_to_use_key(stack, k);
+                group = group.encryption_key(k.arn());
+            }
+            // Without a given key the group follows the profile (the stack's log key when hardened).
+            let group = stack.within(scope, |s| group.add_to(s));
             let role_scope = stack.within(scope, |s| s.construct("Role"));
             let role = stack.within(role_scope, |s| s.add("Resource", flow_logs_role()));
             let flow = flow
                 .log_destination_type("cloud-watch-logs")
                 .log_group_name(Value::from(group.name()))
-                .deliver_logs_permission_arn(Value::from(role.get_att("Arn")));
+                .deliver_logs_permission_arn(Value::from(role.attr_arn()));
             let handle = stack.within(scope, |s| s.add("Resource", flow));
             // Scoped to the one log group (its ARN ends in `:*`, covering its streams).
             RoleRef::new(role, Some(handle.id())).add_to_policy(

@@ -3,8 +3,9 @@
 //!
 //! Defaults: a VPC is `10.0.0.0/16` over two availability zones with one
 //! isolated private subnet per zone (no internet gateway, no NAT gateway),
-//! DNS support and hostnames on, and flow logs of all traffic into a
-//! KMS-encrypted log group kept one year. Internet access is a named call
+//! DNS support and hostnames on; flow logs of all traffic (into a log group
+//! kept one year, encrypted with the stack's log key) under the hardened
+//! security profile or when asked for. Internet access is a named call
 //! (`.public_subnets()`, `.nat_gateways(n)`). Gateway endpoints sit on every
 //! route table; interface endpoints sit in the private subnets with private
 //! DNS on and a security group admitting HTTPS from the VPC's CIDR only.

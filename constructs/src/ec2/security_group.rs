@@ -1,12 +1,13 @@
 //! [`SecurityGroup`]: typed peers and ports, a description on every rule,
 //! no ingress from anywhere and no outbound traffic unless asked for.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::Handle;
 use cfnkit_core::synth::logical_id;
 use cfnkit_core::token::{Expr, Token, Value};
 use cfnkit_core::tree::{Ack, NodeId, Stack};
 use cfnkit_l1::ec2 as l1;
+use cfnkit_l1::prelude::*;
 
 use super::cidr::{check_ipv6, Ipv4Net};
 use super::vpc::VpcRef;
@@ -27,7 +28,7 @@ pub struct Peer(PeerKind);
 #[derive(Clone, Debug, PartialEq)]
 enum PeerKind {
     Cidr(String),
-    VpcCidr(VpcRef),
+    VpcCidr(Box<VpcRef>),
     Group(SecurityGroupRef),
     PrefixList(Token),
 }
@@ -41,7 +42,7 @@ impl Peer {
     }
     /// The primary CIDR block of a VPC (`Fn::GetAtt Vpc.CidrBlock`).
     pub fn vpc_cidr(vpc: VpcRef) -> Self {
-        Peer(PeerKind::VpcCidr(vpc))
+        Peer(PeerKind::VpcCidr(Box::new(vpc)))
     }
     /// Members of another security group (or of this one). Written as a
     /// separate `SecurityGroupIngress`/`SecurityGroupEgress` resource, so two
@@ -218,6 +219,7 @@ struct Rule {
 /// let _id = app_sg.id();
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct SecurityGroup {
     id: String,
     vpc: VpcRef,
@@ -348,7 +350,7 @@ impl SecurityGroupRef {
     }
     /// The group id, `sg-...` (`Fn::GetAtt GroupId`).
     pub fn id(self) -> Expr<String> {
-        self.handle.get_att("GroupId")
+        self.handle.attr_group_id()
     }
     /// Allows inbound traffic from `peer` on `port` after the group was
     /// added (for groups that refer to each other).
@@ -365,8 +367,12 @@ impl SecurityGroupRef {
     fn add_rule(self, stack: &mut Stack, r: Rule) {
         let Some(node) = stack.node_of(self.handle.id()) else {
             stack.report(
-                Diagnostic::error(stack.name().to_string(), "security group rule on a group of another stack")
-                    .allowed("rules added in the group's own stack"),
+                Diagnostic::error_of(
+                    DiagKind::ForeignStack,
+                    stack.name().to_string(),
+                    "security group rule on a group of another stack",
+                )
+                .allowed("rules added in the group's own stack"),
             );
             return;
         };

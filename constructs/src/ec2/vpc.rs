@@ -1,5 +1,5 @@
-//! [`Vpc`]: private subnets in distinct availability zones, flow logs on,
-//! and internet access only when asked for.
+//! [`Vpc`]: private subnets in distinct availability zones, flow logs as
+//! the security profile says, and internet access only when asked for.
 
 use cfnkit_core::diag::Diagnostic;
 use cfnkit_core::fns;
@@ -7,6 +7,7 @@ use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Value};
 use cfnkit_core::tree::{NodeId, ResourceId, Stack};
 use cfnkit_l1::ec2 as l1;
+use cfnkit_l1::prelude::*;
 
 use super::cidr::{bits_for, Ipv4Net};
 use super::endpoints::{
@@ -26,8 +27,11 @@ pub const MAX_AZS: u32 = 6;
 /// `Fn::Select [i, Fn::GetAZs ""]`; one isolated private subnet per zone
 /// with its own route table; no internet gateway and no NAT gateway; DNS
 /// support and DNS hostnames on (interface endpoints with private DNS need
-/// both); flow logs of all traffic into a KMS-encrypted CloudWatch Logs
-/// group kept one year.
+/// both). Flow logs follow the stack's security profile: under the
+/// hardened profile, all traffic into a CloudWatch Logs group kept one year
+/// and encrypted with the stack's log key; under the default profile none,
+/// with checkov's CKV2_AWS_11 acknowledged ([`Vpc::flow_logs`] asks for
+/// them under both).
 ///
 /// Subnet ranges are computed at synthesis: the VPC is cut into
 /// `2 x max_azs` equal blocks (rounded up to a power of two), the first half
@@ -45,6 +49,7 @@ pub const MAX_AZS: u32 = 6;
 /// assert_eq!(vpc.private_subnet_ids().len(), 2);
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct Vpc {
     id: String,
     cidr: String,
@@ -94,15 +99,26 @@ impl Vpc {
         }
         self
     }
+    /// Records flow logs into a CloudWatch Logs group under every security
+    /// profile (without this call, only the hardened profile adds them; the
+    /// default profile acknowledges checkov's CKV2_AWS_11 instead).
+    pub fn flow_logs(mut self) -> Self {
+        if self.flow_logs.destination == flow_logs::Destination::Profile {
+            self.flow_logs.destination = flow_logs::Destination::CloudWatchLogs;
+        }
+        self
+    }
     /// Keeps flow logs for `retention` (one year by default).
     pub fn flow_logs_retention(mut self, retention: Retention) -> Self {
         self.flow_logs.retention = retention;
         self
     }
-    /// Encrypts the flow-log group with an existing key instead of a key of
-    /// its own; the statement CloudWatch Logs needs is added to the key's
-    /// policy when the key is in the same stack.
+    /// Records flow logs into a CloudWatch Logs group encrypted with an
+    /// existing key (instead of following the profile); the statement
+    /// CloudWatch Logs needs is added to the key's policy when the key is in
+    /// the same stack.
     pub fn flow_logs_key(mut self, key: KeyRef) -> Self {
+        self = self.flow_logs();
         self.flow_logs.key = Some(key);
         self
     }
@@ -163,7 +179,11 @@ impl Vpc {
             out.push(
                 Diagnostic::error(path, "VPC too small for its subnets")
                     .property("CidrBlock")
-                    .value(format!("{} split into {} subnets of /{subnet_prefix}", self.cidr, 2 * self.max_azs))
+                    .value(format!(
+                        "{} split into {} subnets of /{subnet_prefix}",
+                        self.cidr,
+                        self.max_azs.saturating_mul(2)
+                    ))
                     .allowed("subnets of /28 or larger: a larger VPC or fewer availability zones"),
             );
         }
@@ -227,7 +247,7 @@ impl Vpc {
                         s.add(
                             "NatGateway",
                             l1::NatGateway::new()
-                                .allocation_id(Value::from(eip.get_att("AllocationId")))
+                                .allocation_id(Value::from(eip.attr_allocation_id()))
                                 .subnet_id(Value::from(sub.handles.subnet.reference())),
                         )
                     });

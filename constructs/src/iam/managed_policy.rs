@@ -30,6 +30,7 @@ use super::{PolicyDocument, PolicyStatement, RoleRef};
 ///     .add_to(stack);
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct ManagedPolicy {
     id: String,
     name: Option<Value<String>>,

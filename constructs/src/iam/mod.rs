@@ -26,6 +26,7 @@ use cfnkit_core::synth::logical_id;
 use cfnkit_core::token::{Expr, Token, Value};
 use cfnkit_core::tree::{ResourceId, Stack};
 use cfnkit_l1::iam as l1;
+use cfnkit_l1::prelude::*;
 
 /// A role a grant can write to, plus the resource that must wait for the
 /// role's policy (a function waits so its first invocation has its permissions).
@@ -48,7 +49,7 @@ impl RoleRef {
 
     /// The role's ARN.
     pub fn arn(self) -> Expr<String> {
-        self.role.get_att("Arn")
+        self.role.attr_arn()
     }
 
     /// The role's name (`Ref`).

@@ -47,6 +47,7 @@ pub(super) fn iam_path(p: &str) -> bool {
 /// # let _ = role;
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct Role {
     id: String,
     assumed_by: Principal,

@@ -12,7 +12,18 @@ fn is_identifier(s: &str, family: Family) -> bool {
         && s.chars().all(|c| c.is_ascii_alphanumeric() || extra(c))
 }
 
+/// Characters in a function name (the schema's pattern says `{1,64}`).
+pub(super) const MAX_NAME_CHARS: usize = 64;
+
 impl Function {
+    /// The name, when it is a literal.
+    pub(super) fn literal_name(&self) -> Option<&str> {
+        match &self.name {
+            Some(cfnkit_core::token::Value::Lit(n)) => Some(n),
+            _ => None,
+        }
+    }
+
     pub(super) fn check(&self, path: &str, out: &mut Vec<Diagnostic>) {
         let t = self.timeout.to_seconds();
         if !(1..=900).contains(&t) {
@@ -32,8 +43,22 @@ impl Function {
                     .allowed("128 to 10240 MB"),
             );
         }
-        if let Code::Inline(src) = &self.code {
-            self.check_inline(path, src, out);
+        if let Some(n) = self.literal_name().filter(|n| n.chars().count() > MAX_NAME_CHARS) {
+            out.push(
+                Diagnostic::error(path, "function name too long")
+                    .property("FunctionName")
+                    .value(format!("{} characters", n.chars().count()))
+                    .allowed(format!("1 to {MAX_NAME_CHARS} characters")),
+            );
+        }
+        match &self.code {
+            Code::Inline(src) => self.check_inline(path, src, out),
+            Code::Asset(Err(msg)) => out.push(
+                Diagnostic::error(path, msg.clone())
+                    .property("Code")
+                    .allowed("an existing folder or file with the handler's code (Code::from_asset)"),
+            ),
+            Code::S3 { .. } | Code::Asset(Ok(_)) => {}
         }
         for k in self.env.keys() {
             let ok = k.len() >= 2

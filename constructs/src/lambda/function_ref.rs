@@ -6,6 +6,7 @@ use cfnkit_core::resource::Handle;
 use cfnkit_core::token::Expr;
 use cfnkit_core::tree::Stack;
 use cfnkit_l1::lambda as l1;
+use cfnkit_l1::prelude::*;
 
 use super::invoke::{Permission, ASYNC_SERVICES};
 use crate::cloudwatch::{Metric, Statistic};
@@ -43,7 +44,7 @@ impl FunctionRef {
     }
     /// The function ARN.
     pub fn arn(self) -> Expr<String> {
-        self.function.get_att("Arn")
+        self.function.attr_arn()
     }
 
     /// Lets a service invoke the function: an `AWS::Lambda::Permission` at

@@ -44,11 +44,13 @@ pub use runtime::{Date, Family, Lifecycle, Runtime};
 pub use sources::{EventSource, QueueSource, StartingPosition, StreamSource};
 pub use vpc::{VpcPlacement, ENI_ACTIONS};
 
+use cfnkit_core::asset::FileAsset;
 use cfnkit_core::resource::RemovalPolicy;
 use cfnkit_core::token::{Token, Value};
 use cfnkit_core::tree::{Ack, Stack};
 use cfnkit_core::units::{Duration, Size};
 use cfnkit_l1::lambda as l1;
+use cfnkit_l1::prelude::*;
 use indexmap::IndexMap;
 
 use crate::iam::{grant, PolicyStatement, Principal, Role, RoleRef};
@@ -73,19 +75,76 @@ pub enum Code {
     /// Source written inline (`Code.ZipFile`, at most 4,096 characters);
     /// Lambda stores it as `index.js` or `index.py`.
     Inline(String),
-    /// A zip in S3: bucket and key.
+    /// A zip you uploaded to S3: bucket, key and, for a versioned bucket,
+    /// the object version.
     S3 {
         /// The bucket name.
         bucket: Token,
         /// The object key.
         key: String,
+        /// The object version (`S3ObjectVersion`), if pinned.
+        version: Option<String>,
     },
+    /// A folder or file of this program, zipped deterministically and
+    /// uploaded by `cdk deploy` (see [`cfnkit_core::asset`]); the error
+    /// when it could not be read, reported at synthesis.
+    Asset(Result<FileAsset, String>),
 }
 
 impl Code {
     /// Inline source code.
     pub fn inline(source: &str) -> Self {
         Code::Inline(source.to_string())
+    }
+
+    /// A zip already in S3 (`Code.S3Bucket`, `Code.S3Key`); pin a version
+    /// of a versioned bucket with [`Code::object_version`].
+    pub fn s3(bucket: impl Into<Token>, key: &str) -> Self {
+        Code::S3 { bucket: bucket.into(), key: key.to_string(), version: None }
+    }
+
+    /// Pins the S3 object version (`Code.S3ObjectVersion`); no effect on
+    /// other kinds of code.
+    pub fn object_version(self, version: &str) -> Self {
+        match self {
+            Code::S3 { bucket, key, .. } => Code::S3 { bucket, key, version: Some(version.to_string()) },
+            other => other,
+        }
+    }
+
+    /// The folder (or single file, or ready `.zip`) at `path`, zipped with
+    /// the same bytes for the same files, shipped in the cloud assembly and
+    /// uploaded by `cdk deploy` to the bootstrap bucket (`cdk bootstrap`
+    /// once per account and region). A relative path is relative to the
+    /// current folder (the project root under `cargo run` and `cdk`).
+    ///
+    /// ```
+    /// use cfnkit_constructs::prelude::*;
+    /// use cfnkit_core::prelude::*;
+    /// let dir = std::env::temp_dir().join(format!("cfnkit-code-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// std::fs::write(dir.join("index.py"), "def handler(event, context):\n    return 1\n").unwrap();
+    /// let mut app = App::new();
+    /// let stack = app.stack("app");
+    /// Function::new("Handler", Runtime::Python313, Code::from_asset(&dir)).handler("index.handler").add_to(stack);
+    /// let out = app.synth().unwrap();
+    /// assert_eq!(out.stacks[0].assets.len(), 1);
+    /// ```
+    pub fn from_asset(path: impl AsRef<std::path::Path>) -> Self {
+        Code::Asset(FileAsset::from_path(path))
+    }
+
+    /// One handler file: inline when it fits in `Code.ZipFile` (4,096
+    /// characters; Lambda saves it as `index.js` or `index.py`, so the
+    /// handler is `index.<function>`), else zipped as an asset under its own
+    /// file name.
+    pub fn from_file(path: impl AsRef<std::path::Path>) -> Self {
+        let path = path.as_ref();
+        match std::fs::read_to_string(path) {
+            Ok(src) if src.chars().count() <= INLINE_CODE_LIMIT && !src.trim().is_empty() => Code::Inline(src),
+            Ok(_) => Code::from_asset(path),
+            Err(e) => Code::Asset(Err(format!("cannot read handler file {}: {e}", path.display()))),
+        }
     }
 }
 
@@ -105,6 +164,7 @@ impl Code {
 /// let _errors = f.metric_errors();
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct Function {
     id: String,
     runtime: Runtime,
@@ -114,6 +174,7 @@ pub struct Function {
     memory: Size,
     env: IndexMap<String, Token>,
     name: Option<Value<String>>,
+    role_name: Option<Value<String>>,
     description: Option<String>,
     retention: Retention,
     log_key: Option<Token>,
@@ -152,6 +213,7 @@ impl Function {
             async_config: None,
             vpc: None,
             env_key: None,
+            role_name: None,
         }
     }
     /// Sets the handler (`index.handler` by default).
@@ -174,6 +236,12 @@ impl Function {
         self.env.insert(key.to_string(), value.into());
         self
     }
+    /// Sets the execution role's `RoleName` (IAM names are global to the
+    /// account: suffix it with the environment).
+    pub fn role_name(mut self, n: impl Into<Value<String>>) -> Self {
+        self.role_name = Some(n.into());
+        self
+    }
     /// Sets `FunctionName` (suffix it with the environment).
     pub fn name(mut self, n: impl Into<Value<String>>) -> Self {
         self.name = Some(n.into());
@@ -190,8 +258,10 @@ impl Function {
         self
     }
     /// Encrypts the log group with this customer managed key (its ARN; the key
-    /// policy must let CloudWatch Logs use it) instead of the stack's shared
-    /// log key (`logs::stack_logs_key`), the default.
+    /// policy must let CloudWatch Logs use it) under every security profile.
+    /// Without it the log group follows the stack's profile: the stack's
+    /// shared log key (`logs::stack_logs_key`) when hardened, CloudWatch
+    /// Logs' own encryption (CKV_AWS_158 acknowledged) by default.
     pub fn log_encryption_key(mut self, arn: impl Into<Token>) -> Self {
         self.log_key = Some(arn.into());
         self
@@ -258,33 +328,45 @@ impl Function {
             stack.report(d);
         }
 
+        let role_name = self.role_name.clone();
         let role = stack.within(scope, |s| {
-            Role::new("ServiceRole", Principal::service("lambda.amazonaws.com"))
-                .description("Execution role of the function, with only the permissions it is granted")
-                .add_to(s)
-                .handle()
+            let mut r = Role::new("ServiceRole", Principal::service("lambda.amazonaws.com"))
+                .description("Execution role of the function, with only the permissions it is granted");
+            if let Some(n) = role_name {
+                r = r.name(n);
+            }
+            r.add_to(s).handle()
         });
 
         let mut lg = LogGroup::new("LogGroup", self.retention);
         if let Some(n) = &self.name {
             lg = lg.name(Value::from(cfnkit_core::fns::sub("/aws/lambda/${Name}").var("Name", n.clone()).expr()));
         }
-        lg = match &self.log_key {
-            Some(k) => lg.encryption_key(k.clone()),
-            None => lg.encryption_key(crate::logs::stack_logs_key(stack).arn()),
-        };
+        if let Some(k) = &self.log_key {
+            lg = lg.encryption_key(k.clone());
+        }
         if let Some(p) = self.removal {
             lg = lg.removal_policy(p);
         }
-        let removal = lg.removal(stack);
-        let log_group = stack.within(scope, |s| s.add("LogGroup", lg.to_l1()));
-        stack.set_removal_policy(log_group.id(), removal);
+        let log_group = stack.within(scope, |s| lg.add_to(s)).handle();
 
         let code = match &self.code {
             Code::Inline(src) => l1::Code::default().zip_file(src.clone()),
-            Code::S3 { bucket, key } => l1::Code::default().s3_bucket(Value::Expr(bucket.clone())).s3_key(key.clone()),
+            Code::S3 { bucket, key, version } => {
+                let c = l1::Code::default().s3_bucket(Value::Expr(bucket.clone())).s3_key(key.clone());
+                match version {
+                    Some(v) => c.s3_object_version(v.clone()),
+                    None => c,
+                }
+            }
+            Code::Asset(Ok(asset)) => {
+                let (bucket, key) = stack.add_asset(asset.clone());
+                l1::Code::default().s3_bucket(bucket).s3_key(key)
+            }
+            // Reported by the function's validation; no template is written.
+            Code::Asset(Err(_)) => l1::Code::default(),
         };
-        let mut f = l1::Function::new(code, Value::from(role.get_att("Arn")))
+        let mut f = l1::Function::new(code, Value::from(role.attr_arn()))
             .runtime(self.runtime.name().to_string())
             .handler(self.handler.clone())
             .logging_config(l1::LoggingConfig::default().log_group(Value::from(log_group.reference())));
@@ -302,7 +384,12 @@ impl Function {
                     .variables(self.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<IndexMap<_, _>>()),
             );
         }
-        if let Some(n) = &self.name {
+        // A literal name too long was reported above (as a length, not as the schema's pattern).
+        if let Some(n) = self
+            .name
+            .as_ref()
+            .filter(|_| self.literal_name().is_none_or(|n| n.chars().count() <= check::MAX_NAME_CHARS))
+        {
             f = f.function_name(n.clone());
         }
         if let Some(d) = &self.description {
@@ -335,7 +422,7 @@ impl Function {
             stack,
             PolicyStatement::allow()
                 .actions(["logs:CreateLogStream", "logs:PutLogEvents"])
-                .resource(log_group.get_att("Arn")),
+                .resource(log_group.attr_arn()),
         );
         if self.tracing {
             // X-Ray offers no resource-level permissions for these actions.

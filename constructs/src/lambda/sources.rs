@@ -3,7 +3,7 @@
 //! invokes it with synchronously, and the checks AWS would otherwise make at
 //! deploy time.
 
-use cfnkit_core::diag::{Diagnostic, Severity};
+use cfnkit_core::diag::{DiagKind, Diagnostic, Severity};
 use cfnkit_core::token::Value;
 use cfnkit_core::tree::{NodeId, Stack};
 use cfnkit_core::units::Duration;
@@ -11,7 +11,7 @@ use cfnkit_l1::lambda as l1;
 
 use super::FunctionRef;
 use crate::dynamodb::TableRef;
-use crate::sqs::{QueueRef, DEFAULT_VISIBILITY_SECONDS};
+use crate::sqs::QueueRef;
 
 /// Where a stream-based event source starts reading.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -151,13 +151,27 @@ impl From<QueueSource> for EventSource {
     }
 }
 
-/// The construct id of the node holding `resource`, for naming the mapping.
-fn owner_name(stack: &Stack, resource: cfnkit_core::tree::ResourceId, fallback: &str) -> String {
-    stack
-        .node_of(resource)
-        .and_then(|n| stack.parent_of(n))
-        .and_then(|p| stack.node_name(p).map(str::to_string))
-        .unwrap_or_else(|| fallback.into())
+/// The construct id for the mapping of a source `resource` under `scope`:
+/// the source construct's id (`OrdersEventSource`); its whole path below its
+/// stack when that id is taken (`Team-OrdersEventSource`); and its stack's
+/// name first when it lives in another stack (`data-OrdersEventSource`).
+/// Two sources never share an id, in one stack or across stacks.
+fn source_id(stack: &Stack, scope: NodeId, resource: cfnkit_core::tree::ResourceId) -> String {
+    let path = stack.path_in_app(resource).unwrap_or_default();
+    let mut parts: Vec<&str> = path.split('/').collect();
+    if parts.len() > 2 && parts.last() == Some(&"Resource") {
+        parts.pop();
+    }
+    let id = if stack.node_of(resource).is_some() {
+        let short = format!("{}EventSource", parts.last().copied().unwrap_or("Source"));
+        if stack.child(scope, &short).is_none() {
+            return short;
+        }
+        parts[1..].join("-")
+    } else {
+        parts.join("-")
+    };
+    format!("{id}EventSource")
 }
 
 /// What the mapping needs to know of the function it feeds.
@@ -173,7 +187,7 @@ pub(super) fn add_stream_source(stack: &mut Stack, t: &Target<'_>, s: &StreamSou
     let table = s.table;
     if !table.has_stream() {
         stack.report(
-            Diagnostic::error(t.path, "DynamoDB stream event source on a table without a stream")
+            Diagnostic::error_of(DiagKind::Wiring, t.path, "DynamoDB stream event source on a table without a stream")
                 .property("EventSourceArn")
                 .allowed("call .stream(StreamView::..) on the table"),
         );
@@ -186,7 +200,7 @@ pub(super) fn add_stream_source(stack: &mut Stack, t: &Target<'_>, s: &StreamSou
                 .allowed("1 to 10000"),
         );
     }
-    let table_name = owner_name(stack, table.handle().id(), "Table");
+    let source = source_id(stack, t.scope, table.handle().id());
     table.grant_stream_read(stack, &t.function);
     let mut m = l1::EventSourceMapping::new(Value::from(t.function.name()))
         .event_source_arn(Value::from(table.stream_arn()))
@@ -220,7 +234,7 @@ pub(super) fn add_stream_source(stack: &mut Stack, t: &Target<'_>, s: &StreamSou
                 .on_failure(l1::EventSourceMappingOnFailure::new().destination(Value::from(q.arn()))),
         );
     }
-    stack.within(t.scope, |st| st.add(&format!("{table_name}EventSource"), m));
+    stack.within(t.scope, |st| st.add(&source, m));
 }
 
 pub(super) fn add_queue_source(stack: &mut Stack, t: &Target<'_>, s: &QueueSource) {
@@ -285,14 +299,11 @@ pub(super) fn add_queue_source(stack: &mut Stack, t: &Target<'_>, s: &QueueSourc
     }
     // AWS rejects a mapping whose queue hides messages for less time than the
     // function may run; it recommends six times the timeout plus the window.
-    let visibility = stack.get(queue.handle()).and_then(|q| match &q.visibility_timeout {
-        None => Some(DEFAULT_VISIBILITY_SECONDS),
-        Some(Value::Lit(v)) => u64::try_from(*v).ok(),
-        Some(Value::Expr(_)) => None,
-    });
-    if let Some(v) = visibility {
+    // The queue's handle carries its visibility timeout, wherever the queue lives.
+    {
+        let v = queue.visibility_timeout_seconds();
         let timeout = t.timeout.to_seconds();
-        let recommended = 6 * timeout + window.unwrap_or(0);
+        let recommended = timeout.saturating_mul(6).saturating_add(window.unwrap_or(0));
         if v < timeout {
             problems.push(
                 Diagnostic::error(
@@ -328,7 +339,7 @@ pub(super) fn add_queue_source(stack: &mut Stack, t: &Target<'_>, s: &QueueSourc
         stack.report(p);
     }
 
-    let queue_name = owner_name(stack, queue.handle().id(), "Queue");
+    let source = source_id(stack, t.scope, queue.handle().id());
     queue.grant_consume_messages(stack, &t.function);
     let mut m = l1::EventSourceMapping::new(Value::from(t.function.name())).event_source_arn(Value::from(queue.arn()));
     if !bad_batch {
@@ -343,5 +354,5 @@ pub(super) fn add_queue_source(stack: &mut Stack, t: &Target<'_>, s: &QueueSourc
     if let Some(c) = s.max_concurrency.filter(|_| !bad_concurrency) {
         m = m.scaling_config(l1::ScalingConfig::new().maximum_concurrency(i64::from(c)));
     }
-    stack.within(t.scope, |st| st.add(&format!("{queue_name}EventSource"), m));
+    stack.within(t.scope, |st| st.add(&source, m));
 }

@@ -5,6 +5,7 @@ use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Value};
 use cfnkit_core::tree::Stack;
 use cfnkit_l1::logs as l1;
+use cfnkit_l1::prelude::*;
 
 use super::{log_group_name_char, LogGroupRef};
 use crate::cloudwatch::{Metric, Statistic};
@@ -45,6 +46,7 @@ impl QueryLanguage {
 ///     .add_to(stack);
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct QueryDefinition {
     id: String,
     name: Value<String>,
@@ -141,7 +143,7 @@ impl QueryDefinitionRef {
     }
     /// The query definition id.
     pub fn id(self) -> Expr<String> {
-        self.handle.get_att("QueryDefinitionId")
+        self.handle.attr_query_definition_id()
     }
 }
 
@@ -202,6 +204,7 @@ const MT_NAMESPACE: &str = "MetricTransformations.MetricNamespace";
 /// Alarm::new("ErrorAlarm", errors.metric()).greater_or_equal(1.0).add_to(stack);
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct MetricFilter {
     id: String,
     log_group: LogGroupRef,

@@ -3,17 +3,24 @@
 //! CloudWatch Logs accepts), Logs Insights [`QueryDefinition`]s and
 //! [`MetricFilter`]s that turn log events into metrics for alarms.
 //!
-//! Defaults: a log group added on its own is encrypted with a dedicated
-//! customer managed key (`<Id>Key`, rotation on, a key policy naming the
-//! CloudWatch Logs service of the region; checkov CKV_AWS_158) unless given
-//! one with [`LogGroup::encryption_key`]; its removal policy follows the
-//! stack's conventions, else Retain.
+//! Defaults: a retention is always chosen; encryption follows the stack's
+//! security profile. Under the hardened profile a log group is encrypted
+//! with the stack's one customer managed key for logs ([`stack_logs_key`]:
+//! rotation on, a key policy naming the CloudWatch Logs service of the
+//! region); under the default profile CloudWatch Logs encrypts it with its
+//! own keys and checkov's CKV_AWS_158 is acknowledged with the reason.
+//! [`LogGroup::encryption_key`], [`LogGroup::dedicated_encryption_key`] and
+//! [`LogGroup::service_managed_encryption`] decide explicitly under both.
+//! The removal policy follows the stack's conventions, else Retain.
 
+use cfnkit_core::conventions::{Hardening, SecurityProfile};
 use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::fns;
 use cfnkit_core::resource::{Handle, RemovalPolicy};
 use cfnkit_core::token::{Expr, Token, Value};
 use cfnkit_core::tree::{Ack, Stack};
 use cfnkit_l1::logs as l1;
+use cfnkit_l1::prelude::*;
 
 use crate::cloudwatch::{Metric, Statistic};
 use crate::iam::{grant, Grantable, PolicyStatement};
@@ -94,8 +101,10 @@ fn log_group_name_char(c: char) -> bool {
 /// How a log group is encrypted.
 #[derive(Clone, Debug, PartialEq)]
 enum Encryption {
-    /// The stack's shared log key ([`stack_logs_key`]), the default.
-    StackKey,
+    /// As the stack's security profile says (the default): the stack's
+    /// shared log key ([`stack_logs_key`]) under the hardened profile,
+    /// CloudWatch Logs' own encryption under the default one.
+    Profile,
     /// A dedicated key created beside the log group.
     Dedicated,
     /// A given key (its ARN).
@@ -126,22 +135,22 @@ pub struct LogGroup {
 impl LogGroup {
     /// A log group; the retention is required.
     pub fn new(id: &str, retention: Retention) -> Self {
-        LogGroup { id: id.to_string(), retention, name: None, encryption: Encryption::StackKey, removal: None }
+        LogGroup { id: id.to_string(), retention, name: None, encryption: Encryption::Profile, removal: None }
     }
     /// Sets `LogGroupName` (1 to 512 letters, digits, `.`, `-`, `_`, `/` and `#`).
     pub fn name(mut self, n: impl Into<Value<String>>) -> Self {
         self.name = Some(n.into());
         self
     }
-    /// Encrypts with a customer managed KMS key (its ARN) instead of a
-    /// dedicated one; the key policy must allow `logs.<region>.amazonaws.com`
+    /// Encrypts with a customer managed KMS key (its ARN), under every
+    /// security profile; the key policy must allow `logs.<region>.amazonaws.com`
     /// (`kms::Key::allow_cloudwatch_logs` does).
     pub fn encryption_key(mut self, arn: impl Into<Token>) -> Self {
         self.encryption = Encryption::Key(arn.into());
         self
     }
-    /// Encrypts with a key of its own, created beside the log group (`<Id>Key`)
-    /// instead of the stack's shared log key.
+    /// Encrypts with a key of its own, created beside the log group
+    /// (`<Id>Key`), under every security profile.
     pub fn dedicated_encryption_key(mut self) -> Self {
         self.encryption = Encryption::Dedicated;
         self
@@ -191,7 +200,8 @@ impl LogGroup {
             }
         }
         let removal = self.removal(stack);
-        if self.encryption == Encryption::StackKey {
+        let hardened = stack.security_profile() == SecurityProfile::Hardened;
+        if self.encryption == Encryption::Profile && hardened {
             self.encryption = Encryption::Key(stack_logs_key(stack).arn().into());
         }
         if self.encryption == Encryption::Dedicated {
@@ -206,37 +216,61 @@ impl LogGroup {
         }
         let handle = stack.within(scope, |s| s.add("Resource", self.to_l1()));
         stack.set_removal_policy(handle.id(), removal);
-        if let Encryption::ServiceManaged(reason) = self.encryption {
-            stack.acknowledge(handle.id(), Ack::Checkov { id: "CKV_AWS_158".into(), reason });
+        match self.encryption {
+            Encryption::ServiceManaged(reason) => {
+                stack.acknowledge(handle.id(), Ack::Checkov { id: "CKV_AWS_158".into(), reason });
+            }
+            Encryption::Profile => {
+                stack.defer_to_hardened(handle.id(), Hardening::checkov("CKV_AWS_158", LOGS_KEY_HARDENING));
+            }
+            _ => {}
         }
         LogGroupRef { handle }
     }
 }
 
-/// The construct id of the stack's shared log key.
-pub const STACK_LOGS_KEY_ID: &str = "LogsKey";
+/// What the hardened profile adds for log groups, as acknowledgements say.
+const LOGS_KEY_HARDENING: &str = "a customer managed key for the stack's log groups";
 
-/// The stack's shared log key: a customer managed KMS key (rotation on, a
-/// key policy that lets CloudWatch Logs in the stack's region use it for this
-/// account's log groups) at the stack root as `LogsKey`, created the first
-/// time a log group needs it and reused by every later one. A [`kms::Key`]
-/// the program itself added at the root as `LogsKey` is reused as it is.
-///
-/// Log groups are encrypted with it by default (checkov CKV_AWS_158): one key
-/// a stack, not one a log group.
+/// The stack fact holding its shared log key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct StackLogsKey(kms::KeyRef);
+
+/// The stack's shared log key (hardened profile): a customer managed KMS
+/// key (rotation on, a key policy that lets CloudWatch Logs in the stack's
+/// region use it for this account's log groups) at the stack root as
+/// `LogsKey`, created the first time a log group needs it and reused by
+/// every later one: one key a stack, not one a log group. Kept as a typed
+/// stack fact, never looked up by construct id; [`use_stack_logs_key`]
+/// makes a key of the program's own the shared one.
 pub fn stack_logs_key(stack: &mut Stack) -> kms::KeyRef {
-    if let Some(k) = kms::KeyRef::find_at_root(stack, STACK_LOGS_KEY_ID) {
+    if let Some(StackLogsKey(k)) = stack.stack_fact() {
         return k;
     }
     let removal = stack.default_removal_policy().unwrap_or(RemovalPolicy::Retain);
+    let alias = stack
+        .environment_suffix()
+        .map(|sfx| fns::sub("alias/${AWS::StackName}-logs-${Suffix}").var("Suffix", sfx.value()).expr());
     let root = stack.root();
-    stack.within(root, |s| {
-        kms::Key::new(STACK_LOGS_KEY_ID)
+    let key = stack.within(root, |s| {
+        let mut k = kms::Key::new("LogsKey")
             .description("Encrypts the stack's CloudWatch Logs log groups")
             .allow_cloudwatch_logs()
-            .removal_policy(removal)
-            .add_to(s)
-    })
+            .removal_policy(removal);
+        if let Some(a) = alias {
+            k = k.alias(a);
+        }
+        k.add_to(s)
+    });
+    stack.set_stack_fact(StackLogsKey(key));
+    key
+}
+
+/// Makes `key` the stack's shared log key: log groups that follow the
+/// hardened profile are encrypted with it instead of a new `LogsKey`. Its
+/// policy must let CloudWatch Logs use it ([`kms::Key::allow_cloudwatch_logs`]).
+pub fn use_stack_logs_key(stack: &mut Stack, key: kms::KeyRef) {
+    stack.set_stack_fact(StackLogsKey(key));
 }
 
 /// A log group added to a stack: its references, grants and metrics.
@@ -259,7 +293,7 @@ impl LogGroupRef {
     }
     /// The log group ARN (ends in `:*`, covering its streams).
     pub fn arn(self) -> Expr<String> {
-        self.handle.get_att("Arn")
+        self.handle.attr_arn()
     }
     /// Lets `grantee` write events: `logs:CreateLogStream` and
     /// `logs:PutLogEvents` on this log group and its streams only.

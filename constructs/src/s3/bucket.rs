@@ -1,11 +1,11 @@
 //! [`Bucket`]: the builder, its checks, and what it adds to a stack (the
 //! bucket, its policy, its access-log bucket, and what its notifications need).
 
+use cfnkit_core::conventions::{Hardening, SecurityProfile};
 use cfnkit_core::diag::Diagnostic;
 use cfnkit_core::resource::RemovalPolicy;
 use cfnkit_core::token::{Expr, Token, Value};
 use cfnkit_core::tree::{Ack, Stack};
-use cfnkit_core::units::Duration;
 use cfnkit_l1::s3 as l1;
 
 use super::bucket_ref::arn_of_name;
@@ -19,9 +19,11 @@ use crate::sqs::QueueRef;
 /// Where server access logs go.
 #[derive(Clone, Debug, PartialEq, Default)]
 enum AccessLogs {
-    /// A dedicated log bucket created beside the bucket.
+    /// As the stack's security profile says: the stack's shared access-log
+    /// bucket under the hardened profile; none (checkov CKV_AWS_18
+    /// acknowledged with the profile's reason) under the default one.
     #[default]
-    Dedicated,
+    Profile,
     /// An existing bucket (by handle), with a key prefix.
     Into(BucketRef, String),
     /// None, with the reason (recorded as the checkov CKV_AWS_18 skip).
@@ -29,6 +31,16 @@ enum AccessLogs {
 }
 
 /// An S3 bucket.
+///
+/// Secure properties under every security profile: default encryption,
+/// all four public-access blocks, object ownership enforced, versioning,
+/// and a bucket policy denying plain HTTP. Server access logs follow the
+/// stack's [`SecurityProfile`](cfnkit_core::conventions::SecurityProfile):
+/// under the hardened profile they go to the stack's shared access-log
+/// bucket ([`stack_access_log_bucket`](super::stack_access_log_bucket));
+/// under the default profile there is none and checkov's CKV_AWS_18 is
+/// acknowledged with the reason. [`Bucket::access_logs_to`] and
+/// [`Bucket::without_access_logs`] decide explicitly under both.
 ///
 /// ```
 /// use cfnkit_constructs::kms::Key;
@@ -60,6 +72,7 @@ enum AccessLogs {
 /// uploads.grant_read(stack, &processor);
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct Bucket {
     id: String,
     name: Option<Value<String>>,
@@ -84,7 +97,7 @@ impl Bucket {
             versioned: true,
             rules: Vec::new(),
             removal: None,
-            access_logs: AccessLogs::Dedicated,
+            access_logs: AccessLogs::Profile,
             log_destination: false,
             notifications: Vec::new(),
         }
@@ -124,8 +137,8 @@ impl Bucket {
         self.removal = Some(p);
         self
     }
-    /// Sends server access logs to an existing bucket under `prefix`
-    /// (instead of a dedicated log bucket).
+    /// Sends server access logs to an existing bucket under `prefix`,
+    /// under every security profile.
     pub fn access_logs_to(mut self, target: BucketRef, prefix: &str) -> Self {
         self.access_logs = AccessLogs::Into(target, prefix.to_string());
         self
@@ -232,22 +245,11 @@ impl Bucket {
         for d in diags {
             stack.report(d);
         }
+        let hardened = stack.security_profile() == SecurityProfile::Hardened;
         let logs = match &self.access_logs {
-            AccessLogs::Dedicated => {
-                let target = stack.within(scope, |s| {
-                    Bucket::new("AccessLogs")
-                        .access_log_destination()
-                        .lifecycle(Rule::new("ExpireAccessLogs").expiration(Duration::days(365)))
-                        .lifecycle(
-                            Rule::new("ExpireNoncurrentAccessLogs").noncurrent_version_expiration(Duration::days(30)),
-                        )
-                        .removal_policy(removal)
-                        .add_to(s)
-                });
-                Some((target, "access-logs/".to_string()))
-            }
+            AccessLogs::Profile if hardened => Some((super::stack_access_log_bucket(stack), format!("{}/", self.id))),
+            AccessLogs::Profile | AccessLogs::Off(_) => None,
             AccessLogs::Into(t, p) => Some((*t, p.clone())),
-            AccessLogs::Off(_) => None,
         };
 
         let mut b = l1::Bucket::default()
@@ -287,8 +289,17 @@ impl Bucket {
         }
         let handle = stack.within(scope, |s| s.add("Resource", b));
         stack.set_removal_policy(handle.id(), removal);
-        if let AccessLogs::Off(reason) = &self.access_logs {
-            stack.acknowledge(handle.id(), Ack::Checkov { id: "CKV_AWS_18".into(), reason: reason.clone() });
+        match &self.access_logs {
+            AccessLogs::Off(reason) => {
+                stack.acknowledge(handle.id(), Ack::Checkov { id: "CKV_AWS_18".into(), reason: reason.clone() });
+            }
+            AccessLogs::Profile if !hardened => {
+                stack.defer_to_hardened(
+                    handle.id(),
+                    Hardening::checkov("CKV_AWS_18", "server access logging to the stack's access-log bucket"),
+                );
+            }
+            _ => {}
         }
         if let Some((target, _)) = &logs {
             // The log bucket must exist with its policy before S3 validates the logging target.
@@ -297,6 +308,9 @@ impl Bucket {
             }
         }
 
+        if let BucketEncryption::Kms(k) = &self.encryption {
+            crate::customer_key::record(stack, handle.id(), k);
+        }
         let notifies = name_arn.is_some() && !self.notifications.is_empty();
         let me = BucketRef::new(handle, matches!(self.encryption, BucketEncryption::Kms(_)), notifies);
         let objects = me.arn_for_objects("*");

@@ -5,6 +5,7 @@ use cfnkit_core::fns;
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Token, Value};
 use cfnkit_core::tree::Stack;
+use cfnkit_l1::prelude::*;
 use cfnkit_l1::s3 as l1;
 
 use crate::arn;
@@ -52,7 +53,7 @@ impl BucketRef {
     }
     /// The bucket ARN.
     pub fn arn(self) -> Expr<String> {
-        self.handle.get_att("Arn")
+        self.handle.attr_arn()
     }
     /// `<arn>/<pattern>`: objects matching a key pattern (`*`, `orders/*`).
     pub fn arn_for_objects(self, pattern: &str) -> Expr<String> {
@@ -91,39 +92,16 @@ impl BucketRef {
         self.arn()
     }
 
-    /// Adds a statement to the bucket policy. Identical statements are written once.
+    /// Adds a statement to the bucket policy, in whichever stack of the app
+    /// holds the bucket. Identical statements are written once.
     pub fn add_to_resource_policy(self, stack: &mut Stack, s: PolicyStatement) {
-        if let Some(p) = self.policy.and_then(|p| stack.get_mut(p)) {
-            if let Value::Lit(Token::Map(doc)) = &mut p.policy_document {
-                if let Some(Token::List(list)) = doc.get_mut("Statement") {
-                    let t = s.to_token();
-                    if !list.contains(&t) {
-                        list.push(t);
-                    }
-                }
-            }
-        }
-    }
-
-    /// The customer managed key's ARN, when the bucket has one.
-    pub(super) fn customer_managed_key(self, stack: &Stack) -> Option<Token> {
-        if !self.kms {
-            return None;
-        }
-        let b = stack.get(self.handle)?;
-        let Value::Lit(enc) = b.bucket_encryption.as_ref()? else { return None };
-        let Value::Lit(rules) = &enc.server_side_encryption_configuration else { return None };
-        let Value::Lit(def) = rules.first()?.server_side_encryption_by_default.as_ref()? else { return None };
-        match &def.kms_master_key_id {
-            Some(Value::Expr(t)) => Some(t.clone()),
-            _ => None,
+        if let Some(p) = self.policy {
+            stack.append_to_property(p.id(), "PolicyDocument.Statement", s.to_token());
         }
     }
 
     fn key_statement(self, stack: &mut Stack, grantee: &impl Grantable, actions: &[&str]) {
-        if let Some(k) = self.customer_managed_key(stack) {
-            grant(stack, grantee, PolicyStatement::allow().actions(actions.iter().copied()).resource(k));
-        }
+        crate::customer_key::grant_key(stack, grantee, self.handle.id(), actions);
     }
 
     /// Lets `grantee` put objects: `s3:PutObject` on the bucket's objects only

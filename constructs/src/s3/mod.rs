@@ -4,10 +4,12 @@
 //!
 //! Defaults: SSE-S3 (`AES256`) encryption, versioning on, all four
 //! public-access blocks on, `BucketOwnerEnforced` object ownership, a bucket
-//! policy that denies every request not made over TLS, and server access
-//! logging into a dedicated log bucket created beside it (`<Id>AccessLogs`,
-//! itself encrypted, versioned, private, TLS-only and expiring logs after a
-//! year). Loosening any of these is a named call.
+//! policy that denies every request not made over TLS. Server access logs
+//! follow the stack's security profile: under the hardened profile they go
+//! to the stack's one access-log bucket ([`stack_access_log_bucket`], itself
+//! encrypted, versioned, private, TLS-only and expiring logs after a year),
+//! under the default profile there are none and checkov's CKV_AWS_18 is
+//! acknowledged with the reason. Loosening any of these is a named call.
 //!
 //! A bucket encrypted with a customer managed key
 //! ([`BucketEncryption::Kms`], or a [`KeyRef`]) uses S3
@@ -48,9 +50,50 @@ pub use bucket_ref::BucketRef;
 pub use lifecycle::{Rule, StorageClass};
 pub use notifications::{NotificationEvent, NotificationFilter};
 
+use cfnkit_core::fns;
+use cfnkit_core::resource::RemovalPolicy;
 use cfnkit_core::token::Token;
+use cfnkit_core::tree::Stack;
+use cfnkit_core::units::Duration;
 
 use crate::kms::KeyRef;
+
+/// The stack fact holding its shared access-log bucket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct StackAccessLogBucket(BucketRef);
+
+/// The stack's one server access-log bucket (hardened profile): created
+/// at the stack root as `AccessLogsBucket` the first time a bucket needs it
+/// and reused by every later one, each logging under its own prefix
+/// (`<BucketId>/`). Private, encrypted, versioned and TLS-only like every
+/// bucket; its policy lets the S3 logging service write for this account
+/// only; logs expire after a year, old versions after 30 days. Named
+/// `access-logs-<suffix>-<account>-<region>` when the stack has an
+/// environment suffix (bucket names are global). Kept as a typed stack
+/// fact, never looked up by construct id.
+pub fn stack_access_log_bucket(stack: &mut Stack) -> BucketRef {
+    if let Some(StackAccessLogBucket(b)) = stack.stack_fact() {
+        return b;
+    }
+    let removal = stack.default_removal_policy().unwrap_or(RemovalPolicy::Retain);
+    let name = stack.environment_suffix().map(|sfx| {
+        fns::sub("access-logs-${Suffix}-${AWS::AccountId}-${AWS::Region}").var("Suffix", sfx.value()).expr()
+    });
+    let root = stack.root();
+    let bucket = stack.within(root, |s| {
+        let mut b = Bucket::new("AccessLogsBucket")
+            .access_log_destination()
+            .lifecycle(Rule::new("ExpireAccessLogs").expiration(Duration::days(365)))
+            .lifecycle(Rule::new("ExpireNoncurrentAccessLogs").noncurrent_version_expiration(Duration::days(30)))
+            .removal_policy(removal);
+        if let Some(n) = name {
+            b = b.name(n);
+        }
+        b.add_to(s)
+    });
+    stack.set_stack_fact(StackAccessLogBucket(bucket));
+    bucket
+}
 
 /// Default encryption of new objects.
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -261,8 +261,7 @@ pub(super) fn check(path: &str, stack: &Stack, named: bool, notifications: &[Not
                 if q.is_fifo() {
                     out.push(error("S3 cannot notify a FIFO queue".into(), "a standard queue"));
                 }
-                let key = stack.get(q.handle()).and_then(|l| l.kms_master_key_id.clone());
-                if DestinationKey::of(key.as_ref(), SQS_MANAGED_KEY) == DestinationKey::AwsManaged {
+                if q.destination_key(stack) == DestinationKey::AwsManaged {
                     out.push(error(
                         format!(
                             "the notified queue is encrypted with the AWS managed key {SQS_MANAGED_KEY}, whose key \
@@ -390,8 +389,7 @@ pub(super) fn connect(
             Destination::Queue(q) => {
                 q.add_to_resource_policy(stack, allow("sqs:SendMessage", q.arn()));
                 stack.add_dependency(bucket, q.policy().id());
-                let key = stack.get(q.handle()).and_then(|l| l.kms_master_key_id.clone());
-                if let DestinationKey::Customer(k) = DestinationKey::of(key.as_ref(), SQS_MANAGED_KEY) {
+                if let DestinationKey::Customer(k) = q.destination_key(stack) {
                     allow_on_key(stack, &k, &key_grant, path, "the notified queue");
                 }
             }

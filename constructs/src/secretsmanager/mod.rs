@@ -92,6 +92,7 @@ impl RotationSchedule {
 /// let _arn = config.arn();
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct Secret {
     id: String,
     name: Option<Value<String>>,

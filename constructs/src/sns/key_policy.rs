@@ -2,15 +2,14 @@
 //! destination: SNS delivering to an encrypted queue, S3 notifying an
 //! encrypted queue or topic.
 //!
-//! A key defined in the same stack (its ARN or id is a `Fn::GetAtt`/`Ref`
-//! of an `AWS::KMS::Key`) gets the statement in its key policy; any other
-//! key (imported, literal) cannot be edited from here, and the caller warns.
+//! A key of this app (its ARN or id is a `Fn::GetAtt`/`Ref` of a
+//! [`Key`](crate::kms::Key), in any stack) gets the statement in its key
+//! policy; any other key (imported, literal) cannot be edited from here,
+//! and the caller warns.
 
 use cfnkit_core::diag::Diagnostic;
-use cfnkit_core::resource::Handle;
-use cfnkit_core::token::{Intrinsic, RefTarget, Token, Value};
+use cfnkit_core::token::Token;
 use cfnkit_core::tree::Stack;
-use cfnkit_l1::kms as kms_l1;
 
 use crate::iam::{PolicyStatement, Principal};
 
@@ -40,23 +39,14 @@ impl KeyGrant {
     }
 }
 
-/// The key resource behind a key ARN or id token, when it is in this stack.
-fn key_of(stack: &Stack, key: &Token) -> Option<Handle<kms_l1::Key>> {
-    let Token::Fn(f) = key else { return None };
-    let r = match f.as_ref() {
-        Intrinsic::GetAtt(r, _) | Intrinsic::Ref(RefTarget::Resource(r)) => *r,
-        _ => return None,
-    };
-    stack.handle_at(stack.node_of(r)?)
-}
-
 /// Adds `grant`'s statement to the policy of the key behind `key`; when the
 /// key is not in this stack, reports a warning at `path` naming what its
 /// policy must allow (`what` names the destination).
 pub(crate) fn allow_on_key(stack: &mut Stack, key: &Token, grant: &KeyGrant, path: &str, what: &str) {
     let statement = grant.statement();
-    if let Some(h) = key_of(stack, key) {
-        if crate::kms::KeyRef::from_handle(h).add_to_resource_policy(stack, statement) {
+    // A key of this app gets the statement in its policy, in whichever stack it lives.
+    if let Some(k) = crate::customer_key::key_ref(stack, key) {
+        if k.add_to_resource_policy(stack, statement) {
             return;
         }
     }
@@ -86,17 +76,4 @@ pub(crate) enum DestinationKey {
     AwsManaged,
     /// A customer managed key (its ARN, id or alias).
     Customer(Token),
-}
-
-impl DestinationKey {
-    /// Classifies a `KmsMasterKeyId` against the service's AWS managed alias.
-    pub(crate) fn of(key: Option<&Value<String>>, aws_managed: &str) -> Self {
-        match key {
-            None => DestinationKey::None,
-            Some(Value::Lit(s)) if s == aws_managed => DestinationKey::AwsManaged,
-            Some(Value::Expr(t)) if t.as_str() == Some(aws_managed) => DestinationKey::AwsManaged,
-            Some(Value::Lit(s)) => DestinationKey::Customer(Token::Str(s.clone())),
-            Some(Value::Expr(t)) => DestinationKey::Customer(t.clone()),
-        }
-    }
 }

@@ -42,6 +42,10 @@ use crate::iam::{deny_insecure_transport, PolicyDocument};
 use crate::kms::KeyRef;
 use crate::name::KnownName;
 
+/// The name a topic was given, as a fact for wirings in any stack of the app.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct TopicName(pub(crate) Value<String>);
+
 /// The AWS managed key SNS uses when no customer managed key is given.
 pub const AWS_MANAGED_KEY: &str = "alias/aws/sns";
 
@@ -81,6 +85,7 @@ impl From<KeyRef> for TopicEncryption {
 /// let _arns = (alerts.arn(), orders.arn());
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct Topic {
     id: String,
     name: Option<Value<String>>,
@@ -205,6 +210,7 @@ impl Topic {
                 t = t.content_based_deduplication(true);
             }
         }
+        let name = self.name.clone();
         if let Some(n) = self.name {
             t = t.topic_name(n);
         }
@@ -212,10 +218,16 @@ impl Topic {
             t = t.display_name(d);
         }
         let handle = stack.within(scope, |s| s.add("Resource", t));
+        if let Some(n) = name {
+            stack.record_fact(handle.id(), TopicName(n));
+        }
         let doc = PolicyDocument::new().with(deny_insecure_transport("sns:Publish", [handle.reference().into()]));
         let policy = stack.within(scope, |s| {
             s.add("Policy", l1::TopicPolicy::new(Value::Lit(doc.to_token()), vec![Value::from(handle.reference())]))
         });
+        if let TopicEncryption::Kms(k) = &self.encryption {
+            crate::customer_key::record(stack, handle.id(), k);
+        }
         TopicRef::new(handle, policy, matches!(self.encryption, TopicEncryption::Kms(_)), self.fifo)
     }
 }

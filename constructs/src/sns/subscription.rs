@@ -94,7 +94,7 @@ impl SubscribedTopic {
     /// the key) by every topic of this account and region.
     fn key_condition(&self, stack: &Stack, key: &Token) -> (&'static str, Token) {
         let Some(t) = self.local else { return ("ArnEquals", self.arn.clone()) };
-        if let Some(n) = stack.get(t.handle()).and_then(|l| l.topic_name.clone()) {
+        if let Some(n) = t.given_name(stack) {
             return ("ArnEquals", arn::regional("sns", "${Name}", [("Name", Token::from(n))]).into());
         }
         if t.customer_managed_key(stack).as_ref() == Some(key) {
@@ -178,6 +178,7 @@ enum Endpoint {
 ///     .add_to(stack);
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct Subscription {
     id: String,
     topic: SubscribedTopic,
@@ -340,8 +341,7 @@ impl Subscription {
 /// Reports a queue SNS can never deliver to: one encrypted with the AWS
 /// managed key `alias/aws/sqs`, whose key policy cannot be changed to let SNS in.
 fn check_queue_key(path: &str, stack: &Stack, q: QueueRef, (what, property): (&str, &str), out: &mut Vec<Diagnostic>) {
-    let key = stack.get(q.handle()).and_then(|l| l.kms_master_key_id.clone());
-    if DestinationKey::of(key.as_ref(), SQS_MANAGED_KEY) == DestinationKey::AwsManaged {
+    if q.destination_key(stack) == DestinationKey::AwsManaged {
         out.push(
             Diagnostic::error(
                 path,
@@ -377,8 +377,7 @@ fn allow_delivery(
             .condition("ArnEquals", "aws:SourceArn", topic.arn.clone()),
     );
     stack.add_dependency(subscription, q.policy().id());
-    let key = stack.get(q.handle()).and_then(|l| l.kms_master_key_id.clone());
-    if let DestinationKey::Customer(k) = DestinationKey::of(key.as_ref(), SQS_MANAGED_KEY) {
+    if let DestinationKey::Customer(k) = q.destination_key(stack) {
         let (op, source) = topic.key_condition(stack, &k);
         let grant = KeyGrant { service: SNS, condition: Some((op, "aws:SourceArn", source)) };
         allow_on_key(stack, &k, &grant, path, what);

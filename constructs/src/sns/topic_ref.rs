@@ -49,31 +49,21 @@ impl TopicRef {
     pub fn has_customer_managed_key(self) -> bool {
         self.kms
     }
-    /// The customer managed key's ARN, when the topic has one.
+    /// The customer managed key's ARN, when the topic has one (in any stack of the app).
     pub(crate) fn customer_managed_key(self, stack: &Stack) -> Option<Token> {
-        if !self.kms {
-            return None;
-        }
-        stack.get(self.handle).and_then(|t| match &t.kms_master_key_id {
-            Some(Value::Expr(k)) => Some(k.clone()),
-            _ => None,
-        })
+        crate::customer_key::of(stack, self.handle.id())
+    }
+
+    /// The name the topic was given, if any (in any stack of the app).
+    pub(crate) fn given_name(self, stack: &Stack) -> Option<Value<String>> {
+        stack.fact::<super::TopicName>(self.handle.id()).map(|n| n.0)
     }
 
     /// Adds a statement to the topic policy (for a service principal, scope
-    /// it with `aws:SourceArn` or `aws:SourceAccount`). Identical statements
-    /// are written once.
+    /// it with `aws:SourceArn` or `aws:SourceAccount`), in whichever stack of
+    /// the app holds the topic. Identical statements are written once.
     pub fn add_to_resource_policy(self, stack: &mut Stack, s: PolicyStatement) {
-        if let Some(p) = stack.get_mut(self.policy) {
-            if let Value::Lit(Token::Map(doc)) = &mut p.policy_document {
-                if let Some(Token::List(list)) = doc.get_mut("Statement") {
-                    let t = s.to_token();
-                    if !list.contains(&t) {
-                        list.push(t);
-                    }
-                }
-            }
-        }
+        stack.append_to_property(self.policy.id(), "PolicyDocument.Statement", s.to_token());
     }
 
     /// Subscribes `function` (construct `id` in the current scope): the
@@ -95,9 +85,7 @@ impl TopicRef {
     /// `kms:Decrypt` and `kms:GenerateDataKey` on a customer managed key).
     pub fn grant_publish(self, stack: &mut Stack, grantee: &impl Grantable) {
         grant(stack, grantee, PolicyStatement::allow().actions(["sns:Publish"]).resource(self.arn()));
-        if let Some(k) = self.customer_managed_key(stack) {
-            grant(stack, grantee, PolicyStatement::allow().actions(["kms:Decrypt", "kms:GenerateDataKey"]).resource(k));
-        }
+        crate::customer_key::grant_key(stack, grantee, self.handle.id(), &["kms:Decrypt", "kms:GenerateDataKey"]);
     }
 
     fn metric(self, name: &str, stat: Statistic) -> Metric {

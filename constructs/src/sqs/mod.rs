@@ -32,11 +32,13 @@ use cfnkit_core::resource::RemovalPolicy;
 use cfnkit_core::token::{Token, Value};
 use cfnkit_core::tree::{Ack, Stack};
 use cfnkit_core::units::Duration;
+use cfnkit_l1::prelude::*;
 use cfnkit_l1::sqs as l1;
 
 use crate::iam::{deny_insecure_transport, PolicyDocument};
 use crate::kms::KeyRef;
 use crate::name::KnownName;
+use crate::sns::DestinationKey;
 
 /// The AWS managed key SQS uses when no customer managed key is given.
 pub const AWS_MANAGED_KEY: &str = "alias/aws/sqs";
@@ -131,6 +133,7 @@ enum Redrive {
 /// let _depth = dlq.metric_approximate_number_of_messages_visible();
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct Queue {
     id: String,
     name: Option<Value<String>>,
@@ -174,7 +177,7 @@ impl Queue {
         self.name = Some(n.into());
         self
     }
-    /// Sets the encryption.
+    /// Sets the encryption (`key.into()` for SSE-KMS with a [`KeyRef`]).
     pub fn encryption(mut self, e: QueueEncryption) -> Self {
         self.encryption = e;
         self
@@ -249,7 +252,7 @@ impl Queue {
     }
 
     /// Reports every AWS limit the settings break.
-    fn check(&self, path: &str, stack: &Stack, out: &mut Vec<Diagnostic>) {
+    fn check(&self, path: &str, out: &mut Vec<Diagnostic>) {
         let ranges: [(&str, Option<Duration>, u64, u64, &str); 5] = [
             ("MessageRetentionPeriod", self.retention, 60, MAX_RETENTION_SECONDS, "60 seconds to 14 days"),
             ("VisibilityTimeout", self.visibility, 0, 43_200, "0 to 43200 seconds (12 hours)"),
@@ -314,7 +317,7 @@ impl Queue {
             self.check_name(path, n, out);
         }
         if let Redrive::To(dlq) = &self.redrive {
-            self.check_redrive(path, *dlq, stack, out);
+            self.check_redrive(path, *dlq, out);
         }
         if self.redrive == Redrive::Unset {
             out.push(
@@ -357,7 +360,7 @@ impl Queue {
         crate::name::check_fifo_suffix(path, "QueueName", "queue", self.fifo, &known, out);
     }
 
-    fn check_redrive(&self, path: &str, dlq: DeadLetterQueue, stack: &Stack, out: &mut Vec<Diagnostic>) {
+    fn check_redrive(&self, path: &str, dlq: DeadLetterQueue, out: &mut Vec<Diagnostic>) {
         if !(1..=1000).contains(&dlq.max_receive_count) {
             out.push(
                 Diagnostic::error(path, "maxReceiveCount out of range")
@@ -378,13 +381,9 @@ impl Queue {
         // Standard queues keep a message's first enqueue time in the DLQ, so a
         // DLQ keeping messages for less time than its source loses them early.
         if !self.fifo {
-            let dlq_retention = stack.get(target.handle()).map(|q| match &q.message_retention_period {
-                None => Some(DEFAULT_RETENTION_SECONDS),
-                Some(Value::Lit(s)) => u64::try_from(*s).ok(),
-                Some(Value::Expr(_)) => None,
-            });
+            // The DLQ's handle carries its retention, wherever the DLQ lives.
             let mine = self.retention.map_or(DEFAULT_RETENTION_SECONDS, Duration::to_seconds);
-            if let Some(Some(theirs)) = dlq_retention {
+            if let Some(theirs) = Some(target.retention_seconds()) {
                 if theirs < mine {
                     out.push(
                         Diagnostic::warning(
@@ -410,7 +409,7 @@ impl Queue {
         let path = format!("{}/Resource", stack.path_of_node(scope).unwrap_or_default());
         let removal = self.removal.or(stack.default_removal_policy()).unwrap_or(RemovalPolicy::Retain);
         let mut diags = Vec::new();
-        self.check(&path, stack, &mut diags);
+        self.check(&path, &mut diags);
         let invalid = |prop: &str| diags.iter().any(|d| d.property.as_deref() == Some(prop));
         // A value already reported is left out, so the schema check does not report it twice.
         let secs = |d: Option<Duration>, prop: &str| d.filter(|_| !invalid(prop)).map(|d| d.to_seconds() as i64);
@@ -463,6 +462,15 @@ impl Queue {
         if let Some(n) = self.name.clone() {
             q = q.queue_name(n);
         }
+        let times = queue_ref::Times {
+            visibility: self
+                .visibility
+                .filter(|_| !invalid("VisibilityTimeout"))
+                .map_or(DEFAULT_VISIBILITY_SECONDS, Duration::to_seconds),
+            retention: retention
+                .filter(|_| !invalid("MessageRetentionPeriod"))
+                .map_or(DEFAULT_RETENTION_SECONDS, Duration::to_seconds),
+        };
         for d in diags {
             stack.report(d);
         }
@@ -488,12 +496,21 @@ impl Queue {
             );
         }
 
-        let kms = matches!(self.encryption, QueueEncryption::Kms(_));
         let dlq = self.redrive == Redrive::IsDeadLetterQueue;
-        let doc = PolicyDocument::new().with(deny_insecure_transport("sqs:*", [handle.get_att("Arn").into()]));
+        let destination_key = match &self.encryption {
+            QueueEncryption::AwsManagedKms => DestinationKey::AwsManaged,
+            QueueEncryption::SqsManaged => DestinationKey::None,
+            QueueEncryption::Kms(k) => {
+                crate::customer_key::record(stack, handle.id(), k);
+                DestinationKey::Customer(k.clone())
+            }
+        };
+        let kms = matches!(destination_key, DestinationKey::Customer(_));
+        stack.record_fact(handle.id(), destination_key);
+        let doc = PolicyDocument::new().with(deny_insecure_transport("sqs:*", [handle.attr_arn().into()]));
         let policy = stack.within(scope, |s| {
             s.add("Policy", l1::QueuePolicy::new(doc.to_token(), vec![Value::from(handle.reference())]))
         });
-        QueueRef::new(handle, policy, self.fifo, kms, dlq)
+        QueueRef::new(handle, policy, self.fifo, kms, dlq, times)
     }
 }

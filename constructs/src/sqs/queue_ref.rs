@@ -1,12 +1,15 @@
 //! [`QueueRef`]: a queue added to a stack, with its references, grants and metrics.
 
 use cfnkit_core::resource::Handle;
-use cfnkit_core::token::{Expr, Token, Value};
+use cfnkit_core::token::Expr;
 use cfnkit_core::tree::Stack;
+use cfnkit_l1::prelude::*;
 use cfnkit_l1::sqs as l1;
 
 use crate::cloudwatch::{Metric, Statistic};
+use crate::customer_key;
 use crate::iam::{grant, Grantable, PolicyStatement};
+use crate::sns::DestinationKey;
 
 /// CDK's `grantConsumeMessages` actions.
 pub(crate) const CONSUME_ACTIONS: [&str; 5] = [
@@ -33,7 +36,19 @@ const SEND_KEY_ACTIONS: [&str; 6] = [
     "kms:GenerateDataKeyWithoutPlaintext",
 ];
 
+/// The timings other constructs check a queue against, in seconds (SQS's
+/// defaults when not set).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Times {
+    pub(crate) visibility: u64,
+    pub(crate) retention: u64,
+}
+
 /// A queue added to a stack: its references, grants and metrics.
+///
+/// The handle carries the queue's facts (FIFO-ness, timings, whether a
+/// customer managed key encrypts it), so checks and grants behave the same
+/// in the queue's stack and in any other stack of the app.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct QueueRef {
     handle: Handle<l1::Queue>,
@@ -41,6 +56,7 @@ pub struct QueueRef {
     fifo: bool,
     kms: bool,
     dead_letter_queue: bool,
+    times: Times,
 }
 
 impl QueueRef {
@@ -50,8 +66,17 @@ impl QueueRef {
         fifo: bool,
         kms: bool,
         dead_letter_queue: bool,
+        times: Times,
     ) -> Self {
-        QueueRef { handle, policy, fifo, kms, dead_letter_queue }
+        QueueRef { handle, policy, fifo, kms, dead_letter_queue, times }
+    }
+    /// The visibility timeout in seconds (SQS's 30 when not set).
+    pub fn visibility_timeout_seconds(self) -> u64 {
+        self.times.visibility
+    }
+    /// How long messages are kept, in seconds (SQS's 4 days when not set).
+    pub fn retention_seconds(self) -> u64 {
+        self.times.retention
     }
     /// The L1 handle (its settings are readable through `stack.get(queue.handle())`).
     pub fn handle(self) -> Handle<l1::Queue> {
@@ -67,7 +92,7 @@ impl QueueRef {
     }
     /// The queue ARN.
     pub fn arn(self) -> Expr<String> {
-        self.handle.get_att("Arn")
+        self.handle.attr_arn()
     }
     /// The queue name (`Fn::GetAtt QueueName`).
     pub fn name(self) -> Expr<String> {
@@ -81,37 +106,25 @@ impl QueueRef {
     pub fn is_dead_letter_queue(self) -> bool {
         self.dead_letter_queue
     }
+    /// How the queue is encrypted, as a service delivering to it sees it
+    /// (in any stack of the app).
+    pub(crate) fn destination_key(self, stack: &Stack) -> DestinationKey {
+        stack.fact::<DestinationKey>(self.handle.id()).unwrap_or(DestinationKey::None)
+    }
     /// True when the queue is encrypted with a customer managed key.
     pub fn has_customer_managed_key(self) -> bool {
         self.kms
     }
 
     /// Adds a statement to the queue policy (for a service principal, scope
-    /// it with `aws:SourceArn` or `aws:SourceAccount`).
+    /// it with `aws:SourceArn` or `aws:SourceAccount`), in whichever stack of
+    /// the app holds the queue. Identical statements are written once.
     pub fn add_to_resource_policy(self, stack: &mut Stack, s: PolicyStatement) {
-        if let Some(p) = stack.get_mut(self.policy) {
-            if let Value::Lit(Token::Map(doc)) = &mut p.policy_document {
-                if let Some(Token::List(list)) = doc.get_mut("Statement") {
-                    let t = s.to_token();
-                    if !list.contains(&t) {
-                        list.push(t);
-                    }
-                }
-            }
-        }
+        stack.append_to_property(self.policy.id(), "PolicyDocument.Statement", s.to_token());
     }
 
     fn key_statement(self, stack: &mut Stack, grantee: &impl Grantable, actions: &[&str]) {
-        if !self.kms {
-            return;
-        }
-        let key = stack.get(self.handle).and_then(|q| match &q.kms_master_key_id {
-            Some(Value::Expr(k)) => Some(k.clone()),
-            _ => None,
-        });
-        if let Some(k) = key {
-            grant(stack, grantee, PolicyStatement::allow().actions(actions.iter().copied()).resource(k));
-        }
+        customer_key::grant_key(stack, grantee, self.handle.id(), actions);
     }
 
     /// Lets `grantee` receive and delete messages: `sqs:ReceiveMessage`,

@@ -18,6 +18,15 @@ fn template(build: impl FnOnce(&mut Stack)) -> Value {
     app.synth().expect("synthesizes").stacks[0].template.clone()
 }
 
+/// Like [`template`], with the hardened security profile.
+fn hardened(build: impl FnOnce(&mut Stack)) -> Value {
+    let mut app = App::new();
+    let stack = app.stack("test");
+    stack.set_security_profile(cfnkit_core::conventions::SecurityProfile::Hardened);
+    build(stack);
+    app.synth().expect("synthesizes").stacks[0].template.clone()
+}
+
 /// Builds one stack with `build` and returns the errors synthesis reports.
 fn errors(build: impl FnOnce(&mut Stack)) -> Vec<Diagnostic> {
     let mut app = App::new();

@@ -7,7 +7,7 @@ use cfnkit_constructs::s3::Bucket;
 use cfnkit_core::tree::App;
 use serde_json::json;
 
-use super::{errors, has_error, of_type, template, vpc_only};
+use super::{errors, hardened, has_error, of_type, template, vpc_only};
 
 // --- Vpc defaults -------------------------------------------------------
 
@@ -135,8 +135,19 @@ fn nat_gateways_route_private_subnets_through_them() {
 // --- Flow logs ----------------------------------------------------------
 
 #[test]
-fn flow_logs_record_all_traffic_into_an_encrypted_log_group_kept_a_year_by_default() {
+fn flow_logs_are_deferred_to_the_hardened_profile_by_default() {
     let t = template(|s| {
+        vpc_only(s);
+    });
+    assert!(t["Resources"].get("VpcFlowLogs").is_none());
+    let skip = &t["Resources"]["Vpc"]["Metadata"]["checkov"]["skip"][0];
+    assert_eq!(skip["id"], "CKV2_AWS_11");
+    assert!(skip["comment"].as_str().unwrap().starts_with("default security profile: VPC flow logs"));
+}
+
+#[test]
+fn flow_logs_record_all_traffic_into_a_log_group_encrypted_with_the_stack_key_when_hardened() {
+    let t = hardened(|s| {
         vpc_only(s);
     });
     let f = &t["Resources"]["VpcFlowLogs"]["Properties"];
@@ -149,13 +160,23 @@ fn flow_logs_record_all_traffic_into_an_encrypted_log_group_kept_a_year_by_defau
     assert_eq!(f["DeliverLogsPermissionArn"], json!({"Fn::GetAtt": ["VpcFlowLogsRole", "Arn"]}));
     let g = &t["Resources"]["VpcFlowLogsLogGroup"]["Properties"];
     assert_eq!(g["RetentionInDays"], 365);
-    assert_eq!(g["KmsKeyId"], json!({"Fn::GetAtt": ["VpcFlowLogsKey", "Arn"]}));
-    assert_eq!(t["Resources"]["VpcFlowLogsKey"]["Properties"]["EnableKeyRotation"], true);
+    assert_eq!(g["KmsKeyId"], json!({"Fn::GetAtt": ["LogsKey", "Arn"]}));
+    assert_eq!(t["Resources"]["LogsKey"]["Properties"]["EnableKeyRotation"], true);
+    assert!(t["Resources"]["Vpc"].get("Metadata").is_none());
+}
+
+#[test]
+fn flow_logs_can_be_asked_for_under_the_default_profile() {
+    let t = template(|s| {
+        Vpc::new("Vpc").flow_logs().add_to(s);
+    });
+    assert_eq!(t["Resources"]["VpcFlowLogs"]["Type"], "AWS::EC2::FlowLog");
+    assert!(t["Resources"]["Vpc"].get("Metadata").is_none());
 }
 
 #[test]
 fn flow_logs_retention_is_configurable() {
-    let t = template(|s| {
+    let t = hardened(|s| {
         Vpc::new("Vpc").flow_logs_retention(Retention::ThreeMonths).add_to(s);
     });
     assert_eq!(t["Resources"]["VpcFlowLogsLogGroup"]["Properties"]["RetentionInDays"], 90);
@@ -163,7 +184,7 @@ fn flow_logs_retention_is_configurable() {
 
 #[test]
 fn flow_logs_role_is_assumed_by_the_flow_logs_service_for_this_account_only() {
-    let t = template(|s| {
+    let t = hardened(|s| {
         vpc_only(s);
     });
     let trust = &t["Resources"]["VpcFlowLogsRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"];
@@ -183,7 +204,7 @@ fn flow_logs_role_is_assumed_by_the_flow_logs_service_for_this_account_only() {
 
 #[test]
 fn flow_logs_role_may_write_to_its_log_group_only() {
-    let t = template(|s| {
+    let t = hardened(|s| {
         vpc_only(s);
     });
     let p = &t["Resources"]["VpcFlowLogsRoleDefaultPolicy"]["Properties"];
@@ -200,7 +221,7 @@ fn flow_logs_role_may_write_to_its_log_group_only() {
 
 #[test]
 fn flow_log_waits_for_its_role_policy() {
-    let t = template(|s| {
+    let t = hardened(|s| {
         vpc_only(s);
     });
     assert_eq!(t["Resources"]["VpcFlowLogs"]["DependsOn"], json!(["VpcFlowLogsRoleDefaultPolicy"]));
@@ -376,10 +397,15 @@ fn every_vpc_problem_is_reported_at_once() {
 }
 
 #[test]
-fn a_flow_logs_key_of_another_stack_gives_a_warning() {
+fn a_flow_logs_key_of_another_stack_gets_the_logs_statement_in_its_own_stack() {
     let mut app = App::new();
     let key = Key::new("Key").add_to(app.stack("keys"));
     Vpc::new("Vpc").flow_logs_key(key).add_to(app.stack("network"));
     let out = app.synth().expect("synthesizes");
-    assert!(out.warnings.iter().any(|w| w.problem.contains("flow-log key belongs to another stack")));
+    assert!(!out.warnings.iter().any(|w| w.problem.contains("flow-log key belongs to another stack")));
+    let policy = &out.stack("keys").expect("keys stack").template["Resources"]["Key"]["Properties"]["KeyPolicy"];
+    assert!(
+        policy.to_string().contains("logs.${AWS::Region}.amazonaws.com"),
+        "the key's own stack lets CloudWatch Logs use it: {policy}"
+    );
 }

@@ -47,9 +47,7 @@ fn inline_handler_the_code_never_mentions_gives_a_warning() {
 #[test]
 fn handler_of_zipped_code_is_not_checked() {
     let t = template(|s| {
-        Function::new("F", Runtime::Python313, Code::S3 { bucket: "artifacts".into(), key: "f.zip".into() })
-            .handler("app.main")
-            .add_to(s);
+        Function::new("F", Runtime::Python313, Code::s3("artifacts", "f.zip")).handler("app.main").add_to(s);
     });
     assert_eq!(res(&t, "F")["Properties"]["Handler"], "app.main");
 }

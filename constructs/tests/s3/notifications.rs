@@ -72,7 +72,7 @@ fn bucket_waits_for_the_lambda_permission() {
         let f = function(s);
         named(s).notify_lambda(f, NotificationEvent::ObjectCreated, NotificationFilter::all()).add_to(s);
     });
-    assert_eq!(t["Resources"]["Data"]["DependsOn"], json!(["DataAccessLogsPolicy", "ProcessorDataPermission"]));
+    assert_eq!(t["Resources"]["Data"]["DependsOn"], json!(["ProcessorDataPermission"]));
 }
 
 #[test]
@@ -129,7 +129,7 @@ fn notify_queue_lets_s3_send_and_the_bucket_waits_for_the_queue_policy() {
             }
         })
     );
-    assert_eq!(t["Resources"]["Data"]["DependsOn"], json!(["DataAccessLogsPolicy", "EventsPolicy"]));
+    assert_eq!(t["Resources"]["Data"]["DependsOn"], json!(["EventsPolicy"]));
 }
 
 fn s3_key_statement() -> Value {
@@ -176,7 +176,7 @@ fn notify_topic_lets_s3_publish_and_use_the_key_and_the_bucket_waits_for_the_top
         })
     );
     assert_eq!(statements(&t, "DataKey", "KeyPolicy").last(), Some(&s3_key_statement()));
-    assert_eq!(t["Resources"]["Data"]["DependsOn"], json!(["DataAccessLogsPolicy", "RemovalsPolicy"]));
+    assert_eq!(t["Resources"]["Data"]["DependsOn"], json!(["RemovalsPolicy"]));
 }
 
 #[test]

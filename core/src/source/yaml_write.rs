@@ -22,7 +22,7 @@ use super::yaml_read::{resolve_plain, short_form};
 ///     "Properties": {"QueueName": {"Fn::Sub": "${AWS::StackName}-q"}}}},
 ///     "Outputs": {"Arn": {"Value": {"Fn::GetAtt": ["Q", "Arn"]}}}});
 /// let yaml = cfnkit_core::source::to_yaml(&t);
-/// assert_eq!(yaml, "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Sub '${AWS::StackName}-q'\n\nOutputs:\n  Arn:\n    Value: !GetAtt Q.Arn\n");
+/// assert_eq!(yaml, "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Sub ${AWS::StackName}-q\n\nOutputs:\n  Arn:\n    Value: !GetAtt Q.Arn\n");
 /// assert_eq!(cfnkit_core::source::parse(&yaml).unwrap().value, t);
 /// ```
 pub fn to_yaml(v: &Json) -> String {

@@ -88,6 +88,42 @@ impl SynthesizedStack {
     }
 }
 
+impl SynthesizedStack {
+    /// The id of the stack's asset-manifest artifact (`NAME.assets`: the
+    /// `.` keeps it apart from every stack name).
+    pub fn asset_manifest_artifact(&self) -> String {
+        format!("{}.assets", self.name)
+    }
+
+    /// The asset manifest's file name in the assembly.
+    pub fn asset_manifest_file(&self) -> String {
+        format!("{}.assets.json", self.name)
+    }
+
+    /// The asset manifest (`cdk-assets` format): each zip, uploaded to the
+    /// bootstrap bucket of the stack's environment by the publishing role.
+    pub fn asset_manifest(&self) -> Json {
+        let mut files = Map::new();
+        for a in &self.assets {
+            files.insert(
+                a.hash.clone(),
+                json!({
+                    "displayName": a.source,
+                    "source": {"path": a.assembly_file(), "packaging": "file"},
+                    "destinations": {
+                        "current_account-current_region": {
+                            "bucketName": crate::asset::BUCKET,
+                            "objectKey": a.object_key(),
+                            "assumeRoleArn": crate::asset::PUBLISHING_ROLE,
+                        }
+                    },
+                }),
+            );
+        }
+        json!({"version": MANIFEST_VERSION, "files": files, "dockerImages": {}})
+    }
+}
+
 impl Synthesized {
     /// Keeps the stacks named in `names` and every stack they depend on
     /// (transitively), in app order, so an assembly of them is complete.
@@ -114,8 +150,23 @@ impl Synthesized {
             a.insert("type".into(), json!("aws:cloudformation:stack"));
             a.insert("environment".into(), json!(s.environment()));
             a.insert("properties".into(), json!({"templateFile": s.template_file()}));
-            if !s.dependencies.is_empty() {
-                a.insert("dependencies".into(), json!(s.dependencies));
+            let mut deps = s.dependencies.clone();
+            if !s.assets.is_empty() {
+                deps.push(s.asset_manifest_artifact());
+                artifacts.insert(
+                    s.asset_manifest_artifact(),
+                    json!({
+                        "type": "cdk:asset-manifest",
+                        "properties": {
+                            "file": s.asset_manifest_file(),
+                            "requiresBootstrapStackVersion": crate::asset::BOOTSTRAP_VERSION,
+                            "bootstrapStackVersionSsmParameter": crate::asset::BOOTSTRAP_VERSION_PARAMETER,
+                        },
+                    }),
+                );
+            }
+            if !deps.is_empty() {
+                a.insert("dependencies".into(), json!(deps));
             }
             a.insert("displayName".into(), json!(s.name));
             artifacts.insert(s.name.clone(), Json::Object(a));
@@ -138,7 +189,15 @@ impl Synthesized {
         let mut files = Vec::with_capacity(self.stacks.len() + 2);
         for s in &self.stacks {
             files.push((s.template_file(), s.json.clone().into_bytes()));
+            if !s.assets.is_empty() {
+                files.push((s.asset_manifest_file(), pretty(&s.asset_manifest())));
+                for a in &s.assets {
+                    files.push((a.assembly_file(), a.bytes.clone()));
+                }
+            }
         }
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        files.dedup_by(|a, b| a.0 == b.0);
         files.push(("tree.json".into(), pretty(&self.tree())));
         files.push(("manifest.json".into(), pretty(&self.manifest())));
         files

@@ -9,16 +9,21 @@
 //! Output is deterministic: the same app always gives the same bytes.
 
 pub mod assembly;
+mod cycles;
+mod exports;
+mod java_regex;
 pub mod logical_id;
 mod props;
 mod resolve;
+mod sub;
 
 use std::collections::HashMap;
 
 use indexmap::{IndexMap, IndexSet};
 use serde_json::{json, Map, Value as Json};
 
-use crate::diag::{Diagnostic, Severity, SynthError, Validator};
+use crate::diag::{DiagKind, Diagnostic, Severity, SynthError, Validator};
+use crate::token::Token;
 use crate::tree::{App, Stack};
 use resolve::{Ctx, Resolver};
 
@@ -47,6 +52,8 @@ pub struct SynthesizedStack {
     pub region: Option<String>,
     /// The account it was given, if any.
     pub account: Option<String>,
+    /// The file assets the template refers to (written into the assembly).
+    pub assets: Vec<crate::asset::FileAsset>,
     /// The template.
     pub template: Json,
     /// The template as written to disk (pretty JSON, trailing newline).
@@ -84,8 +91,11 @@ impl App {
             diags: Vec::new(),
         };
         ctx.diags.extend(self.diagnostics.iter().cloned());
-        for s in &self.stacks {
+        let mut shallow_trees = Vec::with_capacity(self.stacks.len());
+        for (i, s) in self.stacks.iter().enumerate() {
+            ctx.stack_deps[i].extend(s.deploys_after.iter().copied());
             ctx.diags.extend(s.diagnostics.iter().cloned());
+            shallow_trees.push(crate::limits::scopes::check(s, &mut ctx.diags));
             crate::environment::check(s, &mut ctx.diags);
             let ids = assign_ids(s, &mut ctx.diags);
             ctx.ids.push(ids);
@@ -96,22 +106,14 @@ impl App {
         }
         let mut stacks = Vec::new();
         for (i, (s, mut parts)) in self.stacks.iter().zip(partial).enumerate() {
-            for req in ctx.exports[i].values() {
-                parts.outputs.insert(
-                    req.output_id.clone(),
-                    json!({
-                        "Description": format!("Exported for stacks of this app that import it"),
-                        "Value": req.value,
-                        "Export": {"Name": req.export_name},
-                    }),
-                );
-            }
-            let template = parts.into_template(s);
+            exports::add_outputs(s, &mut parts.outputs, ctx.exports[i].values(), &mut ctx.diags);
+            let (template, infos) = parts.into_template(s);
             check_quotas(s, &template, &mut ctx.diags);
+            crate::limits::check_stack(s, &template, &infos, &mut ctx.diags);
             let json = pretty_json(&template);
             if json.len() > quotas::BODY_BYTES {
                 ctx.diags.push(
-                    Diagnostic::error(s.name.clone(), "template body too large")
+                    Diagnostic::error_of(DiagKind::Quota, s.name.clone(), "template body too large")
                         .value(format!("{} bytes", json.len()))
                         .allowed(format!("at most {} bytes", quotas::BODY_BYTES)),
                 );
@@ -119,7 +121,8 @@ impl App {
                 // Deploy tools may send the template minified: only that size must fit inline.
                 let minified = minified_len(&json);
                 if minified > quotas::INLINE_BODY_BYTES {
-                    ctx.diags.push(Diagnostic::warning(
+                    ctx.diags.push(Diagnostic::warning_of(
+                        DiagKind::Quota,
                         s.name.clone(),
                         format!(
                             "template is {minified} bytes even minified, over the {} bytes CloudFormation accepts \
@@ -134,13 +137,15 @@ impl App {
                 name: s.name.clone(),
                 region: s.region.clone(),
                 account: s.account.clone(),
+                assets: s.assets.clone(),
                 template,
                 json,
                 dependencies,
-                tree: assembly::tree_of(s, &ctx.ids[i]),
+                // tree.json is built recursively: not for a tree too deep (synthesis fails anyway).
+                tree: if shallow_trees[i] { assembly::tree_of(s, &ctx.ids[i]) } else { Json::Null },
             });
         }
-        check_stack_cycles(self, &ctx.stack_deps, &mut ctx.diags);
+        cycles::check_stack_cycles(self, &ctx.stack_deps, &mut ctx.diags);
         let (errors, warnings): (Vec<_>, Vec<_>) = ctx.diags.into_iter().partition(|d| d.severity == Severity::Error);
         if errors.is_empty() {
             Ok(Synthesized { stacks, warnings })
@@ -189,7 +194,7 @@ fn assign_ids(s: &Stack, diags: &mut Vec<Diagnostic>) -> Vec<String> {
     for p in &s.parameters {
         if logical_id::check(&p.name).is_err() {
             diags.push(
-                Diagnostic::error(s.name.clone(), "invalid parameter name")
+                Diagnostic::error_of(DiagKind::InvalidId, s.name.clone(), "invalid parameter name")
                     .property(format!("Parameters.{}", p.name))
                     .value(format!("{:?}", p.name))
                     .allowed("1 to 255 ASCII letters and digits"),
@@ -197,7 +202,7 @@ fn assign_ids(s: &Stack, diags: &mut Vec<Diagnostic>) -> Vec<String> {
         }
         if seen.insert(p.name.clone(), format!("parameter {}", p.name)).is_some() {
             diags.push(
-                Diagnostic::error(s.name.clone(), "parameter declared twice")
+                Diagnostic::error_of(DiagKind::DuplicateId, s.name.clone(), "parameter declared twice")
                     .property(format!("Parameters.{}", p.name))
                     .allowed("unique parameter names"),
             );
@@ -209,18 +214,31 @@ fn assign_ids(s: &Stack, diags: &mut Vec<Diagnostic>) -> Vec<String> {
             let comps: Vec<&str> = path.split('/').skip(1).collect();
             logical_id::from_path(comps)
         });
-        if let Err(allowed) = logical_id::check(&id) {
+        if id.is_empty() && e.logical_id.is_none() {
             diags.push(
-                Diagnostic::error(path.clone(), "invalid logical id")
+                Diagnostic::error(path.clone(), "no logical id can be derived from the construct path")
+                    .value(format!("{path:?}"))
+                    .allowed(
+                        "Resource and Default name a construct's primary resource and are dropped from logical ids: \
+                         give a top-level construct another id, or pin a logical id",
+                    ),
+            );
+        } else if let Err(allowed) = logical_id::check(&id) {
+            diags.push(
+                Diagnostic::error_of(DiagKind::InvalidId, path.clone(), "invalid logical id")
                     .value(format!("{id:?}"))
                     .allowed(format!("{allowed}; rename the construct or pin an id")),
             );
         }
         if let Some(other) = seen.insert(id.clone(), path.clone()) {
             diags.push(
-                Diagnostic::error(path.clone(), format!("logical id {id} is already used by {other}"))
-                    .value(id.clone())
-                    .allowed("unique logical ids: rename a construct or pin an id"),
+                Diagnostic::error_of(
+                    DiagKind::DuplicateId,
+                    path.clone(),
+                    format!("logical id {id} is already used by {other}"),
+                )
+                .value(id.clone())
+                .allowed("unique logical ids: rename a construct or pin an id"),
             );
         }
         ids.push(id);
@@ -237,10 +255,12 @@ struct Parts {
     conditions: Map<String, Json>,
     resources: Map<String, Json>,
     outputs: Map<String, Json>,
+    /// What the limit checks need about each resource.
+    infos: Vec<crate::limits::ResourceInfo>,
 }
 
 impl Parts {
-    fn into_template(self, s: &Stack) -> Json {
+    fn into_template(self, s: &Stack) -> (Json, Vec<crate::limits::ResourceInfo>) {
         let mut t = Map::new();
         t.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));
         if let Some(d) = &s.description {
@@ -266,7 +286,7 @@ impl Parts {
                 }
             }
         }
-        Json::Object(t)
+        (Json::Object(t), self.infos)
     }
 }
 
@@ -297,7 +317,8 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         for (k, inner) in map {
             let mut im = Map::new();
             for (k2, v) in inner {
-                im.insert(k2.clone(), r.resolve(v));
+                let ok = shallow(v, &s.name, &format!("Mappings.{name}.{k}.{k2}"), &mut r.ctx.diags);
+                im.insert(k2.clone(), if ok { r.resolve(v) } else { Json::Null });
             }
             m.insert(k.clone(), Json::Object(im));
         }
@@ -311,29 +332,103 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
             property: format!("Conditions.{name}"),
             refs: IndexSet::new(),
         };
-        let v = r.resolve(cond.token());
+        let ok = shallow(cond.token(), &s.name, &format!("Conditions.{name}"), &mut r.ctx.diags);
+        let v = if ok { r.resolve(cond.token()) } else { Json::Null };
         parts.conditions.insert(name.clone(), v);
     }
     let path_metadata = ctx.app.path_metadata();
     let mut edges: Vec<IndexSet<u32>> = Vec::with_capacity(s.resources.len());
+    let mut explicit: Vec<IndexSet<u32>> = Vec::with_capacity(s.resources.len());
+    let sfx = s.suffix.map(crate::conventions::Suffix::parameter);
     for (i, e) in s.resources.iter().enumerate() {
         let path = s.node_path(e.node);
-        e.resource.validate(&mut Validator::new(&mut ctx.diags, path.clone()));
-        let mut props = e.resource.properties();
+        // Deep or non-finite values of a generic resource are found before
+        // they are cloned (cloning recurses).
+        let generic = e.resource.as_any().downcast_ref::<crate::resource::CfnResource>();
+        let mut too_deep: IndexSet<String> = IndexSet::new();
+        if let Some(g) = generic {
+            for (k, v) in &g.properties {
+                if crate::limits::tokens::check(v, &path, k, sfx, &mut ctx.diags).too_deep {
+                    too_deep.insert(k.clone());
+                }
+            }
+        }
+        let mut props = if too_deep.is_empty() {
+            e.resource.properties()
+        } else {
+            generic
+                .map(|g| {
+                    g.properties
+                        .iter()
+                        .filter(|(k, _)| !too_deep.contains(*k))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        // The template as it will be written: tags merged, overrides applied.
         props::merge_tags(
             &mut props,
             e.resource.tag_format(),
-            &s.inherited_tags(crate::tree::ResourceId { stack: sid, index: i as u32 }),
+            &s.inherited_tags(crate::tree::ResourceId { app: s.app, stack: sid, index: i as u32 }),
         );
+        let mut applied: Vec<(String, bool)> = Vec::new();
         for (p, v) in &e.overrides {
-            if let Err(msg) = props::apply_override(&mut props, p, v.as_ref()) {
+            let deep =
+                v.as_ref().is_some_and(|v| crate::limits::tokens::check(v, &path, p, None, &mut Vec::new()).too_deep);
+            if deep {
                 ctx.diags.push(
-                    Diagnostic::error(path.clone(), format!("property override cannot be applied: {msg}"))
+                    Diagnostic::error_of(
+                        DiagKind::Override,
+                        path.clone(),
+                        format!("override_property({p:?}) value nested too deep"),
+                    )
+                    .property(p.clone())
+                    .allowed(format!("at most {} levels", crate::limits::tokens::MAX_DEPTH)),
+                );
+                continue;
+            }
+            match props::apply_override(&mut props, p, v.as_ref()) {
+                Ok(()) => applied.push((p.clone(), v.is_none())),
+                Err(msg) => ctx.diags.push(
+                    Diagnostic::error_of(
+                        DiagKind::Override,
+                        path.clone(),
+                        format!("property override cannot be applied: {msg}"),
+                    )
+                    .property(p.clone())
+                    .allowed("a dotted path through objects and existing list items"),
+                ),
+            }
+        }
+        for (p, item) in s.registry.borrow().appends_to((sid, i as u32)) {
+            if let Err(msg) = props::apply_append(&mut props, &p, &item) {
+                ctx.diags.push(
+                    Diagnostic::error_of(DiagKind::Wiring, path.clone(), format!("cannot add to {p}: {msg}"))
                         .property(p.clone())
-                        .allowed("a dotted path through objects and existing list items"),
+                        .allowed("a list property the construct writes (a policy's Statement list)"),
                 );
             }
         }
+        // Typed checks see the values as the construct built them; those an
+        // override replaced are checked as written, by the limits module.
+        let mut typed = Vec::new();
+        e.resource.validate(&mut Validator::new(&mut typed, path.clone()));
+        ctx.diags.extend(typed.into_iter().filter(|d| {
+            let prop = d.property.as_deref().unwrap_or_default();
+            !applied.iter().any(|(o, _)| prop == o || prop.starts_with(&format!("{o}.")))
+        }));
+        for (k, v) in &mut props {
+            if generic.is_none() && crate::limits::tokens::check(v, &path, k, sfx, &mut ctx.diags).too_deep {
+                crate::limits::tokens::dispose(std::mem::replace(v, Token::Null));
+            }
+        }
+        parts.infos.push(crate::limits::ResourceInfo {
+            logical_id: ctx.ids[sid as usize][i].clone(),
+            path: path.clone(),
+            overrides: applied,
+            generic: generic.is_some(),
+        });
         let mut r = Resolver { ctx, stack: sid, path: path.clone(), property: String::new(), refs: IndexSet::new() };
         let mut resolved = Map::new();
         for (k, v) in &props {
@@ -351,12 +446,14 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         if !resolved.is_empty() {
             res.insert("Properties".into(), Json::Object(resolved));
         }
+        let mut deps = IndexSet::new();
         if !e.depends_on.is_empty() {
             let ids: Vec<Json> = e
                 .depends_on
                 .iter()
                 .map(|d| {
                     refs.insert(d.index);
+                    deps.insert(d.index);
                     json!(ctx.ids[sid as usize][d.index as usize])
                 })
                 .collect();
@@ -380,13 +477,14 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         }
         refs.extend(std::mem::take(&mut r.refs));
         edges.push(refs);
+        explicit.push(deps);
         parts.resources.insert(ctx.ids[sid as usize][i].clone(), Json::Object(res));
     }
-    check_cycles(s, &ctx.ids[sid as usize], &edges, &mut ctx.diags);
+    cycles::check_cycles(s, &ctx.ids[sid as usize], &edges, &explicit, &mut ctx.diags);
     for o in &s.outputs {
         if logical_id::check(&o.id).is_err() {
             ctx.diags.push(
-                Diagnostic::error(s.name.clone(), "invalid output id")
+                Diagnostic::error_of(DiagKind::InvalidId, s.name.clone(), "invalid output id")
                     .property(format!("Outputs.{}", o.id))
                     .value(format!("{:?}", o.id))
                     .allowed("1 to 255 ASCII letters and digits"),
@@ -394,7 +492,7 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         }
         if parts.outputs.contains_key(&o.id) {
             ctx.diags.push(
-                Diagnostic::error(s.name.clone(), "output declared twice")
+                Diagnostic::error_of(DiagKind::DuplicateId, s.name.clone(), "output declared twice")
                     .property(format!("Outputs.{}", o.id))
                     .allowed("unique output ids"),
             );
@@ -410,9 +508,11 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         if let Some(d) = &o.description {
             m.insert("Description".into(), json!(d));
         }
-        m.insert("Value".into(), r.resolve(&o.value));
+        let ok = shallow(&o.value, &s.name, &format!("Outputs.{}.Value", o.id), &mut r.ctx.diags);
+        m.insert("Value".into(), if ok { r.resolve(&o.value) } else { Json::Null });
         if let Some(e) = &o.export_name {
-            m.insert("Export".into(), json!({"Name": r.resolve(e)}));
+            let ok = shallow(e, &s.name, &format!("Outputs.{}.Export.Name", o.id), &mut r.ctx.diags);
+            m.insert("Export".into(), json!({"Name": if ok { r.resolve(e) } else { Json::Null }}));
         }
         if let Some(c) = o.condition {
             m.insert("Condition".into(), json!(r.condition_name(c)));
@@ -420,6 +520,11 @@ fn synth_stack(s: &Stack, ctx: &mut Ctx<'_>) -> Parts {
         parts.outputs.insert(o.id.clone(), Json::Object(m));
     }
     parts
+}
+
+/// Reports deep and non-finite values of `t`; false when it is too deep to resolve.
+fn shallow(t: &Token, path: &str, property: &str, diags: &mut Vec<Diagnostic>) -> bool {
+    !crate::limits::tokens::check(t, path, property, None, diags).too_deep
 }
 
 fn parameter_json(s: &Stack, p: &crate::template::Parameter, diags: &mut Vec<Diagnostic>) -> Json {
@@ -433,24 +538,33 @@ fn parameter_json(s: &Stack, p: &crate::template::Parameter, diags: &mut Vec<Dia
     }
     if let Some(pat) = &p.allowed_pattern {
         m.insert("AllowedPattern".into(), json!(pat));
-        match regex::Regex::new(&format!("^(?:{pat})$")) {
+        match java_regex::compile(pat) {
             Ok(re) => {
                 if let Some(d) = &p.default {
-                    if !re.is_match(d) {
+                    // A match that exhausts the backtracking limit is not reported as a mismatch.
+                    if matches!(re.is_match(d), Ok(false)) {
                         diags.push(
-                            Diagnostic::error(s.name.clone(), "parameter default does not match its AllowedPattern")
-                                .property(format!("Parameters.{}.Default", p.name))
-                                .value(format!("{d:?}"))
-                                .allowed(format!("/{pat}/")),
+                            Diagnostic::error_of(
+                                DiagKind::ParameterDefault,
+                                s.name.clone(),
+                                "parameter default does not match its AllowedPattern",
+                            )
+                            .property(format!("Parameters.{}.Default", p.name))
+                            .value(format!("{d:?}"))
+                            .allowed(format!("/{pat}/")),
                         );
                     }
                 }
             }
             Err(_) => diags.push(
-                Diagnostic::error(s.name.clone(), "AllowedPattern is not a valid regular expression")
-                    .property(format!("Parameters.{}.AllowedPattern", p.name))
-                    .value(format!("{pat:?}"))
-                    .allowed("a regular expression"),
+                Diagnostic::error_of(
+                    DiagKind::Pattern,
+                    s.name.clone(),
+                    "AllowedPattern is not a valid regular expression",
+                )
+                .property(format!("Parameters.{}.AllowedPattern", p.name))
+                .value(format!("{pat:?}"))
+                .allowed("a regular expression"),
             ),
         }
     }
@@ -459,10 +573,14 @@ fn parameter_json(s: &Stack, p: &crate::template::Parameter, diags: &mut Vec<Dia
         if let Some(d) = &p.default {
             if !p.allowed_values.contains(d) {
                 diags.push(
-                    Diagnostic::error(s.name.clone(), "parameter default is not one of its AllowedValues")
-                        .property(format!("Parameters.{}.Default", p.name))
-                        .value(format!("{d:?}"))
-                        .allowed(p.allowed_values.join(", ")),
+                    Diagnostic::error_of(
+                        DiagKind::ParameterDefault,
+                        s.name.clone(),
+                        "parameter default is not one of its AllowedValues",
+                    )
+                    .property(format!("Parameters.{}.Default", p.name))
+                    .value(format!("{d:?}"))
+                    .allowed(p.allowed_values.join(", ")),
                 );
             }
         }
@@ -478,10 +596,14 @@ fn parameter_json(s: &Stack, p: &crate::template::Parameter, diags: &mut Vec<Dia
     if let (Some(d), Some(max)) = (&p.default, p.max_length) {
         if d.chars().count() > max as usize {
             diags.push(
-                Diagnostic::error(s.name.clone(), "parameter default is longer than MaxLength")
-                    .property(format!("Parameters.{}.Default", p.name))
-                    .value(format!("{d:?}"))
-                    .allowed(format!("at most {max} characters")),
+                Diagnostic::error_of(
+                    DiagKind::ParameterDefault,
+                    s.name.clone(),
+                    "parameter default is longer than MaxLength",
+                )
+                .property(format!("Parameters.{}.Default", p.name))
+                .value(format!("{d:?}"))
+                .allowed(format!("at most {max} characters")),
             );
         }
     }
@@ -507,65 +629,6 @@ impl crate::token::Token {
     }
 }
 
-/// Every cycle of a directed graph (nodes `0..edges.len()`), each once,
-/// rotated to start at its smallest node.
-fn find_cycles(edges: &[IndexSet<u32>]) -> Vec<Vec<u32>> {
-    // 0 = unvisited, 1 = on the stack, 2 = done.
-    let mut state = vec![0u8; edges.len()];
-    let mut found: IndexSet<Vec<u32>> = IndexSet::new();
-    for start in 0..edges.len() {
-        if state[start] != 0 {
-            continue;
-        }
-        let mut stack: Vec<(u32, usize)> = vec![(start as u32, 0)];
-        state[start] = 1;
-        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-            let targets = &edges[node as usize];
-            if *next < targets.len() {
-                let t = targets[*next];
-                *next += 1;
-                match state.get(t as usize) {
-                    Some(0) => {
-                        state[t as usize] = 1;
-                        stack.push((t, 0));
-                    }
-                    Some(1) => {
-                        let pos = stack.iter().position(|(n, _)| *n == t).unwrap_or(0);
-                        let mut cycle: Vec<u32> = stack[pos..].iter().map(|(n, _)| *n).collect();
-                        let min = cycle.iter().enumerate().min_by_key(|(_, n)| **n).map_or(0, |(i, _)| i);
-                        cycle.rotate_left(min);
-                        found.insert(cycle);
-                    }
-                    _ => {}
-                }
-            } else {
-                state[node as usize] = 2;
-                stack.pop();
-            }
-        }
-    }
-    found.into_iter().collect()
-}
-
-/// `a -> b -> a` for a cycle, by name.
-fn render_cycle(cycle: &[u32], name: impl Fn(u32) -> String) -> String {
-    let mut names: Vec<String> = cycle.iter().map(|&n| name(n)).collect();
-    names.push(name(cycle[0]));
-    names.join(" -> ")
-}
-
-fn check_cycles(s: &Stack, ids: &[String], edges: &[IndexSet<u32>], diags: &mut Vec<Diagnostic>) {
-    for cycle in find_cycles(edges) {
-        let first = &s.resources[cycle[0] as usize];
-        diags.push(
-            Diagnostic::error(s.node_path(first.node), "dependency cycle")
-                .property("DependsOn")
-                .value(render_cycle(&cycle, |n| ids[n as usize].clone()))
-                .allowed("an acyclic graph of references and DependsOn"),
-        );
-    }
-}
-
 fn check_quotas(s: &Stack, template: &Json, diags: &mut Vec<Diagnostic>) {
     let count = |k: &str| template.get(k).and_then(Json::as_object).map_or(0, Map::len);
     for (section, limit) in [
@@ -577,23 +640,12 @@ fn check_quotas(s: &Stack, template: &Json, diags: &mut Vec<Diagnostic>) {
         let n = count(section);
         if n > limit {
             diags.push(
-                Diagnostic::error(s.name.clone(), format!("too many {}", section.to_lowercase()))
+                Diagnostic::error_of(DiagKind::Quota, s.name.clone(), format!("too many {}", section.to_lowercase()))
                     .property(section)
                     .value(n.to_string())
                     .allowed(format!("at most {limit} per template; split the stack")),
             );
         }
-    }
-}
-
-fn check_stack_cycles(app: &App, deps: &[IndexSet<u32>], diags: &mut Vec<Diagnostic>) {
-    for cycle in find_cycles(deps) {
-        let first = &app.stacks[cycle[0] as usize].name;
-        diags.push(
-            Diagnostic::error(first.clone(), "stacks import from each other")
-                .value(render_cycle(&cycle, |n| app.stacks[n as usize].name.clone()))
-                .allowed("references in one direction between stacks (no cycle)"),
-        );
     }
 }
 

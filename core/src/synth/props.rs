@@ -104,6 +104,29 @@ pub(crate) fn apply_override(
     Ok(())
 }
 
+/// Appends `item` to the list at dotted `path` (objects only, no list
+/// indexes), unless the list holds it already.
+pub(crate) fn apply_append(props: &mut IndexMap<String, Token>, path: &str, item: &Token) -> Result<(), String> {
+    let mut parts = path.split('.');
+    let first = parts.next().unwrap_or_default();
+    let mut cur = props.get_mut(first).ok_or_else(|| format!("the resource has no {first}"))?;
+    for part in parts {
+        cur = match cur {
+            Token::Map(m) => m.get_mut(part).ok_or_else(|| format!("no {part} under {path}"))?,
+            other => return Err(format!("cannot descend into {}", other.describe())),
+        };
+    }
+    match cur {
+        Token::List(items) => {
+            if !items.contains(item) {
+                items.push(item.clone());
+            }
+            Ok(())
+        }
+        other => Err(format!("{path} is {}, not a list", other.describe())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +152,16 @@ mod tests {
         assert!(apply_override(&mut p, "A.B.7", Some(&Token::Null)).is_err());
         assert!(apply_override(&mut p, "A.B.x", Some(&Token::Null)).is_err());
         assert!(apply_override(&mut p, "A..B", Some(&Token::Null)).is_err());
+    }
+
+    #[test]
+    fn appends_land_once_in_existing_lists_only() {
+        let mut p = props();
+        apply_append(&mut p, "A.B", &Token::Int(3)).unwrap();
+        apply_append(&mut p, "A.B", &Token::Int(3)).unwrap();
+        assert_eq!(p["A"], Token::object([("B", Token::list([Token::Int(1), Token::Int(2), Token::Int(3)]))]));
+        assert!(apply_append(&mut p, "A.C", &Token::Int(3)).is_err());
+        assert!(apply_append(&mut p, "A", &Token::Int(3)).is_err());
     }
 
     #[test]

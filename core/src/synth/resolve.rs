@@ -5,16 +5,20 @@
 use indexmap::{IndexMap, IndexSet};
 use serde_json::{json, Map, Value as Json};
 
-use crate::diag::Diagnostic;
-use crate::token::{Intrinsic, Pseudo, RefTarget, Token};
+use crate::diag::{DiagKind, Diagnostic};
+use crate::token::{Intrinsic, RefTarget, Token};
 use crate::tree::{App, ResourceId};
 
 /// An export a consumer stack asked a producer stack for.
 #[derive(Clone, Debug)]
 pub(crate) struct ExportRequest {
     pub(crate) output_id: String,
-    pub(crate) export_name: String,
+    /// The name as the producer writes it (a string, or an `Fn::Sub` with
+    /// the producer's environment-suffix parameter).
+    pub(crate) export_name: Json,
     pub(crate) value: Json,
+    /// The construct path of the exported resource (for messages).
+    pub(crate) path: String,
 }
 
 /// What resolution needs from the whole app, and what it collects.
@@ -40,22 +44,42 @@ pub(crate) struct Resolver<'c, 'a> {
 }
 
 impl Resolver<'_, '_> {
-    fn dangling(&mut self, what: &str) {
-        let mut d = Diagnostic::error(self.path.clone(), format!("dangling reference: {what}"))
-            .allowed("references to resources, parameters, conditions and mappings of this app");
+    pub(super) fn dangling(&mut self, what: &str) {
+        let mut d =
+            Diagnostic::error_of(DiagKind::DanglingReference, self.path.clone(), format!("dangling reference: {what}"))
+                .allowed("references to resources, parameters, conditions and mappings of this app");
         if !self.property.is_empty() {
             d = d.property(self.property.clone());
         }
         self.ctx.diags.push(d);
     }
 
-    fn logical_id(&mut self, r: ResourceId) -> Option<String> {
+    pub(super) fn logical_id(&mut self, r: ResourceId) -> Option<String> {
         self.ctx.ids.get(r.stack as usize).and_then(|s| s.get(r.index as usize)).cloned()
     }
 
+    fn foreign_app(&mut self, what: String) {
+        let mut d = Diagnostic::error_of(
+            DiagKind::ForeignApp,
+            self.path.clone(),
+            format!("{what} belongs to another App: a handle is valid only in the app that created it"),
+        )
+        .allowed("handles of this app; build both stacks in one App, or pass the value as a stack parameter");
+        if !self.property.is_empty() {
+            d = d.property(self.property.clone());
+        }
+        self.ctx.diags.push(d);
+    }
+
     fn resource_ref(&mut self, r: ResourceId, attr: Option<&str>) -> Json {
+        if r.app != self.ctx.app.id {
+            let other = crate::registry::path_in_app(r.app, (r.stack, r.index))
+                .map_or_else(|| "a resource".to_string(), |p| format!("the resource at {p}"));
+            self.foreign_app(other);
+            return json!({"Ref": "ForeignAppReference"});
+        }
         let Some(id) = self.logical_id(r) else {
-            self.dangling("a resource handle from another app");
+            self.dangling("a resource handle that names no resource of this app");
             return json!({"Ref": "DanglingReference"});
         };
         if r.stack == self.stack {
@@ -66,21 +90,71 @@ impl Resolver<'_, '_> {
             };
         }
         // Across stacks: the producer exports, the consumer imports.
-        let producer = &self.ctx.app.stacks[r.stack as usize];
-        let suffix: String = attr.map(|a| a.chars().filter(char::is_ascii_alphanumeric).collect()).unwrap_or_default();
-        let output_id = format!("Export{id}{suffix}");
-        let export_name = format!("{}:{output_id}", producer.name);
-        let value = match attr {
-            None => json!({"Ref": id}),
-            Some(a) => json!({"Fn::GetAtt": [id, a]}),
-        };
-        self.ctx.exports[r.stack as usize].entry((r, attr.map(str::to_string))).or_insert_with(|| ExportRequest {
-            output_id,
-            export_name: export_name.clone(),
-            value,
-        });
+        let app = self.ctx.app;
+        let producer = &app.stacks[r.stack as usize];
+        let consumer = &app.stacks[self.stack as usize];
+        let producer_path = producer.path_of(r).unwrap_or_default();
+        if producer.region != consumer.region {
+            let region = |s: &crate::tree::Stack| s.region.clone().unwrap_or_else(|| "no region".into());
+            let mut d = Diagnostic::error_of(
+                DiagKind::CrossRegion,
+                self.path.clone(),
+                format!(
+                    "references {producer_path} of stack {} ({}) from stack {} ({}): exports are regional, so \
+                     the import could never resolve",
+                    producer.name,
+                    region(producer),
+                    consumer.name,
+                    region(consumer)
+                ),
+            )
+            .value(format!("{} -> {}", region(producer), region(consumer)))
+            .allowed(
+                "references between stacks of the same region; across regions pass the value explicitly (a stack \
+                     parameter, or an SSM parameter written in the consumer's region)",
+            );
+            if !self.property.is_empty() {
+                d = d.property(self.property.clone());
+            }
+            self.ctx.diags.push(d);
+        }
+        let key = (r, attr.map(str::to_string));
+        if !self.ctx.exports[r.stack as usize].contains_key(&key) {
+            let req = super::exports::request(producer, r, &id, attr, producer_path);
+            self.ctx.exports[r.stack as usize].insert(key.clone(), req);
+        }
+        let name = self.ctx.exports[r.stack as usize][&key].export_name.clone();
+        let import = self.import_name(producer, &name);
         self.ctx.stack_deps[self.stack as usize].insert(r.stack);
-        json!({"Fn::ImportValue": export_name})
+        json!({ "Fn::ImportValue": import })
+    }
+
+    /// The export name as the consumer writes it: a producer's suffixed name
+    /// `Fn::Sub`s the consumer's parameter of the same name, which must exist.
+    fn import_name(&mut self, producer: &crate::tree::Stack, name: &Json) -> Json {
+        let Some(param) = producer.suffix.map(crate::conventions::Suffix::parameter) else { return name.clone() };
+        let pname = producer.parameters.get(param.index as usize).map(|p| p.name.clone()).unwrap_or_default();
+        let consumer = &self.ctx.app.stacks[self.stack as usize];
+        if !consumer.parameters.iter().any(|p| p.name == pname) {
+            let mut d = Diagnostic::error_of(
+                DiagKind::Wiring,
+                self.path.clone(),
+                format!(
+                    "imports from stack {}, whose exports carry its {pname} parameter, but this stack has no \
+                     {pname} parameter to name the same environment's export",
+                    producer.name
+                ),
+            )
+            .allowed(format!(
+                "give this stack the same conventions as {} (stack.conventions(..) or stack.suffix())",
+                producer.name
+            ));
+            if !self.property.is_empty() {
+                d = d.property(self.property.clone());
+            }
+            self.ctx.diags.push(d);
+        }
+        name.clone()
     }
 
     fn stack_item_name<'s>(
@@ -89,7 +163,12 @@ impl Resolver<'_, '_> {
         names: impl Fn(u32) -> Option<&'s str>,
         index: u32,
         kind: &str,
+        app: u32,
     ) -> String {
+        if app != self.ctx.app.id {
+            self.foreign_app(format!("a {kind}"));
+            return format!("ForeignApp{kind}");
+        }
         if stack != self.stack {
             self.dangling(&format!("a {kind} of another stack (use an output and an import instead)"));
             return format!("Dangling{kind}");
@@ -134,6 +213,7 @@ impl Resolver<'_, '_> {
                     |i| this.parameters.get(i as usize).map(|p| p.name.as_str()),
                     p.index,
                     "Parameter",
+                    p.app,
                 );
                 json!({"Ref": name})
             }
@@ -157,6 +237,7 @@ impl Resolver<'_, '_> {
                     |i| this.mappings.get(i as usize).map(|m| m.0.as_str()),
                     m.index,
                     "Mapping",
+                    m.app,
                 );
                 json!({"Fn::FindInMap": [name, self.resolve(a), self.resolve(b)]})
             }
@@ -169,9 +250,13 @@ impl Resolver<'_, '_> {
             Intrinsic::And(v) | Intrinsic::Or(v) => {
                 if !(2..=10).contains(&v.len()) {
                     self.ctx.diags.push(
-                        Diagnostic::error(self.path.clone(), format!("{} takes 2 to 10 conditions", f.name()))
-                            .value(v.len().to_string())
-                            .allowed("2 to 10 conditions"),
+                        Diagnostic::error_of(
+                            DiagKind::ItemCount,
+                            self.path.clone(),
+                            format!("{} takes 2 to 10 conditions", f.name()),
+                        )
+                        .value(v.len().to_string())
+                        .allowed("2 to 10 conditions"),
                     );
                 }
                 let items: Vec<Json> = v.iter().map(|x| self.resolve(x)).collect();
@@ -184,101 +269,12 @@ impl Resolver<'_, '_> {
 
     pub(crate) fn condition_name(&mut self, c: crate::tree::ConditionRef) -> String {
         let this = &self.ctx.app.stacks[self.stack as usize];
-        self.stack_item_name(c.stack, |i| this.conditions.get(i as usize).map(|c| c.0.as_str()), c.index, "Condition")
-    }
-
-    /// `Fn::Sub`: variables that are plain references are inlined as
-    /// `${LogicalId}` / `${LogicalId.Attr}`, literal strings and nested
-    /// `Fn::Sub`s are spliced in; every placeholder is checked.
-    fn sub(&mut self, template: &str, vars: &IndexMap<String, Token>) -> Json {
-        let (text, rest) = self.inline_vars(template, vars);
-        self.check_placeholders(&text, &rest);
-        if rest.is_empty() {
-            json!({ "Fn::Sub": text })
-        } else {
-            let mut m = Map::new();
-            for (k, v) in rest {
-                m.insert(k, self.resolve(v));
-            }
-            json!({"Fn::Sub": [text, m]})
-        }
-    }
-
-    fn inline_vars<'t>(
-        &mut self,
-        template: &str,
-        vars: &'t IndexMap<String, Token>,
-    ) -> (String, IndexMap<String, &'t Token>) {
-        let mut text = template.to_string();
-        let mut rest: IndexMap<String, &Token> = IndexMap::new();
-        for (name, value) in vars {
-            let placeholder = format!("${{{name}}}");
-            let inline = match value {
-                Token::Str(s) => Some(s.replace("${", "${!")),
-                Token::Fn(f) => match f.as_ref() {
-                    Intrinsic::Ref(RefTarget::Pseudo(p)) => Some(format!("${{{}}}", p.name())),
-                    Intrinsic::Ref(RefTarget::Parameter(p)) if p.stack == self.stack => {
-                        let this = &self.ctx.app.stacks[self.stack as usize];
-                        this.parameters.get(p.index as usize).map(|p| format!("${{{}}}", p.name))
-                    }
-                    Intrinsic::Ref(RefTarget::Resource(r)) if r.stack == self.stack => {
-                        let id = self.logical_id(*r);
-                        if id.is_some() {
-                            self.refs.insert(r.index);
-                        }
-                        id.map(|id| format!("${{{id}}}"))
-                    }
-                    Intrinsic::GetAtt(r, a) if r.stack == self.stack => {
-                        let id = self.logical_id(*r);
-                        if id.is_some() {
-                            self.refs.insert(r.index);
-                        }
-                        id.map(|id| format!("${{{id}.{a}}}"))
-                    }
-                    Intrinsic::Sub(inner, inner_vars) => {
-                        let (inner_text, inner_rest) = self.inline_vars(inner, inner_vars);
-                        inner_rest.is_empty().then_some(inner_text)
-                    }
-                    _ => None,
-                },
-                _ => None,
-            };
-            match inline {
-                Some(t) => text = text.replace(&placeholder, &t),
-                None => {
-                    rest.insert(name.clone(), value);
-                }
-            }
-        }
-        (text, rest)
-    }
-
-    fn check_placeholders(&mut self, text: &str, vars: &IndexMap<String, &Token>) {
-        let this = &self.ctx.app.stacks[self.stack as usize];
-        let ids = &self.ctx.ids[self.stack as usize];
-        let mut missing = Vec::new();
-        let mut rest = text;
-        while let Some(start) = rest.find("${") {
-            let after = &rest[start + 2..];
-            let Some(end) = after.find('}') else { break };
-            let name = &after[..end];
-            rest = &after[end + 1..];
-            if name.starts_with('!') {
-                continue;
-            }
-            let base = name.split('.').next().unwrap_or(name);
-            let known = vars.contains_key(name)
-                || Pseudo::ALL.iter().any(|p| p.name() == name)
-                || this.parameters.iter().any(|p| p.name == name)
-                || ids.iter().any(|id| id == base);
-            if !known {
-                missing.push(name.to_string());
-            }
-        }
-        for m in missing {
-            self.dangling(&format!(
-                "Fn::Sub placeholder ${{{m}}} names no variable, parameter, pseudo parameter or resource"
-            ));
-        }
+        self.stack_item_name(
+            c.stack,
+            |i| this.conditions.get(i as usize).map(|c| c.0.as_str()),
+            c.index,
+            "Condition",
+            c.app,
+        )
     }
 }

@@ -102,16 +102,33 @@ fn sub_placeholders_that_name_nothing_are_dangling_references() {
 }
 
 #[test]
-fn handles_from_another_app_are_dangling_references() {
+fn handles_from_another_app_are_refused_naming_both_paths() {
+    // The foreign handle's stack and index exist in this app too: it used to
+    // resolve to `{"Ref": "Unrelated"}`.
     let mut other = App::new();
     let o = other.stack("o");
-    topic(o, "A");
-    let foreign = topic(o, "B");
+    let foreign = topic(o, "Orders");
     let mut app = App::new();
     let s = app.stack("s");
+    let unrelated = topic(s, "Unrelated");
     s.add("Thing", CfnResource::new("AWS::Test::Thing").property("P", foreign.reference()));
-    let errs = errors(&app);
-    assert!(errs.iter().any(|e| e.contains("dangling reference")), "{errs:?}");
+    s.add_dependency(unrelated.id(), foreign.id());
+    let err = app.synth().unwrap_err();
+    let foreign_app: Vec<String> = err.of_kind(DiagKind::ForeignApp).map(ToString::to_string).collect();
+    assert!(
+        foreign_app.iter().any(|e| e.contains("s/Thing: P: the resource at o/Orders belongs to another App")),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("Unrelated\"}"), "{err}");
+    assert!(err.has(DiagKind::ForeignStack), "DependsOn on another app's resource: {err}");
+    // Parameters of another app are refused too, even at an index this app has.
+    let mut other = App::new();
+    let p = other.stack("o").parameter(Parameter::string("Name"));
+    let mut app = App::new();
+    let s = app.stack("s");
+    s.parameter(Parameter::string("Mine"));
+    s.add("Thing", CfnResource::new("AWS::Test::Thing").property("P", p.value()));
+    assert!(app.synth().unwrap_err().has(DiagKind::ForeignApp));
 }
 
 #[test]
@@ -176,7 +193,30 @@ fn depends_on_cycles_are_reported_with_their_path() {
     s.add_dependency(a.id(), b.id());
     let errs = errors(&app);
     assert_eq!(errs.len(), 1, "{errs:?}");
-    assert!(errs[0].contains("dependency cycle (got A -> B -> A)"), "{errs:?}");
+    assert!(
+        errs[0].contains(
+            "DependsOn: dependency cycle through references and DependsOn (got A -(DependsOn)-> B -(references)-> A)"
+        ),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn reference_cycles_are_not_called_depends_on_cycles() {
+    let mut app = App::new();
+    let s = app.stack("s");
+    let a = s.add("A", CfnResource::new("AWS::Test::Thing"));
+    let b = s.add("B", CfnResource::new("AWS::Test::Thing").property("P", a.reference()));
+    s.override_property(a.id(), "P", b.reference());
+    let errs = errors(&app);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].contains(
+            "reference cycle: the resources reference each other (got A -(references)-> B -(references)-> A)"
+        ),
+        "{errs:?}"
+    );
+    assert!(!errs[0].contains(": DependsOn:"), "no DependsOn property: {errs:?}");
 }
 
 #[test]
@@ -217,12 +257,17 @@ fn references_across_stacks_become_exports_and_imports() {
         "Sub",
         CfnResource::new("AWS::Test::Thing").property("TopicArn", t.reference()).property("N", t.get_att("TopicName")),
     );
+    c.add("Again", CfnResource::new("AWS::Test::Thing").property("TopicArn", t.reference()));
     let out = app.synth().unwrap();
     let prod = &out.stacks[0].template;
     let cons = &out.stacks[1].template;
-    assert_eq!(prod["Outputs"]["ExportTopic"]["Export"]["Name"], json!("producer:ExportTopic"));
+    assert_eq!(prod["Outputs"]["ExportTopicRef"]["Export"]["Name"], json!("producer-Topic-Ref"));
     assert_eq!(prod["Outputs"]["ExportTopicTopicName"]["Value"], json!({"Fn::GetAtt": ["Topic", "TopicName"]}));
-    assert_eq!(prop(cons, "Sub", "TopicArn"), json!({"Fn::ImportValue": "producer:ExportTopic"}));
+    assert_eq!(prod["Outputs"]["ExportTopicTopicName"]["Export"]["Name"], json!("producer-Topic-TopicName"));
+    // One export per distinct value, however many imports.
+    assert_eq!(prod["Outputs"].as_object().unwrap().len(), 2);
+    assert_eq!(prop(cons, "Sub", "TopicArn"), json!({"Fn::ImportValue": "producer-Topic-Ref"}));
+    assert_eq!(prop(cons, "Again", "TopicArn"), json!({"Fn::ImportValue": "producer-Topic-Ref"}));
     assert_eq!(out.stacks[1].dependencies, vec!["producer".to_string()]);
 }
 
@@ -366,6 +411,136 @@ fn a_cycle_through_three_stacks_is_an_error() {
     let errs = errors(&app);
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert!(errs[0].contains("stacks import from each other (got a -> c -> b -> a)"), "{errs:?}");
+}
+
+#[test]
+fn diagnostics_carry_kinds_callers_can_match_on() {
+    let mut app = App::new();
+    let s = app.stack("s");
+    let a = topic(s, "A");
+    let b = s.add("B", CfnResource::new("AWS::Test::Thing").property("P", a.reference()));
+    s.add_dependency(a.id(), b.id());
+    topic(s, "T");
+    topic(s, "T");
+    s.add("Sub", CfnResource::new("AWS::Test::Thing").property("P", fns::sub("${Missing}")));
+    s.output("bad-id", "x");
+    app.stack("1bad");
+    let err = app.synth().unwrap_err();
+    for kind in [DiagKind::DependencyCycle, DiagKind::DuplicateId, DiagKind::DanglingReference, DiagKind::InvalidId] {
+        assert!(err.has(kind), "no {kind} in {err}");
+    }
+    assert_eq!(err.of_kind(DiagKind::InvalidId).count(), 2, "{err}");
+    assert!(err.diagnostics.iter().all(|d| d.kind != DiagKind::Other), "{err}");
+}
+
+#[test]
+fn exports_carry_the_environment_suffix_so_two_environments_coexist() {
+    let mut app = App::new();
+    let p = app.stack("data").conventions(Conventions::tap("t"));
+    let t = topic(p, "Topic");
+    let c = app.stack("compute").conventions(Conventions::tap("t"));
+    c.add("Use", CfnResource::new("AWS::Test::Thing").property("P", t.reference()));
+    let out = app.synth().unwrap();
+    let name = json!({"Fn::Sub": "data-Topic-Ref-${EnvironmentSuffix}"});
+    assert_eq!(out.stacks[0].template["Outputs"]["ExportTopicRef"]["Export"]["Name"], name);
+    assert_eq!(prop(&out.stacks[1].template, "Use", "P"), json!({ "Fn::ImportValue": name }));
+    // A consumer without the suffix parameter cannot name the same environment's export.
+    let mut app = App::new();
+    let p = app.stack("data").conventions(Conventions::tap("t"));
+    let t = topic(p, "Topic");
+    app.stack("compute").add("Use", CfnResource::new("AWS::Test::Thing").property("P", t.reference()));
+    let err = app.synth().unwrap_err();
+    assert!(err.to_string().contains("has no EnvironmentSuffix parameter"), "{err}");
+}
+
+#[test]
+fn export_collisions_with_user_outputs_are_errors_not_replacements() {
+    let mut app = App::new();
+    let p = app.stack("producer");
+    let t = topic(p, "Topic");
+    p.output("ExportTopicRef", "mine");
+    app.stack("consumer").add("Use", CfnResource::new("AWS::Test::Thing").property("P", t.reference()));
+    let err = app.synth().unwrap_err();
+    assert!(err.has(DiagKind::ExportCollision), "{err}");
+    // The same with a user export named like the generated one.
+    let mut app = App::new();
+    let p = app.stack("producer");
+    let t = topic(p, "Topic");
+    p.output("Mine", "x").export_name = Some("producer-Topic-Ref".into());
+    app.stack("consumer").add("Use", CfnResource::new("AWS::Test::Thing").property("P", t.reference()));
+    assert!(app.synth().unwrap_err().has(DiagKind::ExportCollision));
+}
+
+#[test]
+fn export_names_can_be_pinned_and_long_ones_fit_in_255_characters() {
+    let mut app = App::new();
+    let p = app.stack("producer");
+    let t = topic(p, "Topic");
+    let long = topic(p, &"L".repeat(250));
+    p.name_export(t.reference(), "orders-topic-arn");
+    let c = app.stack("consumer");
+    c.add("Use", CfnResource::new("AWS::Test::Thing").property("P", t.reference()).property("Q", long.reference()));
+    let out = app.synth().unwrap();
+    assert_eq!(prop(&out.stacks[1].template, "Use", "P"), json!({"Fn::ImportValue": "orders-topic-arn"}));
+    let outputs = out.stacks[0].template["Outputs"].as_object().unwrap();
+    for (id, o) in outputs {
+        assert!(id.len() <= 255, "{id}");
+        assert!(o["Export"]["Name"].as_str().unwrap().len() <= 255);
+    }
+    assert_eq!(outputs.len(), 2);
+}
+
+#[test]
+fn references_across_regions_are_refused_with_the_fix() {
+    for (a, b) in [(Some("us-east-1"), Some("eu-west-1")), (None, Some("eu-west-1")), (Some("us-east-1"), None)] {
+        let mut app = App::new();
+        let p = app.stack("producer");
+        if let Some(r) = a {
+            p.region(r);
+        }
+        let t = topic(p, "Topic");
+        let c = app.stack("consumer");
+        if let Some(r) = b {
+            c.region(r);
+        }
+        c.add("Use", CfnResource::new("AWS::Test::Thing").property("P", t.reference()));
+        let err = app.synth().unwrap_err();
+        let d = err.of_kind(DiagKind::CrossRegion).next().unwrap_or_else(|| panic!("{a:?} -> {b:?}: {err}"));
+        assert!(d.to_string().contains("SSM parameter"), "{d}");
+    }
+}
+
+#[test]
+fn sub_variables_never_clobber_each_other() {
+    let mut app = App::new();
+    let s = app.stack("s");
+    let orders = topic(s, "Orders");
+    let v = fns::sub("${X}/${Orders}").var("X", orders.reference()).var("Orders", "literal");
+    s.add("Thing", CfnResource::new("AWS::Test::Thing").property("P", v));
+    assert_eq!(prop(&synth_one(&app), "Thing", "P"), json!({"Fn::Sub": "${Orders}/literal"}));
+    // A variable that stays a variable is renamed when its name is a logical id spliced in.
+    let mut app = App::new();
+    let s = app.stack("s");
+    let orders = topic(s, "Orders");
+    let cond = s.condition("C", fns::equals(Pseudo::Region.expr(), "x"));
+    let kept = fns::if_::<String>(cond, "a", "b");
+    let v = fns::sub("${X}/${Orders}").var("X", orders.reference()).var("Orders", kept);
+    s.add("Thing", CfnResource::new("AWS::Test::Thing").property("P", v));
+    let p = prop(&synth_one(&app), "Thing", "P");
+    assert_eq!(p["Fn::Sub"][0], json!("${Orders}/${OrdersVar1}"), "{p}");
+    assert!(p["Fn::Sub"][1].get("OrdersVar1").is_some(), "{p}");
+}
+
+#[test]
+fn depends_on_a_resource_of_another_stack_orders_the_stacks() {
+    let mut app = App::new();
+    let a = topic(app.stack("a"), "T");
+    let b = app.stack("b");
+    let u = topic(b, "U");
+    b.add_dependency(u.id(), a.id());
+    let out = app.synth().unwrap();
+    assert_eq!(out.stacks[1].dependencies, ["a"]);
+    assert!(out.stacks[1].template["Resources"]["U"].get("DependsOn").is_none());
 }
 
 #[test]
