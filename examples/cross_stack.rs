@@ -31,6 +31,8 @@ pub fn app() -> App {
     .add_to(api);
     // The grant names the table's ARN: imported from `data` as well.
     table.grant_read_data(api, &reader);
+    // What a test of `api` reads (the lint's outputs convention).
+    api.export("ReaderArn", reader.arn()).description("ARN of the reader function");
     app
 }
 

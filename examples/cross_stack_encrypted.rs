@@ -69,6 +69,8 @@ pub fn app() -> App {
         .add_to(compute);
     bucket.grant_read(compute, &worker);
     table.grant_write_data(compute, &worker);
+    // What a test of `compute` reads (the lint's outputs convention).
+    compute.export("WorkerArn", worker.arn()).description("ARN of the worker function");
     app
 }
 

@@ -1,5 +1,5 @@
 //! The `cfnkit` command line, which every cfnkit program gets through
-//! [`crate::run`]: `ls`, `synth`, `diff` and `init`, with the AWS CDK CLI's
+//! [`crate::run`]: `ls`, `synth`, `diff`, `init`, `import` and `lint`, with the AWS CDK CLI's
 //! habits (`-o`, `-c`, `-p`, `-q`, stack globs) and its environment
 //! (`CDK_OUTDIR`, `CDK_CONTEXT_JSON`, `CDK_DEFAULT_ACCOUNT`,
 //! `CDK_DEFAULT_REGION`), so a `cdk.json` of
@@ -13,6 +13,7 @@
 pub mod diff;
 mod import;
 pub mod init;
+pub mod lint;
 mod select;
 mod synth;
 
@@ -65,6 +66,8 @@ enum Command {
     Import(import::ImportOpts),
     /// Create a new cfnkit project in DIR: Cargo.toml, src/main.rs, cdk.json, a test, a README.
     Init(init::InitOpts),
+    /// Check templates (files, folders, or the app's stacks) against the convention and security rules.
+    Lint(lint::LintArgs),
 }
 
 /// `-c KEY=VALUE`, accepted before and after the command name (a clap
@@ -225,7 +228,7 @@ where
         Some(Command::Ls { context, .. }) => context.context.clone(),
         Some(Command::Synth(o)) => o.context.context.clone(),
         Some(Command::Diff(o)) => o.context.context.clone(),
-        Some(Command::Import(_) | Command::Init(_)) | None => Vec::new(),
+        Some(Command::Import(_) | Command::Init(_) | Command::Lint(_)) | None => Vec::new(),
     };
     for kv in cli.context.context.iter().chain(&after) {
         let Some((k, v)) = kv.split_once('=') else {
@@ -241,6 +244,7 @@ where
         Some(Command::Synth(o)) => synth::synth(&mut app, &o, cli.quiet, env, out, err),
         Some(Command::Diff(o)) => diff::diff(&mut app, &o, env, out, err),
         Some(Command::Import(_) | Command::Init(_)) => EXIT_OK,
+        Some(Command::Lint(a)) => lint::lint(&mut app, &a, out, err),
         None => {
             if let Some(dir) = &env.outdir {
                 // Run by the AWS CDK CLI: write every stack into the folder it names.

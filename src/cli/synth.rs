@@ -32,6 +32,7 @@ pub(super) fn synth(
             let _ = writeln!(err, "{w}");
         }
     }
+    super::lint::report_at_synth(result.stacks.iter().filter(|s| names.contains(&s.name.as_str())), err);
     if o.output.is_some() || selected.len() != 1 {
         let dir = outdir(o.output.as_ref(), env);
         return write_assembly(&result, &dir, quiet, err);
