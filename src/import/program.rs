@@ -297,6 +297,10 @@ pub(crate) fn body(t: &Json, stack_name: &str, api: &Api, problems: &mut Vec<Pro
     });
     for id in order {
         let at = format!("/Resources/{}", seg(&id));
+        if id.starts_with("Fn::ForEach") {
+            p(at, format!("{id} is expanded by a macro at deploy time; a Rust program cannot express it"));
+            continue;
+        }
         super::resource::emit(&mut r, &id, &resources[&id], &at, &mut out, &mut modules);
     }
 

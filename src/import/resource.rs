@@ -98,6 +98,10 @@ pub(crate) fn emit(
                     let v = r.typed(v, &f.ty, &module, &vat);
                     let _ = write!(code, "\n.{}({v})", f.rust);
                 }
+                None if k.starts_with("Fn::ForEach") || k == "Fn::Transform" => {
+                    let msg = format!("{k} is expanded by a macro at deploy time; a Rust program cannot express it");
+                    fail(r, vat, msg);
+                }
                 None if !k.contains('.') => {
                     // A property the schema lacks: written through the override escape hatch.
                     let t = r.token(v, &vat);
