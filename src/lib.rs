@@ -11,6 +11,7 @@ pub use cfnkit_lint as lint;
 pub use serde_json;
 
 pub mod cli;
+pub mod import;
 #[cfg(feature = "catalogue")]
 pub mod reference;
 

@@ -443,26 +443,7 @@ impl Emitter<'_> {
             return Ok(());
         }
         let name = &r.body.name;
-        // `Endpoint.Address` -> `attr_endpoint_address`; a dotted name that
-        // clashes with a flat one (EKS `CertificateAuthority.Data` and
-        // `CertificateAuthorityData`) reads inside out: `attr_data_of_certificate_authority`.
-        let mut methods: Vec<String> = Vec::new();
-        for a in &r.attrs {
-            let parts: Vec<String> = a.name.split('.').map(snake_plain).collect();
-            let mut m = format!("attr_{}", parts.join("_"));
-            if methods.contains(&m)
-                || (parts.len() > 1
-                    && r.attrs.iter().any(|b| !b.name.contains('.') && format!("attr_{}", snake_plain(&b.name)) == m))
-            {
-                let rev: Vec<String> = parts.iter().rev().cloned().collect();
-                m = format!("attr_{}", rev.join("_of_"));
-            }
-            methods.push(m);
-        }
-        let unique: BTreeSet<&String> = methods.iter().collect();
-        if unique.len() != methods.len() {
-            return Err(Error::new(format!("{}: attribute accessor names clash: {methods:?}", r.type_name)));
-        }
+        let methods = attr_methods(r)?;
         let _ = writeln!(
             self.out,
             "/// Typed `Fn::GetAtt` attributes of a [`{name}`] (`{}`), as methods of its `Handle`.",
@@ -572,4 +553,31 @@ pub fn module(svc: &ServiceIr, stats: &mut EmitStats) -> Result<String, Error> {
         e.emit_struct(s, None)?;
     }
     Ok(e.out)
+}
+
+/// The `attr_*` accessor of each attribute of `r`, in order (also written
+/// to `l1/api-index.tsv` for `cfnkit import`).
+///
+/// `Endpoint.Address` -> `attr_endpoint_address`; a dotted name that
+/// clashes with a flat one (EKS `CertificateAuthority.Data` and
+/// `CertificateAuthorityData`) reads inside out: `attr_data_of_certificate_authority`.
+pub(crate) fn attr_methods(r: &ResourceOut) -> Result<Vec<String>, Error> {
+    let mut methods: Vec<String> = Vec::new();
+    for a in &r.attrs {
+        let parts: Vec<String> = a.name.split('.').map(snake_plain).collect();
+        let mut m = format!("attr_{}", parts.join("_"));
+        if methods.contains(&m)
+            || (parts.len() > 1
+                && r.attrs.iter().any(|b| !b.name.contains('.') && format!("attr_{}", snake_plain(&b.name)) == m))
+        {
+            let rev: Vec<String> = parts.iter().rev().cloned().collect();
+            m = format!("attr_{}", rev.join("_of_"));
+        }
+        methods.push(m);
+    }
+    let unique: BTreeSet<&String> = methods.iter().collect();
+    if unique.len() != methods.len() {
+        return Err(Error::new(format!("{}: attribute accessor names clash: {methods:?}", r.type_name)));
+    }
+    Ok(methods)
 }

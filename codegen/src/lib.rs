@@ -22,6 +22,7 @@ pub mod docs;
 pub mod emit;
 pub mod features;
 pub mod fixups;
+pub mod index;
 pub mod model;
 pub mod naming;
 pub mod resolve;
@@ -237,6 +238,7 @@ pub fn generate(root: &Path) -> Result<Generated, Error> {
         files.push(GeneratedFile { path, contents });
     }
     files.insert(0, GeneratedFile { path: PathBuf::from("l1/Cargo.toml"), contents: l1_manifest(&services) });
+    files.push(GeneratedFile { path: PathBuf::from("l1/api-index.tsv"), contents: index::index(&services)? });
     let modules: Vec<String> = services.iter().map(|s| s.module.clone()).collect();
     files.extend(features::manifests(root, &modules)?);
     Ok(Generated { files, summary })

@@ -105,8 +105,8 @@ pub(crate) struct ResourceEntry {
 }
 
 /// The resource attributes [`Stack::set_resource_attribute`] writes as given.
-pub const RESOURCE_ATTRIBUTES: [&str; 5] =
-    ["CreationPolicy", "UpdatePolicy", "DeletionPolicy", "UpdateReplacePolicy", "Metadata"];
+pub const RESOURCE_ATTRIBUTES: [&str; 6] =
+    ["CreationPolicy", "UpdatePolicy", "DeletionPolicy", "UpdateReplacePolicy", "Metadata", "Version"];
 
 /// The template sections [`Stack::set_template_section`] writes as given.
 pub const TEMPLATE_SECTIONS: [&str; 2] = ["Metadata", "Rules"];

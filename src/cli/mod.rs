@@ -1,5 +1,5 @@
 //! The `cfnkit` command line, which every cfnkit program gets through
-//! [`crate::run`]: `ls`, `synth`, `diff` and `init`, with the AWS CDK CLI's
+//! [`crate::run`]: `ls`, `synth`, `diff`, `init`, `import` and `lint`, with the AWS CDK CLI's
 //! habits (`-o`, `-c`, `-p`, `-q`, stack globs) and its environment
 //! (`CDK_OUTDIR`, `CDK_CONTEXT_JSON`, `CDK_DEFAULT_ACCOUNT`,
 //! `CDK_DEFAULT_REGION`), so a `cdk.json` of
@@ -11,6 +11,7 @@
 //! difference, for `diff --fail`), 2 usage or I/O errors.
 
 pub mod diff;
+mod import;
 pub mod init;
 pub mod lint;
 mod select;
@@ -61,6 +62,8 @@ enum Command {
     Synth(SynthOpts),
     /// Compare stacks with a template file or with the previous assembly.
     Diff(diff::DiffOpts),
+    /// Turn a JSON or YAML template into a Rust program against cfnkit (see `cfnkit::import`).
+    Import(import::ImportOpts),
     /// Create a new cfnkit project in DIR: Cargo.toml, src/main.rs, cdk.json, a test, a README.
     Init(init::InitOpts),
     /// Check templates (files, folders, or the app's stacks) against the convention and security rules.
@@ -225,6 +228,9 @@ where
             };
         }
     };
+    if let Some(Command::Import(o)) = &cli.command {
+        return import::import(o, out, err);
+    }
     if let Some(Command::Init(o)) = &cli.command {
         return (init::init(o, cli.quiet, err), None);
     }
@@ -244,7 +250,7 @@ where
         Some(Command::Ls { context, .. }) => context.context.clone(),
         Some(Command::Synth(o)) => o.context.context.clone(),
         Some(Command::Diff(o)) => o.context.context.clone(),
-        Some(Command::Init(_) | Command::Lint(_)) | None => Vec::new(),
+        Some(Command::Import(_) | Command::Init(_) | Command::Lint(_)) | None => Vec::new(),
     };
     for kv in cli.context.context.iter().chain(&after) {
         let Some((k, v)) = kv.split_once('=') else {
@@ -259,7 +265,7 @@ where
         Some(Command::Ls { patterns, .. }) => ls(&app, &patterns, out, err),
         Some(Command::Synth(o)) => synth::synth(&mut app, &o, cli.quiet, env, out, err),
         Some(Command::Diff(o)) => diff::diff(&mut app, &o, env, out, err),
-        Some(Command::Init(_)) => EXIT_OK,
+        Some(Command::Import(_) | Command::Init(_)) => EXIT_OK,
         Some(Command::Lint(a)) => lint::lint(&mut app, &a, out, err),
         None => {
             if let Some(dir) = &env.outdir {

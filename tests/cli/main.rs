@@ -11,6 +11,7 @@ mod basics;
 mod cdk;
 mod diff;
 mod errors;
+mod import;
 mod init;
 mod walkthrough;
 

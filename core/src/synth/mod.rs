@@ -12,6 +12,7 @@ pub mod assembly;
 mod cycles;
 pub mod embrace;
 mod exports;
+mod java_regex;
 pub mod logical_id;
 mod props;
 mod resolve;
@@ -597,10 +598,11 @@ fn parameter_json(s: &Stack, p: &crate::template::Parameter, diags: &mut Vec<Dia
     }
     if let Some(pat) = &p.allowed_pattern {
         m.insert("AllowedPattern".into(), json!(pat));
-        match regex::Regex::new(&format!("^(?:{pat})$")) {
+        match java_regex::compile(pat) {
             Ok(re) => {
                 if let Some(d) = &p.default {
-                    if !re.is_match(d) {
+                    // A match that exhausts the backtracking limit is not reported as a mismatch.
+                    if matches!(re.is_match(d), Ok(false)) {
                         diags.push(
                             Diagnostic::error_of(
                                 DiagKind::ParameterDefault,

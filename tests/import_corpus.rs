@@ -1,0 +1,125 @@
+//! `cfnkit import` on real templates nobody here wrote: every template of
+//! `../shared/corpus/aws-cloudformation-templates` is imported; the
+//! programs are compiled together as the modules of ONE crate (one build,
+//! not 280), run, and each synthesized template is compared with its
+//! input after normalizing spelling (see `normalize`). Every template that
+//! does not round-trip is written, with its reason, to
+//! `target/import-corpus/report.md`; the test fails below
+//! `REQUIRED_PERMILLE` of the templates without `Transform`.
+//!
+//! Slow (one cold build of cfnkit with the services the corpus uses).
+
+#[path = "support/corpus.rs"]
+mod corpus;
+#[path = "support/roundtrip.rs"]
+mod roundtrip;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use cfnkit::core::source;
+
+/// The share (per mille of templates without `Transform`) that must
+/// round-trip: the level measured when the full-registry L1 landed (229 of
+/// 259, 88.4%), so it cannot regress. The target is 95% (issue 9); the
+/// README lists every remaining failure reason. Raise it as failures are fixed.
+const REQUIRED_PERMILLE: usize = 884;
+
+#[test]
+fn corpus_templates_import_compile_and_synthesize_back_equal() {
+    let files = corpus::templates();
+    let mut outcome: BTreeMap<String, Result<(), String>> = BTreeMap::new();
+    let mut transform = Vec::new();
+    let mut programs = Vec::new();
+    let mut inputs = BTreeMap::new();
+    for (i, path) in files.iter().enumerate() {
+        let rel = corpus::relative(path);
+        let text = std::fs::read_to_string(path).unwrap();
+        let parsed = match source::parse(&text) {
+            Ok(p) => p,
+            Err(e) => {
+                outcome.insert(rel, Err(format!("not read: {e}")));
+                continue;
+            }
+        };
+        if parsed.value.get("Transform").is_some() {
+            transform.push(rel);
+            continue;
+        }
+        match cfnkit::import::import(&text, "imported") {
+            Ok(imp) => {
+                let module = format!("t{i:04}");
+                programs.push(roundtrip::Program {
+                    module: module.clone(),
+                    source: imp.module,
+                    features: imp.features,
+                });
+                inputs.insert(module, (rel, parsed.value));
+            }
+            Err(e) => {
+                let first =
+                    e.problems.first().map(|(_, p)| format!("{}: {}", p.pointer, p.message)).unwrap_or_default();
+                outcome.insert(rel, Err(format!("import: {first}")));
+            }
+        }
+    }
+    // A template of ours with every short-form tag, in the same batch (one build): it must round-trip.
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import/short-forms.yaml");
+    let fixture_text = std::fs::read_to_string(fixture).unwrap();
+    let imp = cfnkit::import::import(&fixture_text, "imported").unwrap_or_else(|e| panic!("{fixture}:\n{e}"));
+    programs.push(roundtrip::Program { module: "short_forms".into(), source: imp.module, features: imp.features });
+    let results = roundtrip::build_and_run(&programs);
+    let fixture_input = source::parse(&fixture_text).unwrap().value;
+    match results.get("short_forms") {
+        Some(Ok(output)) => {
+            if let Err(e) = roundtrip::compare(&fixture_input, output) {
+                panic!("{fixture} does not round-trip: {e}");
+            }
+        }
+        other => panic!("{fixture} does not round-trip: {other:?}"),
+    }
+    for (module, (rel, input)) in inputs {
+        let r = match results.get(&module) {
+            Some(Ok(output)) => roundtrip::compare(&input, output),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err("no result".into()),
+        };
+        outcome.insert(rel, r);
+    }
+
+    let total = outcome.len();
+    let passed = outcome.values().filter(|r| r.is_ok()).count();
+    let mut report = format!(
+        "# cfnkit import round trip on the corpus\n\n{passed} of {total} templates without Transform round-trip \
+         ({:.1}%); {} templates with Transform are not importable by design.\n\nFailures by stage:\n\n",
+        100.0 * passed as f64 / total.max(1) as f64,
+        transform.len()
+    );
+    let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
+    for e in outcome.values().filter_map(|r| r.as_ref().err()) {
+        let kind = ["not read", "import", "does not compile", "synthesis fails"]
+            .into_iter()
+            .find(|k| e.starts_with(k))
+            .unwrap_or("synthesized template differs");
+        *by_kind.entry(kind).or_default() += 1;
+    }
+    for (kind, n) in &by_kind {
+        let _ = writeln!(report, "- {kind}: {n}");
+    }
+    report.push('\n');
+    report.push_str("| template | reason |\n| --- | --- |\n");
+    for (rel, r) in &outcome {
+        if let Err(e) = r {
+            let _ = writeln!(report, "| `{rel}` | {} |", e.replace('|', "\\|").replace('\n', " "));
+        }
+    }
+    let dir = roundtrip::work_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("report.md"), &report).unwrap();
+    eprintln!("{report}");
+    assert!(
+        passed * 1000 >= total * REQUIRED_PERMILLE,
+        "{passed} of {total} round-trip, under {REQUIRED_PERMILLE} per mille; report: {}",
+        dir.join("report.md").display()
+    );
+}
