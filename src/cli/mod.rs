@@ -229,7 +229,7 @@ where
         }
     };
     if let Some(Command::Import(o)) = &cli.command {
-        return import::import(o, out, err);
+        return (import::import(o, out, err), None);
     }
     if let Some(Command::Init(o)) = &cli.command {
         return (init::init(o, cli.quiet, err), None);
