@@ -547,6 +547,19 @@ fn not_all_of(a: &Obj) -> Option<Vec<String>> {
     (names.len() >= 2).then_some(names)
 }
 
+/// Properties that `Fn::GetAtt` also returns although the schema does not
+/// list them as read-only (they are settable, so they stay fields too). Each
+/// is a documented return value ("Return values" of the resource's page in the
+/// CloudFormation User Guide) that L2 code reads; the generator fails when one
+/// stops being a string property or becomes read-only, so a schema refresh
+/// forces a look here.
+pub const SETTABLE_ATTRIBUTES: &[(&str, &str)] = &[
+    ("AWS::EC2::Instance", "AvailabilityZone"),
+    ("AWS::EC2::VPC", "CidrBlock"),
+    ("AWS::SNS::Topic", "TopicName"),
+    ("AWS::SQS::Queue", "QueueName"),
+];
+
 /// Resolves one (fixed-up) resource schema.
 pub fn resource(schema: &Value, stats: &mut Stats) -> Result<ResourceIr, Error> {
     let root = schema.as_object().ok_or_else(|| Error::new("schema is not an object"))?;
@@ -618,6 +631,19 @@ pub fn resource(schema: &Value, stats: &mut Stats) -> Result<ResourceIr, Error> 
         }
     }
     remove_fields(&mut locals, &remove, &type_name, stats);
+    for &(_, prop) in SETTABLE_ATTRIBUTES.iter().filter(|(t, _)| *t == type_name) {
+        let field = locals[0].fields.iter().find(|f| f.cfn == prop).ok_or_else(|| {
+            Error::new(format!(
+                "{type_name}: settable attribute {prop} is no longer a property; update SETTABLE_ATTRIBUTES in codegen/src/resolve.rs"
+            ))
+        })?;
+        if attrs.iter().any(|a| a.name == prop) || !matches!(field.ty, Ty::Str) {
+            return Err(Error::new(format!(
+                "{type_name}: settable attribute {prop} is now read-only or not a string; update SETTABLE_ATTRIBUTES in codegen/src/resolve.rs"
+            )));
+        }
+        attrs.push(Attr { name: prop.to_string(), kind: AttrKind::Str, doc: field.doc.clone() });
+    }
 
     let tags = tag_kind(root, &locals);
     Ok(ResourceIr { type_name, name, doc: desc(root), locals, attrs, tags })

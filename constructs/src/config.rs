@@ -34,6 +34,7 @@ use cfnkit_l1::config as l1;
 use crate::cloudwatch::{Metric, Statistic};
 use crate::iam::{PolicyStatement, Principal, Role, RoleRef};
 use crate::s3::{Bucket, BucketRef};
+use cfnkit_l1::config::ConfigRuleAttrs;
 
 const CONFIG: &str = "config.amazonaws.com";
 
@@ -389,6 +390,6 @@ impl ManagedRuleRef {
     }
     /// The rule's ARN (`Fn::GetAtt Arn`).
     pub fn arn(self) -> Expr<String> {
-        self.handle.get_att("Arn")
+        self.handle.attr_arn()
     }
 }

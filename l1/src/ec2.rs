@@ -5392,6 +5392,10 @@ pub trait InstanceAttrs {
     ///
     /// The ID of the VPC that the instance is running in.
     fn attr_vpc_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "AvailabilityZone"]}`.
+    ///
+    /// The Availability Zone of the instance.
+    fn attr_availability_zone(self) -> Expr<String>;
 }
 
 impl InstanceAttrs for Handle<Instance> {
@@ -5412,6 +5416,9 @@ impl InstanceAttrs for Handle<Instance> {
     }
     fn attr_vpc_id(self) -> Expr<String> {
         self.get_att("VpcId")
+    }
+    fn attr_availability_zone(self) -> Expr<String> {
+        self.get_att("AvailabilityZone")
     }
 }
 
@@ -14709,6 +14716,12 @@ pub trait VPCAttrs {
     ///
     /// A message providing additional information about the exclusion state.
     fn attr_vpc_encryption_control_resource_exclusions_elastic_file_system_state_message(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "CidrBlock"]}`.
+    ///
+    /// The IPv4 network range for the VPC, in CIDR notation. For example, ``10.0.0.0/16``. We modify the specified CIDR block to its canonical form; for example, if you specify ``100.68.0.18/18``, we modify it to ``100.68.0.0/18``.
+    ///
+    /// You must specify either``CidrBlock`` or ``Ipv4IpamPoolId``.
+    fn attr_cidr_block(self) -> Expr<String>;
 }
 
 impl VPCAttrs for Handle<VPC> {
@@ -14788,6 +14801,9 @@ impl VPCAttrs for Handle<VPC> {
     }
     fn attr_vpc_encryption_control_resource_exclusions_elastic_file_system_state_message(self) -> Expr<String> {
         self.get_att("VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.StateMessage")
+    }
+    fn attr_cidr_block(self) -> Expr<String> {
+        self.get_att("CidrBlock")
     }
 }
 

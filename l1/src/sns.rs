@@ -449,11 +449,22 @@ impl Validate for Topic {
 pub trait TopicAttrs {
     /// `{"Fn::GetAtt": [<logical id>, "TopicArn"]}`.
     fn attr_topic_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "TopicName"]}`.
+    ///
+    /// The name of the topic you want to create. Topic names must include only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long. FIFO topic names must end with ``.fifo``.
+    ///
+    /// If you don't specify a name, CFN generates a unique physical ID and uses that ID for the topic name. For more information, see [Name type](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html).
+    ///
+    /// If you specify a name, you can't perform updates that require replacement of this resource. You can perform updates that require no or some interruption. If you must replace the resource, specify a new name.
+    fn attr_topic_name(self) -> Expr<String>;
 }
 
 impl TopicAttrs for Handle<Topic> {
     fn attr_topic_arn(self) -> Expr<String> {
         self.get_att("TopicArn")
+    }
+    fn attr_topic_name(self) -> Expr<String> {
+        self.get_att("TopicName")
     }
 }
 

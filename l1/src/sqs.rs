@@ -340,6 +340,14 @@ pub trait QueueAttrs {
     fn attr_queue_url(self) -> Expr<String>;
     /// `{"Fn::GetAtt": [<logical id>, "Arn"]}`.
     fn attr_arn(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, "QueueName"]}`.
+    ///
+    /// A name for the queue. To create a FIFO queue, the name of your FIFO queue must end with the ``.fifo`` suffix. For more information, see [Amazon SQS FIFO queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-fifo-queues.html) in the \*Developer Guide\*.
+    ///
+    /// If you don't specify a name, CFN generates a unique physical ID and uses that ID for the queue name. For more information, see [Name type](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html) in the \*User Guide\*.
+    ///
+    /// If you specify a name, you can't perform updates that require replacement of this resource. You can perform updates that require no or some interruption. If you must replace the resource, specify a new name.
+    fn attr_queue_name(self) -> Expr<String>;
 }
 
 impl QueueAttrs for Handle<Queue> {
@@ -348,6 +356,9 @@ impl QueueAttrs for Handle<Queue> {
     }
     fn attr_arn(self) -> Expr<String> {
         self.get_att("Arn")
+    }
+    fn attr_queue_name(self) -> Expr<String> {
+        self.get_att("QueueName")
     }
 }
 

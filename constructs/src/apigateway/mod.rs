@@ -223,6 +223,7 @@ enum AccessLogs {
 /// let _url = api.url();
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct RestApi {
     id: String,
     name: Option<Value<String>>,

@@ -58,6 +58,7 @@ const MAX_TARGET_GROUPS: usize = 4;
 /// asg.scale_on_schedule(stack, "Night", "0 22 * * *", Some(1), Some(2));
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct AutoScalingGroup {
     id: String,
     vpc: VpcRef,

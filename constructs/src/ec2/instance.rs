@@ -16,6 +16,7 @@ use super::{Connectable, Connections, MachineImage, UserData};
 use crate::cloudwatch::{Metric, Statistic};
 use crate::iam::{Grantable, RoleRef};
 use crate::kms::KeyRef;
+use cfnkit_l1::ec2::InstanceAttrs;
 
 /// Where the instance sits.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -246,15 +247,15 @@ impl InstanceRef {
     }
     /// The private IPv4 address.
     pub fn private_ip(self) -> Expr<String> {
-        self.handle.get_att("PrivateIp")
+        self.handle.attr_private_ip()
     }
     /// The private DNS name.
     pub fn private_dns_name(self) -> Expr<String> {
-        self.handle.get_att("PrivateDnsName")
+        self.handle.attr_private_dns_name()
     }
     /// The availability zone.
     pub fn availability_zone(self) -> Expr<String> {
-        self.handle.get_att("AvailabilityZone")
+        self.handle.attr_availability_zone()
     }
     /// The instance's role.
     pub fn role(self) -> RoleRef {

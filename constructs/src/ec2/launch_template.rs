@@ -13,6 +13,8 @@ use super::security_group::{SecurityGroup, SecurityGroupRef};
 use super::vpc::VpcRef;
 use super::{Connectable, Connections};
 use crate::iam::{Grantable, Principal, Role, RoleRef};
+use cfnkit_l1::ec2::LaunchTemplateAttrs;
+use cfnkit_l1::iam::InstanceProfileAttrs;
 
 /// The image instances boot from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -111,6 +113,7 @@ impl UserData {
 /// let _role = web.role();
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct LaunchTemplate {
     id: String,
     vpc: VpcRef,
@@ -184,7 +187,7 @@ impl LaunchTemplate {
         let mut data = l1::LaunchTemplateData::new()
             .image_id(self.image.image_id())
             .instance_type(self.instance_type.clone())
-            .iam_instance_profile(l1::IamInstanceProfile::new().arn(Value::from(profile.get_att("Arn"))))
+            .iam_instance_profile(l1::IamInstanceProfile::new().arn(Value::from(profile.attr_arn())))
             .metadata_options(
                 l1::MetadataOptions::new()
                     .http_tokens("required")
@@ -299,7 +302,7 @@ impl LaunchTemplateRef {
     }
     /// The latest version number (`Fn::GetAtt LatestVersionNumber`).
     pub fn latest_version(self) -> Expr<String> {
-        self.handle.get_att("LatestVersionNumber")
+        self.handle.attr_latest_version_number()
     }
     /// The instances' role.
     pub fn role(self) -> RoleRef {

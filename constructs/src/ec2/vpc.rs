@@ -362,7 +362,7 @@ impl VpcRef {
     }
     /// The primary IPv4 CIDR block (`Fn::GetAtt CidrBlock`).
     pub fn cidr_block(self) -> Expr<String> {
-        self.handle.get_att("CidrBlock")
+        self.handle.attr_cidr_block()
     }
     /// The availability zones, in subnet order: `Fn::Select [i, Fn::GetAZs ""]`.
     pub fn availability_zones(self) -> Vec<Expr<String>> {

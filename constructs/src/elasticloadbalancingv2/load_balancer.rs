@@ -9,6 +9,7 @@ use cfnkit_l1::elasticloadbalancingv2 as l1;
 
 use crate::cloudwatch::{Metric, Statistic};
 use crate::ec2::{Connectable, Connections, SecurityGroup, SecurityGroupRef, VpcRef};
+use cfnkit_l1::elasticloadbalancingv2::LoadBalancerAttrs;
 
 /// Application or network.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -130,6 +131,7 @@ macro_rules! common_builder {
 /// alb.connections().allow_to(stack, &instances, Port::tcp(8080), "Load balancer to web servers");
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct ApplicationLoadBalancer {
     common: Common,
 }
@@ -174,6 +176,7 @@ impl ApplicationLoadBalancer {
 /// nlb.add_tcp_listener(stack, "Tcp", 9000, tcp);
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct NetworkLoadBalancer {
     common: Common,
 }
@@ -218,16 +221,16 @@ impl LoadBalancerRef {
     }
     /// The DNS name clients resolve (`Fn::GetAtt DNSName`).
     pub fn dns_name(self) -> Expr<String> {
-        self.handle.get_att("DNSName")
+        self.handle.attr_dns_name()
     }
     /// The hosted zone of the DNS name, for Route 53 aliases
     /// (`Fn::GetAtt CanonicalHostedZoneID`).
     pub fn canonical_hosted_zone_id(self) -> Expr<String> {
-        self.handle.get_att("CanonicalHostedZoneID")
+        self.handle.attr_canonical_hosted_zone_id()
     }
     /// The name CloudWatch knows it by (`Fn::GetAtt LoadBalancerFullName`).
     pub fn full_name(self) -> Expr<String> {
-        self.handle.get_att("LoadBalancerFullName")
+        self.handle.attr_load_balancer_full_name()
     }
     /// The load balancer's own security group.
     pub fn security_group(self) -> SecurityGroupRef {

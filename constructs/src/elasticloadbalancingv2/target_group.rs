@@ -9,6 +9,7 @@ use cfnkit_l1::elasticloadbalancingv2 as l1;
 use super::load_balancer::LoadBalancerRef;
 use crate::cloudwatch::{Metric, Statistic};
 use crate::ec2::VpcRef;
+use cfnkit_l1::elasticloadbalancingv2::TargetGroupAttrs;
 
 /// The protocol targets speak.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,6 +69,7 @@ pub enum TargetType {
 /// let _arn = web.arn();
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct TargetGroup {
     id: String,
     vpc: VpcRef,
@@ -248,7 +250,7 @@ impl TargetGroupRef {
     }
     /// The name CloudWatch knows it by (`Fn::GetAtt TargetGroupFullName`).
     pub fn full_name(self) -> Expr<String> {
-        self.handle.get_att("TargetGroupFullName")
+        self.handle.attr_target_group_full_name()
     }
     /// The port the targets listen on.
     pub fn port(self) -> u16 {

@@ -20,6 +20,7 @@ use cfnkit_core::tree::Stack;
 use cfnkit_l1::events as l1;
 
 use crate::cloudwatch::{Metric, Statistic};
+use cfnkit_l1::events::RuleAttrs;
 
 pub use schedule::{EventPattern, Schedule};
 pub use target::Target;
@@ -163,7 +164,7 @@ impl Rule {
             rule = rule.targets(self.targets.iter().enumerate().map(|(i, t)| t.to_l1(i)).collect::<Vec<_>>());
         }
         let handle = stack.within(scope, |s| s.add("Resource", rule));
-        let arn = handle.get_att("Arn");
+        let arn = handle.attr_arn();
         for t in &self.targets {
             t.wire(stack, &self.id, &arn);
         }
@@ -188,7 +189,7 @@ impl RuleRef {
     }
     /// The rule ARN.
     pub fn arn(self) -> Expr<String> {
-        self.handle.get_att("Arn")
+        self.handle.attr_arn()
     }
 
     fn metric(self, name: &str) -> Metric {

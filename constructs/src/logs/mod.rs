@@ -124,6 +124,7 @@ enum Encryption {
 /// let _arn = lg.arn();
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct LogGroup {
     id: String,
     retention: Retention,

@@ -14,6 +14,7 @@ use crate::cloudwatch::{Metric, Statistic};
 use crate::ec2::{Connectable, Connections, Port, VpcRef};
 use crate::iam::Grantable;
 use crate::kms::KeyRef;
+use cfnkit_l1::rds::DBClusterAttrs;
 
 /// The most instances one cluster holds (a writer and 15 readers).
 const MAX_INSTANCES: u32 = 16;
@@ -53,6 +54,7 @@ const MAX_INSTANCES: u32 = 16;
 /// let _readers = db.reader_endpoint_address();
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct DatabaseCluster {
     id: String,
     settings: Settings,
@@ -213,24 +215,24 @@ impl DatabaseClusterRef {
     }
     /// The cluster ARN (`Fn::GetAtt DBClusterArn`).
     pub fn arn(self) -> Expr<String> {
-        self.handle.get_att("DBClusterArn")
+        self.handle.attr_db_cluster_arn()
     }
     /// The writer endpoint's host name (`Fn::GetAtt Endpoint.Address`).
     pub fn endpoint_address(self) -> Expr<String> {
-        self.handle.get_att("Endpoint.Address")
+        self.handle.attr_endpoint_address()
     }
     /// The reader endpoint's host name (`Fn::GetAtt ReadEndpoint.Address`).
     pub fn reader_endpoint_address(self) -> Expr<String> {
-        self.handle.get_att("ReadEndpoint.Address")
+        self.handle.attr_read_endpoint_address()
     }
     /// The port, as a string (`Fn::GetAtt Endpoint.Port`).
     pub fn endpoint_port(self) -> Expr<String> {
-        self.handle.get_att("Endpoint.Port")
+        self.handle.attr_endpoint_port()
     }
     /// The ARN of the master user's secret, created and rotated by RDS
     /// (`Fn::GetAtt MasterUserSecret.SecretArn`).
     pub fn secret_arn(self) -> Expr<String> {
-        self.handle.get_att("MasterUserSecret.SecretArn")
+        self.handle.attr_master_user_secret_secret_arn()
     }
     /// The key encrypting storage, snapshots and the master secret.
     pub fn key(self) -> KeyRef {
@@ -240,7 +242,7 @@ impl DatabaseClusterRef {
     /// authentication: `rds-db:connect` on
     /// `arn:…:rds-db:<region>:<account>:dbuser:<DBClusterResourceId>/<db_user>`.
     pub fn grant_connect(self, stack: &mut Stack, grantee: &impl Grantable, db_user: &str) {
-        access::grant_connect(stack, grantee, self.handle.get_att("DBClusterResourceId"), db_user);
+        access::grant_connect(stack, grantee, self.handle.attr_db_cluster_resource_id(), db_user);
     }
     /// Lets `grantee` read the master user's secret: `GetSecretValue` and
     /// `DescribeSecret` on it, and `kms:Decrypt` on its key through Secrets

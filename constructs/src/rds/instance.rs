@@ -14,6 +14,7 @@ use crate::cloudwatch::{Metric, Statistic};
 use crate::ec2::{Connectable, Connections, Port, VpcRef};
 use crate::iam::Grantable;
 use crate::kms::KeyRef;
+use cfnkit_l1::rds::DBInstanceAttrs;
 
 /// An RDS database instance.
 ///
@@ -52,6 +53,7 @@ use crate::kms::KeyRef;
 /// let _host = db.endpoint_address();
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
 pub struct DatabaseInstance {
     id: String,
     settings: Settings,
@@ -233,20 +235,20 @@ impl DatabaseInstanceRef {
     }
     /// The instance ARN (`Fn::GetAtt DBInstanceArn`).
     pub fn arn(self) -> Expr<String> {
-        self.handle.get_att("DBInstanceArn")
+        self.handle.attr_db_instance_arn()
     }
     /// The host name clients connect to (`Fn::GetAtt Endpoint.Address`).
     pub fn endpoint_address(self) -> Expr<String> {
-        self.handle.get_att("Endpoint.Address")
+        self.handle.attr_endpoint_address()
     }
     /// The port, as a string (`Fn::GetAtt Endpoint.Port`).
     pub fn endpoint_port(self) -> Expr<String> {
-        self.handle.get_att("Endpoint.Port")
+        self.handle.attr_endpoint_port()
     }
     /// The ARN of the master user's secret, created and rotated by RDS
     /// (`Fn::GetAtt MasterUserSecret.SecretArn`).
     pub fn secret_arn(self) -> Expr<String> {
-        self.handle.get_att("MasterUserSecret.SecretArn")
+        self.handle.attr_master_user_secret_secret_arn()
     }
     /// The key encrypting storage, snapshots and the master secret.
     pub fn key(self) -> KeyRef {
@@ -256,7 +258,7 @@ impl DatabaseInstanceRef {
     /// authentication: `rds-db:connect` on
     /// `arn:…:rds-db:<region>:<account>:dbuser:<DbiResourceId>/<db_user>`.
     pub fn grant_connect(self, stack: &mut Stack, grantee: &impl Grantable, db_user: &str) {
-        access::grant_connect(stack, grantee, self.handle.get_att("DbiResourceId"), db_user);
+        access::grant_connect(stack, grantee, self.handle.attr_dbi_resource_id(), db_user);
     }
     /// Lets `grantee` read the master user's secret: `GetSecretValue` and
     /// `DescribeSecret` on it, and `kms:Decrypt` on its key through Secrets

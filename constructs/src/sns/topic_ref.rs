@@ -11,6 +11,7 @@ use crate::cloudwatch::{AlarmAction, Metric, Statistic};
 use crate::iam::{grant, Grantable, PolicyStatement};
 use crate::lambda::FunctionRef;
 use crate::sqs::QueueRef;
+use cfnkit_l1::sns::TopicAttrs;
 
 /// A topic added to a stack: its references, grants and metrics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,7 +40,7 @@ impl TopicRef {
     }
     /// The topic name.
     pub fn name(self) -> Expr<String> {
-        self.handle.get_att("TopicName")
+        self.handle.attr_topic_name()
     }
     /// True for a FIFO topic.
     pub fn is_fifo(self) -> bool {

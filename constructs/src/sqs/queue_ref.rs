@@ -96,7 +96,7 @@ impl QueueRef {
     }
     /// The queue name (`Fn::GetAtt QueueName`).
     pub fn name(self) -> Expr<String> {
-        self.handle.get_att("QueueName")
+        self.handle.attr_queue_name()
     }
     /// True for a FIFO queue.
     pub fn is_fifo(self) -> bool {
