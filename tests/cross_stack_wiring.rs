@@ -288,3 +288,39 @@ fn named_handles_give_their_name_in_their_own_stack_only() {
     assert!(bucket.physical_name(compute).is_none());
     assert!(secret.name(compute).is_none());
 }
+
+/// An API's metrics carry its name (`ApiName`), read from the API's facts in
+/// any stack: a literal name works in a monitoring stack; a name built from
+/// the API stack's environment suffix is refused there with an error, never
+/// replaced by the API's id (the old fallback, a metric that never has data).
+#[test]
+fn api_metrics_in_another_stack_use_the_api_name_or_fail() {
+    for (suffixed, two) in [(false, false), (false, true), (true, false), (true, true)] {
+        let mut app = App::new();
+        let p = app.stack("api").conventions(Conventions::tap("orders"));
+        let name: Value<String> =
+            if suffixed { p.suffix().name("orders-api").into() } else { Value::Lit("orders-api".to_string()) };
+        let api = RestApi::new("Api").name(name).add_to(p);
+        api.add_method(p, Method::get("/health", MockIntegration::respond(200, "{}")));
+        let c = if two {
+            app.stack("monitoring").conventions(Conventions::tap("orders"))
+        } else {
+            app.get_stack_mut("api").unwrap()
+        };
+        Alarm::new("ApiErrors", api.metric_server_errors(c)).greater_or_equal(1.0).add_to(c);
+        let out = app.synth();
+        if suffixed && two {
+            let err = out.expect_err("a suffixed API name read from another stack");
+            assert!(err.has(DiagKind::DanglingReference), "{err}");
+            continue;
+        }
+        let out = out.unwrap_or_else(|e| panic!("suffixed {suffixed}, two {two}: {e}"));
+        let alarm = &out.stacks[usize::from(two)].template["Resources"]["ApiErrors"]["Properties"]["Dimensions"];
+        let api_name = alarm.as_array().unwrap().iter().find(|d| d["Name"] == "ApiName").unwrap()["Value"].clone();
+        if suffixed {
+            assert_eq!(api_name, json!({"Fn::Sub": "orders-api-${EnvironmentSuffix}"}), "two {two}");
+        } else {
+            assert_eq!(api_name, json!("orders-api"), "two {two}");
+        }
+    }
+}

@@ -141,6 +141,23 @@ fn managed_policy_holds_its_statements_and_attaches_to_roles() {
     );
 }
 
+/// Attaching a policy of another stack adds the role to its `Roles` in the
+/// policy's stack (the role's name imported), where it used to do nothing.
+#[test]
+fn a_managed_policy_of_another_stack_attaches_to_a_role() {
+    let mut app = App::new();
+    let shared = app.stack("shared");
+    let mp = ManagedPolicy::new("Metrics").statement(put_metrics()).add_to(shared);
+    let compute = app.stack("compute");
+    let w = worker(compute);
+    mp.attach_to(compute, w);
+    let out = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let shared = &out.stacks.iter().find(|s| s.name == "shared").unwrap().template;
+    let roles = &shared["Resources"]["Metrics"]["Properties"]["Roles"];
+    assert_eq!(roles.as_array().map(Vec::len), Some(1), "{roles}");
+    assert!(roles[0].get("Fn::ImportValue").is_some(), "{roles}");
+}
+
 #[test]
 fn managed_policy_reports_an_empty_document_and_bad_statements() {
     let mut app = App::new();

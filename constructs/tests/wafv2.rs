@@ -271,13 +271,32 @@ fn logging_to_a_group_without_the_waf_prefix_is_an_error() {
     assert_eq!(bad[0].value.as_deref(), Some("\"app-logs\""));
 }
 
+/// The group's name comes from its handle's facts, so a group of another
+/// stack in the same region is checked like one of the web ACL's stack, and
+/// its ARN is imported; one in another region is refused.
 #[test]
-fn logging_to_a_group_of_another_stack_is_an_error() {
+fn logging_to_a_group_of_another_stack_checks_its_name_and_imports_its_arn() {
     let mut app = App::new();
-    let g = LogGroup::new("WafLogs", Retention::OneYear).name("aws-waf-logs-x").add_to(app.stack("logs"));
-    WebAcl::regional("Firewall").log_to(g).add_to(app.stack("waf"));
+    let g = LogGroup::new("WafLogs", Retention::OneYear)
+        .name("aws-waf-logs-x")
+        .add_to(app.stack("logs").region("eu-west-1"));
+    WebAcl::regional("Firewall").log_to(g).add_to(app.stack("waf").region("eu-west-1"));
+    let out = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let waf = out.stacks.iter().find(|s| s.name == "waf").expect("waf stack").template.to_string();
+    assert!(waf.contains("Fn::ImportValue"), "{waf}");
+
+    let mut app = App::new();
+    let g = LogGroup::new("AppLogs", Retention::OneYear).name("app-logs").add_to(app.stack("logs").region("eu-west-1"));
+    WebAcl::regional("Firewall").log_to(g).add_to(app.stack("waf").region("eu-west-1"));
     let errs = app.synth().expect_err("fails").diagnostics;
-    assert!(has_error(&errs, "belongs to another stack"), "{errs:?}");
+    assert!(has_error(&errs, "aws-waf-logs-"), "{errs:?}");
+
+    let mut app = App::new();
+    let g = LogGroup::new("WafLogs", Retention::OneYear)
+        .name("aws-waf-logs-x")
+        .add_to(app.stack("logs").region("us-east-1"));
+    WebAcl::regional("Firewall").log_to(g).add_to(app.stack("waf").region("eu-west-1"));
+    assert!(app.synth().is_err(), "a log group of another region");
 }
 
 #[test]

@@ -154,12 +154,12 @@ impl RestApiRef {
             .expr()
     }
 
-    /// The stage name as written on the stage (a literal), else its `Ref`.
+    /// The stage name as given (a literal, so usable from any stack of the
+    /// app), else its `Ref`.
     fn stage_token(self, stack: &Stack) -> Token {
         stack
-            .get(self.stage)
-            .and_then(|s| s.stage_name.clone())
-            .map_or_else(|| Token::from(self.stage_name()), Token::from)
+            .fact::<super::ApiFacts>(self.api.id())
+            .map_or_else(|| Token::from(self.stage_name()), |f| Token::from(f.stage))
     }
 
     /// The root resource `/`.
@@ -264,8 +264,14 @@ impl RestApiRef {
     }
 
     fn metric(self, stack: &Stack, name: &str, stat: Statistic) -> Metric {
-        let api_name: Token =
-            stack.get(self.api).and_then(|a| a.name.clone()).map_or_else(|| Token::from(self.id()), Token::from);
+        // The name as given, in any stack of the app: a literal works
+        // anywhere; a name built from the API stack's parameters (the
+        // environment suffix) is refused by synthesis in another stack
+        // ("dangling reference"), never replaced by the API's id, which is
+        // not what the `ApiName` dimension holds.
+        let api_name: Token = stack
+            .fact::<super::ApiFacts>(self.api.id())
+            .map_or_else(|| Token::from(self.id()), |f| Token::from(f.name));
         let stage = self.stage_token(stack);
         Metric::new("AWS/ApiGateway", name).dimension("ApiName", api_name).dimension("Stage", stage).statistic(stat)
     }

@@ -457,6 +457,8 @@ impl RestApi {
         if let Some(a) = account {
             stack.add_dependency(stage.id(), a.id());
         }
+        let name = self.name.clone().unwrap_or_else(|| Value::Lit(self.id.clone()));
+        stack.record_fact(handle.id(), ApiFacts { name, stage: self.stage_name.clone() });
         RestApiRef::new(handle, deployment, stage, validator, resources)
     }
 
@@ -528,6 +530,14 @@ enum RequestValidation {
     Profile,
     /// Under every profile ([`RestApi::request_validation`]).
     Always,
+}
+
+/// What other constructs read about an API, in any stack of the app: its
+/// name (the `ApiName` metric dimension) and its stage's name.
+#[derive(Clone, Debug)]
+pub(crate) struct ApiFacts {
+    pub(crate) name: Value<String>,
+    pub(crate) stage: String,
 }
 
 /// The stack fact holding its API Gateway account setting.

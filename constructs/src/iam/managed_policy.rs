@@ -205,9 +205,15 @@ impl ManagedPolicyRef {
     pub fn arn(self) -> Expr<String> {
         self.handle.reference()
     }
-    /// Attaches the policy to one more role.
+    /// Attaches the policy to one more role. The policy may live in another
+    /// stack of the app than `stack`: the role is added to its `Roles` there
+    /// (the role's name imported when the role is of another stack).
     pub fn attach_to(self, stack: &mut Stack, role: RoleRef) {
         let name = Value::from(role.name());
+        if self.handle.id().stack() != stack.id() {
+            stack.append_to_property(self.handle.id(), "Roles", role.name().into_token());
+            return;
+        }
         if let Some(p) = stack.get_mut(self.handle) {
             match &mut p.roles {
                 Some(Value::Lit(list)) => {

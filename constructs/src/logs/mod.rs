@@ -217,6 +217,9 @@ impl LogGroup {
         }
         let handle = stack.within(scope, |s| s.add("Resource", self.to_l1()));
         stack.set_removal_policy(handle.id(), removal);
+        if let Some(n) = &self.name {
+            stack.record_fact(handle.id(), LogGroupName(n.clone()));
+        }
         match self.encryption {
             Encryption::ServiceManaged(reason) => {
                 stack.acknowledge(handle.id(), Ack::Checkov { id: "CKV_AWS_158".into(), reason });
@@ -229,6 +232,11 @@ impl LogGroup {
         LogGroupRef { handle }
     }
 }
+
+/// The name a log group was given, as given (a handle fact, readable from
+/// any stack of the app).
+#[derive(Clone, Debug, PartialEq)]
+struct LogGroupName(Value<String>);
 
 /// What the hardened profile adds for log groups, as acknowledgements say.
 const LOGS_KEY_HARDENING: &str = "a customer managed key for the stack's log groups";
@@ -291,6 +299,11 @@ impl LogGroupRef {
     /// The log group name (`Ref`).
     pub fn name(self) -> Expr<String> {
         self.handle.reference()
+    }
+    /// The name given with [`LogGroup::name`], as given (from the handle's
+    /// facts, in any stack of the app); `None` when CloudFormation names it.
+    pub(crate) fn given_name(self, stack: &Stack) -> Option<Value<String>> {
+        stack.fact::<LogGroupName>(self.handle.id()).map(|n| n.0)
     }
     /// The log group ARN (ends in `:*`, covering its streams).
     pub fn arn(self) -> Expr<String> {

@@ -457,22 +457,16 @@ impl WebAcl {
     }
 }
 
-/// A log group given to [`WebAcl::log_to`] must be of the web ACL's stack
-/// (WAF logs within its region; the name is checked here) and be named
-/// with the prefix WAF requires.
+/// A log group given to [`WebAcl::log_to`] must be named with the prefix WAF
+/// requires; its name is read from the group's facts, so the group may live
+/// in any stack of the app (synthesis refuses one in another region: WAF
+/// logs within its region).
 fn check_log_group(path: &str, stack: &Stack, g: LogGroupRef, out: &mut Vec<Diagnostic>) {
-    let Some(l1_group) = stack.get(g.handle()) else {
-        out.push(
-            Diagnostic::error(path, "the log group belongs to another stack")
-                .property("LoggingConfiguration.LogDestinationConfigs")
-                .allowed("a log group of the web ACL's stack, or the group the web ACL creates (the default)"),
-        );
-        return;
-    };
-    let known = l1_group.log_group_name.as_ref().and_then(KnownName::of);
+    let given = g.given_name(stack);
+    let known = given.as_ref().and_then(KnownName::of);
     let ok = known.as_ref().is_some_and(|k| k.start().starts_with(LOG_GROUP_PREFIX));
     if !ok {
-        let value = match (&l1_group.log_group_name, &known) {
+        let value = match (&given, &known) {
             (None, _) => "no name (CloudFormation would generate one)".to_string(),
             (Some(Value::Lit(s)), _) => format!("{s:?}"),
             (Some(Value::Expr(_)), Some(k)) if !k.start().is_empty() => format!("a name starting {:?}", k.start()),

@@ -112,6 +112,11 @@ pub(crate) fn apply_override(
 /// Appends `item` to the list at dotted `path` (objects only, no list
 /// indexes), unless the list holds it already.
 pub(crate) fn apply_append(props: &mut IndexMap<String, Token>, path: &str, item: &Token) -> Result<(), String> {
+    // A top-level list property the construct has not written yet (a
+    // managed policy's `Roles` before the first attachment) starts empty.
+    if !path.contains('.') && !props.contains_key(path) {
+        props.insert(path.to_string(), Token::List(Vec::new()));
+    }
     let mut parts = path.split('.');
     let first = parts.next().unwrap_or_default();
     let mut cur = props.get_mut(first).ok_or_else(|| format!("the resource has no {first}"))?;
@@ -167,6 +172,10 @@ mod tests {
         assert_eq!(p["A"], Token::object([("B", Token::list([Token::Int(1), Token::Int(2), Token::Int(3)]))]));
         assert!(apply_append(&mut p, "A.C", &Token::Int(3)).is_err());
         assert!(apply_append(&mut p, "A", &Token::Int(3)).is_err());
+        // An absent top-level property starts as a list; nested ones do not.
+        apply_append(&mut p, "Roles", &Token::Int(7)).unwrap();
+        assert_eq!(p["Roles"], Token::list([Token::Int(7)]));
+        assert!(apply_append(&mut p, "X.Y", &Token::Int(3)).is_err());
     }
 
     #[test]
