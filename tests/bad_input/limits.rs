@@ -21,7 +21,7 @@ fn a_lambda_environment_over_4_kb() {
         }
         f.add_to(s);
     });
-    rejects(&a, "environment variables too large", Some("Environment.Variables"));
+    rejects(&a, DiagKind::Quota, "environment variables too large", Some("Environment.Variables"));
 }
 
 #[test]
@@ -29,7 +29,7 @@ fn a_stack_description_over_1024_bytes() {
     let a = app(|s| {
         s.description(&"d".repeat(1025));
     });
-    rejects(&a, "stack description too long", Some("Description"));
+    rejects(&a, DiagKind::Length, "stack description too long", Some("Description"));
 }
 
 #[test]
@@ -37,7 +37,7 @@ fn an_output_description_over_1024_bytes() {
     let a = app(|s| {
         s.output("Out", "x").description(&"d".repeat(1025));
     });
-    rejects(&a, "output description too long", Some("Outputs.Out.Description"));
+    rejects(&a, DiagKind::Length, "output description too long", Some("Outputs.Out.Description"));
 }
 
 #[test]
@@ -46,7 +46,7 @@ fn a_metric_period_of_7_seconds() {
         let m = Metric::new("AWS/Lambda", "Errors").with_period(Duration::seconds(7));
         Alarm::new("Errors", m).greater_than(1.0).add_to(s);
     });
-    rejects(&a, "invalid alarm period", Some("Period"));
+    rejects(&a, DiagKind::Invalid, "invalid alarm period", Some("Period"));
 }
 
 #[test]
@@ -55,7 +55,7 @@ fn period_times_evaluation_periods_over_one_day() {
         let m = Metric::new("AWS/Lambda", "Errors").with_period(Duration::minutes(5));
         Alarm::new("Errors", m).greater_than(1.0).evaluation_periods(300).add_to(s);
     });
-    rejects(&a, "alarm evaluation range too long", Some("EvaluationPeriods"));
+    rejects(&a, DiagKind::Quota, "alarm evaluation range too long", Some("EvaluationPeriods"));
 }
 
 #[test]
@@ -63,7 +63,12 @@ fn a_parameter_whose_min_length_exceeds_its_max_length() {
     let a = app(|s| {
         s.parameter(Parameter::string("Name").length(10, 2));
     });
-    rejects(&a, "parameter MinLength is greater than its MaxLength", Some("Parameters.Name.MinLength"));
+    rejects(
+        &a,
+        DiagKind::Length,
+        "parameter MinLength is greater than its MaxLength",
+        Some("Parameters.Name.MinLength"),
+    );
 }
 
 #[test]
@@ -71,7 +76,7 @@ fn a_number_parameter_with_a_default_that_is_not_a_number() {
     let a = app(|s| {
         s.parameter(Parameter::number("Count").default("abc"));
     });
-    rejects(&a, "parameter default is not a number", Some("Parameters.Count.Default"));
+    rejects(&a, DiagKind::Length, "parameter default is not a number", Some("Parameters.Count.Default"));
 }
 
 #[test]
@@ -79,7 +84,7 @@ fn a_number_parameter_with_a_default_outside_its_range() {
     let a = app(|s| {
         s.parameter(Parameter::number("Count").default("11").value_range(1.0, 10.0));
     });
-    rejects(&a, "parameter default is outside MinValue..MaxValue", Some("Parameters.Count.Default"));
+    rejects(&a, DiagKind::Length, "parameter default is outside MinValue..MaxValue", Some("Parameters.Count.Default"));
 }
 
 #[test]
@@ -87,7 +92,7 @@ fn a_parameter_default_shorter_than_min_length() {
     let a = app(|s| {
         s.parameter(Parameter::string("Name").default("a").length(3, 10));
     });
-    rejects(&a, "parameter default is shorter than MinLength", Some("Parameters.Name.Default"));
+    rejects(&a, DiagKind::Length, "parameter default is shorter than MinLength", Some("Parameters.Name.Default"));
 }
 
 #[test]
@@ -96,7 +101,7 @@ fn a_condition_name_that_is_not_alphanumeric() {
         let p = s.parameter(Parameter::string("Mode").default("a"));
         s.condition("is-prod", fns::equals(p.value(), "prod"));
     });
-    rejects(&a, "invalid condition name", Some("Conditions.is-prod"));
+    rejects(&a, DiagKind::Pattern, "invalid condition name", Some("Conditions.is-prod"));
 }
 
 #[test]
@@ -108,7 +113,7 @@ fn a_mapping_name_that_is_not_alphanumeric() {
         table.insert("us-east-1".to_string(), inner);
         s.mapping("region map", table);
     });
-    rejects(&a, "invalid mapping name", Some("Mappings.region map"));
+    rejects(&a, DiagKind::Pattern, "invalid mapping name", Some("Mappings.region map"));
 }
 
 #[test]
@@ -120,7 +125,7 @@ fn a_role_with_inline_policies_over_10240_characters() {
             t.grant_read_data(s, &f);
         }
     });
-    rejects(&a, "inline policies of the role too large", Some("Policies"));
+    rejects(&a, DiagKind::Quota, "inline policies of the role too large", Some("Policies"));
 }
 
 #[test]
@@ -136,7 +141,7 @@ fn a_statement_without_actions() {
             ),
         );
     });
-    rejects(&a, "statement without actions", Some("PolicyDocument.Statement.0"));
+    rejects(&a, DiagKind::Missing, "statement without actions", Some("PolicyDocument.Statement.0"));
 }
 
 #[test]
@@ -152,7 +157,7 @@ fn a_statement_with_a_malformed_action() {
             ),
         );
     });
-    let errors = rejects(&a, "malformed action", Some("PolicyDocument.Statement.0.Action"));
+    let errors = rejects(&a, DiagKind::Invalid, "malformed action", Some("PolicyDocument.Statement.0.Action"));
     assert_eq!(errors.iter().filter(|d| d.problem == "malformed action").count(), 1, "s3:GetObject is fine");
 }
 
@@ -161,7 +166,7 @@ fn a_misspelled_resource_type_of_a_covered_service() {
     let a = app(|s| {
         s.add("Topic", CfnResource::new("AWS::SNS::Topc"));
     });
-    let errors = rejects(&a, "unknown resource type", Some("Type"));
+    let errors = rejects(&a, DiagKind::Unknown, "unknown resource type", Some("Type"));
     assert!(errors.iter().any(|d| d.allowed.as_deref().is_some_and(|x| x.contains("did you mean AWS::SNS::Topic?"))));
 }
 
@@ -170,7 +175,7 @@ fn a_known_type_without_its_required_properties() {
     let a = app(|s| {
         s.add("Table", CfnResource::new("AWS::DynamoDB::Table"));
     });
-    rejects(&a, "required property missing", Some("KeySchema"));
+    rejects(&a, DiagKind::Missing, "required property missing", Some("KeySchema"));
 }
 
 #[test]
@@ -178,7 +183,7 @@ fn a_generic_resource_with_a_bad_property_value() {
     let a = app(|s| {
         s.add("Logs", CfnResource::new("AWS::Logs::LogGroup").property("RetentionInDays", 42));
     });
-    rejects(&a, "not an allowed value", Some("RetentionInDays"));
+    rejects(&a, DiagKind::NotAllowedValue, "not an allowed value", Some("RetentionInDays"));
 }
 
 #[test]
@@ -187,5 +192,5 @@ fn more_datapoints_than_evaluation_periods() {
         let m = Metric::new("AWS/Lambda", "Errors");
         Alarm::new("Errors", m).greater_than(1.0).evaluation_periods(2).datapoints_to_alarm(3).add_to(s);
     });
-    rejects(&a, "more datapoints to alarm than evaluation periods", Some("DatapointsToAlarm"));
+    rejects(&a, DiagKind::Invalid, "more datapoints to alarm than evaluation periods", Some("DatapointsToAlarm"));
 }

@@ -24,19 +24,20 @@ fn app(build: impl FnOnce(&mut Stack)) -> App {
     app
 }
 
-/// Synthesis fails (so no template is written) and reports an error whose
-/// problem is `problem` at property `property` (`None`: no property).
+/// Synthesis fails (so no template is written) and reports an error of
+/// kind `kind` whose problem is `problem` at property `property` (`None`: no
+/// property).
 /// Returns every error, for further checks.
 #[track_caller]
-fn rejects(app: &App, problem: &str, property: Option<&str>) -> Vec<Diagnostic> {
+fn rejects(app: &App, kind: DiagKind, problem: &str, property: Option<&str>) -> Vec<Diagnostic> {
     let errors = match app.synth() {
         Ok(_) => panic!("synthesized a template; expected the error {problem:?}"),
         Err(e) => e.diagnostics,
     };
-    // Every catalogued error carries a specific kind (tests and tools match
+    // Every catalogued error carries its exact kind (tests and tools match
     // on kinds, not only on message text).
     if let Some(d) = errors.iter().find(|d| d.problem == problem && d.property.as_deref() == property) {
-        assert_ne!(d.kind, DiagKind::Other, "the error {problem:?} has no specific kind");
+        assert_eq!(d.kind, kind, "the error {problem:?} has kind {:?}, expected {kind:?}", d.kind);
     }
     assert!(
         errors.iter().any(|d| d.problem == problem && d.property.as_deref() == property),

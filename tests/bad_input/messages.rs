@@ -12,7 +12,7 @@ fn a_top_level_construct_named_resource() {
         let a = app(|s| {
             s.add(id, CfnResource::new("AWS::Test::Thing"));
         });
-        let errors = rejects(&a, "no logical id can be derived from the construct path", None);
+        let errors = rejects(&a, DiagKind::InvalidId, "no logical id can be derived from the construct path", None);
         assert!(errors.iter().all(|d| d.value.as_deref() != Some("\"\"")), "{errors:?}");
     }
 }
@@ -24,7 +24,7 @@ fn a_reference_cycle_is_not_called_a_depends_on_cycle() {
         let y = s.add("Y", CfnResource::new("AWS::Test::Thing").property("P", x.reference()));
         s.override_property(x.id(), "P", y.reference());
     });
-    let errors = rejects(&a, "reference cycle: the resources reference each other", None);
+    let errors = rejects(&a, DiagKind::DependencyCycle, "reference cycle: the resources reference each other", None);
     assert!(errors.iter().any(|d| d.value.as_deref() == Some("X -(references)-> Y -(references)-> X")));
 }
 
@@ -33,7 +33,7 @@ fn a_function_name_of_65_characters_is_a_length_error() {
     let a = app(|s| {
         Function::new("Handler", Runtime::Python313, Code::inline(CODE)).name("f".repeat(65).as_str()).add_to(s);
     });
-    let errors = rejects(&a, "function name too long", Some("FunctionName"));
+    let errors = rejects(&a, DiagKind::Length, "function name too long", Some("FunctionName"));
     assert!(errors.iter().all(|d| d.problem != "does not match the pattern"), "{errors:?}");
 }
 
@@ -45,6 +45,6 @@ fn the_same_method_added_twice() {
         api.add_method(s, Method::get("/items", LambdaIntegration::new(f)));
         api.add_method(s, Method::get("/items", LambdaIntegration::new(f)));
     });
-    let errors = rejects(&a, "method GET /items added twice", None);
+    let errors = rejects(&a, DiagKind::DuplicateId, "method GET /items added twice", None);
     assert_eq!(errors.len(), 1, "one error, not a duplicate construct id too: {errors:?}");
 }

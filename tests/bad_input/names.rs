@@ -15,7 +15,7 @@ fn a_bucket_name_too_long_even_with_a_one_character_suffix() {
         let sfx = s.suffix();
         Bucket::new("Uploads").name(sfx.name(&"a".repeat(62))).add_to(s);
     });
-    rejects(&a, "name too long even with the shortest parameter values", Some("BucketName"));
+    rejects(&a, DiagKind::Length, "name too long even with the shortest parameter values", Some("BucketName"));
 }
 
 #[test]
@@ -24,7 +24,7 @@ fn a_bucket_name_too_long_with_the_longest_suffix() {
         let sfx = s.suffix();
         Bucket::new("Uploads").name(sfx.name(&"a".repeat(50))).add_to(s);
     });
-    let errors = rejects(&a, "name too long with the longest parameter values", Some("BucketName"));
+    let errors = rejects(&a, DiagKind::Length, "name too long with the longest parameter values", Some("BucketName"));
     assert!(errors.iter().any(|d| d.value.as_deref() == Some("71 characters with EnvironmentSuffix at its MaxLength")));
 }
 
@@ -34,7 +34,7 @@ fn a_table_name_with_a_space_inside_fn_sub() {
         let sfx = s.suffix();
         Table::new("Orders", Key::string("pk")).name(sfx.name("orders table!")).add_to(s);
     });
-    rejects(&a, "invalid table name", Some("TableName"));
+    rejects(&a, DiagKind::Pattern, "invalid table name", Some("TableName"));
 }
 
 #[test]
@@ -43,7 +43,12 @@ fn a_function_name_with_a_space_inside_fn_sub() {
         let sfx = s.suffix();
         Function::new("Handler", Runtime::Python313, Code::inline(CODE)).name(sfx.name("orders table!")).add_to(s);
     });
-    rejects(&a, "does not match the pattern with the parameters' default values", Some("FunctionName"));
+    rejects(
+        &a,
+        DiagKind::Pattern,
+        "does not match the pattern with the parameters' default values",
+        Some("FunctionName"),
+    );
 }
 
 #[test]
@@ -52,7 +57,7 @@ fn a_format_with_two_placeholders() {
         let sfx = s.suffix();
         Queue::new("Orders").name(sfx.format("orders-{}-{}")).add_to(s);
     });
-    rejects(&a, "suffixed name has more than one {} placeholder", Some("QueueName"));
+    rejects(&a, DiagKind::Pattern, "suffixed name has more than one {} placeholder", Some("QueueName"));
 }
 
 #[test]
@@ -61,7 +66,12 @@ fn a_format_without_a_placeholder() {
         let sfx = s.suffix();
         Queue::new("Orders").name(sfx.format("orders-static")).add_to(s);
     });
-    rejects(&a, "suffixed name has no {} placeholder: the suffix would be dropped", Some("QueueName"));
+    rejects(
+        &a,
+        DiagKind::Pattern,
+        "suffixed name has no {} placeholder: the suffix would be dropped",
+        Some("QueueName"),
+    );
 }
 
 #[test]

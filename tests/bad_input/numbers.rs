@@ -18,7 +18,7 @@ fn an_alarm_threshold_of_nan() {
     let a = app(|s| {
         Alarm::new("Errors", Metric::new("AWS/Lambda", "Errors")).greater_than(f64::NAN).add_to(s);
     });
-    rejects(&a, "number is not finite", Some("Threshold"));
+    rejects(&a, DiagKind::NonFinite, "number is not finite", Some("Threshold"));
 }
 
 #[test]
@@ -26,7 +26,7 @@ fn an_alarm_threshold_of_infinity() {
     let a = app(|s| {
         Alarm::new("Errors", Metric::new("AWS/Lambda", "Errors")).less_than(f64::INFINITY).add_to(s);
     });
-    rejects(&a, "number is not finite", Some("Threshold"));
+    rejects(&a, DiagKind::NonFinite, "number is not finite", Some("Threshold"));
 }
 
 #[test]
@@ -34,7 +34,7 @@ fn a_parameter_value_range_of_nan() {
     let a = app(|s| {
         s.parameter(Parameter::number("Count").value_range(f64::NAN, 10.0));
     });
-    rejects(&a, "parameter bound is not a finite number", Some("Parameters.Count.MinValue"));
+    rejects(&a, DiagKind::Length, "parameter bound is not a finite number", Some("Parameters.Count.MinValue"));
 }
 
 #[test]
@@ -42,7 +42,7 @@ fn a_raw_nan_property() {
     let a = app(|s| {
         s.add("Thing", CfnResource::new("AWS::Test::Thing").property("Ratio", Token::list([Token::Float(f64::NAN)])));
     });
-    rejects(&a, "number is not finite", Some("Ratio.0"));
+    rejects(&a, DiagKind::NonFinite, "number is not finite", Some("Ratio.0"));
 }
 
 #[test]
@@ -50,7 +50,7 @@ fn a_nan_in_an_output() {
     let a = app(|s| {
         s.output("Ratio", Token::Float(f64::NEG_INFINITY));
     });
-    rejects(&a, "number is not finite", Some("Outputs.Ratio.Value"));
+    rejects(&a, DiagKind::NonFinite, "number is not finite", Some("Outputs.Ratio.Value"));
 }
 
 #[test]
@@ -58,7 +58,7 @@ fn a_timeout_of_u64_max_over_30_minutes() {
     let a = app(|s| {
         function("Handler").timeout(Duration::minutes(u64::MAX / 30)).add_to(s);
     });
-    rejects(&a, "timeout out of range", Some("Timeout"));
+    rejects(&a, DiagKind::OutOfRange, "timeout out of range", Some("Timeout"));
 }
 
 #[test]
@@ -66,7 +66,7 @@ fn a_timeout_that_used_to_wrap_to_44_seconds() {
     let a = app(|s| {
         function("Handler").timeout(Duration::minutes(u64::MAX / 60 + 1)).add_to(s);
     });
-    let errors = rejects(&a, "timeout out of range", Some("Timeout"));
+    let errors = rejects(&a, DiagKind::OutOfRange, "timeout out of range", Some("Timeout"));
     assert!(errors.iter().all(|d| d.value.as_deref() != Some("44 seconds")));
 }
 
@@ -76,7 +76,7 @@ fn hours_and_days_that_overflow() {
         let a = app(|s| {
             function("Handler").timeout(d).add_to(s);
         });
-        rejects(&a, "timeout out of range", Some("Timeout"));
+        rejects(&a, DiagKind::OutOfRange, "timeout out of range", Some("Timeout"));
     }
 }
 
@@ -85,7 +85,7 @@ fn a_memory_size_of_u64_max_gibibytes() {
     let a = app(|s| {
         function("Handler").memory(Size::gibibytes(u64::MAX)).add_to(s);
     });
-    rejects(&a, "memory out of range", Some("MemorySize"));
+    rejects(&a, DiagKind::OutOfRange, "memory out of range", Some("MemorySize"));
 }
 
 #[test]
@@ -97,7 +97,7 @@ fn an_sqs_source_with_the_largest_timeout() {
             .event_source(cfnkit_constructs::lambda::QueueSource::new(q).max_batching_window(Duration::MAX))
             .add_to(s);
     });
-    rejects(&a, "timeout out of range", Some("Timeout"));
+    rejects(&a, DiagKind::OutOfRange, "timeout out of range", Some("Timeout"));
 }
 
 #[test]
@@ -107,7 +107,7 @@ fn an_integration_timeout_that_overflows_milliseconds() {
         let api = RestApi::new("Api").add_to(s);
         api.add_method(s, Method::get("/items", LambdaIntegration::new(f).timeout(Duration::MAX)));
     });
-    rejects(&a, "integration timeout out of range", Some("Integration.TimeoutInMillis"));
+    rejects(&a, DiagKind::OutOfRange, "integration timeout out of range", Some("Integration.TimeoutInMillis"));
 }
 
 #[test]
@@ -115,7 +115,7 @@ fn a_vpc_with_u32_max_availability_zones() {
     let a = app(|s| {
         Vpc::new("Network").max_azs(u32::MAX).add_to(s);
     });
-    rejects(&a, "availability zone count", Some("max_azs"));
+    rejects(&a, DiagKind::OutOfRange, "availability zone count", Some("max_azs"));
 }
 
 #[test]
@@ -127,7 +127,7 @@ fn scopes_nested_4000_deep() {
         }
         s.within(scope, |s| s.add("Thing", CfnResource::new("AWS::Test::Thing")));
     });
-    rejects(&a, "constructs nested too deep", None);
+    rejects(&a, DiagKind::TooDeep, "constructs nested too deep", None);
 }
 
 /// A value nested `n` deep: `Fn::Join`s or lists.
@@ -148,7 +148,7 @@ fn a_join_nested_5000_deep() {
     let a = app(|s| {
         s.add("Thing", CfnResource::new("AWS::Test::Thing").property("Name", deep(5000, true)));
     });
-    rejects(&a, "value nested too deep", Some("Name"));
+    rejects(&a, DiagKind::TooDeep, "value nested too deep", Some("Name"));
     std::mem::forget(a);
 }
 
@@ -157,7 +157,7 @@ fn lists_nested_5000_deep() {
     let a = app(|s| {
         s.add("Thing", CfnResource::new("AWS::Test::Thing").property("Items", deep(5000, false)));
     });
-    rejects(&a, "value nested too deep", Some("Items"));
+    rejects(&a, DiagKind::TooDeep, "value nested too deep", Some("Items"));
     std::mem::forget(a);
 }
 
@@ -166,7 +166,7 @@ fn an_output_nested_5000_deep() {
     let a = app(|s| {
         s.output("Deep", deep(5000, false));
     });
-    rejects(&a, "value nested too deep", Some("Outputs.Deep.Value"));
+    rejects(&a, DiagKind::TooDeep, "value nested too deep", Some("Outputs.Deep.Value"));
     std::mem::forget(a);
 }
 
@@ -176,7 +176,7 @@ fn an_override_nested_5000_deep() {
         let t = s.add("Thing", CfnResource::new("AWS::Test::Thing"));
         s.override_property(t.id(), "Items", deep(5000, true));
     });
-    rejects(&a, "override_property(\"Items\") value nested too deep", Some("Items"));
+    rejects(&a, DiagKind::Override, "override_property(\"Items\") value nested too deep", Some("Items"));
     std::mem::forget(a);
 }
 
@@ -188,6 +188,6 @@ fn a_typed_resource_with_a_policy_nested_1000_deep() {
     let a = app(|s| {
         s.add("Policy", cfnkit::l1::iam::ManagedPolicy::new(deep(1000, false)));
     });
-    rejects(&a, "value nested too deep", Some("PolicyDocument"));
+    rejects(&a, DiagKind::TooDeep, "value nested too deep", Some("PolicyDocument"));
     std::mem::forget(a);
 }

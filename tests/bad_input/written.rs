@@ -13,7 +13,7 @@ fn a_stack_tag_with_the_reserved_aws_prefix() {
         s.tag("aws:cost", "x");
         topic(s, "Topic");
     });
-    rejects(&a, "tag key uses the reserved aws: prefix", Some("Tags.aws:cost"));
+    rejects(&a, DiagKind::NotAllowedValue, "tag key uses the reserved aws: prefix", Some("Tags.aws:cost"));
 }
 
 #[test]
@@ -22,7 +22,7 @@ fn a_stack_tag_with_the_reserved_prefix_in_capitals() {
         s.tag("AWS:team", "x");
         topic(s, "Topic");
     });
-    rejects(&a, "tag key uses the reserved aws: prefix", Some("Tags.AWS:team"));
+    rejects(&a, DiagKind::NotAllowedValue, "tag key uses the reserved aws: prefix", Some("Tags.AWS:team"));
 }
 
 #[test]
@@ -32,7 +32,7 @@ fn a_tag_key_of_129_characters() {
         s.tag(&key, "x");
         topic(s, "Topic");
     });
-    rejects(&a, "tag key too long", Some("Tags.2.Key"));
+    rejects(&a, DiagKind::Length, "tag key too long", Some("Tags.2.Key"));
 }
 
 #[test]
@@ -44,7 +44,7 @@ fn fifty_one_inherited_tags_on_a_topic() {
         }
         topic(s, "Topic");
     });
-    rejects(&a, "too many tags", Some("Tags"));
+    rejects(&a, DiagKind::Quota, "too many tags", Some("Tags"));
 }
 
 #[test]
@@ -53,7 +53,7 @@ fn an_empty_tag_key() {
         s.tag("", "v");
         topic(s, "Topic");
     });
-    rejects(&a, "empty tag key", Some("Tags.2.Key"));
+    rejects(&a, DiagKind::Length, "empty tag key", Some("Tags.2.Key"));
 }
 
 #[test]
@@ -61,7 +61,7 @@ fn a_purpose_of_300_characters_makes_a_tag_value_too_long() {
     let mut a = App::new();
     let s = a.stack("bad").conventions(Conventions::tap(&"p".repeat(300)));
     topic(s, "Topic");
-    rejects(&a, "tag value too long", Some("Tags.1.Value"));
+    rejects(&a, DiagKind::Length, "tag value too long", Some("Tags.1.Value"));
 }
 
 #[test]
@@ -71,7 +71,7 @@ fn a_tag_value_too_long_set_on_a_scope() {
         s.tag_scope(scope, "Owner", "o".repeat(257).as_str());
         s.within(scope, |s| topic(s, "Topic"));
     });
-    rejects(&a, "tag value too long", Some("Tags.2.Value"));
+    rejects(&a, DiagKind::Length, "tag value too long", Some("Tags.2.Value"));
 }
 
 #[test]
@@ -80,7 +80,7 @@ fn an_override_with_a_value_of_the_wrong_type() {
         let q = Queue::new("Orders").add_to(s);
         s.override_property(q.handle().id(), "DelaySeconds", "not-a-number");
     });
-    rejects(&a, "wrong type, set by override_property(\"DelaySeconds\")", Some("DelaySeconds"));
+    rejects(&a, DiagKind::WrongType, "wrong type, set by override_property(\"DelaySeconds\")", Some("DelaySeconds"));
 }
 
 #[test]
@@ -89,7 +89,12 @@ fn an_override_with_a_retention_the_builder_would_refuse() {
         let lg = LogGroup::new("Logs", Retention::OneWeek).add_to(s);
         s.override_property(lg.handle().id(), "RetentionInDays", 42);
     });
-    rejects(&a, "not an allowed value, set by override_property(\"RetentionInDays\")", Some("RetentionInDays"));
+    rejects(
+        &a,
+        DiagKind::NotAllowedValue,
+        "not an allowed value, set by override_property(\"RetentionInDays\")",
+        Some("RetentionInDays"),
+    );
 }
 
 #[test]
@@ -98,7 +103,7 @@ fn an_override_out_of_the_schema_range() {
         let q = Queue::new("Orders").add_to(s);
         s.override_property(q.handle().id(), "DelaySeconds", 901);
     });
-    rejects(&a, "out of range, set by override_property(\"DelaySeconds\")", Some("DelaySeconds"));
+    rejects(&a, DiagKind::OutOfRange, "out of range, set by override_property(\"DelaySeconds\")", Some("DelaySeconds"));
 }
 
 #[test]
@@ -107,8 +112,12 @@ fn an_override_of_a_misspelled_property() {
         let q = Queue::new("Orders").add_to(s);
         s.override_property(q.handle().id(), "VisibilityTimout", 30);
     });
-    let errors =
-        rejects(&a, "unknown property, set by override_property(\"VisibilityTimout\")", Some("VisibilityTimout"));
+    let errors = rejects(
+        &a,
+        DiagKind::Unknown,
+        "unknown property, set by override_property(\"VisibilityTimout\")",
+        Some("VisibilityTimout"),
+    );
     assert!(errors.iter().any(|d| d.allowed.as_deref().is_some_and(|a| a.contains("did you mean VisibilityTimeout?"))));
 }
 
@@ -119,7 +128,7 @@ fn deleting_a_required_property() {
         let t = s.add("Orders", CfnTable::new([KeySchema::new("pk", "HASH")]));
         s.delete_property(t.id(), "KeySchema");
     });
-    rejects(&a, "required property missing after delete_property(\"KeySchema\")", Some("KeySchema"));
+    rejects(&a, DiagKind::Missing, "required property missing after delete_property(\"KeySchema\")", Some("KeySchema"));
 }
 
 /// L2 invariants: what grants, event sources and checks were written from
@@ -135,6 +144,7 @@ fn an_override_of_a_property_other_constructs_rely_on() {
     });
     let errors = rejects(
         &a,
+        DiagKind::Override,
         "override_property(\"VisibilityTimeout\") changes VisibilityTimeout, which other constructs rely on \
          (grants, event sources and checks are written from the value the construct was given)",
         Some("VisibilityTimeout"),
@@ -153,6 +163,7 @@ fn a_nested_override_with_a_bad_value() {
     });
     rejects(
         &a,
+        DiagKind::NotAllowedValue,
         "not an allowed value, set by override_property(\"AttributeDefinitions.0.AttributeType\")",
         Some("AttributeDefinitions.0.AttributeType"),
     );
@@ -175,7 +186,12 @@ fn an_override_of_a_tag_with_the_reserved_prefix() {
         let t = topic(s, "Topic");
         s.override_property(t.id(), "Tags.0.Key", "aws:x");
     });
-    rejects(&a, "tag key uses the reserved aws: prefix (Tags were overridden)", Some("Tags.aws:x"));
+    rejects(
+        &a,
+        DiagKind::NotAllowedValue,
+        "tag key uses the reserved aws: prefix (Tags were overridden)",
+        Some("Tags.aws:x"),
+    );
 }
 
 /// Found by the synth_ops fuzz target: an override below a property the
@@ -188,6 +204,6 @@ fn an_override_that_creates_a_property_of_the_wrong_shape() {
     let s = a.stack("bad");
     let q = s.add("Raw", cfnkit::l1::sqs::Queue::default());
     s.override_property(q.id(), "Tags.0.Key", 1.8e159);
-    let errors = rejects(&a, "wrong type, set by override_property(\"Tags.0.Key\")", Some("Tags"));
+    let errors = rejects(&a, DiagKind::WrongType, "wrong type, set by override_property(\"Tags.0.Key\")", Some("Tags"));
     assert!(errors.iter().any(|d| d.allowed.as_deref() == Some("a value of type array")), "{errors:?}");
 }
