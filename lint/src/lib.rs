@@ -28,6 +28,7 @@
 
 pub mod config;
 pub mod document;
+mod foreach;
 pub mod output;
 pub mod packs;
 pub mod policy;
@@ -41,7 +42,16 @@ pub use rule::{Finding, Pack, Rule, Severity};
 
 /// Lints one template with `config`: every enabled rule, then the resources'
 /// acknowledgements. Findings come sorted by resource order, then rule id.
+///
+/// `Fn::ForEach` loops are expanded first (see the `foreach` module): a
+/// resource of a loop is checked once per item, and its findings point at
+/// the loop's fragment in the source.
 pub fn lint_template(template: &serde_json::Value, config: &Config) -> Vec<Finding> {
+    let expanded = foreach::expand(template);
+    let (template, origins) = match &expanded {
+        Some(e) => (&e.template, e.origins.as_slice()),
+        None => (template, &[][..]),
+    };
     let ctx = template::Ctx::new(template, config);
     let mut findings = Vec::new();
     for rule in packs::all() {
@@ -62,6 +72,13 @@ pub fn lint_template(template: &serde_json::Value, config: &Config) -> Vec<Findi
         }
     }
     let mut findings = suppress::apply(&ctx, findings, config);
+    for f in &mut findings {
+        if let Some((from, to)) = origins.iter().find(|(from, _)| {
+            f.pointer.strip_prefix(from.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        }) {
+            f.pointer = format!("{to}{}", &f.pointer[from.len()..]);
+        }
+    }
     let order = ctx.resource_order();
     findings.sort_by(|a, b| {
         let ka = a.resource.as_deref().and_then(|r| order.get(r)).copied().unwrap_or(usize::MAX);

@@ -134,13 +134,43 @@ pub enum Truth {
     Unknown,
 }
 
-/// Reads a flag: absent counts as false.
+/// Reads a flag: absent (or `Ref: AWS::NoValue`) counts as false; an
+/// `Fn::If` whose branches agree is that value, else unknown.
 pub fn truth(v: Option<&Value>) -> Truth {
     match v {
         Some(Value::Bool(b)) => bool_truth(*b),
         Some(Value::String(s)) => bool_truth(s.eq_ignore_ascii_case("true")),
+        Some(Value::Object(m)) if m.len() == 1 => {
+            if m.get("Ref").and_then(Value::as_str) == Some("AWS::NoValue") {
+                return Truth::False;
+            }
+            match m.get("Fn::If").and_then(Value::as_array).map(Vec::as_slice) {
+                Some([_, a, b]) => {
+                    let (a, b) = (truth(Some(a)), truth(Some(b)));
+                    if a == b {
+                        a
+                    } else {
+                        Truth::Unknown
+                    }
+                }
+                _ => Truth::Unknown,
+            }
+        }
         Some(Value::Object(_)) => Truth::Unknown,
         _ => Truth::False,
+    }
+}
+
+/// True when some branch of the value is a literal true (`true`, or an
+/// `Fn::If` with a true branch): a flag that may be on, depending on a
+/// condition.
+pub fn may_be_true(v: Option<&Value>) -> bool {
+    match v {
+        Some(Value::Object(m)) if m.len() == 1 => match m.get("Fn::If").and_then(Value::as_array).map(Vec::as_slice) {
+            Some([_, a, b]) => may_be_true(Some(a)) || may_be_true(Some(b)),
+            _ => false,
+        },
+        other => truth(other) == Truth::True,
     }
 }
 

@@ -472,3 +472,39 @@ fn every_rule_documents_itself() {
         assert!(!r.title.is_empty() && !r.rationale.is_empty() && !r.fix.is_empty(), "{} lacks text", r.id);
     }
 }
+
+/// A resource written once in an `Fn::ForEach` loop is checked once per item
+/// (items from a parameter's default), and the finding points at the loop.
+#[test]
+fn fn_foreach_loops_are_checked_per_item_at_the_loop() {
+    let mut t = tpl(json!({
+        "Fn::ForEach::Logs": ["Name", {"Ref": "Names"}, {
+            "Log${Name}": res("AWS::Logs::LogGroup", json!({"LogGroupName": {"Fn::Sub": "${Name}-${EnvironmentSuffix}"}}))
+        }]
+    }));
+    t["Parameters"]["Names"] = json!({"Type": "CommaDelimitedList", "Default": "orders,refunds"});
+    let findings = lint_template(&t, &Config::default());
+    let retention: Vec<_> = findings.iter().filter(|f| f.rule == "sec-log-retention").collect();
+    let ids: Vec<_> = retention.iter().filter_map(|f| f.resource.as_deref()).collect();
+    assert_eq!(ids, ["Logorders", "Logrefunds"], "{findings:?}");
+    assert!(retention[0].pointer.starts_with("/Resources/Fn::ForEach::Logs/2/Log${Name}"), "{}", retention[0].pointer);
+}
+
+/// `Fn::If` flags: agreeing branches are read; a database public under one
+/// branch is a finding; `AWS::NoValue` counts as absent.
+#[test]
+fn fn_if_flags_are_read_branch_by_branch() {
+    let db = |flag: Value| {
+        tpl(json!({"D": res("AWS::RDS::DBInstance", json!({"StorageEncrypted": true, "PubliclyAccessible": flag}))}))
+    };
+    let public = |t: &Value| {
+        lint_template(t, &Config::default()).into_iter().filter(|f| f.rule == "sec-public-database").count()
+    };
+    assert_eq!(public(&db(json!({"Fn::If": ["Prod", false, true]}))), 1);
+    assert_eq!(public(&db(json!({"Fn::If": ["Prod", false, {"Ref": "AWS::NoValue"}]}))), 0);
+    assert_eq!(public(&db(json!({"Fn::If": ["Prod", true, true]}))), 1);
+    let unencrypted =
+        tpl(json!({"D": res("AWS::RDS::DBInstance", json!({"StorageEncrypted": {"Fn::If": ["Prod", true, false]}}))}));
+    let rules = rules_hit(&unencrypted, &Config::default());
+    assert!(!rules.contains(&"sec-public-database"), "{rules:?}");
+}

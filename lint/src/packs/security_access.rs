@@ -125,8 +125,15 @@ fn public_database(ctx: &Ctx<'_>, hits: &mut Vec<Hit>) {
         ) {
             continue;
         }
-        if truth(r.prop("PubliclyAccessible")) == Truth::True {
+        let flag = r.prop("PubliclyAccessible");
+        if truth(flag) == Truth::True {
             hits.push(Hit::at(r.id, r.ptr("PubliclyAccessible"), format!("{} is PubliclyAccessible", r.kind)));
+        } else if crate::template::may_be_true(flag) {
+            hits.push(Hit::at(
+                r.id,
+                r.ptr("PubliclyAccessible"),
+                format!("{} is PubliclyAccessible under one branch of its Fn::If", r.kind),
+            ));
         }
     }
 }
