@@ -22,7 +22,7 @@
 //! AWS managed key `aws/backup` unless given one, and leaves deletion open
 //! unless asked; cfnkit creates a key and blocks deletion.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::{Handle, RemovalPolicy};
 use cfnkit_core::token::{Expr, Token, Value};
 use cfnkit_core::tree::Stack;
@@ -43,7 +43,7 @@ fn check_name(path: &str, prop: &str, n: &Value<String>, out: &mut Vec<Diagnosti
     let len = text.chars().count();
     if bad_char.is_some() || len > 50 || (known.fully_known() && len < 2) {
         out.push(
-            Diagnostic::error(path, "invalid name")
+            Diagnostic::error_of(DiagKind::Pattern, path, "invalid name")
                 .property(prop)
                 .value(format!("{text:?}"))
                 .allowed("2 to 50 letters, digits, '-' and '_'"),
@@ -124,7 +124,7 @@ impl BackupVault {
             let (min_d, max_d) = (min.to_seconds() / 86_400, max.map(|m| m.to_seconds() / 86_400));
             if !(1..=36_500).contains(&min_d) || max_d.is_some_and(|m| m < min_d || m > 36_500) {
                 diags.push(
-                    Diagnostic::error(&path, "vault lock retention out of range")
+                    Diagnostic::error_of(DiagKind::OutOfRange, &path, "vault lock retention out of range")
                         .property("LockConfiguration")
                         .value(format!("min {min}, max {}", max.map_or("none".to_string(), |m| m.to_string())))
                         .allowed("at least 1 day, at most 36500 days, max not below min"),
@@ -276,7 +276,7 @@ impl BackupRule {
             && self.name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
         if !ok_name {
             out.push(
-                Diagnostic::error(path, "invalid rule name")
+                Diagnostic::error_of(DiagKind::Pattern, path, "invalid rule name")
                     .property(prop("RuleName"))
                     .value(format!("{:?}", self.name))
                     .allowed("1 to 50 letters, digits, '-', '_' and '.'"),
@@ -284,7 +284,7 @@ impl BackupRule {
         }
         if !(self.schedule.starts_with("cron(") && self.schedule.ends_with(')')) {
             out.push(
-                Diagnostic::error(path, "a backup schedule is a cron expression")
+                Diagnostic::error_of(DiagKind::Invalid, path, "a backup schedule is a cron expression")
                     .property(prop("ScheduleExpression"))
                     .value(format!("{:?}", self.schedule))
                     .allowed("cron(minutes hours day-of-month month day-of-week year), in UTC"),
@@ -294,46 +294,52 @@ impl BackupRule {
         if let (Some(cold), Some(del)) = (self.cold_after, self.delete_after) {
             if days(del) < days(cold) + 90 {
                 out.push(
-                    Diagnostic::error(path, "recovery points in cold storage must be kept at least 90 days there")
-                        .property(prop("Lifecycle.DeleteAfterDays"))
-                        .value(format!(
-                            "{} days, {} days after the move",
-                            days(del),
-                            days(del).saturating_sub(days(cold))
-                        ))
-                        .allowed(format!("at least {} days", days(cold) + 90)),
+                    Diagnostic::error_of(
+                        DiagKind::OutOfRange,
+                        path,
+                        "recovery points in cold storage must be kept at least 90 days there",
+                    )
+                    .property(prop("Lifecycle.DeleteAfterDays"))
+                    .value(format!("{} days, {} days after the move", days(del), days(del).saturating_sub(days(cold))))
+                    .allowed(format!("at least {} days", days(cold) + 90)),
                 );
             }
         }
         if self.continuous && self.delete_after.is_some_and(|d| days(d) > 35) {
             out.push(
-                Diagnostic::error(path, "continuous backups are kept at most 35 days")
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "continuous backups are kept at most 35 days")
                     .property(prop("Lifecycle.DeleteAfterDays"))
                     .value(format!("{} days", self.delete_after.map_or(0, days)))
                     .allowed("1 to 35 days"),
             );
         }
-        if self.continuous && self.cold_after.is_some() {
+        if let Some(cold) = self.cold_after.filter(|_| self.continuous) {
             out.push(
-                Diagnostic::error(path, "continuous backups cannot move to cold storage")
+                Diagnostic::error_of(DiagKind::Conflict, path, "continuous backups cannot move to cold storage")
                     .property(prop("Lifecycle.MoveToColdStorageAfterDays"))
+                    .value(format!("{} days", days(cold)))
                     .allowed("no cold storage on a continuous rule"),
             );
         }
         if let Some(s) = self.start_window {
             if s.to_seconds() < 3_600 {
                 out.push(
-                    Diagnostic::error(path, "start window too short")
+                    Diagnostic::error_of(DiagKind::OutOfRange, path, "start window too short")
                         .property(prop("StartWindowMinutes"))
                         .value(s.to_string())
                         .allowed("at least 60 minutes"),
                 );
             }
-            if self.completion_window.is_some_and(|c| c.to_seconds() <= s.to_seconds()) {
+            if let Some(c) = self.completion_window.filter(|c| c.to_seconds() <= s.to_seconds()) {
                 out.push(
-                    Diagnostic::error(path, "the completion window must be longer than the start window")
-                        .property(prop("CompletionWindowMinutes"))
-                        .allowed("a completion window after the start window"),
+                    Diagnostic::error_of(
+                        DiagKind::Conflict,
+                        path,
+                        "the completion window must be longer than the start window",
+                    )
+                    .property(prop("CompletionWindowMinutes"))
+                    .value(format!("{c} after a start window of {s}"))
+                    .allowed("a completion window after the start window"),
                 );
             }
         }
@@ -418,7 +424,7 @@ impl BackupPlan {
         for (i, r) in rules.iter().enumerate() {
             if rules[..i].iter().any(|o| o.name == r.name) {
                 diags.push(
-                    Diagnostic::error(&path, "rule name used twice")
+                    Diagnostic::error_of(DiagKind::DuplicateId, &path, "rule name used twice")
                         .property("BackupPlan.BackupPlanRule")
                         .value(format!("{:?}", r.name))
                         .allowed("each rule name once"),
@@ -427,7 +433,7 @@ impl BackupPlan {
         }
         if self.tags.is_empty() && self.resources.is_empty() {
             diags.push(
-                Diagnostic::error(&path, "the plan selects no resource")
+                Diagnostic::error_of(DiagKind::NoEffect, &path, "the plan selects no resource")
                     .property("BackupSelection")
                     .allowed(".select_tag(key, value) or .select_resource(arn)"),
             );

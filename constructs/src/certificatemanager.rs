@@ -22,7 +22,7 @@
 //! 64 characters, as here; cfnkit adds the wildcard decision and the region
 //! fact.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Value};
 use cfnkit_core::tree::{Ack, Stack};
@@ -133,7 +133,7 @@ impl Certificate {
         if let Value::Lit(d) = &self.domain {
             if d.is_empty() || d.len() > MAX_DOMAIN_NAME {
                 out.push(
-                    Diagnostic::error(path, "certificate domain name length")
+                    Diagnostic::error_of(DiagKind::Length, path, "certificate domain name length")
                         .property("DomainName")
                         .value(format!("{} characters", d.len()))
                         .allowed(format!("1 to {MAX_DOMAIN_NAME} characters (put a longer name in .alternative_name)")),
@@ -146,7 +146,7 @@ impl Certificate {
             let prop = if i == 0 { "DomainName" } else { "SubjectAlternativeNames" };
             if !valid_domain_name(n) {
                 out.push(
-                    Diagnostic::error(path, "invalid domain name")
+                    Diagnostic::error_of(DiagKind::Pattern, path, "invalid domain name")
                         .property(prop)
                         .value(format!("{n:?}"))
                         .allowed("labels of letters, digits and '-' separated by '.', at most 253 characters; '*.' only as the first label"),
@@ -154,15 +154,19 @@ impl Certificate {
             }
             if n.contains('*') && self.wildcard.is_none() {
                 out.push(
-                    Diagnostic::error(path, "wildcard certificate names serve every host of the domain with one key")
-                        .property(prop)
-                        .value(format!("{n:?}"))
-                        .allowed("the host names themselves, or .allow_wildcard(reason)"),
+                    Diagnostic::error_of(
+                        DiagKind::Missing,
+                        path,
+                        "wildcard certificate names serve every host of the domain with one key",
+                    )
+                    .property(prop)
+                    .value(format!("{n:?}"))
+                    .allowed("the host names themselves, or .allow_wildcard(reason)"),
                 );
             }
             if seen.contains(&n.as_str()) {
                 out.push(
-                    Diagnostic::error(path, "domain name given twice")
+                    Diagnostic::error_of(DiagKind::DuplicateId, path, "domain name given twice")
                         .property(prop)
                         .value(format!("{n:?}"))
                         .allowed("each name once"),
@@ -173,7 +177,7 @@ impl Certificate {
         let count = 1 + self.alternatives.len();
         if count > MAX_NAMES {
             out.push(
-                Diagnostic::error(path, "too many names on one certificate")
+                Diagnostic::error_of(DiagKind::ItemCount, path, "too many names on one certificate")
                     .property("SubjectAlternativeNames")
                     .value(count.to_string())
                     .allowed(format!("at most {MAX_NAMES} names, the domain name included")),

@@ -25,7 +25,7 @@
 //! recorder or delivery channel construct, and its rules do not wait for a
 //! recorder.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::{Handle, RemovalPolicy};
 use cfnkit_core::token::{Expr, Pseudo, Token, Value};
 use cfnkit_core::tree::Stack;
@@ -137,7 +137,7 @@ impl ConfigurationRecorder {
         if let Some(StackRecorder(other)) = stack.stack_fact() {
             let other = stack.path_of(other.id()).unwrap_or_default();
             stack.report(
-                Diagnostic::error(&path, "an account has one Config recorder a region")
+                Diagnostic::error_of(DiagKind::Quota, &path, "an account has one Config recorder a region")
                     .value(format!("a second recorder beside {other}"))
                     .allowed("one ConfigurationRecorder a stack (and a region of the account)"),
             );
@@ -325,7 +325,7 @@ impl ManagedRule {
             && self.identifier.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
         if !ok {
             stack.report(
-                Diagnostic::error(&path, "invalid managed rule identifier")
+                Diagnostic::error_of(DiagKind::Pattern, &path, "invalid managed rule identifier")
                     .property("Source.SourceIdentifier")
                     .value(format!("{:?}", self.identifier))
                     .allowed("an AWS managed rule identifier: uppercase letters, digits and '_' (S3_BUCKET_VERSIONING_ENABLED)"),
@@ -334,9 +334,14 @@ impl ManagedRule {
         if let Some((k, _)) = &self.tag {
             if !self.types.is_empty() || k.is_empty() {
                 stack.report(
-                    Diagnostic::error(&path, "a rule is scoped by resource types or by one tag, not both")
-                        .property("Scope")
-                        .allowed(".resource_types(..) or .tagged(key, value)"),
+                    Diagnostic::error_of(
+                        if self.types.is_empty() { DiagKind::Missing } else { DiagKind::Excluded },
+                        &path,
+                        "a rule is scoped by resource types or by one tag, not both",
+                    )
+                    .property("Scope")
+                    .value(format!("{} resource types and the tag key {k:?}", self.types.len()))
+                    .allowed(".resource_types(..) or .tagged(key, value)"),
                 );
             }
         }

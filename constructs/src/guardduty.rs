@@ -16,7 +16,7 @@
 //! Compared with AWS CDK: aws-cdk-lib has only the L1 `CfnDetector`; every
 //! default above is cfnkit's.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::{Handle, RemovalPolicy};
 use cfnkit_core::token::Expr;
 use cfnkit_core::tree::Stack;
@@ -148,7 +148,7 @@ impl Detector {
         if let Some(StackDetector(other)) = stack.stack_fact() {
             let other = stack.path_of(other.id()).unwrap_or_default();
             stack.report(
-                Diagnostic::error(&path, "an account has one GuardDuty detector a region")
+                Diagnostic::error_of(DiagKind::Quota, &path, "an account has one GuardDuty detector a region")
                     .value(format!("a second detector beside {other}"))
                     .allowed("one Detector a stack (and a region of the account)"),
             );

@@ -3,6 +3,7 @@
 
 use cfnkit_constructs::backup::{BackupPlan, BackupRule, BackupVault};
 use cfnkit_constructs::kms::Key;
+use cfnkit_core::diag::DiagKind;
 use cfnkit_core::tree::{App, Stack};
 use cfnkit_core::units::Duration;
 use serde_json::{json, Value};
@@ -114,17 +115,17 @@ fn every_error_is_reported_at_once() {
         .rule(BackupRule::daily("Window").start_window(Duration::minutes(30)))
         .add_to(s);
     let errs = app.synth().expect_err("fails").diagnostics;
-    for problem in [
-        "invalid name",
-        "vault lock retention out of range",
-        "cron expression",
-        "at least 90 days",
-        "at most 35 days",
-        "rule name used twice",
-        "start window too short",
-        "selects no resource",
+    for (problem, kind) in [
+        ("invalid name", DiagKind::Pattern),
+        ("vault lock retention out of range", DiagKind::OutOfRange),
+        ("cron expression", DiagKind::Invalid),
+        ("at least 90 days", DiagKind::OutOfRange),
+        ("at most 35 days", DiagKind::OutOfRange),
+        ("rule name used twice", DiagKind::DuplicateId),
+        ("start window too short", DiagKind::OutOfRange),
+        ("selects no resource", DiagKind::NoEffect),
     ] {
-        assert!(errs.iter().any(|d| d.problem.contains(problem)), "{problem}: {errs:?}");
+        assert!(errs.iter().any(|d| d.problem.contains(problem) && d.kind == kind), "{problem} ({kind}): {errs:?}");
     }
 }
 

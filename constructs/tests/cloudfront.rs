@@ -10,7 +10,7 @@ use cfnkit_constructs::kms::Key;
 use cfnkit_constructs::s3::Bucket;
 use cfnkit_constructs::wafv2::WebAcl;
 use cfnkit_core::conventions::Conventions;
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::tree::{App, Stack};
 use serde_json::{json, Value};
 
@@ -162,7 +162,11 @@ fn a_bucket_of_another_stack_gets_its_statement_in_its_own_stack_with_a_warning(
     let b = Bucket::new("Content").add_to(app.stack("storage"));
     decided(Distribution::new("Site", Origin::s3(b))).add_to(app.stack("edge"));
     let out = app.synth().expect("synthesizes");
-    assert!(out.warnings.iter().any(|w| w.problem.contains("another stack")), "{:?}", out.warnings);
+    assert!(
+        out.warnings.iter().any(|w| w.problem.contains("another stack") && w.kind == DiagKind::ForeignStack),
+        "{:?}",
+        out.warnings
+    );
     let storage = out.stacks.iter().find(|s| s.name == "storage").unwrap();
     let statements =
         storage.template["Resources"]["ContentPolicy"]["Properties"]["PolicyDocument"]["Statement"].clone();
@@ -225,8 +229,13 @@ fn undecided_certificate_and_web_acl_are_warnings() {
     let b = Bucket::new("Content").add_to(stack);
     Distribution::new("Site", Origin::s3(b)).add_to(stack);
     let out = app.synth().expect("synthesizes");
-    assert!(out.warnings.iter().any(|w| w.problem.contains("no certificate")), "{:?}", out.warnings);
-    assert!(out.warnings.iter().any(|w| w.problem.contains("no web ACL")), "{:?}", out.warnings);
+    for problem in ["no certificate", "no web ACL"] {
+        assert!(
+            out.warnings.iter().any(|w| w.problem.contains(problem) && w.kind == DiagKind::Missing),
+            "{problem}: {:?}",
+            out.warnings
+        );
+    }
 }
 
 #[test]
@@ -245,14 +254,14 @@ fn wrong_region_scope_and_log_bucket_are_errors() {
             .comment(&"x".repeat(200))
             .add_to(stack);
     });
-    for problem in [
-        "must be created in us-east-1",
-        "served for the domain names",
-        "web ACL of CloudFront scope",
-        "through ACLs",
-        "path pattern",
-        "comment too long",
+    for (problem, kind) in [
+        ("must be created in us-east-1", DiagKind::Wiring),
+        ("served for the domain names", DiagKind::Missing),
+        ("web ACL of CloudFront scope", DiagKind::Wiring),
+        ("through ACLs", DiagKind::Wiring),
+        ("path pattern", DiagKind::NotAllowedValue),
+        ("comment too long", DiagKind::Length),
     ] {
-        assert!(errs.iter().any(|d| d.problem.contains(problem)), "{problem}: {errs:?}");
+        assert!(errs.iter().any(|d| d.problem.contains(problem) && d.kind == kind), "{problem} ({kind}): {errs:?}");
     }
 }

@@ -7,7 +7,7 @@ use cfnkit_constructs::kms::Key;
 use cfnkit_constructs::lambda::{Code, Function, FunctionRef, Runtime};
 use cfnkit_constructs::sns::Topic;
 use cfnkit_constructs::sqs::{Queue, QueueEncryption, QueueRef};
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::tree::{App, Stack};
 use cfnkit_core::units::Duration;
 use serde_json::{json, Value};
@@ -24,8 +24,8 @@ fn errors(f: impl FnOnce(&mut Stack)) -> Vec<Diagnostic> {
     app.synth().expect_err("synthesis fails").diagnostics
 }
 
-fn has_error(errs: &[Diagnostic], property: &str, problem: &str) -> bool {
-    errs.iter().any(|d| d.property.as_deref() == Some(property) && d.problem.contains(problem))
+fn has_error(errs: &[Diagnostic], kind: DiagKind, property: &str, problem: &str) -> bool {
+    errs.iter().any(|d| d.kind == kind && d.property.as_deref() == Some(property) && d.problem.contains(problem))
 }
 
 fn function(s: &mut Stack) -> FunctionRef {
@@ -155,19 +155,24 @@ fn bad_rules_are_reported_together() {
             .target(Target::topic(topic).retry_attempts(200).max_event_age(Duration::seconds(10)))
             .add_to(s);
     });
-    assert!(has_error(&errs, "ScheduleExpression", "needs a schedule or an event pattern"));
-    assert!(has_error(&errs, "ScheduleExpression", "whole minutes"));
-    assert!(has_error(&errs, "ScheduleExpression", "neither day of month nor day of week is ?"));
-    assert!(has_error(&errs, "ScheduleExpression", "4 fields"));
-    assert!(has_error(&errs, "EventPattern", "an empty event pattern"));
-    assert!(has_error(&errs, "EventPattern.source", "non-empty array"));
-    assert!(has_error(&errs, "Targets", "too many targets"));
-    assert!(has_error(&errs, "Targets[0].Arn", "alias/aws/sqs"));
-    assert!(has_error(&errs, "Targets[1].SqsParameters.MessageGroupId", "needs a message group id"));
-    assert!(has_error(&errs, "Targets[1].DeadLetterConfig.Arn", "a FIFO dead-letter queue"));
-    assert!(has_error(&errs, "Targets[2].Arn", "alias/aws/sns"));
-    assert!(has_error(&errs, "Targets[2].RetryPolicy.MaximumRetryAttempts", "too many retry attempts"));
-    assert!(has_error(&errs, "Targets[2].RetryPolicy.MaximumEventAgeInSeconds", "out of range"));
+    assert!(has_error(&errs, DiagKind::Missing, "ScheduleExpression", "needs a schedule or an event pattern"));
+    assert!(has_error(&errs, DiagKind::Invalid, "ScheduleExpression", "whole minutes"));
+    assert!(has_error(&errs, DiagKind::Invalid, "ScheduleExpression", "neither day of month nor day of week is ?"));
+    assert!(has_error(&errs, DiagKind::Invalid, "ScheduleExpression", "4 fields"));
+    assert!(has_error(&errs, DiagKind::Missing, "EventPattern", "an empty event pattern"));
+    assert!(has_error(&errs, DiagKind::Invalid, "EventPattern.source", "non-empty array"));
+    assert!(has_error(&errs, DiagKind::ItemCount, "Targets", "too many targets"));
+    assert!(has_error(&errs, DiagKind::Wiring, "Targets[0].Arn", "alias/aws/sqs"));
+    assert!(has_error(&errs, DiagKind::Missing, "Targets[1].SqsParameters.MessageGroupId", "needs a message group id"));
+    assert!(has_error(&errs, DiagKind::Wiring, "Targets[1].DeadLetterConfig.Arn", "a FIFO dead-letter queue"));
+    assert!(has_error(&errs, DiagKind::Wiring, "Targets[2].Arn", "alias/aws/sns"));
+    assert!(has_error(
+        &errs,
+        DiagKind::OutOfRange,
+        "Targets[2].RetryPolicy.MaximumRetryAttempts",
+        "too many retry attempts"
+    ));
+    assert!(has_error(&errs, DiagKind::OutOfRange, "Targets[2].RetryPolicy.MaximumEventAgeInSeconds", "out of range"));
     let fast = errs.iter().find(|d| d.problem.contains("whole minutes")).unwrap();
     assert_eq!(fast.value.as_deref(), Some("30 seconds"));
     assert!(fast.path.contains("Fast"), "{fast:?}");

@@ -1,8 +1,9 @@
 //! Rules for L2 source that the compiler cannot enforce on its own (issue 7,
 //! "hygienic tokens"): attributes through the generated typed `attr_*`
 //! accessors only (a misspelt `get_att("Arnn")` compiles, `attr_arnn()` does
-//! not), and every construct builder `#[must_use]` (a construct built without
-//! `.add_to(stack)` would vanish without a word).
+//! not), every construct builder `#[must_use]` (a construct built without
+//! `.add_to(stack)` would vanish without a word), and every diagnostic of a
+//! construct carries a specific `DiagKind` ("structured errors").
 
 use std::path::{Path, PathBuf};
 
@@ -84,4 +85,20 @@ fn every_construct_builder_is_must_use() {
     }
     assert!(checked >= 30, "only {checked} builders found: the scan no longer matches the source layout");
     assert!(missing.is_empty(), "builders without #[must_use]:\n{}", missing.join("\n"));
+}
+
+#[test]
+fn every_construct_diagnostic_has_a_kind() {
+    // `Diagnostic::error`/`warning` give `DiagKind::Other`: construct checks
+    // name a specific kind with `error_of`/`warning_of`, so tests and tools
+    // match on kinds rather than on message text (issue 7, structured errors).
+    let mut found = Vec::new();
+    for (path, text) in all_sources() {
+        for (n, line) in code_lines(&text) {
+            if line.contains("Diagnostic::error(") || line.contains("Diagnostic::warning(") {
+                found.push(format!("{}:{n}: {}", path.display(), line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "use Diagnostic::error_of / warning_of with a specific DiagKind:\n{}", found.join("\n"));
 }

@@ -4,7 +4,7 @@
 use cfnkit_constructs::apigateway::{Method, MockIntegration, RestApi};
 use cfnkit_constructs::logs::{LogGroup, Retention};
 use cfnkit_constructs::wafv2::{DefaultAction, ManagedRuleGroup, RateKey, RateLimit, Scope, WebAcl};
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::tree::{App, Stack};
 use serde_json::{json, Value};
 
@@ -24,8 +24,9 @@ fn errors(region: Option<&str>, build: impl FnOnce(&mut Stack)) -> Vec<Diagnosti
     app.synth().expect_err("synthesis fails").diagnostics
 }
 
-fn has_error(errs: &[Diagnostic], problem: &str) -> bool {
-    errs.iter().any(|d| d.problem.contains(problem))
+/// An error of `kind` whose problem contains `problem`.
+fn has_error_of(errs: &[Diagnostic], kind: DiagKind, problem: &str) -> bool {
+    errs.iter().any(|d| d.kind == kind && d.problem.contains(problem))
 }
 
 fn rule_names(t: &Value, acl: &str) -> Vec<String> {
@@ -202,7 +203,7 @@ fn a_cloudfront_web_acl_outside_us_east_1_is_an_error() {
     let errs = errors(Some("eu-west-1"), |s| {
         WebAcl::cloudfront("Edge").add_to(s);
     });
-    assert!(has_error(&errs, "must be created in us-east-1"), "{errs:?}");
+    assert!(has_error_of(&errs, DiagKind::NotAllowedValue, "must be created in us-east-1"), "{errs:?}");
     let errs = errors(None, |s| {
         WebAcl::cloudfront("Edge").add_to(s);
     });
@@ -218,7 +219,7 @@ fn a_cloudfront_web_acl_cannot_be_associated() {
             .protect_load_balancer_arn("arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/1")
             .add_to(s);
     });
-    assert!(has_error(&errs, "attached by the distribution"), "{errs:?}");
+    assert!(has_error_of(&errs, DiagKind::Conflict, "attached by the distribution"), "{errs:?}");
 }
 
 #[test]
@@ -230,10 +231,13 @@ fn every_setting_error_is_reported_at_once() {
             .protect_load_balancer_arn("arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/nlb/1")
             .add_to(s);
     });
-    for problem in
-        ["used twice", "rate limit out of range", "window not one WAF offers", "Application Load Balancers only"]
-    {
-        assert!(has_error(&errs, problem), "{problem}: {errs:?}");
+    for (problem, kind) in [
+        ("used twice", DiagKind::DuplicateId),
+        ("rate limit out of range", DiagKind::OutOfRange),
+        ("window not one WAF offers", DiagKind::NotAllowedValue),
+        ("Application Load Balancers only", DiagKind::Pattern),
+    ] {
+        assert!(has_error_of(&errs, kind, problem), "{problem} ({kind}): {errs:?}");
     }
 }
 
@@ -254,8 +258,8 @@ fn a_web_acl_without_rules_or_over_capacity_is_an_error() {
             .managed(ManagedRuleGroup::Other("AWSManagedRulesBotControlRuleSet".into(), 4_500))
             .add_to(s);
     });
-    assert!(has_error(&errs, "has no rule"), "{errs:?}");
-    assert!(has_error(&errs, "more capacity than a web ACL has"), "{errs:?}");
+    assert!(has_error_of(&errs, DiagKind::NoEffect, "has no rule"), "{errs:?}");
+    assert!(has_error_of(&errs, DiagKind::Quota, "more capacity than a web ACL has"), "{errs:?}");
 }
 
 #[test]
@@ -268,6 +272,7 @@ fn logging_to_a_group_without_the_waf_prefix_is_an_error() {
     });
     let bad: Vec<_> = errs.iter().filter(|d| d.problem.contains("aws-waf-logs-")).collect();
     assert_eq!(bad.len(), 2, "{errs:?}");
+    assert!(bad.iter().all(|d| d.kind == DiagKind::Pattern), "{bad:?}");
     assert_eq!(bad[0].value.as_deref(), Some("\"app-logs\""));
 }
 
@@ -289,7 +294,7 @@ fn logging_to_a_group_of_another_stack_checks_its_name_and_imports_its_arn() {
     let g = LogGroup::new("AppLogs", Retention::OneYear).name("app-logs").add_to(app.stack("logs").region("eu-west-1"));
     WebAcl::regional("Firewall").log_to(g).add_to(app.stack("waf").region("eu-west-1"));
     let errs = app.synth().expect_err("fails").diagnostics;
-    assert!(has_error(&errs, "aws-waf-logs-"), "{errs:?}");
+    assert!(has_error_of(&errs, DiagKind::Pattern, "aws-waf-logs-"), "{errs:?}");
 
     let mut app = App::new();
     let g = LogGroup::new("WafLogs", Retention::OneYear)

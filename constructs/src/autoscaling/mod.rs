@@ -23,7 +23,7 @@ mod scaling;
 pub use rolling::RollingUpdate;
 pub use scaling::StepScaling;
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Value};
 use cfnkit_core::tree::Stack;
@@ -129,16 +129,20 @@ impl AutoScalingGroup {
         }
         if self.min > self.max || self.max == 0 {
             stack.report(
-                Diagnostic::error(path, "minimum above maximum capacity")
-                    .property("MinSize")
-                    .value(format!("{} to {}", self.min, self.max))
-                    .allowed("0 <= MinSize <= MaxSize, MaxSize at least 1"),
+                Diagnostic::error_of(
+                    if self.max == 0 { DiagKind::OutOfRange } else { DiagKind::Conflict },
+                    path,
+                    "minimum above maximum capacity",
+                )
+                .property("MinSize")
+                .value(format!("{} to {}", self.min, self.max))
+                .allowed("0 <= MinSize <= MaxSize, MaxSize at least 1"),
             );
         }
         if let Some(d) = self.desired {
             if d < self.min || d > self.max {
                 stack.report(
-                    Diagnostic::error(path, "desired capacity outside min and max")
+                    Diagnostic::error_of(DiagKind::OutOfRange, path, "desired capacity outside min and max")
                         .property("DesiredCapacity")
                         .value(d.to_string())
                         .allowed(format!("{} to {}", self.min, self.max)),
@@ -147,14 +151,17 @@ impl AutoScalingGroup {
         }
         if self.target_groups.len() > MAX_TARGET_GROUPS {
             stack.report(
-                Diagnostic::error(path, "too many target groups")
+                Diagnostic::error_of(DiagKind::ItemCount, path, "too many target groups")
                     .property("TargetGroupARNs")
                     .value(self.target_groups.len().to_string())
                     .allowed(format!("at most {MAX_TARGET_GROUPS}")),
             );
         }
         if self.vpc.private_subnet_ids().is_empty() {
-            stack.report(Diagnostic::error(path, "VPC without private subnets").property("VPCZoneIdentifier"));
+            stack.report(
+                Diagnostic::error_of(DiagKind::Wiring, path, "VPC without private subnets")
+                    .property("VPCZoneIdentifier"),
+            );
         }
     }
 

@@ -1,7 +1,7 @@
 //! [`RollingUpdate`]: how CloudFormation replaces a group's instances when
 //! its launch template changes, and the group's `UpdatePolicy`.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::token::Token;
 use cfnkit_core::tree::Stack;
 use cfnkit_core::units::Duration;
@@ -62,7 +62,7 @@ impl RollingUpdate {
     pub(super) fn check(&self, path: &str, max: u32, stack: &mut Stack) {
         if self.max_batch == 0 {
             stack.report(
-                Diagnostic::error(path, "a rolling update batch of zero instances")
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "a rolling update batch of zero instances")
                     .property("UpdatePolicy.AutoScalingRollingUpdate.MaxBatchSize")
                     .value("0")
                     .allowed("1 or more"),
@@ -70,15 +70,19 @@ impl RollingUpdate {
         }
         if let Some(n) = self.min_in_service.filter(|n| *n >= max) {
             stack.report(
-                Diagnostic::error(path, "instances kept in service during a rolling update must be fewer than MaxSize")
-                    .property("UpdatePolicy.AutoScalingRollingUpdate.MinInstancesInService")
-                    .value(n.to_string())
-                    .allowed(format!("0 to {}", max.saturating_sub(1))),
+                Diagnostic::error_of(
+                    DiagKind::OutOfRange,
+                    path,
+                    "instances kept in service during a rolling update must be fewer than MaxSize",
+                )
+                .property("UpdatePolicy.AutoScalingRollingUpdate.MinInstancesInService")
+                .value(n.to_string())
+                .allowed(format!("0 to {}", max.saturating_sub(1))),
             );
         }
         if let Some(p) = self.pause.filter(|p| p.to_seconds() > MAX_PAUSE_SECONDS) {
             stack.report(
-                Diagnostic::error(path, "rolling update pause too long")
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "rolling update pause too long")
                     .property("UpdatePolicy.AutoScalingRollingUpdate.PauseTime")
                     .value(format!("{} seconds", p.to_seconds()))
                     .allowed("at most one hour (PT1H)"),

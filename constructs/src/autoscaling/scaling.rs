@@ -1,7 +1,7 @@
 //! Scaling policies of an Auto Scaling group: target tracking (CPU, requests
 //! per target), step scaling on any metric, and scheduled actions.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::fns;
 use cfnkit_core::token::{Token, Value};
 use cfnkit_core::tree::{NodeId, Stack};
@@ -61,10 +61,14 @@ impl AutoScalingGroupRef {
         if !(target.is_finite() && target > 0.0) {
             let path = stack.path_of_node(scope).unwrap_or_default();
             stack.report(
-                Diagnostic::error(format!("{path}/{id}"), "target value must be a positive number")
-                    .property("TargetTrackingConfiguration.TargetValue")
-                    .value(target.to_string())
-                    .allowed("a number above 0"),
+                Diagnostic::error_of(
+                    DiagKind::OutOfRange,
+                    format!("{path}/{id}"),
+                    "target value must be a positive number",
+                )
+                .property("TargetTrackingConfiguration.TargetValue")
+                .value(target.to_string())
+                .allowed("a number above 0"),
             );
             return;
         }
@@ -82,7 +86,7 @@ impl AutoScalingGroupRef {
         if percent > 100.0 {
             let path = self.scope(stack).and_then(|n| stack.path_of_node(n)).unwrap_or_default();
             stack.report(
-                Diagnostic::error(format!("{path}/{id}"), "CPU target above 100%")
+                Diagnostic::error_of(DiagKind::OutOfRange, format!("{path}/{id}"), "CPU target above 100%")
                     .property("TargetTrackingConfiguration.TargetValue")
                     .value(percent.to_string())
                     .allowed("1 to 100"),
@@ -120,7 +124,7 @@ impl AutoScalingGroupRef {
         inn.sort_by(|a, b| b.0.total_cmp(&a.0));
         if out.is_empty() && inn.is_empty() {
             stack.report(
-                Diagnostic::error(&path, "step scaling without steps")
+                Diagnostic::error_of(DiagKind::Missing, &path, "step scaling without steps")
                     .property("StepAdjustments")
                     .allowed(".add_above(threshold, n) and/or .remove_below(threshold, n)"),
             );
@@ -129,10 +133,14 @@ impl AutoScalingGroupRef {
         if let (Some(lo), Some(hi)) = (out.first(), inn.first()) {
             if hi.0 >= lo.0 {
                 stack.report(
-                    Diagnostic::error(&path, "scale-in threshold not below the scale-out threshold")
-                        .property("StepAdjustments")
-                        .value(format!("remove below {} / add above {}", hi.0, lo.0))
-                        .allowed("every remove_below threshold under every add_above threshold"),
+                    Diagnostic::error_of(
+                        DiagKind::Conflict,
+                        &path,
+                        "scale-in threshold not below the scale-out threshold",
+                    )
+                    .property("StepAdjustments")
+                    .value(format!("remove below {} / add above {}", hi.0, lo.0))
+                    .allowed("every remove_below threshold under every add_above threshold"),
                 );
                 return;
             }
@@ -197,16 +205,20 @@ impl AutoScalingGroupRef {
         let path = format!("{}/{id}", stack.path_of_node(scope).unwrap_or_default());
         if cron.split_whitespace().count() != 5 {
             stack.report(
-                Diagnostic::error(&path, "scheduled action recurrence is not a five-field cron expression")
-                    .property("Recurrence")
-                    .value(format!("{cron:?}"))
-                    .allowed("minute hour day-of-month month day-of-week, such as 0 22 * * *"),
+                Diagnostic::error_of(
+                    DiagKind::Invalid,
+                    &path,
+                    "scheduled action recurrence is not a five-field cron expression",
+                )
+                .property("Recurrence")
+                .value(format!("{cron:?}"))
+                .allowed("minute hour day-of-month month day-of-week, such as 0 22 * * *"),
             );
             return;
         }
         if min.is_none() && max.is_none() {
             stack.report(
-                Diagnostic::error(&path, "scheduled action changes nothing")
+                Diagnostic::error_of(DiagKind::NoEffect, &path, "scheduled action changes nothing")
                     .property("MinSize")
                     .allowed("a minimum, a maximum or both"),
             );

@@ -44,7 +44,7 @@ pub use origin::{
 };
 
 use cfnkit_core::conventions::{Hardening, SecurityProfile};
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::RemovalPolicy;
 use cfnkit_core::synth::logical_id;
 use cfnkit_core::token::Value;
@@ -275,25 +275,31 @@ impl Distribution {
                 let region = cert.region(stack);
                 if region.as_deref() != Some(CERTIFICATE_REGION) {
                     out.push(
-                        Diagnostic::error(path, "a CloudFront certificate must be created in us-east-1")
-                            .property("DistributionConfig.ViewerCertificate.AcmCertificateArn")
-                            .value(format!(
-                                "a certificate in {}",
-                                region.as_deref().unwrap_or("a stack without a region")
-                            ))
-                            .allowed("a Certificate of a stack with .region(\"us-east-1\")"),
+                        Diagnostic::error_of(
+                            DiagKind::Wiring,
+                            path,
+                            "a CloudFront certificate must be created in us-east-1",
+                        )
+                        .property("DistributionConfig.ViewerCertificate.AcmCertificateArn")
+                        .value(format!("a certificate in {}", region.as_deref().unwrap_or("a stack without a region")))
+                        .allowed("a Certificate of a stack with .region(\"us-east-1\")"),
                     );
                 }
                 if names.is_empty() {
                     out.push(
-                        Diagnostic::error(path, "a certificate is served for the domain names it is given")
-                            .property("DistributionConfig.Aliases")
-                            .allowed("at least one domain name the certificate covers"),
+                        Diagnostic::error_of(
+                            DiagKind::Missing,
+                            path,
+                            "a certificate is served for the domain names it is given",
+                        )
+                        .property("DistributionConfig.Aliases")
+                        .allowed("at least one domain name the certificate covers"),
                     );
                 }
             }
             Decision::Unset => out.push(
-                Diagnostic::warning(
+                Diagnostic::warning_of(
+                    DiagKind::Missing,
                     path,
                     "no certificate: viewers reach the *.cloudfront.net domain with CloudFront's default \
                      certificate, which accepts TLS 1.0 (checkov CKV_AWS_174)",
@@ -305,34 +311,49 @@ impl Distribution {
         }
         match &self.web_acl {
             Decision::Given(acl) if acl.scope() != Scope::CloudFront => out.push(
-                Diagnostic::error(path, "a distribution takes a web ACL of CloudFront scope")
+                Diagnostic::error_of(DiagKind::Wiring, path, "a distribution takes a web ACL of CloudFront scope")
                     .property("DistributionConfig.WebACLId")
                     .value("a REGIONAL web ACL")
                     .allowed("WebAcl::cloudfront(..) in a us-east-1 stack"),
             ),
             Decision::Unset => out.push(
-                Diagnostic::warning(path, "no web ACL: requests reach the origins unfiltered (checkov CKV_AWS_68)")
-                    .property("DistributionConfig.WebACLId")
-                    .allowed(".web_acl(WebAcl::cloudfront(..)), or .without_web_acl(reason)"),
+                Diagnostic::warning_of(
+                    DiagKind::Missing,
+                    path,
+                    "no web ACL: requests reach the origins unfiltered (checkov CKV_AWS_68)",
+                )
+                .property("DistributionConfig.WebACLId")
+                .allowed(".web_acl(WebAcl::cloudfront(..)), or .without_web_acl(reason)"),
             ),
             _ => {}
         }
         if let Logging::Into(b, _) = &self.logging {
             if stack.fact::<crate::s3::AclLogDestination>(b.handle().id()).is_none() {
                 out.push(
-                    Diagnostic::error(path, "CloudFront delivers access logs through ACLs, which the bucket disables")
-                        .property("DistributionConfig.Logging.Bucket")
-                        .allowed(
-                            "a bucket made with Bucket::acl_log_destination(), or the hardened profile's log bucket",
-                        ),
+                    Diagnostic::error_of(
+                        DiagKind::Wiring,
+                        path,
+                        "CloudFront delivers access logs through ACLs, which the bucket disables",
+                    )
+                    .property("DistributionConfig.Logging.Bucket")
+                    .allowed("a bucket made with Bucket::acl_log_destination(), or the hardened profile's log bucket"),
                 );
             }
         }
         let mut patterns: Vec<&str> = Vec::new();
         for (p, _) in &self.behaviors {
-            if p.is_empty() || p.len() > 255 || p == "*" || patterns.contains(&p.as_str()) {
+            let kind = if patterns.contains(&p.as_str()) {
+                Some(DiagKind::DuplicateId)
+            } else if p.is_empty() || p.len() > 255 {
+                Some(DiagKind::Length)
+            } else if p == "*" {
+                Some(DiagKind::NotAllowedValue)
+            } else {
+                None
+            };
+            if let Some(kind) = kind {
                 out.push(
-                    Diagnostic::error(path, "invalid or repeated path pattern")
+                    Diagnostic::error_of(kind, path, "invalid or repeated path pattern")
                         .property("DistributionConfig.CacheBehaviors.PathPattern")
                         .value(format!("{p:?}"))
                         .allowed("1 to 255 characters, each pattern once, not `*` (the default behavior)"),
@@ -343,7 +364,7 @@ impl Distribution {
         if let Some(c) = &self.comment {
             if c.chars().count() > 128 {
                 out.push(
-                    Diagnostic::error(path, "comment too long")
+                    Diagnostic::error_of(DiagKind::Length, path, "comment too long")
                         .property("DistributionConfig.Comment")
                         .value(format!("{} characters", c.chars().count()))
                         .allowed("at most 128 characters"),

@@ -2,7 +2,7 @@
 //! needs written elsewhere (an S3 bucket's origin access control and the
 //! bucket- and key-policy statements that admit it).
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::fns;
 use cfnkit_core::token::{Expr, Pseudo, Token, Value};
 use cfnkit_core::tree::{NodeId, Stack};
@@ -143,7 +143,8 @@ pub(super) fn admit(stack: &mut Stack, path: &str, bucket: BucketRef, distributi
             .var("Distribution", distribution_id.clone())
             .into()
     } else {
-        stack.report(Diagnostic::warning(
+        stack.report(Diagnostic::warning_of(
+            DiagKind::ForeignStack,
             path,
             "the origin bucket belongs to another stack: its policy admits every CloudFront distribution of the \
              account (naming this one would make each stack wait for the other); put the bucket and the \
@@ -180,7 +181,8 @@ pub(super) fn admit(stack: &mut Stack, path: &str, bucket: BucketRef, distributi
         Some(k) => {
             k.add_to_resource_policy(stack, statement);
         }
-        None => stack.report(Diagnostic::warning(
+        None => stack.report(Diagnostic::warning_of(
+            DiagKind::Wiring,
             path,
             "the origin bucket's customer managed key is not a cfnkit Key: its key policy must let \
              cloudfront.amazonaws.com kms:Decrypt for this distribution, or CloudFront cannot read the objects",

@@ -78,9 +78,13 @@ impl Connections {
         match self.default_port {
             Some(port) => self.allow_from(stack, other, port, description),
             None => stack.report(
-                cfnkit_core::diag::Diagnostic::error(stack.name().to_string(), "connection without a port")
-                    .property("default_port")
-                    .allowed("allow_from(stack, other, Port::tcp(n), why) naming the port"),
+                cfnkit_core::diag::Diagnostic::error_of(
+                    cfnkit_core::diag::DiagKind::Missing,
+                    stack.name().to_string(),
+                    "connection without a port",
+                )
+                .property("default_port")
+                .allowed("allow_from(stack, other, Port::tcp(n), why) naming the port"),
             ),
         }
     }

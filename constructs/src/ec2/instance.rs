@@ -2,7 +2,7 @@
 //! (IMDSv2, encrypted root volume, role with Session Manager, no SSH) in a
 //! private subnet.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::fns;
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Value};
@@ -144,8 +144,9 @@ impl Instance {
             Placement::Public(reason) => {
                 if reason.trim().is_empty() {
                     stack.report(
-                        Diagnostic::error(path, "a public IP without a reason")
+                        Diagnostic::error_of(DiagKind::Missing, path, "a public IP without a reason")
                             .property("NetworkInterfaces.AssociatePublicIpAddress")
+                            .value(format!("{reason:?}"))
                             .allowed("public_ip(\"why the instance must be reachable from the internet\")"),
                     );
                 }
@@ -154,7 +155,7 @@ impl Instance {
         };
         if subnets.is_empty() {
             stack.report(
-                Diagnostic::error(path, "a public IP in a VPC without public subnets")
+                Diagnostic::error_of(DiagKind::Wiring, path, "a public IP in a VPC without public subnets")
                     .property("SubnetId")
                     .allowed("Vpc::public_subnets() (or nat_gateways(n)), or no public_ip"),
             );
@@ -163,7 +164,7 @@ impl Instance {
         let n = subnets.len();
         let Some(s) = subnets.into_iter().nth(self.zone as usize) else {
             stack.report(
-                Diagnostic::error(path, "availability zone index out of range")
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "availability zone index out of range")
                     .property("SubnetId")
                     .value(self.zone.to_string())
                     .allowed(format!("0 to {} (the VPC's {n} {kind} subnets)", n - 1)),

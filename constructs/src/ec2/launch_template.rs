@@ -1,7 +1,7 @@
 //! [`LaunchTemplate`]: how instances start (image, type, role, disks,
 //! metadata service, user data), [`MachineImage`] and [`UserData`].
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::fns;
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Value};
@@ -219,7 +219,7 @@ impl Machine<'_> {
     pub(super) fn check(&self, path: &str, prefix: &str, stack: &mut Stack) {
         if !(8..=16_384).contains(&self.volume_gib) {
             stack.report(
-                Diagnostic::error(path, "root volume size out of range")
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "root volume size out of range")
                     .property(format!("{prefix}BlockDeviceMappings.Ebs.VolumeSize"))
                     .value(self.volume_gib.to_string())
                     .allowed("8 to 16384 GiB"),
@@ -227,7 +227,7 @@ impl Machine<'_> {
         }
         if !(1..=64).contains(&self.hop_limit) {
             stack.report(
-                Diagnostic::error(path, "metadata hop limit out of range")
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "metadata hop limit out of range")
                     .property(format!("{prefix}MetadataOptions.HttpPutResponseHopLimit"))
                     .value(self.hop_limit.to_string())
                     .allowed("1 to 64"),
@@ -235,7 +235,7 @@ impl Machine<'_> {
         }
         if self.instance_type.split('.').count() != 2 || self.instance_type.split('.').any(str::is_empty) {
             stack.report(
-                Diagnostic::error(path, "invalid instance type")
+                Diagnostic::error_of(DiagKind::Pattern, path, "invalid instance type")
                     .property(format!("{prefix}InstanceType"))
                     .value(format!("{:?}", self.instance_type))
                     .allowed("a type such as t3.micro or m7g.large"),
@@ -244,7 +244,7 @@ impl Machine<'_> {
         if let MachineImage::Id(id) = self.image {
             if !id.starts_with("ami-") {
                 stack.report(
-                    Diagnostic::error(path, "invalid image id")
+                    Diagnostic::error_of(DiagKind::Pattern, path, "invalid image id")
                         .property(format!("{prefix}ImageId"))
                         .value(format!("{id:?}"))
                         .allowed("ami-… or MachineImage::latest_amazon_linux()"),

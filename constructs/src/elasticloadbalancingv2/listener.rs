@@ -1,7 +1,7 @@
 //! Listeners (HTTPS with a current TLS policy, HTTP that redirects to
 //! HTTPS, TCP and TLS) and [`ListenerRule`]s.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Value};
 use cfnkit_core::tree::Stack;
@@ -31,10 +31,22 @@ impl LoadBalancerRef {
         ListenerRef { handle }
     }
 
-    fn refuse(self, stack: &mut Stack, id: &str, problem: &str, allowed: &str) {
+    fn refuse(self, stack: &mut Stack, id: &str, target: Option<TargetGroupRef>, problem: &str, allowed: &str) {
         let path = stack.node_of(self.handle.id()).and_then(|n| stack.path_of_node(n)).unwrap_or_default();
+        let lb = match self.kind {
+            Kind::Application => "an application load balancer",
+            Kind::Network => "a network load balancer",
+        };
+        let value = match target {
+            Some(t) if t.is_http() => format!("{lb} forwarding to an HTTP or HTTPS target group"),
+            Some(_) => format!("{lb} forwarding to a TCP or TLS target group"),
+            None => lb.to_string(),
+        };
         stack.report(
-            Diagnostic::error(format!("{path}/{id}"), problem.to_string()).property("Protocol").allowed(allowed),
+            Diagnostic::error_of(DiagKind::Wiring, format!("{path}/{id}"), problem.to_string())
+                .property("Protocol")
+                .value(value)
+                .allowed(allowed),
         );
     }
 
@@ -52,6 +64,7 @@ impl LoadBalancerRef {
             self.refuse(
                 stack,
                 id,
+                Some(target),
                 "HTTPS listener on a network load balancer or to a TCP target group",
                 "an application load balancer forwarding to an HTTP or HTTPS target group",
             );
@@ -68,7 +81,7 @@ impl LoadBalancerRef {
     /// to the internet (acknowledged for checkov CKV_AWS_260 with that reason).
     pub fn add_http_redirect(self, stack: &mut Stack, id: &str) -> ListenerRef {
         if self.kind != Kind::Application {
-            self.refuse(stack, id, "HTTP redirect on a network load balancer", "an application load balancer");
+            self.refuse(stack, id, None, "HTTP redirect on a network load balancer", "an application load balancer");
         }
         let redirect = l1::Action::new("redirect").redirect_config(
             l1::RedirectConfig::new("HTTP_301")
@@ -96,6 +109,7 @@ impl LoadBalancerRef {
             self.refuse(
                 stack,
                 id,
+                Some(target),
                 "TCP listener on an application load balancer or to an HTTP target group",
                 "a network load balancer forwarding to a TCP or TLS target group",
             );
@@ -118,6 +132,7 @@ impl LoadBalancerRef {
             self.refuse(
                 stack,
                 id,
+                Some(target),
                 "TLS listener on an application load balancer or to an HTTP target group",
                 "a network load balancer forwarding to a TCP or TLS target group",
             );
@@ -151,7 +166,7 @@ impl ListenerRef {
         let path = format!("{}/{id}", path.trim_end_matches("/Resource"));
         if !(1..=50_000).contains(&rule.priority) {
             stack.report(
-                Diagnostic::error(&path, "rule priority out of range")
+                Diagnostic::error_of(DiagKind::OutOfRange, &path, "rule priority out of range")
                     .property("Priority")
                     .value(rule.priority.to_string())
                     .allowed("1 to 50000, unique on the listener"),
@@ -159,14 +174,14 @@ impl ListenerRef {
         }
         if rule.conditions.is_empty() {
             stack.report(
-                Diagnostic::error(&path, "rule without a condition")
+                Diagnostic::error_of(DiagKind::Missing, &path, "rule without a condition")
                     .property("Conditions")
                     .allowed(".path_patterns([...]) or .host_headers([...])"),
             );
         }
         let Some(action) = rule.action else {
             stack.report(
-                Diagnostic::error(&path, "rule without an action")
+                Diagnostic::error_of(DiagKind::Missing, &path, "rule without an action")
                     .property("Actions")
                     .allowed(".forward(target_group) or .fixed_response(code, body)"),
             );

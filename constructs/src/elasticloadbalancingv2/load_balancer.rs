@@ -1,7 +1,7 @@
 //! [`ApplicationLoadBalancer`] and [`NetworkLoadBalancer`], and the handle
 //! both return.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::{Handle, RemovalPolicy};
 use cfnkit_core::token::{Expr, Value};
 use cfnkit_core::tree::{Ack, Stack};
@@ -35,16 +35,24 @@ impl Common {
         let subnets = if self.internet_facing { self.vpc.public_subnet_ids() } else { self.vpc.private_subnet_ids() };
         if self.internet_facing && subnets.is_empty() {
             stack.report(
-                Diagnostic::error(&path, "internet-facing load balancer in a VPC without public subnets")
-                    .property("Subnets")
-                    .allowed("Vpc::public_subnets() (or nat_gateways(n)), or an internal load balancer"),
+                Diagnostic::error_of(
+                    DiagKind::Wiring,
+                    &path,
+                    "internet-facing load balancer in a VPC without public subnets",
+                )
+                .property("Subnets")
+                .allowed("Vpc::public_subnets() (or nat_gateways(n)), or an internal load balancer"),
             );
         } else if kind == Kind::Application && subnets.len() < 2 {
             stack.report(
-                Diagnostic::error(&path, "an application load balancer needs subnets in two availability zones")
-                    .property("Subnets")
-                    .value(subnets.len().to_string())
-                    .allowed("a VPC with max_azs(2) or more"),
+                Diagnostic::error_of(
+                    DiagKind::ItemCount,
+                    &path,
+                    "an application load balancer needs subnets in two availability zones",
+                )
+                .property("Subnets")
+                .value(subnets.len().to_string())
+                .allowed("a VPC with max_azs(2) or more"),
             );
         }
         let removal = self.removal.or(stack.default_removal_policy()).unwrap_or(RemovalPolicy::Retain);

@@ -1,6 +1,6 @@
 //! [`TargetGroup`]: where a listener sends requests, with a health check.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Value};
 use cfnkit_core::tree::Stack;
@@ -138,11 +138,16 @@ impl TargetGroup {
     fn check(&self, path: &str, stack: &mut Stack) {
         let mut out = Vec::new();
         if self.port == 0 {
-            out.push(Diagnostic::error(path, "target port").property("Port").value("0").allowed("1 to 65535"));
+            out.push(
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "target port")
+                    .property("Port")
+                    .value("0")
+                    .allowed("1 to 65535"),
+            );
         }
         if !(5..=300).contains(&self.interval) {
             out.push(
-                Diagnostic::error(path, "health-check interval out of range")
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "health-check interval out of range")
                     .property("HealthCheckIntervalSeconds")
                     .value(self.interval.to_string())
                     .allowed("5 to 300 seconds"),
@@ -150,7 +155,7 @@ impl TargetGroup {
         }
         if self.timeout >= self.interval {
             out.push(
-                Diagnostic::error(path, "health-check timeout not below the interval")
+                Diagnostic::error_of(DiagKind::Conflict, path, "health-check timeout not below the interval")
                     .property("HealthCheckTimeoutSeconds")
                     .value(self.timeout.to_string())
                     .allowed(format!("less than the interval ({} seconds)", self.interval)),
@@ -159,7 +164,7 @@ impl TargetGroup {
         for (prop, n) in [("HealthyThresholdCount", self.healthy), ("UnhealthyThresholdCount", self.unhealthy)] {
             if !(2..=10).contains(&n) {
                 out.push(
-                    Diagnostic::error(path, "health-check threshold out of range")
+                    Diagnostic::error_of(DiagKind::OutOfRange, path, "health-check threshold out of range")
                         .property(prop)
                         .value(n.to_string())
                         .allowed("2 to 10"),
@@ -168,7 +173,7 @@ impl TargetGroup {
         }
         if self.protocol.is_http() && !self.path.starts_with('/') {
             out.push(
-                Diagnostic::error(path, "health-check path must start with /")
+                Diagnostic::error_of(DiagKind::Pattern, path, "health-check path must start with /")
                     .property("HealthCheckPath")
                     .value(format!("{:?}", self.path))
                     .allowed("a path such as /health"),
@@ -180,7 +185,7 @@ impl TargetGroup {
             });
         if self.protocol.is_http() && !codes_ok {
             out.push(
-                Diagnostic::error(path, "healthy HTTP codes")
+                Diagnostic::error_of(DiagKind::Pattern, path, "healthy HTTP codes")
                     .property("Matcher.HttpCode")
                     .value(format!("{:?}", self.matcher))
                     .allowed("codes 200 to 499: 200, 200-299 or 200,301"),
@@ -188,7 +193,7 @@ impl TargetGroup {
         }
         if self.deregistration_delay > 3600 {
             out.push(
-                Diagnostic::error(path, "deregistration delay out of range")
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "deregistration delay out of range")
                     .property("TargetGroupAttributes.deregistration_delay.timeout_seconds")
                     .value(self.deregistration_delay.to_string())
                     .allowed("0 to 3600 seconds"),

@@ -13,7 +13,7 @@
 mod schedule;
 mod target;
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::Expr;
 use cfnkit_core::tree::Stack;
@@ -110,7 +110,7 @@ impl Rule {
         let mut out = Vec::new();
         if self.schedule.is_none() && self.pattern.is_none() {
             out.push(
-                Diagnostic::error(path, "a rule needs a schedule or an event pattern")
+                Diagnostic::error_of(DiagKind::Missing, path, "a rule needs a schedule or an event pattern")
                     .property("ScheduleExpression")
                     .allowed(".schedule(Schedule::rate(..)) or .pattern(EventPattern::new()..)"),
             );
@@ -123,7 +123,7 @@ impl Rule {
         }
         if self.targets.len() > MAX_TARGETS {
             out.push(
-                Diagnostic::error(path, "too many targets")
+                Diagnostic::error_of(DiagKind::ItemCount, path, "too many targets")
                     .property("Targets")
                     .value(self.targets.len().to_string())
                     .allowed(format!("at most {MAX_TARGETS} targets per rule (add another rule)")),
@@ -131,7 +131,7 @@ impl Rule {
         }
         if let Some(d) = self.description.as_ref().filter(|d| d.chars().count() > 512) {
             out.push(
-                Diagnostic::error(path, "description too long")
+                Diagnostic::error_of(DiagKind::Length, path, "description too long")
                     .property("Description")
                     .value(format!("{} characters", d.chars().count()))
                     .allowed("at most 512 characters"),

@@ -1,7 +1,7 @@
 //! [`Schedule`]: when a scheduled rule fires, and [`EventPattern`]: which
 //! events a pattern rule matches.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::units::Duration;
 use serde_json::{Map, Value as Json};
 
@@ -57,10 +57,14 @@ impl Schedule {
                 let s = d.to_seconds();
                 if s < 60 || s % 60 != 0 {
                     out.push(
-                        Diagnostic::error(path, "a schedule rate must be whole minutes, one minute or more")
-                            .property("ScheduleExpression")
-                            .value(format!("{s} seconds"))
-                            .allowed("Duration::minutes(n), hours(n) or days(n) with n >= 1"),
+                        Diagnostic::error_of(
+                            DiagKind::Invalid,
+                            path,
+                            "a schedule rate must be whole minutes, one minute or more",
+                        )
+                        .property("ScheduleExpression")
+                        .value(format!("{s} seconds"))
+                        .allowed("Duration::minutes(n), hours(n) or days(n) with n >= 1"),
                     );
                 }
             }
@@ -75,7 +79,7 @@ impl Schedule {
                 };
                 if let Some(why) = bad {
                     out.push(
-                        Diagnostic::error(path, format!("invalid cron expression ({why})"))
+                        Diagnostic::error_of(DiagKind::Invalid, path, format!("invalid cron expression ({why})"))
                             .property("ScheduleExpression")
                             .value(format!("{c:?}"))
                             .allowed(
@@ -146,7 +150,7 @@ impl EventPattern {
     pub(super) fn check(&self, path: &str, out: &mut Vec<Diagnostic>) {
         if self.fields.is_empty() {
             out.push(
-                Diagnostic::error(path, "an empty event pattern")
+                Diagnostic::error_of(DiagKind::Missing, path, "an empty event pattern")
                     .property("EventPattern")
                     .allowed("at least one field, such as .source([\"aws.ec2\"])"),
             );
@@ -159,10 +163,14 @@ impl EventPattern {
             };
             if !ok {
                 out.push(
-                    Diagnostic::error(path, "an event pattern field must be a non-empty array of values or an object")
-                        .property(format!("EventPattern.{k}"))
-                        .value(v.to_string())
-                        .allowed("[\"value\", ...] or {\"field\": [...]}"),
+                    Diagnostic::error_of(
+                        DiagKind::Invalid,
+                        path,
+                        "an event pattern field must be a non-empty array of values or an object",
+                    )
+                    .property(format!("EventPattern.{k}"))
+                    .value(v.to_string())
+                    .allowed("[\"value\", ...] or {\"field\": [...]}"),
                 );
             }
         }

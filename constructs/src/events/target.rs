@@ -2,7 +2,7 @@
 //! target needs to accept them (permission, queue or topic policy, key
 //! policy).
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::token::{Expr, Token, Value};
 use cfnkit_core::tree::Stack;
 use cfnkit_core::units::Duration;
@@ -107,22 +107,24 @@ impl Target {
             Kind::Queue { queue, group } => {
                 if queue.is_fifo() && group.is_none() {
                     out.push(
-                        Diagnostic::error(path, "a FIFO queue target needs a message group id")
+                        Diagnostic::error_of(DiagKind::Missing, path, "a FIFO queue target needs a message group id")
                             .property(prop("SqsParameters.MessageGroupId"))
                             .allowed("Target::queue(q).message_group_id(\"group\")"),
                     );
                 }
-                if !queue.is_fifo() && group.is_some() {
+                if let Some(g) = group.as_ref().filter(|_| !queue.is_fifo()) {
                     out.push(
-                        Diagnostic::error(path, "a message group id on a standard queue target")
+                        Diagnostic::error_of(DiagKind::Conflict, path, "a message group id on a standard queue target")
                             .property(prop("SqsParameters.MessageGroupId"))
+                            .value(format!("{g:?}"))
                             .allowed("a FIFO queue, or no message_group_id"),
                     );
                 }
                 aws_managed_queue(stack, *queue, path, &prop("Arn"), "the target queue", out);
             }
             Kind::Topic(t) if !t.has_customer_managed_key() => out.push(
-                Diagnostic::error(
+                Diagnostic::error_of(
+                    DiagKind::Wiring,
                     path,
                     "the target topic is encrypted with the AWS managed key alias/aws/sns, whose key policy cannot \
                      let EventBridge publish: every delivery would fail",
@@ -135,8 +137,9 @@ impl Target {
         if let Some(q) = self.dead_letter_queue {
             if q.is_fifo() {
                 out.push(
-                    Diagnostic::error(path, "a FIFO dead-letter queue")
+                    Diagnostic::error_of(DiagKind::Wiring, path, "a FIFO dead-letter queue")
                         .property(prop("DeadLetterConfig.Arn"))
+                        .value("a FIFO queue")
                         .allowed("a standard queue (EventBridge dead-letter queues cannot be FIFO)"),
                 );
             }
@@ -144,7 +147,7 @@ impl Target {
         }
         if let Some(n) = self.retries.filter(|n| *n > MAX_RETRIES) {
             out.push(
-                Diagnostic::error(path, "too many retry attempts")
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "too many retry attempts")
                     .property(prop("RetryPolicy.MaximumRetryAttempts"))
                     .value(n.to_string())
                     .allowed(format!("0 to {MAX_RETRIES}")),
@@ -152,7 +155,7 @@ impl Target {
         }
         if let Some(a) = self.max_age.filter(|a| !(60..=86_400).contains(&a.to_seconds())) {
             out.push(
-                Diagnostic::error(path, "maximum event age out of range")
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "maximum event age out of range")
                     .property(prop("RetryPolicy.MaximumEventAgeInSeconds"))
                     .value(format!("{} seconds", a.to_seconds()))
                     .allowed("60 to 86400 seconds"),
@@ -219,7 +222,8 @@ impl Target {
 fn aws_managed_queue(stack: &Stack, q: QueueRef, path: &str, property: &str, what: &str, out: &mut Vec<Diagnostic>) {
     if q.destination_key(stack) == DestinationKey::AwsManaged {
         out.push(
-            Diagnostic::error(
+            Diagnostic::error_of(
+                DiagKind::Wiring,
                 path,
                 format!(
                     "{what} is encrypted with the AWS managed key alias/aws/sqs, whose key policy cannot let \

@@ -1,7 +1,7 @@
 //! How programs reach a database: its security groups and port, IAM
 //! database authentication (`rds-db:connect`) and the master secret.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::fns;
 use cfnkit_core::token::Expr;
 use cfnkit_core::tree::Stack;
@@ -49,7 +49,7 @@ fn valid_db_user(u: &str) -> bool {
 pub(super) fn grant_connect(stack: &mut Stack, grantee: &impl Grantable, resource_id: Expr<String>, db_user: &str) {
     if !valid_db_user(db_user) {
         stack.report(
-            Diagnostic::error(stack.name().to_string(), "invalid database user in grant_connect")
+            Diagnostic::error_of(DiagKind::Pattern, stack.name().to_string(), "invalid database user in grant_connect")
                 .property("db_user")
                 .value(format!("{db_user:?}"))
                 .allowed("1 to 63 letters, digits and _, starting with a letter"),

@@ -1,7 +1,7 @@
 //! [`DatabaseCluster`]: an Aurora cluster (PostgreSQL or MySQL) and its
 //! instances in the VPC's private subnets.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::{Handle, RemovalPolicy};
 use cfnkit_core::token::{Expr, Value};
 use cfnkit_core::tree::{Ack, Stack};
@@ -90,7 +90,7 @@ impl DatabaseCluster {
         self.settings.check(path, stack);
         if !self.settings.engine.is_aurora() {
             stack.report(
-                Diagnostic::error(path, "a cluster runs an Aurora engine")
+                Diagnostic::error_of(DiagKind::NotAllowedValue, path, "a cluster runs an Aurora engine")
                     .property("Engine")
                     .value(self.settings.engine.name())
                     .allowed("aurora-postgresql or aurora-mysql; DatabaseInstance for the others"),
@@ -98,19 +98,21 @@ impl DatabaseCluster {
         }
         if !(1..=MAX_INSTANCES).contains(&self.instances) {
             stack.report(
-                Diagnostic::error(path, "instance count out of range")
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "instance count out of range")
                     .property("instances")
                     .value(self.instances.to_string())
                     .allowed(format!("1 to {MAX_INSTANCES}")),
             );
         } else if self.instances == 1 {
             stack.report(
-                Diagnostic::warning(path, "one instance: no reader to fail over to").property("instances").value("1"),
+                Diagnostic::warning_of(DiagKind::ItemCount, path, "one instance: no reader to fail over to")
+                    .property("instances")
+                    .value("1"),
             );
         }
         if !self.class.starts_with("db.") || self.class.len() < 5 {
             stack.report(
-                Diagnostic::error(path, "invalid instance class")
+                Diagnostic::error_of(DiagKind::Pattern, path, "invalid instance class")
                     .property("DBInstanceClass")
                     .value(format!("{:?}", self.class))
                     .allowed("a class such as db.r6g.large or db.t4g.medium"),

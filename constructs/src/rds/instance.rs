@@ -1,7 +1,7 @@
 //! [`DatabaseInstance`]: one RDS database server (PostgreSQL, MySQL,
 //! MariaDB) in the VPC's private subnets.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Value};
 use cfnkit_core::tree::{Ack, Stack};
@@ -107,7 +107,7 @@ impl DatabaseInstance {
         let mut out = Vec::new();
         if self.settings.engine.is_aurora() {
             out.push(
-                Diagnostic::error(path, "Aurora runs as a cluster")
+                Diagnostic::error_of(DiagKind::NotAllowedValue, path, "Aurora runs as a cluster")
                     .property("Engine")
                     .value(self.settings.engine.name())
                     .allowed("postgres, mysql or mariadb here; DatabaseCluster for Aurora"),
@@ -115,7 +115,7 @@ impl DatabaseInstance {
         }
         if !self.class.starts_with("db.") || self.class.len() < 5 {
             out.push(
-                Diagnostic::error(path, "invalid instance class")
+                Diagnostic::error_of(DiagKind::Pattern, path, "invalid instance class")
                     .property("DBInstanceClass")
                     .value(format!("{:?}", self.class))
                     .allowed("a class such as db.t3.medium or db.r6g.large"),
@@ -123,7 +123,7 @@ impl DatabaseInstance {
         }
         if !(20..=65_536).contains(&self.storage_gib) {
             out.push(
-                Diagnostic::error(path, "allocated storage out of range")
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "allocated storage out of range")
                     .property("AllocatedStorage")
                     .value(self.storage_gib.to_string())
                     .allowed("20 to 65536 GiB"),
@@ -132,7 +132,7 @@ impl DatabaseInstance {
         if let Some(max) = self.max_storage_gib {
             if max < self.storage_gib || max > 65_536 {
                 out.push(
-                    Diagnostic::error(path, "storage limit below the allocated storage")
+                    Diagnostic::error_of(DiagKind::OutOfRange, path, "storage limit below the allocated storage")
                         .property("MaxAllocatedStorage")
                         .value(max.to_string())
                         .allowed(format!("{} to 65536 GiB", self.storage_gib)),

@@ -2,7 +2,7 @@
 //! credentials, backups, monitoring, parameters; their checks and the
 //! resources they add beside the database.
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::RemovalPolicy;
 use cfnkit_core::token::{Token, Value};
 use cfnkit_core::tree::{NodeId, Stack};
@@ -73,7 +73,7 @@ impl Settings {
         let mut out = Vec::new();
         if self.engine.family().is_none() {
             out.push(
-                Diagnostic::error(path, "engine version without a major and minor version")
+                Diagnostic::error_of(DiagKind::Pattern, path, "engine version without a major and minor version")
                     .property("EngineVersion")
                     .value(format!("{:?}", self.engine.version()))
                     .allowed("a version such as 16.4 or 8.0.39"),
@@ -81,7 +81,7 @@ impl Settings {
         }
         if !(1..=35).contains(&self.backup_days) {
             out.push(
-                Diagnostic::error(path, "backup retention out of range")
+                Diagnostic::error_of(DiagKind::OutOfRange, path, "backup retention out of range")
                     .property("BackupRetentionPeriod")
                     .value(self.backup_days.to_string())
                     .allowed("1 to 35 days (backups cannot be turned off)"),
@@ -90,7 +90,7 @@ impl Settings {
         if let Some(i) = self.monitoring_interval {
             if !MONITORING_INTERVALS.contains(&i) {
                 out.push(
-                    Diagnostic::error(path, "enhanced monitoring interval")
+                    Diagnostic::error_of(DiagKind::NotAllowedValue, path, "enhanced monitoring interval")
                         .property("MonitoringInterval")
                         .value(i.to_string())
                         .allowed("1, 5, 10, 15, 30 or 60 seconds"),
@@ -99,7 +99,7 @@ impl Settings {
         }
         if self.insights_days != 7 && !(self.insights_days % 31 == 0 && (1..=23).contains(&(self.insights_days / 31))) {
             out.push(
-                Diagnostic::error(path, "Performance Insights retention")
+                Diagnostic::error_of(DiagKind::NotAllowedValue, path, "Performance Insights retention")
                     .property("PerformanceInsightsRetentionPeriod")
                     .value(self.insights_days.to_string())
                     .allowed("7 days, or a multiple of 31 up to 713 (23 months)"),
@@ -109,7 +109,7 @@ impl Settings {
         for log in self.log_exports.iter().flatten() {
             if !allowed.contains(&log.as_str()) {
                 out.push(
-                    Diagnostic::error(path, "log type the engine cannot export")
+                    Diagnostic::error_of(DiagKind::NotAllowedValue, path, "log type the engine cannot export")
                         .property("EnableCloudwatchLogsExports")
                         .value(log.clone())
                         .allowed(allowed.join(", ")),
@@ -119,7 +119,7 @@ impl Settings {
         if let Some(p) = self.port {
             if p < 1150 {
                 out.push(
-                    Diagnostic::error(path, "database port out of range")
+                    Diagnostic::error_of(DiagKind::OutOfRange, path, "database port out of range")
                         .property("Port")
                         .value(p.to_string())
                         .allowed("1150 to 65535"),
@@ -135,7 +135,7 @@ impl Settings {
             || reserved.contains(&u.to_ascii_lowercase().as_str())
         {
             out.push(
-                Diagnostic::error(path, "invalid master user name")
+                Diagnostic::error_of(DiagKind::Pattern, path, "invalid master user name")
                     .property("MasterUsername")
                     .value(format!("{u:?}"))
                     .allowed("1 to 16 letters, digits and _, starting with a letter, not a reserved name (admin, root, postgres, rdsadmin...)"),
@@ -148,7 +148,7 @@ impl Settings {
                 || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
             {
                 out.push(
-                    Diagnostic::error(path, "invalid database name")
+                    Diagnostic::error_of(DiagKind::Pattern, path, "invalid database name")
                         .property("DBName")
                         .value(format!("{n:?}"))
                         .allowed("1 to 63 letters, digits and _, starting with a letter"),
@@ -157,7 +157,7 @@ impl Settings {
         }
         if self.security_groups.len() >= super::access::MAX_GROUPS {
             out.push(
-                Diagnostic::error(path, "too many security groups")
+                Diagnostic::error_of(DiagKind::ItemCount, path, "too many security groups")
                     .property("VPCSecurityGroups")
                     .value(format!("{} given plus the database's own", self.security_groups.len()))
                     .allowed(format!("at most {} given groups", super::access::MAX_GROUPS - 1)),
@@ -167,7 +167,7 @@ impl Settings {
         if let Some(v) = self.parameters.get(tls) {
             if v != "1" {
                 out.push(
-                    Diagnostic::error(path, "parameter turns TLS enforcement off")
+                    Diagnostic::error_of(DiagKind::NotAllowedValue, path, "parameter turns TLS enforcement off")
                         .property(format!("Parameters.{tls}"))
                         .value(v.clone())
                         .allowed("1 (connections without TLS are refused)"),

@@ -31,7 +31,7 @@ mod rules;
 pub use acl_ref::WebAclRef;
 pub use rules::{ManagedRuleGroup, RateKey, RateLimit};
 
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::fns;
 use cfnkit_core::resource::RemovalPolicy;
 use cfnkit_core::token::Value;
@@ -298,23 +298,31 @@ impl WebAcl {
     fn check(&self, path: &str, stack: &Stack, out: &mut Vec<Diagnostic>) {
         if self.scope == Scope::CloudFront && stack.get_region() != Some(CLOUDFRONT_REGION) {
             out.push(
-                Diagnostic::error(path, "a web ACL for CloudFront must be created in us-east-1")
-                    .property("Scope")
-                    .value(format!("CLOUDFRONT in {}", stack.get_region().unwrap_or("a stack without a region")))
-                    .allowed("a stack with .region(\"us-east-1\"), or WebAcl::regional for regional resources"),
+                Diagnostic::error_of(
+                    DiagKind::NotAllowedValue,
+                    path,
+                    "a web ACL for CloudFront must be created in us-east-1",
+                )
+                .property("Scope")
+                .value(format!("CLOUDFRONT in {}", stack.get_region().unwrap_or("a stack without a region")))
+                .allowed("a stack with .region(\"us-east-1\"), or WebAcl::regional for regional resources"),
             );
         }
         if self.scope == Scope::CloudFront && !self.protected.is_empty() {
             out.push(
-                Diagnostic::error(path, "a CloudFront web ACL is attached by the distribution, not by an association")
-                    .property("WebACLAssociation")
-                    .allowed("the distribution's .web_acl(acl); .protect(..) is for regional web ACLs"),
+                Diagnostic::error_of(
+                    DiagKind::Conflict,
+                    path,
+                    "a CloudFront web ACL is attached by the distribution, not by an association",
+                )
+                .property("WebACLAssociation")
+                .allowed("the distribution's .web_acl(acl); .protect(..) is for regional web ACLs"),
             );
         }
         for (i, m) in self.managed.iter().enumerate() {
             if self.managed[..i].iter().any(|o| o.group == m.group) {
                 out.push(
-                    Diagnostic::error(path, "managed rule group used twice")
+                    Diagnostic::error_of(DiagKind::DuplicateId, path, "managed rule group used twice")
                         .property("Rules")
                         .value(m.group.name())
                         .allowed("each managed rule group once"),
@@ -323,7 +331,7 @@ impl WebAcl {
         }
         if self.managed.is_empty() && self.rate.is_none() {
             out.push(
-                Diagnostic::error(path, "the web ACL has no rule")
+                Diagnostic::error_of(DiagKind::NoEffect, path, "the web ACL has no rule")
                     .property("Rules")
                     .allowed("at least one managed rule group or a rate limit"),
             );
@@ -331,7 +339,7 @@ impl WebAcl {
         if let Some(r) = &self.rate {
             if !(10..=2_000_000_000).contains(&r.limit) {
                 out.push(
-                    Diagnostic::error(path, "rate limit out of range")
+                    Diagnostic::error_of(DiagKind::OutOfRange, path, "rate limit out of range")
                         .property("Rules.RateBasedStatement.Limit")
                         .value(r.limit.to_string())
                         .allowed("10 to 2000000000 requests"),
@@ -339,7 +347,7 @@ impl WebAcl {
             }
             if ![60, 120, 300, 600].contains(&r.window_seconds) {
                 out.push(
-                    Diagnostic::error(path, "rate limit window not one WAF offers")
+                    Diagnostic::error_of(DiagKind::NotAllowedValue, path, "rate limit window not one WAF offers")
                         .property("Rules.RateBasedStatement.EvaluationWindowSec")
                         .value(r.window_seconds.to_string())
                         .allowed("60, 120, 300 or 600 seconds"),
@@ -349,14 +357,15 @@ impl WebAcl {
         let wcu = self.capacity();
         if wcu > MAX_CAPACITY {
             out.push(
-                Diagnostic::error(path, "the rules need more capacity than a web ACL has")
+                Diagnostic::error_of(DiagKind::Quota, path, "the rules need more capacity than a web ACL has")
                     .property("Rules")
                     .value(format!("{wcu} WCU"))
                     .allowed(format!("at most {MAX_CAPACITY} WCU")),
             );
         } else if wcu > BASE_CAPACITY {
             out.push(
-                Diagnostic::warning(
+                Diagnostic::warning_of(
+                    DiagKind::Quota,
                     path,
                     format!("the rules use {wcu} WCU: above {BASE_CAPACITY} WCU, WAF charges for every request"),
                 )
@@ -368,7 +377,7 @@ impl WebAcl {
                 if !(a.starts_with("arn:") && a.contains(":elasticloadbalancing:") && a.contains(":loadbalancer/app/"))
                 {
                     out.push(
-                        Diagnostic::error(path, "WAF protects Application Load Balancers only")
+                        Diagnostic::error_of(DiagKind::Pattern, path, "WAF protects Application Load Balancers only")
                             .property("WebACLAssociation.ResourceArn")
                             .value(format!("{a:?}"))
                             .allowed("an ARN arn:<partition>:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>"),
@@ -473,10 +482,14 @@ fn check_log_group(path: &str, stack: &Stack, g: LogGroupRef, out: &mut Vec<Diag
             (Some(Value::Expr(_)), _) => "a name whose start is known only at deploy time".to_string(),
         };
         out.push(
-            Diagnostic::error(path, "WAF logs only to log groups whose name starts with aws-waf-logs-")
-                .property("LoggingConfiguration.LogDestinationConfigs")
-                .value(value)
-                .allowed("LogGroup::new(..).name(\"aws-waf-logs-...\") (a literal start)"),
+            Diagnostic::error_of(
+                DiagKind::Pattern,
+                path,
+                "WAF logs only to log groups whose name starts with aws-waf-logs-",
+            )
+            .property("LoggingConfiguration.LogDestinationConfigs")
+            .value(value)
+            .allowed("LogGroup::new(..).name(\"aws-waf-logs-...\") (a literal start)"),
         );
     }
 }

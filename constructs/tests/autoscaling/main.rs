@@ -4,7 +4,7 @@
 use cfnkit_constructs::autoscaling::{AutoScalingGroup, RollingUpdate, StepScaling};
 use cfnkit_constructs::ec2::{Connectable, LaunchTemplate, Port, Vpc};
 use cfnkit_constructs::elasticloadbalancingv2::{ApplicationLoadBalancer, TargetGroup, TargetProtocol};
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::tree::{App, Stack};
 use cfnkit_core::units::Duration;
 use serde_json::{json, Value};
@@ -21,8 +21,8 @@ fn errors(build: impl FnOnce(&mut Stack)) -> Vec<Diagnostic> {
     app.synth().expect_err("synthesis fails").diagnostics
 }
 
-fn has_error(errs: &[Diagnostic], problem: &str) -> bool {
-    errs.iter().any(|d| d.problem.contains(problem))
+fn has_error(errs: &[Diagnostic], kind: DiagKind, problem: &str) -> bool {
+    errs.iter().any(|d| d.kind == kind && d.problem.contains(problem))
 }
 
 #[test]
@@ -155,9 +155,14 @@ fn bad_capacity_and_scaling_are_reported() {
             StepScaling::new().add_above(50.0, 1).remove_below(60.0, 1),
         );
     });
-    for p in ["minimum above maximum", "desired capacity", "CPU target above", "five-field cron", "scale-in threshold"]
-    {
-        assert!(has_error(&errs, p), "no {p:?} in {errs:#?}");
+    for (p, kind) in [
+        ("minimum above maximum", DiagKind::Conflict),
+        ("desired capacity", DiagKind::OutOfRange),
+        ("CPU target above", DiagKind::OutOfRange),
+        ("five-field cron", DiagKind::Invalid),
+        ("scale-in threshold", DiagKind::Conflict),
+    ] {
+        assert!(has_error(&errs, kind, p), "no {p:?} ({kind}) in {errs:#?}");
     }
 }
 
@@ -218,6 +223,6 @@ fn bad_rolling_updates_are_reported() {
             .add_to(s);
     });
     for p in ["batch of zero", "fewer than MaxSize", "pause too long"] {
-        assert!(has_error(&errs, p), "no {p:?} in {errs:#?}");
+        assert!(has_error(&errs, DiagKind::OutOfRange, p), "no {p:?} (out of range) in {errs:#?}");
     }
 }

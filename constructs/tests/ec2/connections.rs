@@ -3,7 +3,8 @@
 use cfnkit_constructs::ec2::{Connectable, Connections, Port, SecurityGroup};
 use serde_json::json;
 
-use super::{errors, has_error, of_type, template, vpc_only};
+use super::{errors, has_error_of, of_type, template, vpc_only};
+use cfnkit_core::diag::DiagKind;
 
 #[test]
 fn allow_to_writes_egress_on_the_source_and_ingress_on_the_target() {
@@ -61,7 +62,7 @@ fn a_default_port_connection_without_a_port_is_an_error() {
         let b = SecurityGroup::new("B", vpc, "B").add_to(s);
         a.connections().allow_default_port_from(s, &b, "no port known");
     });
-    assert!(has_error(&errs, "connection without a port"));
+    assert!(has_error_of(&errs, DiagKind::Missing, "connection without a port"));
 }
 
 #[test]

@@ -8,7 +8,8 @@ use cfnkit_constructs::kms::Key;
 use cfnkit_constructs::s3::Bucket;
 use serde_json::json;
 
-use super::{errors, has_error, of_type, template, vpc_only};
+use super::{errors, has_error_of, of_type, template, vpc_only};
+use cfnkit_core::diag::DiagKind;
 
 #[test]
 fn an_instance_requires_imdsv2_encrypts_its_root_volume_and_has_no_public_ip() {
@@ -149,16 +150,16 @@ fn bad_instance_settings_are_reported_together() {
             .add_to(s);
         Instance::new("Public", vpc).public_ip(" ").add_to(s);
     });
-    for p in [
-        "invalid instance type",
-        "root volume size",
-        "hop limit",
-        "invalid image id",
-        "availability zone index out of range",
-        "a public IP without a reason",
-        "a public IP in a VPC without public subnets",
+    for (p, kind) in [
+        ("invalid instance type", DiagKind::Pattern),
+        ("root volume size", DiagKind::OutOfRange),
+        ("hop limit", DiagKind::OutOfRange),
+        ("invalid image id", DiagKind::Pattern),
+        ("availability zone index out of range", DiagKind::OutOfRange),
+        ("a public IP without a reason", DiagKind::Missing),
+        ("a public IP in a VPC without public subnets", DiagKind::Wiring),
     ] {
-        assert!(has_error(&errs, p), "no {p:?} in {errs:#?}");
+        assert!(has_error_of(&errs, kind, p), "no {p:?} ({kind}) in {errs:#?}");
     }
     let zone = errs.iter().find(|d| d.problem.contains("availability zone")).unwrap();
     assert_eq!(zone.value.as_deref(), Some("5"));

@@ -5,7 +5,8 @@ use cfnkit_constructs::ec2::{LaunchTemplate, MachineImage, UserData};
 use cfnkit_constructs::iam::Grantable;
 use serde_json::json;
 
-use super::{errors, has_error, template, vpc_only};
+use super::{errors, has_error_of, template, vpc_only};
+use cfnkit_core::diag::DiagKind;
 
 #[test]
 fn a_launch_template_requires_imdsv2_and_encrypts_its_root_volume() {
@@ -86,7 +87,12 @@ fn bad_launch_settings_are_reported() {
             .machine_image(MachineImage::id("img-1"))
             .add_to(s);
     });
-    for p in ["invalid instance type", "root volume size", "hop limit", "invalid image id"] {
-        assert!(has_error(&errs, p), "no {p:?} in {errs:#?}");
+    for (p, kind) in [
+        ("invalid instance type", DiagKind::Pattern),
+        ("root volume size", DiagKind::OutOfRange),
+        ("hop limit", DiagKind::OutOfRange),
+        ("invalid image id", DiagKind::Pattern),
+    ] {
+        assert!(has_error_of(&errs, kind, p), "no {p:?} ({kind}) in {errs:#?}");
     }
 }

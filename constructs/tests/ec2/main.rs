@@ -10,7 +10,7 @@ mod security_group;
 mod vpc;
 
 use cfnkit_constructs::ec2::{Vpc, VpcRef};
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::tree::{App, Stack};
 use serde_json::Value;
 
@@ -40,6 +40,11 @@ fn errors(build: impl FnOnce(&mut Stack)) -> Vec<Diagnostic> {
 /// True when some error's problem contains `problem`.
 fn has_error(errs: &[Diagnostic], problem: &str) -> bool {
     errs.iter().any(|d| d.problem.contains(problem))
+}
+
+/// True when some error of `kind` has a problem containing `problem`.
+fn has_error_of(errs: &[Diagnostic], kind: DiagKind, problem: &str) -> bool {
+    errs.iter().any(|d| d.kind == kind && d.problem.contains(problem))
 }
 
 /// The resources of type `ty`.

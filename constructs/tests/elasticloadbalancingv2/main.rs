@@ -6,7 +6,7 @@ use cfnkit_constructs::elasticloadbalancingv2::{
     ApplicationLoadBalancer, ListenerRule, NetworkLoadBalancer, TargetGroup, TargetProtocol, TLS_POLICY,
 };
 use cfnkit_core::conventions::Conventions;
-use cfnkit_core::diag::Diagnostic;
+use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::tree::{App, Stack};
 use serde_json::{json, Value};
 
@@ -213,6 +213,7 @@ fn an_internet_facing_alb_needs_public_subnets() {
     });
     let e = error(&errs, "without public subnets").unwrap();
     assert_eq!((e.path.as_str(), e.property.as_deref()), ("test/Alb/Resource", Some("Subnets")));
+    assert_eq!(e.kind, DiagKind::Wiring);
 }
 
 #[test]
@@ -230,16 +231,19 @@ fn protocol_mismatches_and_bad_health_checks_are_reported() {
         let https = ApplicationLoadBalancer::new("Alb", vpc).add_to(s).add_https_listener(s, "Https", CERT, tg);
         https.add_rule(s, "Bad", ListenerRule::new(0));
     });
-    for problem in [
-        "HTTPS listener on a network load balancer",
-        "health-check path",
-        "healthy HTTP codes",
-        "health-check interval",
-        "health-check threshold",
-        "rule priority",
-        "rule without a condition",
-        "rule without an action",
+    for (problem, kind) in [
+        ("HTTPS listener on a network load balancer", DiagKind::Wiring),
+        ("health-check path", DiagKind::Pattern),
+        ("healthy HTTP codes", DiagKind::Pattern),
+        ("health-check interval", DiagKind::OutOfRange),
+        ("health-check threshold", DiagKind::OutOfRange),
+        ("rule priority", DiagKind::OutOfRange),
+        ("rule without a condition", DiagKind::Missing),
+        ("rule without an action", DiagKind::Missing),
     ] {
-        assert!(error(&errs, problem).is_some(), "no error {problem:?} in {errs:#?}");
+        let e = error(&errs, problem).unwrap_or_else(|| panic!("no error {problem:?} in {errs:#?}"));
+        assert_eq!(e.kind, kind, "{problem}");
     }
+    let mismatch = error(&errs, "HTTPS listener on a network load balancer").unwrap();
+    assert_eq!(mismatch.value.as_deref(), Some("a network load balancer forwarding to an HTTP or HTTPS target group"));
 }

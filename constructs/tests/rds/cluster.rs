@@ -3,6 +3,7 @@
 use cfnkit_constructs::ec2::{Connectable, SecurityGroup};
 use cfnkit_constructs::iam::{Principal, Role};
 use cfnkit_constructs::rds::{DatabaseCluster, Engine};
+use cfnkit_core::diag::DiagKind;
 use cfnkit_core::tree::App;
 use serde_json::json;
 
@@ -111,7 +112,9 @@ fn a_cluster_refuses_a_non_aurora_engine_and_a_bad_instance_count() {
         DatabaseCluster::new("Db", Engine::postgres("17.6"), v).instances(0).add_to(s);
     });
     assert_eq!(error(&errs, "Aurora engine").unwrap().property.as_deref(), Some("Engine"));
+    assert_eq!(error(&errs, "Aurora engine").unwrap().kind, DiagKind::NotAllowedValue);
     assert_eq!(error(&errs, "instance count").unwrap().value.as_deref(), Some("0"));
+    assert_eq!(error(&errs, "instance count").unwrap().kind, DiagKind::OutOfRange);
 }
 
 #[test]
@@ -121,5 +124,8 @@ fn a_single_instance_cluster_warns_about_failover() {
     let v = vpc(stack);
     DatabaseCluster::new("Db", Engine::aurora_postgresql("16.9"), v).instances(1).add_to(stack);
     let out = app.synth().expect("a warning does not fail synthesis");
-    assert!(out.warnings.iter().any(|w| w.problem.contains("no reader to fail over to")));
+    assert!(out
+        .warnings
+        .iter()
+        .any(|w| w.problem.contains("no reader to fail over to") && w.kind == DiagKind::ItemCount));
 }

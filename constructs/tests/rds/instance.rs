@@ -5,6 +5,7 @@ use cfnkit_constructs::iam::{Principal, Role};
 use cfnkit_constructs::kms::Key;
 use cfnkit_constructs::rds::{DatabaseInstance, Engine};
 use cfnkit_core::conventions::Conventions;
+use cfnkit_core::diag::DiagKind;
 use cfnkit_core::resource::RemovalPolicy;
 use cfnkit_core::tree::App;
 use serde_json::json;
@@ -266,19 +267,20 @@ fn bad_settings_are_all_reported_with_property_and_allowed_values() {
             .port(80)
             .add_to(s);
     });
-    for (problem, property) in [
-        ("Aurora runs as a cluster", "Engine"),
-        ("backup retention", "BackupRetentionPeriod"),
-        ("enhanced monitoring interval", "MonitoringInterval"),
-        ("Performance Insights retention", "PerformanceInsightsRetentionPeriod"),
-        ("allocated storage", "AllocatedStorage"),
-        ("master user name", "MasterUsername"),
-        ("log type", "EnableCloudwatchLogsExports"),
-        ("TLS enforcement off", "Parameters.rds.force_ssl"),
-        ("port out of range", "Port"),
+    for (problem, property, kind) in [
+        ("Aurora runs as a cluster", "Engine", DiagKind::NotAllowedValue),
+        ("backup retention", "BackupRetentionPeriod", DiagKind::OutOfRange),
+        ("enhanced monitoring interval", "MonitoringInterval", DiagKind::NotAllowedValue),
+        ("Performance Insights retention", "PerformanceInsightsRetentionPeriod", DiagKind::NotAllowedValue),
+        ("allocated storage", "AllocatedStorage", DiagKind::OutOfRange),
+        ("master user name", "MasterUsername", DiagKind::Pattern),
+        ("log type", "EnableCloudwatchLogsExports", DiagKind::NotAllowedValue),
+        ("TLS enforcement off", "Parameters.rds.force_ssl", DiagKind::NotAllowedValue),
+        ("port out of range", "Port", DiagKind::OutOfRange),
     ] {
         let e = error(&errs, problem).unwrap_or_else(|| panic!("no error {problem:?} in {errs:#?}"));
         assert_eq!(e.property.as_deref(), Some(property));
+        assert_eq!(e.kind, kind, "{problem}");
         assert_eq!(e.path, "test/Db/Resource");
         assert!(e.allowed.is_some());
     }
@@ -292,7 +294,9 @@ fn grant_connect_refuses_a_user_name_it_cannot_scope() {
         let role = Role::new("App", Principal::service("ecs-tasks.amazonaws.com")).add_to(s);
         db.grant_connect(s, &role, "*");
     });
-    assert_eq!(error(&errs, "invalid database user").unwrap().value.as_deref(), Some("\"*\""));
+    let user = error(&errs, "invalid database user").unwrap();
+    assert_eq!(user.value.as_deref(), Some("\"*\""));
+    assert_eq!(user.kind, DiagKind::Pattern);
 }
 
 #[test]
