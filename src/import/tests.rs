@@ -12,8 +12,8 @@ fn references_are_handles_not_strings() {
          Queue:\n    Type: AWS::SQS::Queue\n",
     );
     assert!(p.contains(r#".var("Env", env.value())"#), "{p}");
-    // QueueName is no attribute of the SQS schema: by name; Arn is: its typed accessor.
-    assert!(p.contains(r#".var("Queue.QueueName", queue.get_att("QueueName"))"#), "{p}");
+    // Arn, and QueueName (a documented return value the generator adds), through their typed accessors.
+    assert!(p.contains(r#".var("Queue.QueueName", queue.attr_queue_name())"#), "{p}");
     assert!(p.contains(r#".var("Queue.Arn", queue.attr_arn())"#), "{p}");
     assert!(p.contains("use cfnkit::l1::sqs::QueueAttrs as _;"), "{p}");
     assert!(p.contains(".display_name(queue.reference())"), "{p}");
