@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use crate::custom;
 use crate::docs;
 use crate::model::{AttrKind, Checks, Field, ResourceOut, Rule, ServiceIr, StructIr, TagKind, Ty};
 use crate::naming::{snake, snake_plain};
@@ -494,7 +495,11 @@ pub fn module(svc: &ServiceIr, stats: &mut EmitStats) -> Result<String, Error> {
     );
     e.out.push_str("//!\n//! | Resource type | Struct | Attributes |\n//! |---|---|---|\n");
     for r in &svc.resources {
-        let attrs = if r.attrs.is_empty() { "-".to_string() } else { format!("[`{}Attrs`]", r.body.name) };
+        let attrs = if r.attrs.is_empty() && !custom::is_custom(r) {
+            "-".to_string()
+        } else {
+            format!("[`{}Attrs`]", r.body.name)
+        };
         let _ = writeln!(e.out, "//! | `{}` | [`{}`] | {attrs} |", r.type_name, r.body.name);
     }
     let _ = writeln!(
@@ -524,7 +529,8 @@ pub fn module(svc: &ServiceIr, stats: &mut EmitStats) -> Result<String, Error> {
             .chain(svc.structs.iter().flat_map(|s| &s.fields))
             .any(|f| p(&f.ty))
     };
-    let attrs = svc.resources.iter().any(|r| !r.attrs.is_empty());
+    // The hand-shaped custom resource has an `*Attrs` trait without schema attributes.
+    let attrs = svc.resources.iter().any(|r| !r.attrs.is_empty() || custom::is_custom(r));
     e.out.push_str("use cfnkit_core::diag::{Validate, Validator};\n");
     if attrs {
         e.out.push_str("use cfnkit_core::resource::{Handle, TagFormat};\n");
@@ -545,6 +551,12 @@ pub fn module(svc: &ServiceIr, stats: &mut EmitStats) -> Result<String, Error> {
     e.out.push('\n');
     for r in &svc.resources {
         e.stats.resources += 1;
+        if custom::is_custom(r) {
+            custom::check_fields(r)?;
+            e.out.push_str(custom::SOURCE);
+            e.out.push('\n');
+            continue;
+        }
         e.emit_struct(&r.body, Some(r))?;
         e.emit_attrs(r)?;
     }

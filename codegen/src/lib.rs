@@ -18,6 +18,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
+pub mod custom;
 pub mod docs;
 pub mod emit;
 pub mod features;
@@ -222,6 +223,7 @@ pub fn generate(root: &Path) -> Result<Generated, Error> {
     for (svc, resources) in by_service {
         services.push(service::build(&svc, resources, &mut summary.resolve)?);
     }
+    custom::apply(&mut services)?;
 
     let mut raw = Vec::new();
     for svc in &services {
@@ -362,8 +364,12 @@ fn l1_lib(services: &[model::ServiceIr], modules: &[(PathBuf, String)]) -> Strin
          pub mod prelude {\n",
     );
     for s in services {
-        let traits: Vec<String> =
-            s.resources.iter().filter(|r| !r.attrs.is_empty()).map(|r| format!("{}Attrs as _", r.body.name)).collect();
+        let traits: Vec<String> = s
+            .resources
+            .iter()
+            .filter(|r| !r.attrs.is_empty() || custom::is_custom(r))
+            .map(|r| format!("{}Attrs as _", r.body.name))
+            .collect();
         if !traits.is_empty() {
             let _ = writeln!(
                 out,

@@ -340,41 +340,134 @@ impl ChangeSetAttrs for Handle<ChangeSet> {
     }
 }
 
-/// Resource Type definition for AWS::CloudFormation::CustomResource
+/// A custom resource: CloudFormation sends create, update and delete
+/// requests with its properties to the Lambda function or SNS topic named by
+/// `ServiceToken`, and the keys of the `Data` the provider answers with
+/// become its attributes.
 ///
-/// CloudFormation resource type `AWS::CloudFormation::CustomResource`.
+/// One struct for `AWS::CloudFormation::CustomResource` (the type written by
+/// default) and every `Custom::<Name>` type ([`CustomResource::custom_type`]).
+/// The provider's properties are untyped by nature:
+/// [`CustomResource::property`] takes any value that converts into a
+/// `Token`, written in the order given after `ServiceToken` and
+/// `ServiceTimeout`. The provider's response `Data` are read with
+/// [`CustomResourceAttrs::attr`] on the handle; `Ref` is the physical id it
+/// returned.
 ///
-/// Its attributes are typed methods of `Handle<CustomResource>`: see [`CustomResourceAttrs`].
+/// Synthesis reports, with the property and the value: a type name that is
+/// not `Custom::` and 1 to 60 letters, digits or `_@-`; a literal
+/// `ServiceToken` that is not a Lambda function or SNS topic ARN; a
+/// `ServiceTimeout` outside 1 to 3600 seconds; and a provider property named
+/// `ServiceToken` or `ServiceTimeout` (those have their own setters).
+///
+/// ```
+/// # #[cfg(feature = "cloudformation")] {
+/// use cfnkit::core::prelude::*;
+/// use cfnkit::l1::cloudformation::{CustomResource, CustomResourceAttrs};
+///
+/// let mut app = App::new();
+/// let stack = app.stack("demo");
+/// let seed = stack.add(
+///     "SeedOrders",
+///     CustomResource::new("arn:aws:lambda:us-east-1:123456789012:function:seeder")
+///         .custom_type("OrderSeeder")
+///         .service_timeout(300)
+///         .property("TableName", "orders")
+///         .property("Rows", 10),
+/// );
+/// stack.output("SeededCount", seed.attr("Count"));
+/// let out = app.synth().unwrap();
+/// let template = &out.stacks[0].template;
+/// let r = &template["Resources"]["SeedOrders"];
+/// assert_eq!(r["Type"], "Custom::OrderSeeder");
+/// assert_eq!(r["Properties"]["Rows"], 10);
+/// assert_eq!(
+///     template["Outputs"]["SeededCount"]["Value"],
+///     serde_json::json!({"Fn::GetAtt": ["SeedOrders", "Count"]})
+/// );
+///
+/// // A property `CustomResource` writes itself is an error naming it.
+/// let mut app = App::new();
+/// app.stack("demo").add(
+///     "Bad",
+///     CustomResource::new("arn:aws:sns:us-east-1:123456789012:provider").property("ServiceTimeout", 60),
+/// );
+/// let err = app.synth().unwrap_err();
+/// assert!(err.has(DiagKind::Conflict), "{err}");
+/// # }
+/// ```
+///
+/// CloudFormation resource type `AWS::CloudFormation::CustomResource`, or `Custom::<Name>`.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomResource {
-    /// CloudFormation property `ServiceTimeout`.
-    pub service_timeout: Option<Value<i64>>,
+    /// The resource type written: `AWS::CloudFormation::CustomResource` or `Custom::<Name>`.
+    pub resource_type: String,
+    /// The ARN of the Lambda function or SNS topic that provides the resource
+    /// (same region as the stack).
+    ///
     /// CloudFormation property `ServiceToken` (required).
     pub service_token: Value<String>,
+    /// The maximum time, in seconds, CloudFormation waits for the provider's
+    /// response: 1 to 3600 (CloudFormation's default: 3600).
+    ///
+    /// CloudFormation property `ServiceTimeout`.
+    pub service_timeout: Option<Value<i64>>,
+    /// The provider's own properties, written after `ServiceToken` and
+    /// `ServiceTimeout` in this order.
+    pub properties: IndexMap<String, Token>,
 }
 
 impl CustomResource {
-    /// A `CustomResource` from its required properties (`ServiceToken`); set the others with the setters.
+    /// An `AWS::CloudFormation::CustomResource` provided by `service_token`
+    /// (a Lambda function or SNS topic ARN); [`custom_type`](Self::custom_type)
+    /// names it `Custom::<Name>`.
     pub fn new(service_token: impl Into<Value<String>>) -> Self {
-        CustomResource { service_timeout: None, service_token: service_token.into() }
+        CustomResource {
+            resource_type: "AWS::CloudFormation::CustomResource".to_string(),
+            service_token: service_token.into(),
+            service_timeout: None,
+            properties: IndexMap::new(),
+        }
     }
 
-    /// Sets `ServiceTimeout`.
+    /// Writes the type as `Custom::<name>` (`name` may already start with
+    /// `Custom::`): 1 to 60 letters, digits, `_`, `@` or `-`, checked at synthesis.
+    pub fn custom_type(mut self, name: impl Into<String>) -> Self {
+        let name = name.into();
+        self.resource_type = if name.starts_with("Custom::") { name } else { format!("Custom::{name}") };
+        self
+    }
+
+    /// Sets `ServiceTimeout` (seconds, 1 to 3600).
     pub fn service_timeout(mut self, v: impl Into<Value<i64>>) -> Self {
         self.service_timeout = Some(v.into());
+        self
+    }
+
+    /// Adds one of the provider's properties (setting a name again replaces
+    /// its value and keeps its place).
+    pub fn property(mut self, name: impl Into<String>, value: impl Into<Token>) -> Self {
+        self.properties.insert(name.into(), value.into());
         self
     }
 }
 
 impl cfnkit_core::resource::Resource for CustomResource {
-    fn cfn_type(&self) -> &'static str {
-        "AWS::CloudFormation::CustomResource"
+    fn cfn_type(&self) -> &str {
+        &self.resource_type
     }
     fn properties(&self) -> IndexMap<String, Token> {
         let mut m = IndexMap::new();
-        crate::opt(&mut m, "ServiceTimeout", self.service_timeout.as_ref());
-        crate::req(&mut m, "ServiceToken", &self.service_token);
+        m.insert("ServiceToken".to_string(), self.service_token.to_token());
+        if let Some(t) = &self.service_timeout {
+            m.insert("ServiceTimeout".to_string(), t.to_token());
+        }
+        // A provider property named like one of the two above is reported by
+        // `validate` (synthesis fails); it never replaces the typed value.
+        for (k, v) in &self.properties {
+            m.entry(k.clone()).or_insert_with(|| v.clone());
+        }
         m
     }
     fn validate(&self, v: &mut Validator<'_>) {
@@ -398,18 +491,70 @@ impl ToToken for CustomResource {
 }
 
 impl Validate for CustomResource {
-    fn validate(&self, _v: &mut Validator<'_>) {}
+    fn validate(&self, v: &mut Validator<'_>) {
+        use cfnkit_core::diag::DiagKind;
+        let t = self.resource_type.as_str();
+        if t != "AWS::CloudFormation::CustomResource" {
+            let name = t.strip_prefix("Custom::").unwrap_or_default();
+            let ok =
+                (1..=60).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || "_@-".contains(c));
+            if !ok {
+                v.error_of(
+                    DiagKind::Invalid,
+                    "Type",
+                    Some(format!("{t:?}")),
+                    "not a custom resource type name",
+                    "AWS::CloudFormation::CustomResource, or Custom:: followed by 1 to 60 letters, digits, _, @ or -",
+                );
+            }
+        }
+        if let Value::Lit(arn) = &self.service_token {
+            let parts: Vec<&str> = arn.split(':').collect();
+            let ok = parts.len() >= 6
+                && parts[0] == "arn"
+                && ((parts[2] == "lambda" && parts[5] == "function") || (parts[2] == "sns" && parts.len() == 6));
+            if !ok {
+                v.error_of(
+                    DiagKind::Invalid,
+                    "ServiceToken",
+                    Some(format!("{arn:?}")),
+                    "not the ARN of a Lambda function or an SNS topic",
+                    "arn:<partition>:lambda:<region>:<account>:function:<name>, or arn:<partition>:sns:<region>:<account>:<topic>",
+                );
+            }
+        }
+        if let Some(x) = &self.service_timeout {
+            v.check_int_range("ServiceTimeout", x, Some(1.0), Some(3_600.0));
+        }
+        for (k, value) in &self.properties {
+            let setter = match k.as_str() {
+                "ServiceToken" => "CustomResource::new",
+                "ServiceTimeout" => "service_timeout()",
+                _ => continue,
+            };
+            v.error_of(
+                DiagKind::Conflict,
+                k,
+                Some(Validator::show(value)),
+                "given with property(), but CustomResource writes it from its typed field",
+                format!("{k} set once, with {setter}"),
+            );
+        }
+    }
 }
 
-/// Typed `Fn::GetAtt` attributes of a [`CustomResource`] (`AWS::CloudFormation::CustomResource`), as methods of its `Handle`.
+/// Typed `Fn::GetAtt` attributes of a [`CustomResource`]: the keys of the
+/// `Data` its provider returns, as a method of its `Handle`.
 pub trait CustomResourceAttrs {
-    /// `{"Fn::GetAtt": [<logical id>, "Id"]}`.
-    fn attr_id(self) -> Expr<String>;
+    /// `{"Fn::GetAtt": [<logical id>, name]}`: the value of key `name` of
+    /// the `Data` the provider returned (CloudFormation fails the stack
+    /// operation when the provider returned no such key).
+    fn attr(self, name: &str) -> Expr<String>;
 }
 
 impl CustomResourceAttrs for Handle<CustomResource> {
-    fn attr_id(self) -> Expr<String> {
-        self.get_att("Id")
+    fn attr(self, name: &str) -> Expr<String> {
+        self.get_att(name)
     }
 }
 

@@ -17,6 +17,66 @@ const REMOVAL: [(&str, &str, &str); 4] = [
     ("RetainExceptOnCreate", "Retain", "RetainExceptOnCreate"),
 ];
 
+/// The resource type of L1's typed custom resource (`Custom::*` too).
+const CUSTOM_RESOURCE: &str = "AWS::CloudFormation::CustomResource";
+
+/// `cloudformation::CustomResource::new(token).custom_type(..).property(..)`
+/// for a custom resource `CustomResource` expresses as written: a
+/// `ServiceToken`, a type name it accepts, a literal token that is a Lambda
+/// function or SNS topic ARN and a literal timeout of 1 to 3600 seconds
+/// (the checks it runs at synthesis); `None` otherwise.
+fn custom_resource(
+    r: &mut Render<'_>,
+    ty: &str,
+    props: &Map<String, Json>,
+    pat: &str,
+    modules: &mut BTreeSet<String>,
+) -> Option<String> {
+    let st = r.api.resource(CUSTOM_RESOURCE)?;
+    let (module, name) = (st.module.clone(), st.name.clone());
+    let token_ty = st.field("ServiceToken")?.ty.clone();
+    let timeout_ty = st.field("ServiceTimeout")?.ty.clone();
+    if let Some(n) = ty.strip_prefix("Custom::") {
+        if !(1..=60).contains(&n.len()) || !n.chars().all(|c| c.is_ascii_alphanumeric() || "_@-".contains(c)) {
+            return None;
+        }
+    }
+    let token = props.get("ServiceToken")?;
+    if let Json::String(arn) = token {
+        let p: Vec<&str> = arn.split(':').collect();
+        let arn_ok = p.len() >= 6
+            && p[0] == "arn"
+            && ((p[2] == "lambda" && p[5] == "function") || (p[2] == "sns" && p.len() == 6));
+        if !arn_ok {
+            return None;
+        }
+    }
+    let timeout = props.get("ServiceTimeout");
+    let literal_timeout = timeout.and_then(|t| t.as_i64().or_else(|| t.as_str().and_then(|s| s.parse().ok())));
+    if literal_timeout.is_some_and(|t| !(1..=3600).contains(&t))
+        || timeout.is_some_and(|t| !t.is_object() && literal_timeout.is_none())
+    {
+        return None;
+    }
+    modules.insert(module.clone());
+    let token = r.typed(token, &token_ty, &module, &format!("{pat}/ServiceToken"));
+    let mut code = format!("{module}::{name}::new({token})");
+    if ty != CUSTOM_RESOURCE {
+        let _ = write!(code, "\n.custom_type({})", lit(ty.trim_start_matches("Custom::")));
+    }
+    if let Some(t) = timeout {
+        let t = r.typed(t, &timeout_ty, &module, &format!("{pat}/ServiceTimeout"));
+        let _ = write!(code, "\n.service_timeout({t})");
+    }
+    for (k, v) in props {
+        if k != "ServiceToken" && k != "ServiceTimeout" {
+            let t = r.token(v, &format!("{pat}/{}", seg(k)));
+            let _ = write!(code, "\n.property({}, {t})", lit(k));
+        }
+    }
+    Some(code)
+}
+
 pub(crate) fn emit(
     r: &mut Render<'_>,
     id: &str,
@@ -57,14 +117,19 @@ pub(crate) fn emit(
     };
     let pat = format!("{at}/Properties");
     let mut after = String::new();
-    let construct = if ty.starts_with("Custom::") || ty == "AWS::CloudFormation::CustomResource" {
-        // Custom resources have no schema: their properties are whatever the provider takes.
-        let mut code = format!("CfnResource::new({})", lit(ty));
-        for (k, v) in props {
-            let t = r.token(v, &format!("{pat}/{}", seg(k)));
-            let _ = write!(code, "\n.property({}, {t})", lit(k));
-        }
-        code
+    let custom = ty.starts_with("Custom::") || ty == CUSTOM_RESOURCE;
+    let construct = if custom {
+        // The provider's properties have no schema: the typed `CustomResource`
+        // takes them in order; what it would refuse at synthesis stays an
+        // untyped `CfnResource`, written as found.
+        custom_resource(r, ty, props, &pat, modules).unwrap_or_else(|| {
+            let mut code = format!("CfnResource::new({})", lit(ty));
+            for (k, v) in props {
+                let t = r.token(v, &format!("{pat}/{}", seg(k)));
+                let _ = write!(code, "\n.property({}, {t})", lit(k));
+            }
+            code
+        })
     } else {
         let Some(st) = r.api.resource(ty) else {
             let msg = format!(

@@ -12,8 +12,8 @@ fn references_are_handles_not_strings() {
          Queue:\n    Type: AWS::SQS::Queue\n",
     );
     assert!(p.contains(r#".var("Env", env.value())"#), "{p}");
-    // QueueName is no attribute of the SQS schema: by name; Arn is: its typed accessor.
-    assert!(p.contains(r#".var("Queue.QueueName", queue.get_att("QueueName"))"#), "{p}");
+    // Arn, and QueueName (a documented return value the generator adds), through their typed accessors.
+    assert!(p.contains(r#".var("Queue.QueueName", queue.attr_queue_name())"#), "{p}");
     assert!(p.contains(r#".var("Queue.Arn", queue.attr_arn())"#), "{p}");
     assert!(p.contains("use cfnkit::l1::sqs::QueueAttrs as _;"), "{p}");
     assert!(p.contains(".display_name(queue.reference())"), "{p}");
@@ -70,4 +70,36 @@ fn conditions_are_declared_after_the_conditions_they_use() {
     assert!(p.contains("fns::and([fns::condition(is_prod), fns::not(fns::condition(is_dev))])"), "{p}");
     assert!(p.contains("stack.set_condition(q.id(), both)"), "{p}");
     assert!(p.contains(r#"stack.set_resource_attribute(q.id(), "DeletionPolicy", Token::from("Retain"))"#), "{p}");
+}
+
+#[test]
+fn custom_resources_become_the_typed_custom_resource() {
+    let imp = import(
+        "Resources:\n  Provider:\n    Type: AWS::Lambda::Function\n    Properties:\n      Role: arn:aws:iam::1:role/r\n      \
+         Code: {ZipFile: x}\n  Seed:\n    Type: Custom::OrderSeeder\n    Properties:\n      ServiceToken: !GetAtt Provider.Arn\n      \
+         Rows: 10\n      ServiceTimeout: '300'\n      Table: orders\n  Plain:\n    Type: AWS::CloudFormation::CustomResource\n    \
+         Properties:\n      ServiceToken: arn:aws:sns:us-east-1:123456789012:provider\nOutputs:\n  Count:\n    \
+         Value: !GetAtt Seed.Count\n",
+        "demo",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let p = &imp.module;
+    assert!(p.contains("cloudformation::CustomResource::new(provider.attr_arn())"), "{p}");
+    assert!(p.contains(r#".custom_type("OrderSeeder")"#), "{p}");
+    assert!(p.contains(".service_timeout(300i64)"), "{p}");
+    // Provider properties in the template's order, after the typed ones.
+    assert!(p.find(r#".property("Rows""#).unwrap() < p.find(r#".property("Table""#).unwrap(), "{p}");
+    assert!(p.contains(r#"cloudformation::CustomResource::new("arn:aws:sns:us-east-1:123456789012:provider")"#), "{p}");
+    assert!(p.contains(r#"seed.get_att("Count")"#), "{p}");
+    assert!(imp.features.contains(&"cloudformation".to_string()), "{:?}", imp.features);
+
+    // What the typed struct refuses at synthesis stays an untyped CfnResource, as written.
+    for (ty, token) in [
+        ("Custom::Has.Dot", "arn:aws:sns:us-east-1:123456789012:provider"),
+        ("Custom::Ok", "not-an-arn"),
+        ("AWS::CloudFormation::CustomResource", "arn:aws:s3:::bucket"),
+    ] {
+        let p = program(&format!("Resources:\n  C:\n    Type: {ty}\n    Properties:\n      ServiceToken: {token}\n"));
+        assert!(p.contains(&format!("CfnResource::new({ty:?})")), "{p}");
+    }
 }

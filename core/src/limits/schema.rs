@@ -47,6 +47,9 @@ pub(crate) struct TypeRules {
     pub(crate) required: Vec<String>,
     /// Every top-level property name (settable or not).
     pub(crate) names: Vec<String>,
+    /// Other top-level names are allowed too: the schema has
+    /// `patternProperties` (a custom resource's provider properties).
+    pub(crate) open: bool,
     /// Rules by property path (`KeySchema.*.AttributeName`).
     pub(crate) rules: HashMap<String, Rule>,
 }
@@ -102,7 +105,12 @@ fn parse_type(v: &Json) -> TypeRules {
             );
         }
     }
-    TypeRules { required: strings(v.get("required")), names: strings(v.get("names")), rules }
+    TypeRules {
+        required: strings(v.get("required")),
+        names: strings(v.get("names")),
+        open: v.get("open").and_then(Json::as_bool).unwrap_or(false),
+        rules,
+    }
 }
 
 /// The service namespaces (`AWS::SNS`) the table covers.
@@ -159,6 +167,9 @@ pub(crate) fn generate(schemas: &[Json]) -> Json {
         t.insert("required".into(), s.get("required").cloned().unwrap_or_else(|| Json::Array(Vec::new())));
         t.insert("names".into(), Json::Array(names));
         t.insert("rules".into(), Json::Object(rules));
+        if s.get("patternProperties").is_some() {
+            t.insert("open".into(), Json::Bool(true));
+        }
         out.insert(name.to_string(), Json::Object(t));
     }
     Json::Object(out)
@@ -234,5 +245,8 @@ mod tests {
         assert!(!covers_namespace("AWS::NoSuchService::Thing"));
         assert_eq!(nearest("Topc", ["Topic", "Subscription"]), Some("Topic"));
         assert_eq!(nearest("Zzzzzzzz", ["Topic"]), None);
+        // The one schema with `patternProperties`: the provider's properties are not unknown names.
+        assert!(rules_for("AWS::CloudFormation::CustomResource").unwrap().open);
+        assert!(!rules_for("AWS::DynamoDB::Table").unwrap().open);
     }
 }

@@ -1,6 +1,7 @@
 //! The schema rules applied to a resource's properties as written.
 //!
-//! Always: unknown top-level property names, missing required properties,
+//! Always: unknown top-level property names (unless the schema has
+//! `patternProperties`), missing required properties,
 //! and `Fn::Sub` strings measured against length and pattern rules (typed
 //! checks skip expressions). For values that overrides set, and for every
 //! value of a generic `CfnResource`: type, allowed values, length, pattern,
@@ -33,7 +34,7 @@ pub(crate) fn check(
             .find(|(o, _)| prop == o || prop.starts_with(&format!("{o}.")) || o.starts_with(&format!("{prop}.")))
     };
     for k in props.keys() {
-        if !rules.names.iter().any(|n| n == k) {
+        if !rules.open && !rules.names.iter().any(|n| n == k) {
             let mut d = Diagnostic::error_of(DiagKind::Unknown, path, problem(by_override(k), "unknown property"))
                 .property(k.clone());
             d = d.allowed(match nearest(k, rules.names.iter().map(String::as_str)) {
