@@ -29,8 +29,12 @@ mod custom_construct;
 #[path = "../examples/assertions_in_tests.rs"]
 mod assertions_in_tests;
 
+#[path = "../examples/three_tier_web_app.rs"]
+mod three_tier_web_app;
+
+use cfnkit::assertions::{Match, Template};
 use cfnkit::core::tree::App;
-use serde_json::json;
+use serde_json::{json, Value};
 
 fn check(example: &str, app: &App) {
     let out = app.synth().unwrap_or_else(|e| panic!("{example}: {e}"));
@@ -121,4 +125,172 @@ fn custom_construct_example_scopes_each_worker() {
 #[test]
 fn assertions_example() {
     check("assertions_in_tests", &assertions_in_tests::app());
+}
+
+/// The three-tier example's template, for assertions.
+fn three_tier() -> Template {
+    Template::from_stack(&three_tier_web_app::app(), "three-tier-web-app")
+}
+
+/// The standalone ingress rules on the group `group`: `(source group, protocol, from, to)`.
+fn ingress_into(t: &Template, group: &str) -> Vec<(Value, Value, Value, Value)> {
+    let on_group = json!({"Properties": {"GroupId": {"Fn::GetAtt": [group, "GroupId"]}}});
+    t.find_resources("AWS::EC2::SecurityGroupIngress", on_group)
+        .values()
+        .map(|r| {
+            let p = &r["Properties"];
+            (p["SourceSecurityGroupId"].clone(), p["IpProtocol"].clone(), p["FromPort"].clone(), p["ToPort"].clone())
+        })
+        .collect()
+}
+
+#[test]
+fn three_tier_web_app_example() {
+    check("three_tier_web_app", &three_tier_web_app::app());
+}
+
+#[test]
+fn three_tier_database_admits_only_the_web_servers_on_its_port() {
+    let t = three_tier();
+    let web_servers = json!({"Fn::GetAtt": ["WebServerSecurityGroup", "GroupId"]});
+    assert_eq!(ingress_into(&t, "DatabaseSecurityGroup"), [(web_servers, json!("tcp"), json!(5432), json!(5432))]);
+    // No inline rule either, and the servers reach the database on that port only.
+    let db_group = &t.to_json()["Resources"]["DatabaseSecurityGroup"]["Properties"];
+    assert!(db_group["SecurityGroupIngress"].is_null(), "{db_group}");
+    t.has_resource_properties(
+        "AWS::EC2::SecurityGroupEgress",
+        json!({
+            "GroupId": {"Fn::GetAtt": ["WebServerSecurityGroup", "GroupId"]},
+            "DestinationSecurityGroupId": {"Fn::GetAtt": ["DatabaseSecurityGroup", "GroupId"]},
+            "FromPort": 5432, "ToPort": 5432
+        }),
+    );
+    // The web servers admit the load balancer on 8080 and nothing else.
+    let alb = json!({"Fn::GetAtt": ["AlbSecurityGroup", "GroupId"]});
+    assert_eq!(ingress_into(&t, "WebServerSecurityGroup"), [(alb, json!("tcp"), json!(8080), json!(8080))]);
+    assert!(t.to_json()["Resources"]["WebServerSecurityGroup"]["Properties"]["SecurityGroupIngress"].is_null());
+}
+
+#[test]
+fn three_tier_database_is_private_encrypted_and_keeps_its_password_in_secrets_manager() {
+    let t = three_tier();
+    t.has_resource_properties(
+        "AWS::RDS::DBCluster",
+        json!({
+            "Engine": "aurora-postgresql",
+            "ManageMasterUserPassword": true,
+            "StorageEncrypted": true,
+            "KmsKeyId": {"Fn::GetAtt": ["DatabaseKey", "Arn"]}
+        }),
+    );
+    t.has_resource_properties(
+        "AWS::RDS::DBSubnetGroup",
+        json!({"SubnetIds": [{"Ref": "VpcIsolatedSubnet1"}, {"Ref": "VpcIsolatedSubnet2"}]}),
+    );
+    t.all_resources_properties("AWS::RDS::DBInstance", json!({"PubliclyAccessible": false}));
+    // The isolated subnets have no route out at all.
+    let routes = t.find_resources("AWS::EC2::Route", Match::any_value());
+    assert!(routes.values().all(|r| !r["Properties"]["RouteTableId"].to_string().contains("Isolated")), "{routes:?}");
+    // The web servers may read the managed secret.
+    let policy = t.to_json()["Resources"]["WebServerRoleDefaultPolicy"]["Properties"]["PolicyDocument"].to_string();
+    assert!(
+        policy.contains("secretsmanager:GetSecretValue") && policy.contains("MasterUserSecret.SecretArn"),
+        "{policy}"
+    );
+}
+
+#[test]
+fn three_tier_load_balancer_serves_https_only_and_redirects_http() {
+    let t = three_tier();
+    t.has_resource_properties(
+        "AWS::ElasticLoadBalancingV2::Listener",
+        json!({
+            "Port": 443, "Protocol": "HTTPS",
+            "SslPolicy": cfnkit::constructs::elasticloadbalancingv2::TLS_POLICY,
+            "Certificates": [{"CertificateArn": {"Ref": "OriginCertificate"}}],
+            "DefaultActions": [{"Type": "forward", "TargetGroupArn": {"Ref": "WebTargets"}}]
+        }),
+    );
+    t.has_resource_properties(
+        "AWS::ElasticLoadBalancingV2::Listener",
+        json!({
+            "Port": 80, "Protocol": "HTTP",
+            "DefaultActions": [{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}]
+        }),
+    );
+    t.resource_count_is("AWS::ElasticLoadBalancingV2::Listener", 2);
+    t.all_resources_properties("AWS::CertificateManager::Certificate", json!({"ValidationMethod": "DNS"}));
+    // Access logs into the bucket, after its policy lets Elastic Load Balancing write.
+    t.has_resource("AWS::ElasticLoadBalancingV2::LoadBalancer", json!({"DependsOn": ["AlbLogsBucketPolicy"]}));
+    t.has_resource_properties(
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        Match::obj([
+            ("Scheme", Match::from(json!("internet-facing"))),
+            (
+                "LoadBalancerAttributes",
+                Match::array_with(vec![
+                    json!({"Key": "access_logs.s3.enabled", "Value": "true"}).into(),
+                    json!({"Key": "access_logs.s3.bucket", "Value": {"Ref": "AlbLogsBucket"}}).into(),
+                ]),
+            ),
+        ]),
+    );
+    // The instances serve the target group from the private subnets, checked by ELB.
+    t.has_resource_properties(
+        "AWS::AutoScaling::AutoScalingGroup",
+        json!({
+            "VPCZoneIdentifier": [{"Ref": "VpcPrivateSubnet1"}, {"Ref": "VpcPrivateSubnet2"}],
+            "TargetGroupARNs": [{"Ref": "WebTargets"}],
+            "HealthCheckType": "ELB"
+        }),
+    );
+}
+
+#[test]
+fn three_tier_web_acls_guard_the_load_balancer_and_the_distribution() {
+    let t = three_tier();
+    t.has_resource_properties(
+        "AWS::WAFv2::WebACLAssociation",
+        json!({"ResourceArn": {"Ref": "Alb"}, "WebACLArn": {"Fn::GetAtt": ["AlbFirewall", "Arn"]}}),
+    );
+    t.resource_count_is("AWS::WAFv2::WebACLAssociation", 1);
+    for (acl, scope) in [("AlbFirewall", "REGIONAL"), ("EdgeFirewall", "CLOUDFRONT")] {
+        let r = &t.to_json()["Resources"][acl]["Properties"];
+        assert_eq!(r["Scope"], scope);
+        let groups: Vec<&str> = r["Rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|rule| rule["Statement"]["ManagedRuleGroupStatement"]["Name"].as_str())
+            .collect();
+        assert!(groups.contains(&"AWSManagedRulesCommonRuleSet") && groups.contains(&"AWSManagedRulesSQLiRuleSet"));
+    }
+    t.has_resource_properties(
+        "AWS::CloudFront::Distribution",
+        json!({"DistributionConfig": {
+            "WebACLId": {"Fn::GetAtt": ["EdgeFirewall", "Arn"]},
+            "ViewerCertificate": {"MinimumProtocolVersion": "TLSv1.2_2021"},
+            "Origins": [{"DomainName": "origin.example.com",
+                         "CustomOriginConfig": {"OriginProtocolPolicy": "https-only", "OriginSSLProtocols": ["TLSv1.2"]}}]
+        }}),
+    );
+}
+
+#[test]
+fn three_tier_alarms_notify_the_topic_and_the_dashboard_shows_them() {
+    let t = three_tier();
+    t.resource_count_is("AWS::CloudWatch::Alarm", 3);
+    t.all_resources_properties("AWS::CloudWatch::Alarm", json!({"AlarmActions": [{"Ref": "Alerts"}]}));
+    let names: Vec<String> = t
+        .find_resources("AWS::CloudWatch::Alarm", Match::any_value())
+        .values()
+        .map(|a| a["Properties"]["AlarmName"]["Fn::Sub"].as_str().unwrap_or_default().to_string())
+        .collect();
+    for metric in ["webapp-alb-5xx", "webapp-target-response-time", "webapp-db-cpu"] {
+        assert!(names.iter().any(|n| n.starts_with(metric) && n.contains("${EnvironmentSuffix}")), "{names:?}");
+    }
+    let body = t.to_json()["Resources"]["Dashboard"]["Properties"]["DashboardBody"].to_string();
+    for metric in ["HTTPCode_ELB_5XX_Count", "TargetResponseTime", "CPUUtilization", "${Alb5xxAlarm.Arn}"] {
+        assert!(body.contains(metric), "{metric} not on the dashboard");
+    }
 }

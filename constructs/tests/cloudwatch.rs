@@ -217,6 +217,17 @@ fn dashboard_metric_pinned_to_a_region_is_read_there() {
     assert_eq!(w["sparkline"], true);
     assert_eq!(w["region"], "${AWS::Region}");
     assert_eq!(w["metrics"][0][2]["region"], "us-east-1");
+    // The literal region is deliberate: said so for `cfnkit lint`'s conv-hardcoded-region.
+    let why = t["Resources"]["Dash"]["Metadata"]["cfnkit:acknowledgements"]["conv-hardcoded-region"].as_str();
+    assert!(why.is_some_and(|w| w.contains("us-east-1")), "{}", t["Resources"]["Dash"]);
+}
+
+#[test]
+fn dashboard_without_pinned_metrics_acknowledges_nothing() {
+    let t = template(|s| {
+        Dashboard::new("Dash").widget(GraphWidget::new("Errors").left(lambda_errors())).add_to(s);
+    });
+    assert!(t["Resources"]["Dash"]["Metadata"].is_null(), "{}", t["Resources"]["Dash"]);
 }
 
 #[test]

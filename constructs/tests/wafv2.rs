@@ -2,6 +2,8 @@
 //! redaction), associations, metrics, and every validation error.
 
 use cfnkit_constructs::apigateway::{Method, MockIntegration, RestApi};
+use cfnkit_constructs::ec2::Vpc;
+use cfnkit_constructs::elasticloadbalancingv2::{ApplicationLoadBalancer, NetworkLoadBalancer};
 use cfnkit_constructs::logs::{LogGroup, Retention};
 use cfnkit_constructs::wafv2::{DefaultAction, ManagedRuleGroup, RateKey, RateLimit, Scope, WebAcl};
 use cfnkit_core::diag::{DiagKind, Diagnostic};
@@ -93,6 +95,18 @@ fn web_acl_logs_to_its_own_waf_log_group_with_credentials_redacted() {
 }
 
 #[test]
+fn web_acl_log_group_carries_the_environment_suffix() {
+    let mut app = App::new();
+    let s = app.stack("test").region("eu-west-1").conventions(cfnkit_core::conventions::Conventions::tap("waf"));
+    WebAcl::regional("Firewall").add_to(s);
+    let t = app.synth().expect("synthesizes").stacks[0].template.clone();
+    assert_eq!(
+        t["Resources"]["FirewallLogs"]["Properties"]["LogGroupName"],
+        json!({"Fn::Sub": ["aws-waf-logs-${AWS::StackName}-firewall-${Suffix}", {"Suffix": {"Ref": "EnvironmentSuffix"}}]})
+    );
+}
+
+#[test]
 fn web_acl_without_logging_writes_no_log_group() {
     let t = template("eu-west-1", |s| {
         WebAcl::regional("Firewall").without_logging("logs go to the organization's firehose").add_to(s);
@@ -175,6 +189,28 @@ fn web_acl_protects_a_rest_api_stage_and_a_load_balancer() {
         t["Resources"]["FirewallAssociation2"]["Properties"]["WebACLArn"],
         json!({"Fn::GetAtt": ["Firewall", "Arn"]})
     );
+}
+
+#[test]
+fn web_acl_protects_an_application_load_balancer_by_its_handle() {
+    let t = template("eu-west-1", |s| {
+        let vpc = Vpc::new("Vpc").public_subnets().add_to(s);
+        let alb = ApplicationLoadBalancer::new("Alb", vpc).internet_facing().add_to(s);
+        WebAcl::regional("Firewall").protect(alb).add_to(s);
+    });
+    let a = &t["Resources"]["FirewallAssociation"]["Properties"];
+    assert_eq!(a["ResourceArn"], json!({"Ref": "Alb"}));
+    assert_eq!(a["WebACLArn"], json!({"Fn::GetAtt": ["Firewall", "Arn"]}));
+}
+
+#[test]
+fn web_acl_refuses_a_network_load_balancer() {
+    let errs = errors(Some("eu-west-1"), |s| {
+        let vpc = Vpc::new("Vpc").add_to(s);
+        let nlb = NetworkLoadBalancer::new("Nlb", vpc).add_to(s);
+        WebAcl::regional("Firewall").protect(nlb).add_to(s);
+    });
+    assert!(has_error(&errs, "Application Load Balancers only"), "{errs:#?}");
 }
 
 #[test]

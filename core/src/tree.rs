@@ -130,6 +130,14 @@ pub enum Ack {
         /// Why it is accepted.
         reason: String,
     },
+    /// Acknowledge a `cfnkit lint` rule (`conv-hardcoded-account`):
+    /// `{"cfnkit:acknowledgements": {id: reason}}`.
+    Cfnkit {
+        /// The rule id, `conv-hardcoded-region`.
+        id: String,
+        /// Why it cannot apply.
+        reason: String,
+    },
 }
 
 /// The root of a cfnkit program: an ordered set of stacks.
@@ -602,6 +610,12 @@ impl Stack {
                 if let Some(list) = lint.pointer_mut("/config/ignore_checks").and_then(|s| s.as_array_mut()) {
                     list.push(serde_json::Value::String(id.clone()));
                 }
+                let why = e.metadata.entry("cfnkit:acknowledgements".into()).or_insert_with(|| serde_json::json!({}));
+                if let Some(m) = why.as_object_mut() {
+                    m.insert(id, serde_json::Value::String(reason));
+                }
+            }
+            Ack::Cfnkit { id, reason } => {
                 let why = e.metadata.entry("cfnkit:acknowledgements".into()).or_insert_with(|| serde_json::json!({}));
                 if let Some(m) = why.as_object_mut() {
                     m.insert(id, serde_json::Value::String(reason));

@@ -10,7 +10,7 @@
 use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Value};
-use cfnkit_core::tree::Stack;
+use cfnkit_core::tree::{Ack, Stack};
 use cfnkit_core::units::Duration;
 use cfnkit_l1::cloudwatch as l1;
 
@@ -188,11 +188,31 @@ impl Dashboard {
         for d in diags {
             stack.report(d);
         }
+        let mut pinned: Vec<String> = Vec::new();
+        for r in placed.iter().flat_map(|(w, _, _)| w.pinned_regions()) {
+            if !pinned.contains(&r) {
+                pinned.push(r);
+            }
+        }
         let mut d = l1::Dashboard::new(body.finish());
         if let Some(n) = self.name {
             d = d.dashboard_name(n);
         }
         let handle = stack.within(scope, |s| s.add("Resource", d));
+        if !pinned.is_empty() {
+            // A metric published in one region only (CloudFront's, in us-east-1) names it.
+            stack.acknowledge(
+                handle.id(),
+                Ack::Cfnkit {
+                    id: "conv-hardcoded-region".into(),
+                    reason: format!(
+                        "metrics published in one region only are read there: {}; every other metric is read in \
+                         the stack's own region",
+                        pinned.join(", ")
+                    ),
+                },
+            );
+        }
         DashboardRef { handle }
     }
 }

@@ -274,6 +274,29 @@ impl Widget {
         }
     }
 
+    /// The regions its metrics are pinned to (`Metric::region`), in order,
+    /// each once.
+    pub(crate) fn pinned_regions(&self) -> Vec<String> {
+        let series: Vec<&Series> = match self {
+            Widget::Graph(w) => w.series.iter().map(|(_, s)| s).collect(),
+            Widget::SingleValue(w) => w.series.iter().collect(),
+            Widget::Text(_) | Widget::AlarmStatus(_) => Vec::new(),
+        };
+        let mut out: Vec<String> = Vec::new();
+        for s in series {
+            let metrics: Vec<&Metric> = match s {
+                Series::Metric(m) => vec![m],
+                Series::Math(e) => e.metrics().iter().map(|(_, m)| m).collect(),
+            };
+            for r in metrics.into_iter().filter_map(Metric::get_region) {
+                if !out.iter().any(|o| o == r) {
+                    out.push(r.to_string());
+                }
+            }
+        }
+        out
+    }
+
     /// Checks the widget's own settings (size, contents) and renders it at
     /// `(x, y)`; returns the widget JSON and how many metrics it shows.
     pub(crate) fn render(&self, x: u32, y: u32, path: &str, index: usize, out: &mut Vec<Diagnostic>) -> (Token, usize) {

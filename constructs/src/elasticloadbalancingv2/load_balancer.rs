@@ -7,9 +7,11 @@ use cfnkit_core::token::{Expr, Value};
 use cfnkit_core::tree::{Ack, Stack};
 use cfnkit_l1::elasticloadbalancingv2 as l1;
 
+use super::access_logs::{self, AccessLogs};
 use crate::cloudwatch::{Metric, Statistic};
 use crate::ec2::{Connectable, Connections, SecurityGroup, SecurityGroupRef, VpcRef};
 use cfnkit_l1::elasticloadbalancingv2::LoadBalancerAttrs;
+use crate::s3::BucketRef;
 
 /// Application or network.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +28,7 @@ struct Common {
     internet_facing: bool,
     removal: Option<RemovalPolicy>,
     deletion_protection: Option<bool>,
+    access_logs: AccessLogs,
 }
 
 impl Common {
@@ -69,6 +72,9 @@ impl Common {
             Kind::Application => attributes.push(attr("routing.http.drop_invalid_header_fields.enabled", "true")),
             Kind::Network => attributes.push(attr("load_balancing.cross_zone.enabled", "true")),
         }
+        if let AccessLogs::To(bucket, prefix) = &self.access_logs {
+            attributes.extend(access_logs::attributes(*bucket, prefix));
+        }
         let lb = l1::LoadBalancer::new()
             .type_(match kind {
                 Kind::Application => "application",
@@ -79,13 +85,21 @@ impl Common {
             .security_groups(vec![Value::from(sg.id())])
             .load_balancer_attributes(attributes);
         let handle = stack.within(scope, |s| s.add("Resource", lb));
-        stack.acknowledge(
-            handle.id(),
-            Ack::Checkov {
-                id: "CKV_AWS_91".into(),
-                reason: "access logs need a log bucket of their own; none was asked for".into(),
-            },
-        );
+        match self.access_logs {
+            AccessLogs::To(bucket, prefix) => access_logs::allow_delivery(stack, &path, handle.id(), bucket, &prefix),
+            AccessLogs::Off(reason) => {
+                stack.acknowledge(handle.id(), Ack::Checkov { id: "CKV_AWS_91".into(), reason });
+            }
+            AccessLogs::Unset => {
+                let reason = match kind {
+                    Kind::Application => {
+                        "access logs need a log bucket of their own; none was asked for (.access_logs_to(bucket, prefix))"
+                    }
+                    Kind::Network => "access logs need a log bucket of their own; none was asked for",
+                };
+                stack.acknowledge(handle.id(), Ack::Checkov { id: "CKV_AWS_91".into(), reason: reason.into() });
+            }
+        }
         LoadBalancerRef { handle, kind, sg, internet_facing: self.internet_facing }
     }
 }
@@ -121,7 +135,9 @@ macro_rules! common_builder {
 /// on unless the removal policy is Destroy; a security group of its own
 /// that admits only its listener ports and sends nothing out until
 /// [`connections`](LoadBalancerRef::connections) allow it to reach targets.
-/// Access logs need a log bucket, which is not created: the checkov check
+/// Access logs go to a bucket when asked with
+/// [`access_logs_to`](Self::access_logs_to) (the bucket-policy statement
+/// Elastic Load Balancing needs is written for you); without one, checkov's
 /// CKV_AWS_91 is acknowledged with that reason.
 ///
 /// ```
@@ -137,6 +153,21 @@ macro_rules! common_builder {
 /// alb.add_http_redirect(stack, "Http");
 /// let instances = SecurityGroup::new("WebSg", vpc, "Web servers").add_to(stack);
 /// alb.connections().allow_to(stack, &instances, Port::tcp(8080), "Load balancer to web servers");
+/// ```
+///
+/// Access logs, into a bucket with the default SSE-S3 encryption in a
+/// stack with a region:
+///
+/// ```
+/// use cfnkit::constructs::ec2::Vpc;
+/// use cfnkit::constructs::elasticloadbalancingv2::ApplicationLoadBalancer;
+/// use cfnkit::constructs::s3::Bucket;
+/// use cfnkit::core::tree::App;
+/// let mut app = App::new();
+/// let stack = app.stack("demo").region("eu-west-1");
+/// let vpc = Vpc::new("Vpc").public_subnets().add_to(stack);
+/// let logs = Bucket::new("AlbLogs").add_to(stack);
+/// ApplicationLoadBalancer::new("Alb", vpc).internet_facing().access_logs_to(logs, "web").add_to(stack);
 /// ```
 #[derive(Clone, Debug)]
 #[must_use = "a construct does nothing until `.add_to(stack)` adds it"]
@@ -154,10 +185,28 @@ impl ApplicationLoadBalancer {
                 internet_facing: false,
                 removal: None,
                 deletion_protection: None,
+                access_logs: AccessLogs::Unset,
             },
         }
     }
     common_builder!();
+    /// Sends access logs to `bucket` under `prefix` (empty for none; no
+    /// `AWSLogs`, no leading or trailing `/`). The bucket must be in this
+    /// stack's region (which must be set) and encrypted with SSE-S3, the
+    /// bucket default: ALB access logs cannot be written with SSE-KMS. Its
+    /// policy gets a statement letting Elastic Load Balancing's log writer
+    /// for the region put objects under `<prefix>/AWSLogs/<account>/` only,
+    /// and the load balancer waits for that policy.
+    pub fn access_logs_to(mut self, bucket: BucketRef, prefix: &str) -> Self {
+        self.common.access_logs = AccessLogs::To(bucket, prefix.to_string());
+        self
+    }
+    /// Leaves access logs off, saying why (checkov's CKV_AWS_91 is
+    /// acknowledged with the reason).
+    pub fn without_access_logs(mut self, reason: &str) -> Self {
+        self.common.access_logs = AccessLogs::Off(reason.to_string());
+        self
+    }
     /// Adds the load balancer and its security group.
     pub fn add_to(self, stack: &mut Stack) -> LoadBalancerRef {
         self.common.add(stack, Kind::Application)
@@ -199,6 +248,7 @@ impl NetworkLoadBalancer {
                 internet_facing: false,
                 removal: None,
                 deletion_protection: None,
+                access_logs: AccessLogs::Unset,
             },
         }
     }

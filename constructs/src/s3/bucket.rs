@@ -349,6 +349,11 @@ impl Bucket {
         if let BucketEncryption::Kms(k) = &self.encryption {
             crate::customer_key::record(stack, handle.id(), k);
         }
+        #[cfg(feature = "elasticloadbalancingv2")]
+        if matches!(self.encryption, BucketEncryption::Kms(_) | BucketEncryption::KmsManaged) {
+            // Read by ALB access logs, which cannot be written with SSE-KMS.
+            stack.record_fact(handle.id(), crate::elasticloadbalancingv2::SseKms);
+        }
         if self.ownership == Ownership::PreferredForAclLogs {
             stack.record_fact(handle.id(), super::AclLogDestination);
         }

@@ -9,8 +9,9 @@
 //! requests in five minutes ([`RateLimit`]). CloudWatch metrics and sampled
 //! requests are on for the web ACL and every rule. Every request is logged
 //! to a CloudWatch Logs group created for the web ACL (WAF requires the
-//! `aws-waf-logs-` name prefix; kept a year; encrypted as the stack's
-//! security profile says), with the `authorization` and `cookie` headers
+//! `aws-waf-logs-` name prefix; `aws-waf-logs-<stack>-<id>`, then the
+//! environment suffix when the stack has one; kept a year; encrypted as the
+//! stack's security profile says), with the `authorization` and `cookie` headers
 //! redacted so credentials never reach the logs.
 //!
 //! A web ACL protects an Application Load Balancer or an API Gateway REST
@@ -92,6 +93,10 @@ pub enum Protected {
     /// The stage of an API Gateway REST API built with cfnkit.
     #[cfg(feature = "apigateway")]
     RestApi(crate::apigateway::RestApiRef),
+    /// A load balancer built with cfnkit (an application load balancer:
+    /// a network load balancer is refused).
+    #[cfg(feature = "elasticloadbalancingv2")]
+    LoadBalancer(crate::elasticloadbalancingv2::LoadBalancerRef),
 }
 
 impl Protected {
@@ -106,7 +111,16 @@ impl Protected {
                     .var("Stage", api.stage_name())
                     .expr(),
             ),
+            #[cfg(feature = "elasticloadbalancingv2")]
+            Protected::LoadBalancer(lb) => Value::from(lb.arn()),
         }
+    }
+}
+
+#[cfg(feature = "elasticloadbalancingv2")]
+impl From<crate::elasticloadbalancingv2::LoadBalancerRef> for Protected {
+    fn from(lb: crate::elasticloadbalancingv2::LoadBalancerRef) -> Self {
+        Protected::LoadBalancer(lb)
     }
 }
 
@@ -246,8 +260,9 @@ impl WebAcl {
         self.rate = None;
         self
     }
-    /// Associates the web ACL with a regional resource (a load balancer ARN
-    /// with [`Protected::LoadBalancerArn`], or a REST API).
+    /// Associates the web ACL with a regional resource: an application load
+    /// balancer's handle (`alb`), a REST API, or a load balancer ARN with
+    /// [`Protected::LoadBalancerArn`].
     pub fn protect(mut self, target: impl Into<Protected>) -> Self {
         self.protected.push(target.into());
         self
@@ -373,6 +388,17 @@ impl WebAcl {
             );
         }
         for p in &self.protected {
+            #[cfg(feature = "elasticloadbalancingv2")]
+            if let Protected::LoadBalancer(lb) = p {
+                if !lb.is_application() {
+                    out.push(
+                        Diagnostic::error(path, "WAF protects Application Load Balancers only")
+                            .property("WebACLAssociation.ResourceArn")
+                            .value("a network load balancer")
+                            .allowed("an ApplicationLoadBalancer"),
+                    );
+                }
+            }
             if let Protected::LoadBalancerArn(Value::Lit(a)) = p {
                 if !(a.starts_with("arn:") && a.contains(":elasticloadbalancing:") && a.contains(":loadbalancer/app/"))
                 {
@@ -436,19 +462,22 @@ impl WebAcl {
             }
         }
 
-        let group = match &self.logging {
-            Logging::Own(retention) => {
-                let name =
-                    fns::sub(format!("{LOG_GROUP_PREFIX}${{AWS::StackName}}-{}", self.id.to_ascii_lowercase())).expr();
-                Some(
-                    stack.within(scope, |s| {
+        let group =
+            match &self.logging {
+                Logging::Own(retention) => {
+                    let base = format!("{LOG_GROUP_PREFIX}${{AWS::StackName}}-{}", self.id.to_ascii_lowercase());
+                    // With the stack's environment suffix when it has one: two environments never share it.
+                    let name = match stack.environment_suffix() {
+                        Some(sfx) => sfx.format(&format!("{base}-{{}}")),
+                        None => fns::sub(base).expr(),
+                    };
+                    Some(stack.within(scope, |s| {
                         LogGroup::new("Logs", *retention).name(name).removal_policy(removal).add_to(s)
-                    }),
-                )
-            }
-            Logging::To(g) => Some(*g),
-            Logging::Off(_) => None,
-        };
+                    }))
+                }
+                Logging::To(g) => Some(*g),
+                Logging::Off(_) => None,
+            };
         if let Some(g) = group {
             // WAF takes the group's ARN without the `:*` that GetAtt Arn ends with.
             let destination =

@@ -3,8 +3,10 @@
 
 use cfnkit_constructs::ec2::{Connectable, Port, SecurityGroup, Vpc};
 use cfnkit_constructs::elasticloadbalancingv2::{
-    ApplicationLoadBalancer, ListenerRule, NetworkLoadBalancer, TargetGroup, TargetProtocol, TLS_POLICY,
+    elb_account, ApplicationLoadBalancer, ListenerRule, NetworkLoadBalancer, TargetGroup, TargetProtocol,
+    LOG_DELIVERY_SERVICE, TLS_POLICY,
 };
+use cfnkit_constructs::s3::{Bucket, BucketEncryption};
 use cfnkit_core::conventions::Conventions;
 use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::tree::{App, Stack};
@@ -246,4 +248,105 @@ fn protocol_mismatches_and_bad_health_checks_are_reported() {
     }
     let mismatch = error(&errs, "HTTPS listener on a network load balancer").unwrap();
     assert_eq!(mismatch.value.as_deref(), Some("a network load balancer forwarding to an HTTP or HTTPS target group"));
+}
+
+/// An internet-facing ALB in `region` logging to a bucket of the same stack.
+fn logged(region: &str, prefix: &'static str) -> Value {
+    let mut app = App::new();
+    let s = app.stack("test").region(region);
+    let vpc = Vpc::new("Vpc").public_subnets().add_to(s);
+    let logs = Bucket::new("AlbLogs").add_to(s);
+    ApplicationLoadBalancer::new("Alb", vpc).internet_facing().access_logs_to(logs, prefix).add_to(s);
+    app.synth().expect("synthesizes").stacks[0].template.clone()
+}
+
+/// The bucket-policy statements that name a principal other than `*`.
+fn writers(t: &Value) -> Vec<Value> {
+    t["Resources"]["AlbLogsPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["Principal"] != "*")
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn access_logs_go_to_the_bucket_written_by_the_regions_elb_account() {
+    let t = logged("us-east-1", "web");
+    let attrs = attributes(&t, "Alb");
+    for (k, v) in [
+        ("access_logs.s3.enabled", json!("true")),
+        ("access_logs.s3.bucket", json!({"Ref": "AlbLogs"})),
+        ("access_logs.s3.prefix", json!("web")),
+    ] {
+        assert!(attrs.as_array().unwrap().contains(&json!({"Key": k, "Value": v})), "{k} missing: {attrs}");
+    }
+    assert_eq!(elb_account("us-east-1"), Some("127311923021"));
+    let w = writers(&t);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(w[0]["Effect"], "Allow");
+    assert_eq!(w[0]["Action"], "s3:PutObject");
+    assert_eq!(w[0]["Principal"], json!({"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::127311923021:root"}}));
+    // Only this account's logs under the prefix.
+    assert_eq!(w[0]["Resource"], json!({"Fn::Sub": "${AlbLogs.Arn}/web/AWSLogs/${AWS::AccountId}/*"}));
+    // ELB checks the policy when logging is turned on: the load balancer waits for it.
+    assert_eq!(t["Resources"]["Alb"]["DependsOn"], json!(["AlbLogsPolicy"]));
+    // AWS's own log writer account, acknowledged for `cfnkit lint`.
+    assert!(
+        t["Resources"]["AlbLogsPolicy"]["Metadata"]["cfnkit:acknowledgements"]["conv-hardcoded-account"].is_string()
+    );
+    // Logged: no acknowledgement of CKV_AWS_91.
+    assert!(t["Resources"]["Alb"]["Metadata"]["checkov"].is_null(), "{}", t["Resources"]["Alb"]["Metadata"]);
+}
+
+#[test]
+fn access_logs_in_a_newer_region_are_written_by_the_log_delivery_service() {
+    let t = logged("ap-south-2", "");
+    assert_eq!(elb_account("ap-south-2"), None);
+    let w = writers(&t);
+    assert_eq!(w[0]["Principal"], json!({"Service": LOG_DELIVERY_SERVICE}));
+    assert_eq!(w[0]["Resource"], json!({"Fn::Sub": "${AlbLogs.Arn}/AWSLogs/${AWS::AccountId}/*"}));
+    assert!(!attributes(&t, "Alb").to_string().contains("access_logs.s3.prefix"));
+}
+
+#[test]
+fn access_logs_turned_off_say_why() {
+    let t = template(|s| {
+        let vpc = Vpc::new("Vpc").add_to(s);
+        ApplicationLoadBalancer::new("Alb", vpc).without_access_logs("internal test balancer").add_to(s);
+    });
+    let skip = &t["Resources"]["Alb"]["Metadata"]["checkov"]["skip"][0];
+    assert_eq!((skip["id"].as_str(), skip["comment"].as_str()), (Some("CKV_AWS_91"), Some("internal test balancer")));
+}
+
+#[test]
+fn access_logs_refuse_kms_buckets_bad_prefixes_and_stacks_without_a_region() {
+    for encryption in [BucketEncryption::KmsManaged, BucketEncryption::kms("arn:aws:kms:us-east-1:111122223333:key/k")]
+    {
+        let mut app = App::new();
+        let s = app.stack("test").region("us-east-1");
+        let vpc = Vpc::new("Vpc").add_to(s);
+        let logs = Bucket::new("AlbLogs").encryption(encryption).add_to(s);
+        ApplicationLoadBalancer::new("Alb", vpc).access_logs_to(logs, "web").add_to(s);
+        let errs = app.synth().expect_err("refused").diagnostics;
+        let e = error(&errs, "SSE-KMS").unwrap_or_else(|| panic!("{errs:#?}"));
+        assert_eq!(e.path, "test/Alb/Resource");
+        assert_eq!(e.property.as_deref(), Some("LoadBalancerAttributes.access_logs.s3.bucket"));
+    }
+    for prefix in ["/web", "web/", "AWSLogs/web"] {
+        let mut app = App::new();
+        let s = app.stack("test").region("us-east-1");
+        let vpc = Vpc::new("Vpc").add_to(s);
+        let logs = Bucket::new("AlbLogs").add_to(s);
+        ApplicationLoadBalancer::new("Alb", vpc).access_logs_to(logs, prefix).add_to(s);
+        let errs = app.synth().expect_err("refused").diagnostics;
+        assert!(error(&errs, "invalid access-log prefix").is_some(), "{prefix}: {errs:#?}");
+    }
+    let errs = errors(|s| {
+        let vpc = Vpc::new("Vpc").add_to(s);
+        let logs = Bucket::new("AlbLogs").add_to(s);
+        ApplicationLoadBalancer::new("Alb", vpc).access_logs_to(logs, "web").add_to(s);
+    });
+    assert!(error(&errs, "need the stack's region").is_some(), "{errs:#?}");
 }

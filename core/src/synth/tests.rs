@@ -338,6 +338,7 @@ fn removal_policy_metadata_condition_and_overrides_are_written() {
         .set_condition(t.id(), c)
         .acknowledge(t.id(), Ack::Checkov { id: "CKV_1".into(), reason: "why".into() })
         .acknowledge(t.id(), Ack::CfnLint { id: "W1".into(), reason: "because".into() })
+        .acknowledge(t.id(), Ack::Cfnkit { id: "conv-x".into(), reason: "by design".into() })
         .override_property(t.id(), "A.C", "x")
         .delete_property(t.id(), "A.B");
     let t = synth_one(&app);
@@ -348,7 +349,7 @@ fn removal_policy_metadata_condition_and_overrides_are_written() {
     assert_eq!(r["Properties"]["A"], json!({"C": "x"}));
     assert_eq!(r["Metadata"]["checkov"], json!({"skip": [{"id": "CKV_1", "comment": "why"}]}));
     assert_eq!(r["Metadata"]["cfn-lint"], json!({"config": {"ignore_checks": ["W1"]}}));
-    assert_eq!(r["Metadata"]["cfnkit:acknowledgements"], json!({"W1": "because"}));
+    assert_eq!(r["Metadata"]["cfnkit:acknowledgements"], json!({"W1": "because", "conv-x": "by design"}));
     let keys: Vec<&String> = r.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["Type", "Condition", "Properties", "DeletionPolicy", "UpdateReplacePolicy", "Metadata"]);
 }
