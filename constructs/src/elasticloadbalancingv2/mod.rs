@@ -22,4 +22,5 @@ mod target_group;
 
 pub use listener::{ListenerRef, ListenerRule, TLS_POLICY};
 pub use load_balancer::{ApplicationLoadBalancer, LoadBalancerRef, NetworkLoadBalancer};
+pub(crate) use target_group::ForwardedBy;
 pub use target_group::{TargetGroup, TargetGroupRef, TargetProtocol, TargetType};
