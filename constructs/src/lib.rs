@@ -32,6 +32,8 @@ mod customer_key;
 pub mod dynamodb;
 #[cfg(feature = "ec2")]
 pub mod ec2;
+#[cfg(feature = "ecs")]
+pub mod ecs;
 #[cfg(feature = "elasticloadbalancingv2")]
 pub mod elasticloadbalancingv2;
 #[cfg(feature = "events")]
@@ -95,6 +97,11 @@ pub mod prelude {
     pub use crate::ec2::{
         Connectable, Connections, GatewayService, Instance, InstanceRef, InterfaceService, LaunchTemplate,
         LaunchTemplateRef, MachineImage, Peer, Port, SecurityGroup, SecurityGroupRef, UserData, Vpc, VpcRef,
+    };
+    #[cfg(feature = "ecs")]
+    pub use crate::ecs::{
+        Cluster, ClusterRef, Container, ContainerImage, FargateService, FargateServiceRef, FargateTaskDefinition,
+        TaskDefinitionRef,
     };
     #[cfg(feature = "elasticloadbalancingv2")]
     pub use crate::elasticloadbalancingv2::{

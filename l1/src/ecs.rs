@@ -8242,6 +8242,7 @@ impl KernelCapabilities {
     }
 
     /// Sets `Add`.
+    #[allow(clippy::should_implement_trait, reason = "the setter of the schema property `Add`")]
     pub fn add(mut self, v: impl IntoList<Value<String>>) -> Self {
         self.add = Some(v.into_list());
         self

@@ -8,7 +8,7 @@ use cfnkit_core::tree::Stack;
 use cfnkit_l1::elasticloadbalancingv2 as l1;
 
 use super::load_balancer::{Kind, LoadBalancerRef};
-use super::target_group::TargetGroupRef;
+use super::target_group::{record_forwarder, TargetGroupRef};
 use crate::ec2::Port;
 
 /// The TLS policy of HTTPS and TLS listeners: TLS 1.3 and 1.2 with forward
@@ -73,7 +73,9 @@ impl LoadBalancerRef {
             .protocol("HTTPS")
             .ssl_policy(TLS_POLICY)
             .certificates(vec![l1::Certificate::new().certificate_arn(certificate_arn.into())]);
-        self.add_listener(stack, id, 443, listener, "HTTPS listener of an internet-facing load balancer")
+        let l = self.add_listener(stack, id, 443, listener, "HTTPS listener of an internet-facing load balancer");
+        record_forwarder(stack, target, l.handle.id());
+        l
     }
 
     /// Adds an HTTP listener on port 80 that only redirects to HTTPS on 443
@@ -115,7 +117,9 @@ impl LoadBalancerRef {
             );
         }
         let listener = l1::Listener::new(vec![forward(target)], Value::from(self.arn())).protocol("TCP");
-        self.add_listener(stack, id, port, listener, "TCP listener of an internet-facing load balancer")
+        let l = self.add_listener(stack, id, port, listener, "TCP listener of an internet-facing load balancer");
+        record_forwarder(stack, target, l.handle.id());
+        l
     }
 
     /// Adds a TLS listener on `port` with the certificate `certificate_arn`
@@ -141,7 +145,9 @@ impl LoadBalancerRef {
             .protocol("TLS")
             .ssl_policy(TLS_POLICY)
             .certificates(vec![l1::Certificate::new().certificate_arn(certificate_arn.into())]);
-        self.add_listener(stack, id, port, listener, "TLS listener of an internet-facing load balancer")
+        let l = self.add_listener(stack, id, port, listener, "TLS listener of an internet-facing load balancer");
+        record_forwarder(stack, target, l.handle.id());
+        l
     }
 }
 
@@ -190,7 +196,10 @@ impl ListenerRef {
         let r = l1::ListenerRule::new(vec![action], rule.conditions, i64::from(rule.priority))
             .listener_arn(Value::from(self.arn()));
         let Some(scope) = stack.node_of(self.handle.id()).and_then(|n| stack.parent_of(n)) else { return };
-        stack.within(scope, |s| s.add(id, r));
+        let added = stack.within(scope, |s| s.add(id, r));
+        if let Some(target) = rule.target {
+            record_forwarder(stack, target, added.id());
+        }
     }
 }
 
@@ -214,12 +223,13 @@ pub struct ListenerRule {
     priority: u32,
     conditions: Vec<l1::RuleCondition>,
     action: Option<l1::ListenerRuleAction>,
+    target: Option<TargetGroupRef>,
 }
 
 impl ListenerRule {
     /// A rule with `priority` (1 to 50,000; lower is checked first).
     pub fn new(priority: u32) -> Self {
-        ListenerRule { priority, conditions: Vec::new(), action: None }
+        ListenerRule { priority, conditions: Vec::new(), action: None, target: None }
     }
     /// Matches requests whose path matches one of `patterns` (`/api/*`).
     pub fn path_patterns<S: Into<String>>(mut self, patterns: impl IntoIterator<Item = S>) -> Self {
@@ -244,6 +254,7 @@ impl ListenerRule {
     /// Sends matching requests to `target`.
     pub fn forward(mut self, target: TargetGroupRef) -> Self {
         self.action = Some(l1::ListenerRuleAction::new("forward").target_group_arn(Value::from(target.arn())));
+        self.target = Some(target);
         self
     }
     /// Answers matching requests itself with `status` (`404`) and a plain-text `body`.
@@ -251,6 +262,7 @@ impl ListenerRule {
         self.action = Some(l1::ListenerRuleAction::new("fixed-response").fixed_response_config(
             l1::FixedResponseConfig::new(status.to_string()).content_type("text/plain").message_body(body.to_string()),
         ));
+        self.target = None;
         self
     }
 }

@@ -27,4 +27,5 @@ pub(crate) use access_logs::SseKms;
 pub use access_logs::{elb_account, LOG_DELIVERY_SERVICE};
 pub use listener::{ListenerRef, ListenerRule, TLS_POLICY};
 pub use load_balancer::{ApplicationLoadBalancer, LoadBalancerRef, NetworkLoadBalancer};
+pub(crate) use target_group::ForwardedBy;
 pub use target_group::{TargetGroup, TargetGroupRef, TargetProtocol, TargetType};

@@ -3,7 +3,7 @@
 use cfnkit_core::diag::{DiagKind, Diagnostic};
 use cfnkit_core::resource::Handle;
 use cfnkit_core::token::{Expr, Value};
-use cfnkit_core::tree::Stack;
+use cfnkit_core::tree::{ResourceId, Stack};
 use cfnkit_l1::elasticloadbalancingv2 as l1;
 
 use super::load_balancer::LoadBalancerRef;
@@ -232,7 +232,7 @@ impl TargetGroup {
                 .matcher(l1::Matcher::new().http_code(self.matcher.clone()));
         }
         let handle = stack.within(scope, |s| s.add("Resource", g));
-        TargetGroupRef { handle, port: self.port, http: self.protocol.is_http() }
+        TargetGroupRef { handle, port: self.port, http: self.protocol.is_http(), target_type: self.target_type }
     }
 }
 
@@ -242,6 +242,27 @@ pub struct TargetGroupRef {
     handle: Handle<l1::TargetGroup>,
     port: u16,
     http: bool,
+    target_type: TargetType,
+}
+
+/// The listeners and rules forwarding to a target group (a fact of the
+/// target group's resource): a service registering targets in it must be
+/// created after them, or ECS finds no load balancer behind the group.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ForwardedBy(pub(crate) Vec<ResourceId>);
+
+/// Records that `by` (a listener or listener rule) forwards to `target`,
+/// when both are resources of this stack.
+pub(super) fn record_forwarder(stack: &mut Stack, target: TargetGroupRef, by: ResourceId) {
+    let tg = target.handle.id();
+    if stack.resource_type(tg).is_none() || stack.resource_type(by).is_none() {
+        return;
+    }
+    let mut f: ForwardedBy = stack.fact(tg).unwrap_or_default();
+    if !f.0.contains(&by) {
+        f.0.push(by);
+    }
+    stack.record_fact(tg, f);
 }
 
 impl TargetGroupRef {
@@ -264,6 +285,10 @@ impl TargetGroupRef {
     /// True for HTTP and HTTPS groups (application load balancers).
     pub fn is_http(self) -> bool {
         self.http
+    }
+    /// What the group's members are (instances or IP addresses).
+    pub fn target_type(self) -> TargetType {
+        self.target_type
     }
 
     fn metric(self, lb: LoadBalancerRef, name: &str, stat: Statistic) -> Metric {
