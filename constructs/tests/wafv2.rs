@@ -210,7 +210,7 @@ fn web_acl_refuses_a_network_load_balancer() {
         let nlb = NetworkLoadBalancer::new("Nlb", vpc).add_to(s);
         WebAcl::regional("Firewall").protect(nlb).add_to(s);
     });
-    assert!(has_error(&errs, "Application Load Balancers only"), "{errs:#?}");
+    assert!(has_error_of(&errs, DiagKind::NotAllowedValue, "Application Load Balancers only"), "{errs:#?}");
 }
 
 #[test]

@@ -44,6 +44,7 @@ use cfnkit_l1::ecs as l1;
 
 use crate::cloudwatch::{Metric, Statistic};
 use crate::ec2::VpcRef;
+use cfnkit_l1::ecs::ClusterAttrs;
 
 /// An ECS cluster for Fargate services in a VPC.
 ///
@@ -137,7 +138,7 @@ impl ClusterRef {
     }
     /// The cluster ARN (`Fn::GetAtt Arn`).
     pub fn arn(self) -> Expr<String> {
-        self.handle.get_att("Arn")
+        self.handle.attr_arn()
     }
     /// The VPC its services run in.
     pub fn vpc(self) -> VpcRef {

@@ -13,6 +13,7 @@ use crate::cloudwatch::{Metric, Statistic};
 use crate::ec2::{Connectable, Connections, Peer, Port, SecurityGroup, SecurityGroupRef};
 use crate::elasticloadbalancingv2::{ForwardedBy, TargetGroupRef, TargetType};
 use crate::iam::{grant, Grantable, PolicyStatement, RoleRef};
+use cfnkit_l1::ecs::ServiceAttrs;
 
 /// The most tasks one service keeps running here (ECS's quota per service).
 const MAX_TASKS: u32 = 5000;
@@ -293,7 +294,7 @@ impl FargateServiceRef {
     }
     /// The service name (`Fn::GetAtt Name`).
     pub fn name(self) -> Expr<String> {
-        self.handle.get_att("Name")
+        self.handle.attr_name()
     }
     /// The cluster it runs in.
     pub fn cluster(self) -> ClusterRef {

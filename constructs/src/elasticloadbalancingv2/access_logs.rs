@@ -104,7 +104,7 @@ fn principal(stack: &mut Stack, path: &str, bucket: BucketRef, prefix: &str) -> 
     }
     if prefix.contains("AWSLogs") || prefix.starts_with('/') || prefix.ends_with('/') {
         stack.report(
-            Diagnostic::error(path, "invalid access-log prefix")
+            Diagnostic::error_of(DiagKind::Pattern, path, "invalid access-log prefix")
                 .property("LoadBalancerAttributes.access_logs.s3.prefix")
                 .value(format!("{prefix:?}"))
                 .allowed("a prefix without `AWSLogs` and without a leading or trailing `/` (or empty)"),
@@ -113,9 +113,13 @@ fn principal(stack: &mut Stack, path: &str, bucket: BucketRef, prefix: &str) -> 
     }
     let Some(region) = stack.get_region().map(str::to_string) else {
         stack.report(
-            Diagnostic::error(path, "ALB access logs need the stack's region (the log writer differs by region)")
-                .property("LoadBalancerAttributes.access_logs.s3.enabled")
-                .allowed("a stack with .region(\"...\")"),
+            Diagnostic::error_of(
+                DiagKind::Missing,
+                path,
+                "ALB access logs need the stack's region (the log writer differs by region)",
+            )
+            .property("LoadBalancerAttributes.access_logs.s3.enabled")
+            .allowed("a stack with .region(\"...\")"),
         );
         return None;
     };

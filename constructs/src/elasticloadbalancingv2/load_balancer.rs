@@ -10,8 +10,8 @@ use cfnkit_l1::elasticloadbalancingv2 as l1;
 use super::access_logs::{self, AccessLogs};
 use crate::cloudwatch::{Metric, Statistic};
 use crate::ec2::{Connectable, Connections, SecurityGroup, SecurityGroupRef, VpcRef};
-use cfnkit_l1::elasticloadbalancingv2::LoadBalancerAttrs;
 use crate::s3::BucketRef;
+use cfnkit_l1::elasticloadbalancingv2::LoadBalancerAttrs;
 
 /// Application or network.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -392,10 +392,14 @@ impl WebAcl {
             if let Protected::LoadBalancer(lb) = p {
                 if !lb.is_application() {
                     out.push(
-                        Diagnostic::error(path, "WAF protects Application Load Balancers only")
-                            .property("WebACLAssociation.ResourceArn")
-                            .value("a network load balancer")
-                            .allowed("an ApplicationLoadBalancer"),
+                        Diagnostic::error_of(
+                            DiagKind::NotAllowedValue,
+                            path,
+                            "WAF protects Application Load Balancers only",
+                        )
+                        .property("WebACLAssociation.ResourceArn")
+                        .value("a network load balancer")
+                        .allowed("an ApplicationLoadBalancer"),
                     );
                 }
             }
