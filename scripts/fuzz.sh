@@ -28,8 +28,11 @@ command -v cargo-fuzz >/dev/null || { echo "cargo-fuzz missing: cargo install ca
 status=0
 for t in "${TARGETS[@]}"; do
     printf '\n==> fuzzing %s for %ss\n' "$t" "$SECONDS_PER_TARGET" >&2
-    mkdir -p "fuzz/corpus/$t"
-    if ! cargo +nightly fuzz run --fuzz-dir fuzz "$t" "fuzz/corpus/$t" -- \
+    # Absolute paths: cli_args runs the CLI in a scratch folder it changes
+    # into, so a relative corpus or artifact path would point nowhere.
+    mkdir -p "$PWD/fuzz/corpus/$t" "$PWD/fuzz/artifacts/$t"
+    if ! cargo +nightly fuzz run --fuzz-dir fuzz "$t" "$PWD/fuzz/corpus/$t" -- \
+        -artifact_prefix="$PWD/fuzz/artifacts/$t/" \
         -max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1; then
         printf '==> %s CRASHED: reproduce with cargo +nightly fuzz run --fuzz-dir fuzz %s fuzz/artifacts/%s/<file>\n' \
             "$t" "$t" "$t" >&2

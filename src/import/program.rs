@@ -408,10 +408,9 @@ fn condition(r: &mut Render<'_>, v: &Json, at: &str) -> String {
         r.problems.push(Problem { pointer: at.to_string(), message: msg.to_string() });
         "fns::equals(Token::Null, Token::Null)".to_string()
     };
-    let Some(m) = v.as_object().filter(|m| m.len() == 1) else {
+    let Some((k, arg)) = v.as_object().filter(|m| m.len() == 1).and_then(|m| m.iter().next()) else {
         return fail(r, "a condition is Fn::Equals, Fn::And, Fn::Or, Fn::Not or a Condition");
     };
-    let (k, arg) = m.iter().next().expect("one key");
     let at = format!("{at}/{}", seg(k));
     let items = arg.as_array().map(Vec::as_slice).unwrap_or_default();
     match (k.as_str(), items) {
