@@ -102,7 +102,7 @@ fn web_acl_log_group_carries_the_environment_suffix() {
     let t = app.synth().expect("synthesizes").stacks[0].template.clone();
     assert_eq!(
         t["Resources"]["FirewallLogs"]["Properties"]["LogGroupName"],
-        json!({"Fn::Sub": ["aws-waf-logs-${AWS::StackName}-firewall-${Suffix}", {"Suffix": {"Ref": "EnvironmentSuffix"}}]})
+        json!({"Fn::Sub": "aws-waf-logs-${AWS::StackName}-firewall-${EnvironmentSuffix}"})
     );
 }
 
