@@ -35,20 +35,12 @@ use cfnkit::core::source;
 /// every remaining failure reason.
 const REQUIRED_PERMILLE: usize = 950;
 
-/// True when `v` has a `Rain::` directive anywhere (a `rain pkg` source).
-fn has_rain_directive(v: &serde_json::Value) -> bool {
+/// True when some object key anywhere in `v` satisfies `pred` (a
+/// `Rain::` directive: a `rain pkg` source; `Fn::Transform`: a macro call).
+fn has_key(v: &serde_json::Value, pred: &dyn Fn(&str) -> bool) -> bool {
     match v {
-        serde_json::Value::Object(m) => m.iter().any(|(k, v)| k.starts_with("Rain::") || has_rain_directive(v)),
-        serde_json::Value::Array(a) => a.iter().any(has_rain_directive),
-        _ => false,
-    }
-}
-
-/// True when `v` has an `Fn::Transform` anywhere (a macro call).
-fn has_fn_transform(v: &serde_json::Value) -> bool {
-    match v {
-        serde_json::Value::Object(m) => m.iter().any(|(k, v)| k == "Fn::Transform" || has_fn_transform(v)),
-        serde_json::Value::Array(a) => a.iter().any(has_fn_transform),
+        serde_json::Value::Object(m) => m.iter().any(|(k, v)| pred(k) || has_key(v, pred)),
+        serde_json::Value::Array(a) => a.iter().any(|x| has_key(x, pred)),
         _ => false,
     }
 }
@@ -76,11 +68,11 @@ fn corpus_templates_import_compile_and_synthesize_back_equal() {
                 continue;
             }
         };
-        if parsed.value.get("Transform").is_some() || has_fn_transform(&parsed.value) {
+        if parsed.value.get("Transform").is_some() || has_key(&parsed.value, &|k| k == "Fn::Transform") {
             transform.push(rel);
             continue;
         }
-        if has_rain_directive(&parsed.value) || text.contains("!Rain::") {
+        if has_key(&parsed.value, &|k| k.starts_with("Rain::")) || text.contains("!Rain::") {
             rain.push(rel);
             continue;
         }
